@@ -1,0 +1,151 @@
+"""Source assets: safe path resolution, content hashes and cheap image probes, all cached.
+
+Hashes and probes are kept by (size, mtime) and by content hash in the cache folder, so a
+rebuild never re-reads a large file that has not changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, UnidentifiedImageError
+
+# disan applies its own, configurable pixel limit (max_image_pixels) before decoding.
+Image.MAX_IMAGE_PIXELS = None
+
+IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif",
+                 "TIFF": "image/tiff"}
+
+
+class AssetPathError(ValueError):
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+@dataclass(frozen=True)
+class ImageInfo:
+    """An image as it will be shown: size after EXIF orientation."""
+
+    width: int
+    height: int
+    format: str
+    error: str = ""
+
+
+def resolve_asset(root: Path, src: str) -> Path:
+    """The file a front-matter path names; refuses anything that leaves the site folder."""
+    if not src:
+        raise AssetPathError("the path is empty", "write a path relative to the site folder, like assets/images/x.jpg")
+    if "\\" in src:
+        raise AssetPathError(f"'{src}' uses backslashes", f"use forward slashes: {src.replace(chr(92), '/')}")
+    posix = PurePosixPath(src)
+    if posix.is_absolute() or ":" in posix.parts[0]:
+        raise AssetPathError(f"'{src}' is an absolute path",
+                             "paths are relative to the folder that holds site.toml, like assets/images/x.jpg")
+    if ".." in posix.parts:
+        raise AssetPathError(f"'{src}' points outside the site folder",
+                             "copy the file into assets/ and use a path like assets/images/x.jpg")
+    path = root / Path(*posix.parts)
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()):
+        raise AssetPathError(f"'{src}' leads outside the site folder through a link",
+                             "copy the file into assets/ instead of linking to it")
+    if not path.is_file():
+        raise AssetPathError(f"the file '{src}' does not exist", _missing_hint(root, posix))
+    return path
+
+
+def _missing_hint(root: Path, posix: PurePosixPath) -> str:
+    from .diagnostics import did_you_mean
+    folder = root / Path(*posix.parent.parts)
+    if folder.is_dir():
+        near = did_you_mean(posix.name, sorted(p.name for p in folder.iterdir()))
+        if near:
+            return near.replace("did you mean '", f"did you mean '{posix.parent.as_posix()}/")
+        return f"no such file in {posix.parent.as_posix()}/; check the spelling and the file extension"
+    return f"the folder '{posix.parent.as_posix()}' does not exist; check the path"
+
+
+class AssetStore:
+    """Content hashes and image probes for files under the site root, cached on disk."""
+
+    def __init__(self, root: Path, cache_dir: Path | None):
+        self.root = root
+        self._file = cache_dir / "assets.json" if cache_dir else None
+        self._stamps: dict[str, tuple[int, int, str]] = {}
+        self._probes: dict[str, dict] = {}
+        if self._file and self._file.is_file():
+            try:
+                saved = json.loads(self._file.read_text())
+                self._stamps = {k: tuple(v) for k, v in saved.get("stamps", {}).items()}
+                self._probes = saved.get("probes", {})
+            except (ValueError, OSError):
+                pass
+        self._dirty = False
+
+    def digest(self, path: Path) -> str:
+        stat = path.stat()
+        key = path.as_posix()
+        stamp = self._stamps.get(key)
+        if stamp and stamp[0] == stat.st_size and stamp[1] == stat.st_mtime_ns:
+            return stamp[2]
+        digest = file_digest(path)
+        self._stamps[key] = (stat.st_size, stat.st_mtime_ns, digest)
+        self._dirty = True
+        return digest
+
+    def image_info(self, path: Path, max_pixels: int) -> ImageInfo:
+        digest = self.digest(path)
+        cached = self._probes.get(digest)
+        if cached is None:
+            cached = asdict(probe_image(path))
+            self._probes[digest] = cached
+            self._dirty = True
+        info = ImageInfo(**cached)
+        if not info.error and info.width * info.height > max_pixels:
+            return ImageInfo(info.width, info.height, info.format,
+                             f"the image is {info.width}×{info.height} = {info.width * info.height:,} pixels, "
+                             f"over the limit of {max_pixels:,} (max_image_pixels)")
+        return info
+
+    def save(self) -> None:
+        if not self._file or not self._dirty:
+            return
+        self._file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._file.with_suffix(f".tmp{os.getpid()}")
+        tmp.write_text(json.dumps({"stamps": self._stamps, "probes": self._probes}, sort_keys=True))
+        os.replace(tmp, self._file)
+        self._dirty = False
+
+
+def file_digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def probe_image(path: Path) -> ImageInfo:
+    """Open and fully decode (at reduced scale) so truncated or corrupt files are caught early."""
+    try:
+        with Image.open(path) as image:
+            fmt = image.format or ""
+            if fmt not in IMAGE_FORMATS:
+                return ImageInfo(0, 0, fmt, f"{fmt or 'this'} images are not supported; use JPEG, PNG or WebP")
+            width, height = image.size
+            orientation = image.getexif().get(0x0112, 1)
+            if width * height <= 400_000_000:
+                image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
+                image.load()
+    except UnidentifiedImageError:
+        return ImageInfo(0, 0, "", "this file is not an image disan can read (is it really a JPEG, PNG or WebP?)")
+    except (OSError, SyntaxError, ValueError) as exc:
+        return ImageInfo(0, 0, "", f"the image is damaged or cut short ({exc})")
+    if orientation in (5, 6, 7, 8):
+        width, height = height, width
+    return ImageInfo(width, height, fmt)
+
+

@@ -1,0 +1,114 @@
+"""The pipeline: load → validate → plan → render → write, with state kept between rebuilds.
+
+`SiteBuilder` keeps only caches (parsed files, hashes, image probes); a rebuild reads what
+changed and re-renders only the outputs whose key changed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .assets import AssetStore
+from .config import SiteConfig, load_config
+from .diagnostics import ContentError, Problem, Problems
+from .load import ParseCache, load_site
+from .media import ensure_derivatives
+from .plan import Plan, plan_site
+from .registry import load_registry, save_registry, updated_registry_text
+from .render import Renderer
+from .theme import Theme, load_theme
+from .validate import ValidatedSite, validate_site
+from .write import OutputFolderError, WriteResult, check_output_folder, write_site
+
+CACHE_DIR = ".disan-cache"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    problems: list[Problem]
+    config: SiteConfig | None
+    site: ValidatedSite | None
+    theme: Theme | None
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out_dir: Path
+    pages: int
+    files: int
+    write: WriteResult
+    warnings: list[Problem]
+    new_codes: list[str]
+    seconds: float
+
+
+@dataclass
+class SiteBuilder:
+    root: Path
+    jobs: int = 1
+    authoring: bool = False
+    progress: Progress | None = None
+    parse_cache: ParseCache = field(default_factory=ParseCache)
+    _assets: AssetStore | None = None
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_DIR
+
+    @property
+    def assets(self) -> AssetStore:
+        if self._assets is None:
+            self._assets = AssetStore(self.root, self.cache_dir)
+        return self._assets
+
+    def check(self) -> CheckResult:
+        """Load and validate everything; writes nothing but the hash cache."""
+        problems = Problems()
+        config = load_config(self.root, problems)
+        if config is None:
+            return CheckResult(problems.sorted(), None, None, None)
+        theme = load_theme(self.root, config.theme, problems)
+        model = load_site(config, problems, self.parse_cache)
+        issued = load_registry(self.root, problems)
+        site = validate_site(model, self.assets, issued, problems)
+        self.assets.save()
+        return CheckResult(problems.sorted(), config, site, theme)
+
+    def build(self, out_dir: Path | None = None) -> BuildResult:
+        started = time.perf_counter()
+        checked = self.check()
+        errors = [p for p in checked.problems if p.level == "error"]
+        if errors or checked.site is None or checked.theme is None or checked.config is None:
+            raise ContentError(errors)
+        config, site, theme = checked.config, checked.site, checked.theme
+        out = (out_dir or self.root / config.output).resolve()
+        try:
+            check_output_folder(self.root, out)
+        except OutputFolderError as exc:
+            raise ContentError([Problem("site.toml", 0, "error", "output-folder", exc.message, exc.hint)]) from None
+        plan = plan_site(site, theme, self.assets, self.authoring)
+        self._make_media(plan)
+        renderer = Renderer(site.model, plan, theme, self.cache_dir / "media", self.authoring)
+        written = write_site(plan.outputs, renderer.render, out, self.progress)
+        new_codes = self._record_codes(site)
+        self.assets.save()
+        pages = sum(1 for o in plan.outputs if o.path.endswith(".html"))
+        return BuildResult(out, pages, len(plan.outputs), written,
+                           [p for p in checked.problems if p.level == "warning"], new_codes,
+                           time.perf_counter() - started)
+
+    def _make_media(self, plan: Plan) -> None:
+        def report(done: int, total: int) -> None:
+            if self.progress:
+                self.progress("images", done, total)
+        ensure_derivatives(plan.derivatives, self.cache_dir / "media", self.jobs, report)
+
+    def _record_codes(self, site: ValidatedSite) -> list[str]:
+        """Issue new short codes: from now on they may be printed, so they are kept for ever."""
+        new = sorted(set(site.holders) - set(site.issued))
+        save_registry(self.root, updated_registry_text(site.issued, site.holders))
+        return new

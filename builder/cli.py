@@ -1,0 +1,147 @@
+"""The `disan` command line. Exit codes: 0 success, 1 content errors, 2 usage errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+
+import click
+
+from .build import SiteBuilder
+from .diagnostics import ContentError, Problem, format_json, format_text
+
+
+def _site_option(function):
+    return click.option("--site", "site", type=click.Path(file_okay=False, path_type=Path), default=".",
+                        show_default=True, help="Folder that holds site.toml.")(function)
+
+
+class _ProgressLine:
+    """One updating line on a terminal; a line every few seconds in logs, so long builds show life."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = time.monotonic()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done != total and now - self.last < (0.1 if self.tty else 5.0):
+            return
+        self.last = now
+        text = f"{stage}: {done}/{total}"
+        if self.tty:
+            click.echo(f"\r\033[K{text}", nl=done == total, err=True)
+        elif total >= 200 or done != total:
+            click.echo(text, err=True)
+
+
+def _report(problems: list[Problem]) -> None:
+    if problems:
+        click.echo(format_text(problems), err=True)
+
+
+def _fail(problems: list[Problem]) -> None:
+    _report(problems)
+    errors = sum(1 for p in problems if p.level == "error")
+    click.echo(f"{errors} error(s); nothing was written.", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="disan")
+def main() -> None:
+    """disan: build a virtual museum from Markdown, panoramas, 3D models and audio."""
+
+
+@main.command()
+@_site_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site.toml's output).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
+              help="Parallel processes for image work.")
+def build(site: Path, out: Path | None, jobs: int) -> None:
+    """Build the static site."""
+    builder = SiteBuilder(site.resolve(), jobs=jobs, progress=_ProgressLine())
+    try:
+        result = builder.build(out)
+    except ContentError as exc:
+        _fail(exc.problems)
+    _report(result.warnings)
+    click.echo(f"built {result.pages} pages, {result.files} files in {result.seconds:.2f} s "
+               f"({result.write.written} written, {result.write.reused} unchanged) → {result.out_dir}", err=True)
+    if result.new_codes:
+        click.echo(f"issued new short codes {', '.join(result.new_codes)}: they are recorded in shortcodes.toml; "
+                   "commit that file with your content", err=True)
+
+
+@main.command()
+@_site_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def check(site: Path, fmt: str) -> None:
+    """Validate everything and write nothing."""
+    result = SiteBuilder(site.resolve()).check()
+    if fmt == "json":
+        click.echo(format_json(result.problems))
+    else:
+        _report(result.problems)
+        errors = sum(1 for p in result.problems if p.level == "error")
+        warnings = len(result.problems) - errors
+        click.echo(f"{errors} error(s), {warnings} warning(s)", err=True)
+    sys.exit(1 if any(p.level == "error" for p in result.problems) else 0)
+
+
+@main.command()
+@_site_option
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0 for your network).")
+def serve(site: Path, port: int, host: str) -> None:
+    """Build, watch the files, rebuild what changed and reload the browser."""
+    from .serve import serve_site
+    serve_site(site.resolve(), host, port)
+
+
+@main.command()
+@_site_option
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("qr-labels.html"),
+              show_default=True)
+def qr(site: Path, out: Path) -> None:
+    """Write a printable A4 sheet of QR labels (title, code, short URL)."""
+    from .labels import write_label_sheet
+    result = SiteBuilder(site.resolve()).check()
+    if any(p.level == "error" for p in result.problems) or result.site is None:
+        _fail(result.problems)
+    count = write_label_sheet(result.site, result.theme, out)
+    click.echo(f"wrote {count} labels to {out}; print at 100% scale on A4", err=True)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def new(directory: Path) -> None:
+    """Create a small working museum in DIRECTORY."""
+    from .scaffold import scaffold
+    try:
+        scaffold(directory)
+    except FileExistsError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"created a new museum in {directory}; next: cd {directory} && disan serve", err=True)
+
+
+def run() -> None:
+    """Entry point that turns unexpected failures into one clear line, not a traceback."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for curators
+        if os.environ.get("DISAN_DEBUG"):
+            raise
+        log = Path(os.environ.get("TMPDIR", "/tmp")) / "disan-error.log"
+        log.write_text(traceback.format_exc())
+        click.echo(f"internal error: {exc.__class__.__name__}: {exc}\n    this is a bug in disan, not in your "
+                   f"content; the details are in {log} (set DISAN_DEBUG=1 to see them here)", err=True)
+        sys.exit(3)

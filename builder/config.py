@@ -1,0 +1,157 @@
+"""site.toml: the few settings a museum sets once."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .diagnostics import Problems, did_you_mean
+
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "fr": "Français", "zh": "中文", "ja": "日本語", "ko": "한국어"}
+
+KNOWN_KEYS = {
+    "title", "description", "base_url", "languages", "theme", "qr_base_url", "license",
+    "output", "i18n", "markdown", "images", "max_image_pixels", "max_panorama_pixels",
+}
+TRANSLATABLE_KEYS = {"title", "description", "license"}
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    """Responsive derivative widths: small enough for a 360 px phone, sharp on 2× screens."""
+
+    widths: tuple[int, ...] = (480, 800, 1200, 1600)
+    jpeg_quality: int = 80
+    webp_quality: int = 75
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: str
+    base_url: str
+    languages: tuple[str, ...]
+    theme: str = "default"
+    qr_base_url: str = ""
+    license: str = ""
+    description: str = ""
+    output: str = "_site"
+    raw_html: bool = False
+    images: ImageSettings = field(default_factory=ImageSettings)
+    max_image_pixels: int = 100_000_000
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def text(self, key: str, lang: str) -> str:
+        """A site-level text in `lang`, falling back to the default language."""
+        return self.translations.get(lang, {}).get(key) or getattr(self, key)
+
+    @property
+    def short_url_base(self) -> str:
+        """The base printed in QR codes: scheme and host upper-cased so codes use alphanumeric mode."""
+        base = self.qr_base_url or self.base_url
+        parts = urlsplit(base)
+        path = parts.path if parts.path.endswith("/") else parts.path + "/"
+        return f"{parts.scheme.upper()}://{parts.netloc.upper()}{path}"
+
+
+def load_config(root: Path, problems: Problems) -> SiteConfig | None:
+    """Read site.toml; report problems instead of raising so `check` can list them all."""
+    path = root / "site.toml"
+    if not path.is_file():
+        problems.error("site.toml", 0, "config-missing", f"no site.toml in {root}",
+                       "run the command in the folder that holds site.toml, pass --site DIR, "
+                       "or create a new museum with `disan new DIR`")
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        line = _toml_error_line(str(exc))
+        problems.error("site.toml", line, "config-syntax", f"site.toml is not valid TOML: {exc}",
+                       'check quotes and brackets; text values need "double quotes"')
+        return None
+    return _parse_config(root, data, problems)
+
+
+def _toml_error_line(message: str) -> int:
+    marker = "line "
+    if marker in message:
+        digits = message.split(marker, 1)[1].split(",")[0].split(")")[0]
+        if digits.isdigit():
+            return int(digits)
+    return 0
+
+
+def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteConfig | None:
+    lines = _key_lines(root / "site.toml")
+    for key in data:
+        if key not in KNOWN_KEYS:
+            problems.warning("site.toml", lines.get(key, 0), "config-unknown-key",
+                             f"unknown setting '{key}'", did_you_mean(key, KNOWN_KEYS) or
+                             "see docs/authoring.md for the settings site.toml takes")
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.error("site.toml", lines.get("title", 0), "config-title", "site.toml needs a title",
+                       'add a line like: title = "Bảo tàng tỉnh"')
+        return None
+    languages = data.get("languages", ["vi"])
+    if (not isinstance(languages, list) or not languages
+            or not all(isinstance(x, str) and x.isalpha() and x.islower() for x in languages)):
+        problems.error("site.toml", lines.get("languages", 0), "config-languages",
+                       "languages must be a list of language codes", 'for example: languages = ["vi", "en"]')
+        return None
+    base_url = str(data.get("base_url", "/"))
+    if base_url != "/" and not urlsplit(base_url).scheme.startswith("http"):
+        problems.error("site.toml", lines.get("base_url", 0), "config-base-url",
+                       f"base_url '{base_url}' is not an http(s) address",
+                       'for example: base_url = "https://museum.example.vn/"')
+    translations = {lang: {k: v for k, v in values.items() if k in TRANSLATABLE_KEYS and isinstance(v, str)}
+                    for lang, values in data.get("i18n", {}).items() if isinstance(values, dict)}
+    markdown = data.get("markdown", {})
+    images = data.get("images", {})
+    try:
+        image_settings = ImageSettings(
+            widths=tuple(sorted(int(w) for w in images.get("widths", ImageSettings.widths))),
+            jpeg_quality=int(images.get("jpeg_quality", ImageSettings.jpeg_quality)),
+            webp_quality=int(images.get("webp_quality", ImageSettings.webp_quality)),
+        )
+    except (TypeError, ValueError):
+        problems.error("site.toml", lines.get("images", 0), "config-images",
+                       "[images] widths and qualities must be whole numbers",
+                       "for example: widths = [480, 800, 1200]")
+        image_settings = ImageSettings()
+    return SiteConfig(
+        root=root,
+        title=title,
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        languages=tuple(languages),
+        theme=str(data.get("theme", "default")),
+        qr_base_url=str(data.get("qr_base_url", "")),
+        license=str(data.get("license", "")),
+        description=str(data.get("description", "")),
+        output=str(data.get("output", "_site")),
+        raw_html=bool(markdown.get("raw_html", False)) if isinstance(markdown, dict) else False,
+        images=image_settings,
+        max_image_pixels=int(data.get("max_image_pixels", SiteConfig.max_image_pixels)),
+        translations=translations,
+    )
+
+
+def _key_lines(path: Path) -> dict[str, int]:
+    """Line numbers of top-level keys, for pointing at a bad setting (tomllib gives none)."""
+    lines: dict[str, int] = {}
+    section = ""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped.strip("[]").split(".")[0]
+            lines.setdefault(section, number)
+        elif "=" in stripped and not stripped.startswith("#") and not section:
+            lines.setdefault(stripped.split("=", 1)[0].strip(), number)
+    return lines

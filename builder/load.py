@@ -1,0 +1,251 @@
+"""Load stage: files on disk → the typed content model.
+
+Loading is lenient: it keeps going past bad files and records what it could read, so that
+`check` can report every problem in one run. Cross-file rules live in the validate stage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+from .diagnostics import Problems, did_you_mean
+from .frontmatter import FrontMatterError, LineDict, ParsedDocument, parse_document
+from .model import FACT_KEYS, Collection, ContentModel, Entry, Exhibit, ImageRef, Origin, Page
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COMMON_KEYS = {"title", "summary"}
+EXHIBIT_KEYS = COMMON_KEYS | set(FACT_KEYS) | {
+    "id", "collection", "images", "model", "audio", "related", "tags", "retired"}
+COLLECTION_KEYS = COMMON_KEYS | {"image", "order"}
+PAGE_KEYS = COMMON_KEYS | {"order"}
+IMAGE_KEYS = {"src", "alt", "caption", "credit", "zoom"}
+INHERITED_KEYS = {"id", "collection", "related", "retired", "order"}
+
+
+@dataclass
+class ParseCache:
+    """Parsed files by (path, size, mtime), so `serve` re-reads only what changed."""
+
+    entries: dict[Path, tuple[tuple[int, int], str, ParsedDocument | FrontMatterError]] = field(default_factory=dict)
+
+    def read(self, path: Path) -> tuple[str, ParsedDocument | FrontMatterError]:
+        stat = path.stat()
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        cached = self.entries.get(path)
+        if cached and cached[0] == stamp:
+            return cached[1], cached[2]
+        raw = path.read_bytes()
+        digest = hashlib.sha256(raw).hexdigest()
+        try:
+            parsed: ParsedDocument | FrontMatterError = parse_document(
+                unicodedata.normalize("NFC", raw.decode("utf-8")))
+        except UnicodeDecodeError:
+            parsed = FrontMatterError(1, "the file is not UTF-8 text", "save the file as UTF-8 in your editor")
+        except FrontMatterError as exc:
+            parsed = exc
+        self.entries[path] = (stamp, digest, parsed)
+        return digest, parsed
+
+
+def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None = None) -> ContentModel:
+    cache = cache or ParseCache()
+    root = config.root
+    content = root / "content"
+    digests: dict[str, str] = {}
+    documents: dict[str, dict[str, dict[str, tuple[str, ParsedDocument]]]] = {
+        "page": {}, "exhibit": {}, "collection": {}}
+    for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
+        rel = path.relative_to(root).as_posix()
+        kind = _kind_of(path.relative_to(content))
+        if kind is None:
+            problems.warning(rel, 0, "content-unknown-folder", "this file is in a folder disan does not read",
+                             "pages go in content/, exhibits in content/exhibits/, collections in content/collections/")
+            continue
+        slug, lang = _slug_and_lang(path.name, config.languages)
+        digest, parsed = cache.read(path)
+        digests[rel] = digest
+        if isinstance(parsed, FrontMatterError):
+            problems.error(rel, parsed.line, "front-matter", parsed.message, parsed.hint)
+            continue
+        if not SLUG.match(slug):
+            problems.error(rel, 0, "slug", f"the file name '{path.name}' is not a valid slug",
+                           f"use lower-case a–z, 0–9 and '-' only, for example '{suggest_slug(slug)}.md'")
+            continue
+        documents[kind].setdefault(slug, {})[lang] = (rel, parsed)
+    builders = {"page": _page, "exhibit": _exhibit, "collection": _collection}
+    known = {"page": PAGE_KEYS, "exhibit": EXHIBIT_KEYS, "collection": COLLECTION_KEYS}
+    model: dict[str, dict[str, dict[str, Any]]] = {"page": {}, "exhibit": {}, "collection": {}}
+    for kind, by_slug in documents.items():
+        for slug, by_lang in sorted(by_slug.items()):
+            base = by_lang.get(config.default_language)
+            if base is None:
+                rel = next(iter(by_lang.values()))[0]
+                problems.error(rel, 0, "translation-orphan",
+                               f"this translation has no {config.default_language} original",
+                               f"create the default-language file content/…/{slug}.md first")
+                continue
+            for rel, parsed in by_lang.values():
+                _warn_unknown_keys(rel, parsed.meta, known[kind], problems)
+            model[kind][slug] = {
+                lang: builders[kind](slug, lang, base, by_lang.get(lang), problems)
+                for lang in config.languages}
+    return ContentModel(config=config, pages=model["page"], exhibits=model["exhibit"],
+                        collections=model["collection"], source_digests=digests)
+
+
+def _kind_of(rel: Path) -> str | None:
+    parts = rel.parts
+    if len(parts) == 1:
+        return "page"
+    if len(parts) == 2 and parts[0] in ("exhibits", "collections"):
+        return parts[0][:-1]
+    return None
+
+
+def _slug_and_lang(name: str, languages: tuple[str, ...]) -> tuple[str, str]:
+    stem = name[:-3]
+    head, _, suffix = stem.rpartition(".")
+    if head and suffix in languages[1:]:
+        return head, suffix
+    return stem, languages[0]
+
+
+def suggest_slug(text: str) -> str:
+    """Vietnamese-aware slug: 'Trống đồng Ngọc Lũ' → 'trong-dong-ngoc-lu'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "trang"
+
+
+def _warn_unknown_keys(rel: str, meta: LineDict, known: set[str], problems: Problems) -> None:
+    for key in meta:
+        if key not in known:
+            problems.warning(rel, meta.line_of(key), "unknown-key", f"unknown key '{key}'",
+                             did_you_mean(key, known) or "see docs/authoring.md for the keys this file takes")
+
+
+def _merge(base: LineDict, translation: LineDict | None) -> dict[str, Any]:
+    """Text from the translation, everything else from the default language."""
+    merged = dict(base)
+    if translation is None:
+        return merged
+    for key, value in translation.items():
+        if key in INHERITED_KEYS:
+            continue
+        if key == "images" and isinstance(value, list) and isinstance(base.get("images"), list):
+            merged[key] = _merge_images(base["images"], value)
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = {**base[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def _merge_images(base: list[Any], translated: list[Any]) -> list[Any]:
+    by_src = {item.get("src"): item for item in translated if isinstance(item, dict)}
+    result = []
+    for index, item in enumerate(base):
+        if not isinstance(item, dict):
+            result.append(item)
+            continue
+        other = by_src.get(item.get("src"))
+        if other is None and index < len(translated) and isinstance(translated[index], dict) \
+                and "src" not in translated[index]:
+            other = translated[index]
+        merged = LineDict({**item, **(other or {}), "src": item.get("src")})
+        merged.line, merged.lines = item.line, dict(item.lines)
+        result.append(merged)
+    return result
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, dict)):
+        return ""
+    return unicodedata.normalize("NFC", str(value)).strip()
+
+
+def _common(slug: str, lang: str, base: tuple[str, ParsedDocument],
+            translation: tuple[str, ParsedDocument] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    base_rel, base_doc = base
+    chosen_rel, chosen_doc = translation or base
+    meta = _merge(base_doc.meta, translation[1].meta if translation else None)
+    lines = LineDict(meta)
+    lines.line, lines.lines = chosen_doc.meta.line or 1, {**base_doc.meta.lines, **chosen_doc.meta.lines}
+    common = dict(
+        slug=slug, lang=lang,
+        title=_text(meta.get("title")), summary=_text(meta.get("summary")),
+        body=chosen_doc.body,
+        origin=Origin(chosen_rel, 1), body_origin=Origin(chosen_rel, chosen_doc.body_line),
+        sources=tuple(dict.fromkeys([base_rel, chosen_rel])),
+        translated=translation is not None,
+        meta=lines,
+    )
+    return common, meta
+
+
+def _image(value: Any, origin_file: str) -> ImageRef | None:
+    if isinstance(value, str):
+        return ImageRef(src=value.strip(), alt="", origin=Origin(origin_file, 0))
+    if not isinstance(value, dict):
+        return None
+    line = getattr(value, "line", 0)
+    return ImageRef(src=_text(value.get("src")), alt=_text(value.get("alt")), caption=_text(value.get("caption")),
+                    credit=_text(value.get("credit")), zoom=value.get("zoom") is True,
+                    origin=Origin(origin_file, line))
+
+
+def _int(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(_text(v) for v in value if _text(v))
+    if isinstance(value, str) and value.strip():
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return ()
+
+
+def _page(slug: str, lang: str, base: tuple[str, ParsedDocument],
+          translation: tuple[str, ParsedDocument] | None, problems: Problems) -> Page:
+    common, meta = _common(slug, lang, base, translation)
+    return Page(order=_int(meta.get("order")), **common)
+
+
+def _collection(slug: str, lang: str, base: tuple[str, ParsedDocument],
+                translation: tuple[str, ParsedDocument] | None, problems: Problems) -> Collection:
+    common, meta = _common(slug, lang, base, translation)
+    return Collection(image=_image(meta.get("image"), common["origin"].file), order=_int(meta.get("order")),
+                      **common)
+
+
+def _exhibit(slug: str, lang: str, base: tuple[str, ParsedDocument],
+             translation: tuple[str, ParsedDocument] | None, problems: Problems) -> Exhibit:
+    common, meta = _common(slug, lang, base, translation)
+    images = meta.get("images") or []
+    file = common["origin"].file
+    return Exhibit(
+        id=_text(meta.get("id")).upper() if isinstance(meta.get("id"), str) else _text(meta.get("id")),
+        facts=tuple((key, _text(meta[key])) for key in FACT_KEYS if _text(meta.get(key))),
+        collection=_text(meta.get("collection")),
+        images=tuple(ref for ref in (_image(item, file) for item in (images if isinstance(images, list) else []))
+                     if ref is not None),
+        related=tuple(r.upper() for r in _strings(meta.get("related"))),
+        tags=_strings(meta.get("tags")),
+        retired=meta.get("retired") is True,
+        model=meta.get("model") if isinstance(meta.get("model"), dict) else None,
+        audio=meta.get("audio") if isinstance(meta.get("audio"), dict) else None,
+        **common,
+    )
+
+
+def entry_label(entry: Entry) -> str:
+    return f"{entry.kind} '{entry.slug}'"

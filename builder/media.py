@@ -1,0 +1,150 @@
+"""Responsive image derivatives: WebP and JPEG at a few widths, upright, without metadata.
+
+Derivatives are named and cached by the source's content hash and the settings, so the
+expensive work runs once per image, whatever else changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import unicodedata
+from html import escape
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from PIL import Image, ImageCms, ImageOps
+
+from .assets import ImageInfo
+from .config import ImageSettings
+
+FORMATS = {"webp": "WEBP", "jpg": "JPEG"}
+EXIF_COPYRIGHT = 0x8298
+
+
+@dataclass(frozen=True)
+class Derivative:
+    """One resized copy of a source image, in one format."""
+
+    source: Path
+    digest: str
+    width: int
+    height: int
+    fmt: str
+    quality: int
+    credit: str
+
+    @property
+    def cache_name(self) -> str:
+        settings = f"{self.width}:{self.quality}:{self.credit}".encode()
+        return f"{self.digest[:16]}-{hashlib.sha256(settings).hexdigest()[:8]}-{self.width}.{self.fmt}"
+
+    @property
+    def site_path(self) -> str:
+        return f"media/{self.cache_name}"
+
+
+@dataclass(frozen=True)
+class ResponsiveImage:
+    """What a template needs for <picture>: one srcset per format plus the intrinsic size."""
+
+    width: int
+    height: int
+    webp: tuple[Derivative, ...]
+    jpeg: tuple[Derivative, ...]
+
+
+def plan_image(source: Path, digest: str, info: ImageInfo, settings: ImageSettings, credit: str) -> ResponsiveImage:
+    """Widths never exceed the original: small legacy scans are not blown up."""
+    widths = [w for w in settings.widths if w < info.width] + [min(info.width, settings.widths[-1])]
+    widths = sorted(set(widths))
+
+    def make(fmt: str, quality: int) -> tuple[Derivative, ...]:
+        return tuple(Derivative(source, digest, w, max(1, round(info.height * w / info.width)), fmt, quality, credit)
+                     for w in widths)
+
+    largest = widths[-1]
+    return ResponsiveImage(largest, max(1, round(info.height * largest / info.width)),
+                           make("webp", settings.webp_quality), make("jpg", settings.jpeg_quality))
+
+
+def render_derivative(derivative: Derivative) -> bytes:
+    with Image.open(derivative.source) as image:
+        image.draft("RGB", (derivative.width, derivative.height))
+        image = ImageOps.exif_transpose(image)
+        image = _to_srgb(image)
+        image = image.resize((derivative.width, derivative.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    exif = Image.Exif()
+    extra: dict[str, bytes] = {}
+    if derivative.credit:
+        exif[EXIF_COPYRIGHT] = _ascii(derivative.credit)
+        extra["xmp"] = _xmp_rights(derivative.credit)
+    buffer = io.BytesIO()
+    if derivative.fmt == "jpg":
+        image.save(buffer, "JPEG", quality=derivative.quality, optimize=True, progressive=True, exif=exif.tobytes(),
+                   **extra)
+    else:
+        image.save(buffer, "WEBP", quality=derivative.quality, method=4, exif=exif.tobytes(), **extra)
+    return buffer.getvalue()
+
+
+def _ascii(text: str) -> str:
+    """EXIF text is ASCII: 'Ảnh: Bảo tàng' becomes 'Anh: Bao tang'; XMP keeps the real spelling."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
+def _xmp_rights(credit: str) -> bytes:
+    rights = escape(credit)
+    return ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:rights><rdf:Alt>'
+            f'<rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></dc:rights></rdf:Description></rdf:RDF>'
+            '</x:xmpmeta>').encode("utf-8")
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Convert to sRGB so phones show true colours after the ICC profile is stripped."""
+    icc = image.info.get("icc_profile")
+    if image.mode not in ("RGB", "RGBA"):
+        image = image.convert("RGBA" if "A" in image.getbands() or "transparency" in image.info else "RGB")
+    if image.mode == "RGBA":
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        background.paste(image, mask=image.getchannel("A"))
+        image = background
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError):
+            pass
+    return image
+
+
+def ensure_derivatives(derivatives: Iterable[Derivative], cache_dir: Path, jobs: int,
+                       progress: Callable[[int, int], None] | None = None) -> None:
+    """Make every derivative not yet in the cache, in parallel processes."""
+    missing = {d.cache_name: d for d in derivatives if not (cache_dir / d.cache_name).is_file()}
+    if not missing:
+        return
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    todo = sorted(missing.values(), key=lambda d: d.cache_name)
+    if jobs <= 1 or len(todo) < 4:
+        for done, derivative in enumerate(todo, 1):
+            _store(cache_dir, derivative)
+            if progress:
+                progress(done, len(todo))
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        for done, _ in enumerate(pool.map(_store, [cache_dir] * len(todo), todo, chunksize=2), 1):
+            if progress:
+                progress(done, len(todo))
+
+
+def _store(cache_dir: Path, derivative: Derivative) -> None:
+    target = cache_dir / derivative.cache_name
+    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+    tmp.write_bytes(render_derivative(derivative))
+    os.replace(tmp, target)

@@ -1,0 +1,107 @@
+"""The content model: typed records that the load stage produces and later stages read.
+
+Every record is per language. A record in a language that has no translation carries the
+default-language text with `translated=False`, so themes can mark the fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+from .config import SiteConfig
+
+FACT_KEYS = ("inventory_number", "category", "period", "material", "dimensions", "origin", "ranking", "location")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a value was written: shown in every error about it."""
+
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    src: str
+    alt: str
+    caption: str = ""
+    credit: str = ""
+    zoom: bool = False
+    origin: Origin = Origin("", 0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Entry:
+    """What exhibits, collections and pages share."""
+
+    slug: str
+    lang: str
+    title: str
+    summary: str
+    body: str
+    origin: Origin
+    body_origin: Origin
+    sources: tuple[str, ...]
+    translated: bool = True
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    kind = "entry"
+
+    def origin_of(self, key: str) -> Origin:
+        """The file and line where `key` was written, for error messages."""
+        lines = getattr(self.meta, "lines", {})
+        return Origin(self.origin.file, lines.get(key, self.origin.line))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Page(Entry):
+    order: int = 0
+    kind = "page"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Collection(Entry):
+    image: ImageRef | None = None
+    order: int = 0
+    kind = "collection"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exhibit(Entry):
+    id: str
+    facts: tuple[tuple[str, str], ...] = ()
+    collection: str = ""
+    images: tuple[ImageRef, ...] = ()
+    related: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    retired: bool = False
+    model: Mapping[str, Any] | None = None
+    audio: Mapping[str, Any] | None = None
+    kind = "exhibit"
+
+
+@dataclass(frozen=True)
+class ContentModel:
+    """Everything the site says, keyed by slug then language."""
+
+    config: SiteConfig
+    pages: dict[str, dict[str, Page]]
+    exhibits: dict[str, dict[str, Exhibit]]
+    collections: dict[str, dict[str, Collection]]
+    source_digests: dict[str, str]
+
+    def all_entries(self) -> Iterator[Entry]:
+        for group in (self.pages, self.collections, self.exhibits):
+            for by_lang in group.values():
+                yield from by_lang.values()
+
+    def exhibit_by_id(self) -> dict[str, Exhibit]:
+        """Exhibits in the default language, by short code."""
+        lang = self.config.default_language
+        return {e[lang].id: e[lang] for e in self.exhibits.values() if e[lang].id}
+
+    def default(self, entries: Mapping[str, Mapping[str, Entry]]) -> list[Entry]:
+        lang = self.config.default_language
+        return [by_lang[lang] for by_lang in entries.values()]

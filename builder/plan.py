@@ -1,0 +1,221 @@
+"""Plan stage: every output file, what makes it and a key over all its inputs.
+
+Two outputs with the same key have the same bytes. The write stage reuses a file from the
+previous build when its key has not changed, which is what makes rebuilds incremental and
+still byte-identical to a clean build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from . import __version__
+from .assets import AssetStore, resolve_asset
+from .media import Derivative, ResponsiveImage, plan_image
+from .model import Collection, ContentModel, Exhibit, ImageRef
+from .theme import Theme
+from .urls import entry_url, index_url, output_file, short_url
+from .validate import ValidatedSite
+
+EXHIBITS_PER_INDEX_PAGE = 60
+HOME_FEATURED = 8
+BUILDER_DIGEST_FILES = sorted(Path(__file__).resolve().parent.glob("*.py"))
+
+
+@dataclass(frozen=True)
+class RenderPage:
+    """A page made from a template. `slug` names the entry; `number` pages through indexes."""
+
+    template: str
+    lang: str
+    kind: str
+    slug: str = ""
+    number: int = 1
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class CopyFile:
+    source: Path
+
+
+@dataclass(frozen=True)
+class CachedMedia:
+    derivative: Derivative
+
+
+@dataclass(frozen=True)
+class QrImage:
+    code: str
+    url: str
+    fmt: str
+
+
+@dataclass(frozen=True)
+class Redirect:
+    target: str
+    code: str
+
+
+Action = RenderPage | CopyFile | CachedMedia | QrImage | Redirect
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str
+    key: str
+    action: Action
+
+
+@dataclass
+class Plan:
+    outputs: list[Output]
+    images: dict[tuple[str, str], ResponsiveImage]
+    static_urls: dict[str, str]
+    code_targets: dict[str, str]
+    derivatives: list[Derivative] = field(default_factory=list)
+
+
+def _hash(*parts: object) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _builder_digest() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    for path in BUILDER_DIGEST_FILES:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, authoring: bool = False) -> Plan:
+    model = site.model
+    config = model.config
+    images = _plan_images(model, assets)
+    static_urls, static_outputs = _plan_static(theme, assets)
+    base = _hash(_builder_digest(), theme.digest, repr(config), authoring, sorted(static_urls.items()))
+    shared = _hash(base, [_entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
+                   _image_keys(images, [c.image for c in model.default(model.collections) if c.image]))
+    planner = _Planner(model, images, shared)
+    outputs = static_outputs + planner.pages()
+    for derivative in sorted({d for image in images.values() for d in image.webp + image.jpeg},
+                             key=lambda d: d.cache_name):
+        outputs.append(Output(derivative.site_path, derivative.cache_name, CachedMedia(derivative)))
+    default_exhibits = {e.id: e for e in model.default(model.exhibits) if isinstance(e, Exhibit) and e.id}
+    code_targets = {code: entry_url(config, "exhibit", e.slug, config.default_language)
+                    for code, e in default_exhibits.items()}
+    for code, target in sorted(code_targets.items()):
+        stub_key = _hash(base, target, _entry_digest(model, default_exhibits[code]))
+        for prefix in ("q", "Q"):
+            outputs.append(Output(f"{prefix}/{code}/index.html", stub_key, Redirect(target, code)))
+        url = short_url(config, code)
+        for fmt in ("svg", "png"):
+            outputs.append(Output(f"q/{code}/qr.{fmt}", _hash(base, url, fmt), QrImage(code, url, fmt)))
+    derivatives = [o.action.derivative for o in outputs if isinstance(o.action, CachedMedia)]
+    return Plan(outputs=outputs, images=images, static_urls=static_urls, code_targets=code_targets,
+                derivatives=derivatives)
+
+
+def _plan_images(model: ContentModel, assets: AssetStore) -> dict[tuple[str, str], ResponsiveImage]:
+    """One responsive set per (source, credit); the credit is written into the file."""
+    config = model.config
+    refs: list[ImageRef] = []
+    for by_lang in model.exhibits.values():
+        refs.extend(by_lang[config.default_language].images)
+    for by_lang in model.collections.values():
+        image = by_lang[config.default_language].image
+        if image:
+            refs.append(image)
+    planned: dict[tuple[str, str], ResponsiveImage] = {}
+    for ref in refs:
+        key = (ref.src, ref.credit)
+        if key in planned:
+            continue
+        path = resolve_asset(config.root, ref.src)
+        info = assets.image_info(path, config.max_image_pixels)
+        planned[key] = plan_image(path, assets.digest(path), info, config.images, ref.credit)
+    return planned
+
+
+def _plan_static(theme: Theme, assets: AssetStore) -> tuple[dict[str, str], list[Output]]:
+    """Theme files get a content hash in their name, so phones may cache them for ever."""
+    urls: dict[str, str] = {}
+    outputs: list[Output] = []
+    for name, path in theme.static_files().items():
+        digest = assets.digest(path)
+        stem, dot, suffix = name.rpartition(".")
+        hashed = f"static/{stem}.{digest[:10]}.{suffix}" if dot and "/" not in name else f"static/{name}"
+        urls[name] = hashed
+        outputs.append(Output(hashed, digest, CopyFile(path)))
+    return urls, outputs
+
+
+def _entry_digest(model: ContentModel, entry) -> str:
+    return _hash(entry.kind, entry.slug, entry.lang, [model.source_digests.get(s, "") for s in entry.sources])
+
+
+def _image_keys(images: dict[tuple[str, str], ResponsiveImage], refs: Iterable[ImageRef | None]) -> list[str]:
+    keys = []
+    for ref in refs:
+        if ref is not None:
+            image = images.get((ref.src, ref.credit))
+            keys.append(image.webp[-1].cache_name if image else ref.src)
+    return keys
+
+
+@dataclass
+class _Planner:
+    model: ContentModel
+    images: dict[tuple[str, str], ResponsiveImage]
+    shared: str
+
+    def _exhibit_key(self, exhibit: Exhibit) -> str:
+        return _hash(_entry_digest(self.model, exhibit), _image_keys(self.images, exhibit.images))
+
+    def pages(self) -> list[Output]:
+        config = self.model.config
+        outputs: list[Output] = []
+        exhibits_by_id = self.model.exhibit_by_id()
+        for lang in config.languages:
+            listed = sorted((by_lang[lang] for by_lang in self.model.exhibits.values()),
+                            key=lambda e: (e.title.casefold(), e.slug))
+            all_keys = [self._exhibit_key(e) for e in listed]
+            outputs.append(self._page("home.html", lang, "home", "index", entry_url(config, "page", "index", lang),
+                                      all_keys[:HOME_FEATURED]))
+            for slug, by_lang in self.model.pages.items():
+                if slug != "index":
+                    outputs.append(self._page("page.html", lang, "page", slug, entry_url(config, "page", slug, lang),
+                                              [_entry_digest(self.model, by_lang[lang])]))
+            for slug, by_lang in self.model.collections.items():
+                members = [k for e, k in zip(listed, all_keys) if e.collection == slug]
+                outputs.append(self._page("collection.html", lang, "collection", slug,
+                                          entry_url(config, "collection", slug, lang), members))
+            outputs.append(self._page("collections.html", lang, "collection-index", "",
+                                      index_url(config, "collection", lang), []))
+            pages = max(1, math.ceil(len(listed) / EXHIBITS_PER_INDEX_PAGE))
+            for number in range(1, pages + 1):
+                chunk = all_keys[(number - 1) * EXHIBITS_PER_INDEX_PAGE:number * EXHIBITS_PER_INDEX_PAGE]
+                outputs.append(self._page("exhibits.html", lang, "exhibit-index", "",
+                                          index_url(config, "exhibit", lang, number), chunk + [pages], number))
+            for exhibit, key in zip(listed, all_keys):
+                related = [self._exhibit_key(by_lang_related)
+                           for code in exhibit.related if code in exhibits_by_id
+                           for by_lang_related in [self.model.exhibits[exhibits_by_id[code].slug][lang]]]
+                outputs.append(self._page("exhibit.html", lang, "exhibit", exhibit.slug,
+                                          entry_url(config, "exhibit", exhibit.slug, lang),
+                                          [key, related]))
+        outputs.append(self._page("404.html", config.default_language, "404", "", "404.html", []))
+        return outputs
+
+    def _page(self, template: str, lang: str, kind: str, slug: str, url: str, deps: list,
+              number: int = 1) -> Output:
+        action = RenderPage(template, lang, kind, slug, number, url)
+        return Output(output_file(url), _hash(self.shared, action, deps), action)
+

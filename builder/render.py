@@ -1,0 +1,249 @@
+"""Render stage: turns planned outputs into bytes (pages, QR codes, copies, media)."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .diagnostics import ContentError, Problem
+from .markup import make_markdown, render_markdown
+from .model import ContentModel, Entry, Exhibit
+from .plan import CachedMedia, CopyFile, Output, Plan, QrImage, Redirect, RenderPage, EXHIBITS_PER_INDEX_PAGE, \
+    HOME_FEATURED
+from .qr import qr_png, qr_svg
+from .theme import Theme
+from .urls import entry_url, index_url, relative_url, short_url
+from .config import LANGUAGE_NAMES
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+       "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'")
+
+
+@jinja2.pass_context
+def _url(context: jinja2.runtime.Context, target: str) -> str:
+    """A link relative to the page being rendered (absolute from the site root on the 404 page)."""
+    page = context["page_url"]
+    if page == "404.html":
+        return context["root_path"] + target
+    return relative_url(target, page)
+
+
+@jinja2.pass_context
+def _static(context: jinja2.runtime.Context, name: str) -> str:
+    return _url(context, context["static_urls"][name])
+
+
+@jinja2.pass_context
+def _translate(context: jinja2.runtime.Context, key: str, **values: Any) -> str:
+    text = context["strings"].get(key, key)
+    return text.format(**values) if values else text
+
+
+@dataclass
+class Renderer:
+    """Holds what every page shares; renders one output at a time."""
+
+    model: ContentModel
+    plan: Plan
+    theme: Theme
+    media_cache: Path
+    authoring: bool = False
+
+    def __post_init__(self) -> None:
+        self.env = jinja2.Environment(loader=self.theme.loader(), autoescape=True, undefined=jinja2.StrictUndefined,
+                                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+        self.env.globals.update(url=_url, static=_static, t=_translate)
+        self.markdown = make_markdown(self.model.config.raw_html)
+        config = self.model.config
+        self.strings = {lang: self.theme.strings(lang, config.default_language) for lang in config.languages}
+        self._by_id = self.model.exhibit_by_id()
+
+    def render(self, output: Output) -> bytes:
+        action = output.action
+        if isinstance(action, RenderPage):
+            return self._page(action).encode("utf-8")
+        if isinstance(action, CopyFile):
+            return action.source.read_bytes()
+        if isinstance(action, CachedMedia):
+            return (self.media_cache / action.derivative.cache_name).read_bytes()
+        if isinstance(action, QrImage):
+            return qr_svg(action.url) if action.fmt == "svg" else qr_png(action.url)
+        if isinstance(action, Redirect):
+            return self._redirect(action, output.path).encode("utf-8")
+        raise TypeError(f"unknown output action {action!r}")
+
+    def _template(self, name: str, context: dict[str, Any]) -> str:
+        try:
+            return self.env.get_template(name).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ContentError([Problem(_theme_file(self.theme, exc.name or name), exc.lineno, "error", "theme-syntax",
+                                        f"template error: {exc.message}", "fix the template syntax on that line")])
+        except jinja2.UndefinedError as exc:
+            file, line = _template_frame(exc, self.theme, name)
+            raise ContentError([Problem(file, line, "error", "theme-undefined",
+                                        f"template error: {exc.message}",
+                                        "the template uses a name disan does not provide; check its spelling")])
+
+    def _base_context(self, lang: str, page_url: str, kind: str, entry: Entry | None) -> dict[str, Any]:
+        config = self.model.config
+        root_path = "/" + config.base_url.split("://", 1)[-1].partition("/")[2]
+        return {
+            "lang": lang, "kind": kind, "page_url": page_url, "root_path": root_path,
+            "strings": self.strings[lang], "static_urls": self.plan.static_urls,
+            "site": {"title": config.text("title", lang), "description": config.text("description", lang),
+                     "license": config.text("license", lang), "home": entry_url(config, "page", "index", lang),
+                     "default_language": config.default_language, "base_url": config.base_url},
+            "canonical": config.base_url + page_url,
+            "csp": CSP,
+            "authoring": self.authoring,
+            "nav": self._nav(lang),
+            "alternates": self._alternates(kind, entry, page_url, lang),
+            "entry": entry,
+        }
+
+    def _nav(self, lang: str) -> list[dict[str, str]]:
+        config = self.model.config
+        items = [{"title": self.strings[lang].get("nav_exhibits", "Exhibits"), "url": index_url(config, "exhibit", lang)}]
+        if self.model.collections:
+            items.append({"title": self.strings[lang].get("nav_collections", "Collections"),
+                          "url": index_url(config, "collection", lang)})
+        pages = sorted((by_lang[lang] for slug, by_lang in self.model.pages.items() if slug != "index"),
+                       key=lambda p: (p.order, p.title.casefold()))
+        items.extend({"title": p.title, "url": entry_url(config, "page", p.slug, lang)} for p in pages)
+        return items
+
+    def _alternates(self, kind: str, entry: Entry | None, page_url: str, lang: str) -> list[dict[str, Any]]:
+        """The same page in every language, for the language switch and hreflang links."""
+        config = self.model.config
+        result = []
+        for other in config.languages:
+            if entry is not None:
+                url = entry_url(config, entry.kind, entry.slug, other)
+                group = {"page": self.model.pages, "collection": self.model.collections,
+                         "exhibit": self.model.exhibits}[entry.kind]
+                translated = group[entry.slug][other].translated
+            elif kind == "404":
+                url, translated = entry_url(config, "page", "index", other), True
+            else:
+                prefix_now = "" if lang == config.default_language else f"{lang}/"
+                rest = page_url[len(prefix_now):] if page_url.startswith(prefix_now) else page_url
+                url = ("" if other == config.default_language else f"{other}/") + rest
+                translated = True
+            result.append({"lang": other, "name": LANGUAGE_NAMES.get(other, other), "url": url,
+                           "current": other == lang, "translated": translated})
+        return result
+
+    def _page(self, action: RenderPage) -> str:
+        model, lang = self.model, action.lang
+        entry: Entry | None = None
+        extra: dict[str, Any] = {}
+        if action.kind == "home":
+            entry = model.pages.get("index", {}).get(lang)
+            listed = self._listed(lang)
+            extra = {"featured": [self._card(e) for e in listed[:HOME_FEATURED]],
+                     "collections": [self._collection_card(c[lang]) for c in self._collections()],
+                     "total": len(listed)}
+        elif action.kind == "page":
+            entry = model.pages[action.slug][lang]
+        elif action.kind == "collection":
+            entry = model.collections[action.slug][lang]
+            extra = {"members": [self._card(e) for e in self._listed(lang) if e.collection == action.slug],
+                     "image": self._picture(entry.image) if entry.image else None}
+        elif action.kind == "collection-index":
+            extra = {"collections": [self._collection_card(c[lang]) for c in self._collections()]}
+        elif action.kind == "exhibit-index":
+            listed = self._listed(lang)
+            pages = max(1, -(-len(listed) // EXHIBITS_PER_INDEX_PAGE))
+            chunk = listed[(action.number - 1) * EXHIBITS_PER_INDEX_PAGE:action.number * EXHIBITS_PER_INDEX_PAGE]
+            extra = {"exhibits": [self._card(e) for e in chunk], "number": action.number, "pages": pages,
+                     "page_urls": [index_url(model.config, "exhibit", lang, n) for n in range(1, pages + 1)]}
+        elif action.kind == "exhibit":
+            entry = model.exhibits[action.slug][lang]
+            extra = self._exhibit_context(entry)
+        context = self._base_context(lang, action.url, action.kind, entry)
+        context.update(extra)
+        context["body"] = render_markdown(self.markdown, entry.body) if entry is not None else ""
+        return self._template(action.template, context)
+
+    def _listed(self, lang: str) -> list[Exhibit]:
+        return sorted((by_lang[lang] for by_lang in self.model.exhibits.values()),
+                      key=lambda e: (e.title.casefold(), e.slug))
+
+    def _collections(self) -> list[dict[str, Any]]:
+        lang = self.model.config.default_language
+        return sorted(self.model.collections.values(), key=lambda c: (c[lang].order, c[lang].title.casefold()))
+
+    def _picture(self, ref) -> dict[str, Any] | None:
+        image = self.plan.images.get((ref.src, ref.credit))
+        if image is None:
+            return None
+        return {"alt": ref.alt, "caption": ref.caption, "credit": ref.credit, "width": image.width,
+                "height": image.height,
+                "webp": ", ".join(f"{d.site_path} {d.width}w" for d in image.webp),
+                "jpeg": ", ".join(f"{d.site_path} {d.width}w" for d in image.jpeg),
+                "webp_items": [(d.site_path, d.width) for d in image.webp],
+                "jpeg_items": [(d.site_path, d.width) for d in image.jpeg],
+                "fallback": image.jpeg[min(1, len(image.jpeg) - 1)].site_path,
+                "smallest": image.jpeg[0].site_path, "smallest_webp": image.webp[0].site_path}
+
+    def _card(self, exhibit: Exhibit) -> dict[str, Any]:
+        config = self.model.config
+        return {"title": exhibit.title, "summary": exhibit.summary, "id": exhibit.id, "retired": exhibit.retired,
+                "url": entry_url(config, "exhibit", exhibit.slug, exhibit.lang), "translated": exhibit.translated,
+                "image": self._picture(exhibit.images[0]) if exhibit.images else None}
+
+    def _collection_card(self, collection) -> dict[str, Any]:
+        config = self.model.config
+        return {"title": collection.title, "summary": collection.summary, "translated": collection.translated,
+                "id": "", "retired": False,
+                "url": entry_url(config, "collection", collection.slug, collection.lang),
+                "image": self._picture(collection.image) if collection.image else None}
+
+    def _exhibit_context(self, exhibit: Exhibit) -> dict[str, Any]:
+        config, lang = self.model.config, exhibit.lang
+        collection = self.model.collections.get(exhibit.collection, {}).get(lang)
+        related = [self.model.exhibits[self._by_id[code].slug][lang] for code in exhibit.related if code in self._by_id]
+        code_url = f"q/{exhibit.id}/"
+        return {
+            "exhibit": exhibit,
+            "facts": [(self.strings[lang].get(f"fact_{key}", key), value) for key, value in exhibit.facts],
+            "pictures": [p for p in (self._picture(ref) for ref in exhibit.images) if p],
+            "collection": {"title": collection.title, "url": entry_url(config, "collection", collection.slug, lang)}
+            if collection else None,
+            "related": [self._card(e) for e in related],
+            "short_url": short_url(config, exhibit.id),
+            "qr_svg": code_url + "qr.svg", "qr_png": code_url + "qr.png",
+        }
+
+    def _redirect(self, action: Redirect, path: str) -> str:
+        config = self.model.config
+        exhibit = self._by_id[action.code]
+        page_url = posixpath.dirname(path) + "/"
+        context = self._base_context(config.default_language, page_url, "redirect", None)
+        context.update({"target": action.target, "code": action.code, "title": exhibit.title,
+                        "canonical": config.base_url + action.target})
+        return self._template("shortcode.html", context)
+
+
+def _template_frame(exc: Exception, theme: Theme, name: str) -> tuple[str, int]:
+    """The innermost template file and line in a traceback (Jinja maps frames to template lines)."""
+    found = (_theme_file(theme, name), 0)
+    traceback = exc.__traceback__
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith((".html", ".xml", ".txt")):
+            found = (filename, traceback.tb_lineno)
+        traceback = traceback.tb_next
+    return found
+
+
+def _theme_file(theme: Theme, name: str) -> str:
+    for folder in theme.folders:
+        candidate = folder / "templates" / name
+        if candidate.is_file():
+            return candidate.as_posix()
+    return name

@@ -1,0 +1,217 @@
+"""`disan serve`: build, watch, rebuild what changed, reload the browser.
+
+The last good site stays served while the content has errors; the errors are shown over
+the page in the browser and in the terminal. Serving happens from a folder of its own, so
+authoring aids never leak into the deployable output.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import posixpath
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import click
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import CACHE_DIR, SiteBuilder
+from .diagnostics import ContentError, Problem, format_text
+
+LIVE_DIR = Path(__file__).resolve().parent / "live"
+IGNORED_PARTS = {".git", CACHE_DIR, "node_modules", "__pycache__", ".venv", ".pytest_cache"}
+SOURCE_FOLDERS = ("content", "tours", "assets", "themes")
+CHANGE_EVENTS = {"created", "deleted", "modified", "moved", "closed"}
+LIVE_TAG = b'<link rel="stylesheet" href="/__disan/live.css"><script src="/__disan/live.js" defer></script>'
+
+
+@dataclass
+class LiveState:
+    """What the browser tabs are told: a build number and the current problems."""
+
+    generation: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    last_seconds: float = 0.0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, problems: list[Problem], seconds: float) -> None:
+        with self.changed:
+            self.generation += 1
+            self.problems = problems
+            self.last_seconds = seconds
+            self.changed.notify_all()
+
+    def snapshot(self) -> dict:
+        return {"generation": self.generation, "seconds": round(self.last_seconds, 3),
+                "problems": [p.as_json() for p in self.problems if p.level == "error"]}
+
+
+class DevServer:
+    def __init__(self, root: Path, host: str, port: int):
+        self.root = root
+        self.out_dir = root / CACHE_DIR / "serve-site"
+        self.builder = SiteBuilder(root, authoring=True)
+        self.state = LiveState()
+        self.lock = threading.Lock()
+        self.pending = threading.Event()
+        self.httpd = ThreadingHTTPServer((host, port), self._handler())
+        self.httpd.daemon_threads = True
+
+    def rebuild(self) -> None:
+        with self.lock:
+            started = time.perf_counter()
+            try:
+                result = self.builder.build(self.out_dir)
+            except ContentError as exc:
+                seconds = time.perf_counter() - started
+                click.echo(format_text(exc.problems), err=True)
+                click.echo(f"{len(exc.problems)} error(s); still serving the last good site", err=True)
+                self.state.publish(exc.problems, seconds)
+                return
+            seconds = time.perf_counter() - started
+            click.echo(f"rebuilt in {seconds * 1000:.0f} ms ({result.write.written} files changed)", err=True)
+            self.state.publish([], seconds)
+
+    def watch(self) -> Observer:
+        server = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                paths = [event.src_path, getattr(event, "dest_path", "")]
+                if event.event_type in CHANGE_EVENTS and any(p and server._relevant(str(p)) for p in paths):
+                    server.pending.set()
+
+        observer = Observer()
+        observer.schedule(Handler(), str(self.root), recursive=False)
+        for folder in SOURCE_FOLDERS:
+            if (self.root / folder).is_dir():
+                observer.schedule(Handler(), str(self.root / folder), recursive=True)
+        observer.start()
+        threading.Thread(target=self._rebuild_loop, daemon=True).start()
+        return observer
+
+    def _relevant(self, path: str) -> bool:
+        """Sources only: not outputs (`_site`, the cache), editor swap files or the registry."""
+        try:
+            parts = Path(path).relative_to(self.root).parts
+        except ValueError:
+            return False
+        if not parts or parts[0].startswith(("_", ".")) or IGNORED_PARTS.intersection(parts):
+            return False
+        name = parts[-1]
+        return not name.startswith((".", "#")) and not name.endswith(("~", ".swp", ".tmp")) \
+            and name != "shortcodes.toml"
+
+    def _rebuild_loop(self) -> None:
+        while True:
+            self.pending.wait()
+            time.sleep(0.05)
+            self.pending.clear()
+            self.rebuild()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_HEAD(self) -> None:
+                self.head_only = True
+                self.do_GET()
+
+            def do_GET(self) -> None:
+                path = unquote(urlsplit(self.path).path)
+                if path == "/__disan/events":
+                    self._events()
+                elif path.startswith("/__disan/"):
+                    self._send_file(LIVE_DIR / posixpath.basename(path), inject=False)
+                else:
+                    self._site_file(path)
+
+            def _site_file(self, path: str) -> None:
+                base = server.out_dir.resolve()
+                target = (base / path.lstrip("/")).resolve()
+                if not target.is_relative_to(base):
+                    self.send_error(HTTPStatus.FORBIDDEN)
+                    return
+                if target.is_dir():
+                    if not path.endswith("/"):
+                        self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                        self.send_header("Location", path + "/")
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
+                    target = target / "index.html"
+                if target.is_file():
+                    self._send_file(target, inject=True)
+                elif (base / "404.html").is_file():
+                    self._send_file(base / "404.html", inject=True, status=HTTPStatus.NOT_FOUND)
+                else:
+                    self._send_file(LIVE_DIR / "waiting.html", inject=True)
+
+            def _send_file(self, file: Path, inject: bool, status: HTTPStatus = HTTPStatus.OK) -> None:
+                try:
+                    data = file.read_bytes()
+                except OSError:
+                    self.send_error(HTTPStatus.NOT_FOUND)
+                    return
+                kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+                if inject and kind == "text/html":
+                    data = data.replace(b"</head>", LIVE_TAG + b"</head>", 1)
+                self.send_response(status)
+                self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") or
+                                                         kind.endswith(("javascript", "json", "svg+xml")) else ""))
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                if not getattr(self, "head_only", False):
+                    self.wfile.write(data)
+
+            def _events(self) -> None:
+                """Server-sent events: one message per build, and a heartbeat to keep proxies open."""
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                seen = -1
+                try:
+                    while True:
+                        with server.state.changed:
+                            if server.state.generation == seen:
+                                server.state.changed.wait(timeout=15)
+                            snapshot = server.state.snapshot()
+                        if snapshot["generation"] == seen:
+                            self.wfile.write(b": keep-alive\n\n")
+                        else:
+                            seen = snapshot["generation"]
+                            self.wfile.write(f"data: {json.dumps(snapshot, ensure_ascii=False)}\n\n".encode())
+                        self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    return
+
+        return Handler
+
+
+def serve_site(root: Path, host: str, port: int) -> None:
+    server = DevServer(root, host, port)
+    server.rebuild()
+    observer = server.watch()
+    address = f"http://{host}:{server.httpd.server_address[1]}/"
+    click.echo(f"serving {root.name or root} at {address} (Ctrl+C to stop)", err=True)
+    try:
+        server.httpd.serve_forever()
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+    finally:
+        observer.stop()
+        server.httpd.server_close()

@@ -1,0 +1,70 @@
+"""Themes: plain Jinja2 templates, static files and UI strings, overridable file by file.
+
+A site overrides any theme file by putting its own copy at the same path under
+`<site>/themes/<name>/`; everything else comes from the theme that ships with disan.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .diagnostics import Problems, did_you_mean
+
+BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    folders: tuple[Path, ...]
+    digest: str
+
+    def loader(self) -> jinja2.BaseLoader:
+        return jinja2.FileSystemLoader([folder / "templates" for folder in self.folders])
+
+    def static_files(self) -> dict[str, Path]:
+        """Site-relative name → file; the site's copy wins over the theme's."""
+        files: dict[str, Path] = {}
+        for folder in reversed(self.folders):
+            static = folder / "static"
+            if static.is_dir():
+                files.update({p.relative_to(static).as_posix(): p for p in static.rglob("*") if p.is_file()
+                              and "node_modules" not in p.parts})
+        return dict(sorted(files.items()))
+
+    def strings(self, lang: str, fallback: str) -> dict[str, str]:
+        """UI strings for `lang`; missing ones come from the default language's file."""
+        merged: dict[str, str] = {}
+        for code in (fallback, lang):
+            for folder in reversed(self.folders):
+                path = folder / "i18n" / f"{code}.toml"
+                if path.is_file():
+                    merged.update(tomllib.loads(path.read_text(encoding="utf-8")))
+        return merged
+
+
+def load_theme(root: Path, name: str, problems: Problems) -> Theme | None:
+    folders = tuple(dict.fromkeys(p.resolve() for p in (root / "themes" / name, BUILTIN_THEMES / name) if p.is_dir()))
+    if not folders:
+        known = sorted({p.name for base in (root / "themes", BUILTIN_THEMES) if base.is_dir()
+                        for p in base.iterdir() if p.is_dir()})
+        problems.error("site.toml", 0, "theme-missing", f"there is no theme '{name}'",
+                       did_you_mean(name, known) or f"themes available: {', '.join(known) or 'none'}")
+        return None
+    return Theme(name, folders, _digest_folders(folders))
+
+
+def _digest_folders(folders: tuple[Path, ...]) -> str:
+    """Hash of every theme file, so a theme edit rebuilds the pages it shapes and nothing is stale."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and "node_modules" not in path.parts:
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

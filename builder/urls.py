@@ -1,0 +1,47 @@
+"""Where every page lives in the output, in one place, so links and files always agree."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .config import SiteConfig
+
+
+def lang_prefix(config: SiteConfig, lang: str) -> str:
+    return "" if lang == config.default_language else f"{lang}/"
+
+
+def entry_url(config: SiteConfig, kind: str, slug: str, lang: str) -> str:
+    """Site-relative URL of a page, always ending in '/' ('' is the home page)."""
+    prefix = lang_prefix(config, lang)
+    if kind == "page":
+        return prefix if slug == "index" else f"{prefix}{slug}/"
+    return f"{prefix}{kind}s/{slug}/"
+
+
+def index_url(config: SiteConfig, kind: str, lang: str, number: int = 1) -> str:
+    base = f"{lang_prefix(config, lang)}{kind}s/"
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def short_url(config: SiteConfig, code: str) -> str:
+    """The URL printed in a QR code: all capitals, so the code uses the compact alphanumeric mode."""
+    return f"{config.short_url_base}Q/{code}/"
+
+
+def output_file(url: str) -> str:
+    """The file a directory URL is served from on any static host."""
+    return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def relative_url(target: str, from_page: str) -> str:
+    """A link from one page's URL to another that works on any host and under any sub-path."""
+    from_dir = from_page if from_page.endswith("/") or from_page == "" else posixpath.dirname(from_page) + "/"
+    if target == from_dir:
+        return "./"
+    rel = posixpath.relpath("/" + target, "/" + from_dir)
+    if rel == ".":
+        return "./"
+    if (target == "" or target.endswith("/")) and not rel.endswith("/"):
+        rel += "/"
+    return rel

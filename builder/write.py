@@ -1,0 +1,142 @@
+"""Write stage: build the new site beside the old one, then swap, so no one sees half a site.
+
+Files whose key has not changed since the last build are hard-linked from the previous
+output instead of being rendered again; the result is byte-identical to a clean build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .plan import Output
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    written: int
+    reused: int
+    removed: int
+
+
+class OutputFolderError(Exception):
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+MANIFEST = ".disan-manifest.json"
+
+
+def check_output_folder(site_root: Path, out_dir: Path) -> None:
+    """Refuse to replace a folder disan did not make: it may hold someone's work."""
+    out, root = out_dir.resolve(), site_root.resolve()
+    if out == root or root.is_relative_to(out):
+        raise OutputFolderError(f"the output folder {out_dir} contains the site itself",
+                                "choose an output folder inside the site, like _site")
+    for source in ("content", "assets", "tours", "themes"):
+        if out == root / source or out.is_relative_to(root / source):
+            raise OutputFolderError(f"the output folder {out_dir} is inside {source}/",
+                                    "choose an output folder of its own, like _site")
+    if out.exists() and any(out.iterdir()) and not (out / MANIFEST).is_file():
+        raise OutputFolderError(f"the folder {out_dir} exists and was not made by disan",
+                                "empty it, delete it, or choose another folder with --out")
+
+
+def write_site(outputs: list[Output], render: Callable[[Output], bytes], out_dir: Path,
+               progress: Progress | None = None) -> WriteResult:
+    """The manifest of keys lives inside the output, so it is swapped in together with the files."""
+    out_dir = out_dir.resolve()
+    _remove_leftovers(out_dir)
+    staging = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
+    staging.mkdir(parents=True)
+    previous = _read_manifest(out_dir)
+    made_dirs: set[Path] = set()
+    written = reused = 0
+    manifest: dict[str, str] = {}
+    try:
+        for done, output in enumerate(outputs, 1):
+            target = staging / output.path
+            if target.parent not in made_dirs:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made_dirs.add(target.parent)
+            old = out_dir / output.path
+            if previous.get(output.path) == output.key and _link(old, target):
+                reused += 1
+            else:
+                target.write_bytes(render(output))
+                written += 1
+            manifest[output.path] = output.key
+            if progress:
+                progress("write", done, len(outputs))
+        (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, indent=0))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    removed = len(set(previous) - set(manifest))
+    _swap(staging, out_dir)
+    return WriteResult(written, reused, removed)
+
+
+def _link(old: Path, new: Path) -> bool:
+    try:
+        os.link(old, new)
+        return True
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            shutil.copyfile(old, new)
+            return True
+        except OSError:
+            return False
+
+
+def _swap(staging: Path, out_dir: Path) -> None:
+    """Two renames; between them only the folder name is missing, never half a site."""
+    if out_dir.exists():
+        retired = out_dir.with_name(f"{out_dir.name}.old-{os.getpid()}")
+        os.rename(out_dir, retired)
+        os.rename(staging, out_dir)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.rename(staging, out_dir)
+
+
+def _remove_leftovers(out_dir: Path) -> None:
+    """Tidy up after builds that were killed: put back a site caught mid-swap, drop half-built ones."""
+    if not out_dir.parent.is_dir():
+        return
+    for leftover in sorted(out_dir.parent.glob(f"{out_dir.name}.*-*")):
+        stem, _, pid = leftover.name.rpartition("-")
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        if stem == f"{out_dir.name}.old" and not out_dir.exists():
+            os.rename(leftover, out_dir)
+        elif stem in (f"{out_dir.name}.tmp", f"{out_dir.name}.old"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _read_manifest(out_dir: Path) -> dict[str, str]:
+    try:
+        return json.loads((out_dir / MANIFEST).read_text())
+    except (OSError, ValueError):
+        return {}

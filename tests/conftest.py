@@ -1,0 +1,107 @@
+"""Shared fixtures: the demo site, the shared corpus, a loopback web server and Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from builder.build import SiteBuilder
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--use-angle=swiftshader", "--enable-unsafe-swiftshader",
+                 "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                 "--disable-sync", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}; these tests use its real files")
+    return CORPUS
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    """A private copy of a site, without build output or caches."""
+    ignore = shutil.ignore_patterns("_site", "_site.*", ".disan-cache", "node_modules", ".git", "EXPECT")
+    shutil.copytree(source, target, ignore=ignore)
+    return target
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("demo") / "site"
+    root.mkdir()
+    for name in ("site.toml", "shortcodes.toml"):
+        if (REPO / name).is_file():
+            shutil.copy2(REPO / name, root / name)
+    for folder in ("content", "assets", "tours"):
+        if (REPO / folder).is_dir():
+            copy_site(REPO / folder, root / folder)
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_demo(demo_copy: Path) -> Path:
+    """The demo museum, built once for the whole session."""
+    result = SiteBuilder(demo_copy, jobs=2).build()
+    return result.out_dir
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_dir() -> Iterator:
+    """Start a static server on 127.0.0.1 for a folder; returns its base URL."""
+    servers = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.is_file():
+        pytest.skip("Chromium is not at /usr/bin/chromium (./run test installs it: apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A 360×740 phone page that fails the test on any request leaving 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    page = context.new_page()
+    page.outside_requests = []
+
+    def record(request) -> None:
+        url = request.url
+        if not url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            page.outside_requests.append(url)
+
+    page.on("request", record)
+    yield page
+    context.close()
+    assert page.outside_requests == [], f"requests left 127.0.0.1: {page.outside_requests}"
