@@ -99,7 +99,8 @@ def _load_yaml(yaml_text: str, line_offset: int) -> LineDict:
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        unclosed = exc.context_mark is not None and "flow" in (exc.context or "")
+        mark = exc.context_mark if unclosed else (exc.problem_mark or exc.context_mark)
         line = (mark.line + 1 + line_offset) if mark else line_offset
         problem = (exc.problem or "invalid YAML").strip()
         raise FrontMatterError(line, f"front matter is not valid YAML: {problem}", _yaml_hint(problem)) from None
@@ -117,6 +118,8 @@ def _load_yaml(yaml_text: str, line_offset: int) -> LineDict:
 
 
 def _yaml_hint(problem: str) -> str:
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        return "a list or { } group opened on this line is not closed; a value starting with [ needs quotes"
     if "mapping values" in problem:
         return "a value that contains ': ' must be put in quotes, like title: \"Đình: cổng chính\""
     if "indent" in problem or "block" in problem:

@@ -58,6 +58,8 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
     root = config.root
     content = root / "content"
     digests: dict[str, str] = {}
+    unreadable: list[str] = []
+    broken_originals: set[tuple[str, str]] = set()
     documents: dict[str, dict[str, dict[str, tuple[str, ParsedDocument]]]] = {
         "page": {}, "exhibit": {}, "collection": {}}
     for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
@@ -72,6 +74,9 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
         digests[rel] = digest
         if isinstance(parsed, FrontMatterError):
             problems.error(rel, parsed.line, "front-matter", parsed.message, parsed.hint)
+            unreadable.append(rel)
+            if lang == config.default_language:
+                broken_originals.add((kind, slug))
             continue
         if not SLUG.match(slug):
             problems.error(rel, 0, "slug", f"the file name '{path.name}' is not a valid slug",
@@ -86,6 +91,8 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
             base = by_lang.get(config.default_language)
             if base is None:
                 rel = next(iter(by_lang.values()))[0]
+                if (kind, slug) in broken_originals:
+                    continue
                 problems.error(rel, 0, "translation-orphan",
                                f"this translation has no {config.default_language} original",
                                f"create the default-language file content/…/{slug}.md first")
@@ -96,7 +103,7 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
                 lang: builders[kind](slug, lang, base, by_lang.get(lang), problems)
                 for lang in config.languages}
     return ContentModel(config=config, pages=model["page"], exhibits=model["exhibit"],
-                        collections=model["collection"], source_digests=digests)
+                        collections=model["collection"], source_digests=digests, unreadable=tuple(unreadable))
 
 
 def _kind_of(rel: Path) -> str | None:

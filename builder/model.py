@@ -91,6 +91,7 @@ class ContentModel:
     exhibits: dict[str, dict[str, Exhibit]]
     collections: dict[str, dict[str, Collection]]
     source_digests: dict[str, str]
+    unreadable: tuple[str, ...] = ()
 
     def all_entries(self) -> Iterator[Entry]:
         for group in (self.pages, self.collections, self.exhibits):

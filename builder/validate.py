@@ -26,6 +26,8 @@ class ValidatedSite:
 
 def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Issued],
                   problems: Problems) -> ValidatedSite:
+    """The registry is checked only when every file could be read: a file with broken front
+    matter would otherwise show up as a vanished code too, hiding the real problem."""
     for entry in model.all_entries():
         _check_text(entry, problems)
     exhibits = [by_lang[model.config.default_language] for by_lang in model.exhibits.values()]
@@ -47,8 +49,8 @@ def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Iss
                 if key not in seen_images:
                     seen_images.add(key)
                     check_image(image, model, assets, problems)
-    slugs = {"exhibit": set(model.exhibits)}
-    check_registry(issued, holders, slugs, problems)
+    if not model.unreadable:
+        check_registry(issued, holders, {"exhibit": set(model.exhibits)}, problems)
     return ValidatedSite(model=model, holders=holders, issued=issued)
 
 
