@@ -7,9 +7,9 @@ changed and re-renders only the outputs whose key changed.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .assets import AssetStore
 from .config import SiteConfig, load_config

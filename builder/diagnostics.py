@@ -8,10 +8,11 @@ decides the exit code from them.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
-from typing import Iterable, Literal
+from typing import Literal
 
 Level = Literal["error", "warning"]
 

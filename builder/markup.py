@@ -30,6 +30,19 @@ class _SafeLinks(Treeprocessor):
                 element.set("decoding", "async")
 
 
+class _ShiftHeadings(Treeprocessor):
+    """Nest the body's headings under the section heading the theme puts above it."""
+
+    offset = 0
+
+    def run(self, root: etree.Element) -> None:
+        if not self.offset:
+            return
+        for element in root.iter():
+            if len(element.tag) == 2 and element.tag[0] == "h" and element.tag[1] in "123456":
+                element.tag = f"h{min(6, int(element.tag[1]) + self.offset)}"
+
+
 def _heading_id(text: str, separator: str) -> str:
     return suggest_slug(text).replace("-", separator)
 
@@ -41,9 +54,11 @@ def make_markdown(raw_html: bool) -> markdown.Markdown:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
     md.treeprocessors.register(_SafeLinks(md), "disan_safe_links", 0)
+    md.treeprocessors.register(_ShiftHeadings(md), "disan_shift_headings", 1)
     return md
 
 
-def render_markdown(md: markdown.Markdown, text: str) -> str:
+def render_markdown(md: markdown.Markdown, text: str, heading_offset: int = 0) -> str:
     md.reset()
+    md.treeprocessors["disan_shift_headings"].offset = heading_offset
     return md.convert(text)

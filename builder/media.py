@@ -10,11 +10,11 @@ import hashlib
 import io
 import os
 import unicodedata
-from html import escape
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
-from typing import Callable, Iterable
 
 from PIL import Image, ImageCms, ImageOps
 
@@ -102,7 +102,7 @@ def _xmp_rights(credit: str) -> bytes:
     return ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
             '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:rights><rdf:Alt>'
             f'<rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></dc:rights></rdf:Description></rdf:RDF>'
-            '</x:xmpmeta>').encode("utf-8")
+            '</x:xmpmeta>').encode()
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:

@@ -6,8 +6,9 @@ default-language text with `translated=False`, so themes can mark the fallback.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from .config import SiteConfig
 

@@ -9,19 +9,22 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
-from typing import Iterable
 
 from . import __version__
 from .assets import AssetStore, resolve_asset
 from .media import Derivative, ResponsiveImage, plan_image
-from .model import Collection, ContentModel, Exhibit, ImageRef
+from .model import ContentModel, Exhibit, ImageRef
 from .theme import Theme
 from .urls import entry_url, index_url, output_file, short_url
 from .validate import ValidatedSite
 
 EXHIBITS_PER_INDEX_PAGE = 60
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+            "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'")
 HOME_FEATURED = 8
 BUILDER_DIGEST_FILES = sorted(Path(__file__).resolve().parent.glob("*.py"))
 
@@ -56,12 +59,17 @@ class QrImage:
 
 
 @dataclass(frozen=True)
+class TextFile:
+    text: str
+
+
+@dataclass(frozen=True)
 class Redirect:
     target: str
     code: str
 
 
-Action = RenderPage | CopyFile | CachedMedia | QrImage | Redirect
+Action = RenderPage | CopyFile | CachedMedia | QrImage | Redirect | TextFile
 
 
 @dataclass(frozen=True)
@@ -118,9 +126,27 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, authoring: 
         url = short_url(config, code)
         for fmt in ("svg", "png"):
             outputs.append(Output(f"q/{code}/qr.{fmt}", _hash(base, url, fmt), QrImage(code, url, fmt)))
+    outputs.extend(_host_files(config, outputs))
     derivatives = [o.action.derivative for o in outputs if isinstance(o.action, CachedMedia)]
     return Plan(outputs=outputs, images=images, static_urls=static_urls, code_targets=code_targets,
                 derivatives=derivatives)
+
+
+def _host_files(config, outputs: list[Output]) -> list[Output]:
+    """sitemap.xml and robots.txt for search engines; _headers for hosts that read it (Netlify,
+    Cloudflare Pages): the CSP as a real header, frame-ancestors for embeds, long caching."""
+    pages = sorted(o.path for o in outputs if isinstance(o.action, RenderPage) and o.path != "404.html")
+    urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n"
+                   for p in pages)
+    sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+               f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
+    robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n"
+    headers = (f"/*\n  Content-Security-Policy: {PAGE_CSP}; frame-ancestors *\n"
+               "  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n"
+               "/static/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+               "/media/*\n  Cache-Control: public, max-age=31536000, immutable\n")
+    return [Output(name, _hash(text), TextFile(text))
+            for name, text in (("sitemap.xml", sitemap), ("robots.txt", robots), ("_headers", headers))]
 
 
 def _plan_images(model: ContentModel, assets: AssetStore) -> dict[tuple[str, str], ResponsiveImage]:
@@ -193,8 +219,8 @@ class _Planner:
                 if slug != "index":
                     outputs.append(self._page("page.html", lang, "page", slug, entry_url(config, "page", slug, lang),
                                               [_entry_digest(self.model, by_lang[lang])]))
-            for slug, by_lang in self.model.collections.items():
-                members = [k for e, k in zip(listed, all_keys) if e.collection == slug]
+            for slug in self.model.collections:
+                members = [k for e, k in zip(listed, all_keys, strict=True) if e.collection == slug]
                 outputs.append(self._page("collection.html", lang, "collection", slug,
                                           entry_url(config, "collection", slug, lang), members))
             outputs.append(self._page("collections.html", lang, "collection-index", "",
@@ -204,10 +230,9 @@ class _Planner:
                 chunk = all_keys[(number - 1) * EXHIBITS_PER_INDEX_PAGE:number * EXHIBITS_PER_INDEX_PAGE]
                 outputs.append(self._page("exhibits.html", lang, "exhibit-index", "",
                                           index_url(config, "exhibit", lang, number), chunk + [pages], number))
-            for exhibit, key in zip(listed, all_keys):
-                related = [self._exhibit_key(by_lang_related)
-                           for code in exhibit.related if code in exhibits_by_id
-                           for by_lang_related in [self.model.exhibits[exhibits_by_id[code].slug][lang]]]
+            for exhibit, key in zip(listed, all_keys, strict=True):
+                related = [self._exhibit_key(self.model.exhibits[exhibits_by_id[code].slug][lang])
+                           for code in exhibit.related if code in exhibits_by_id]
                 outputs.append(self._page("exhibit.html", lang, "exhibit", exhibit.slug,
                                           entry_url(config, "exhibit", exhibit.slug, lang),
                                           [key, related]))

@@ -9,18 +9,26 @@ from typing import Any
 
 import jinja2
 
+from .config import LANGUAGE_NAMES
 from .diagnostics import ContentError, Problem
 from .markup import make_markdown, render_markdown
 from .model import ContentModel, Entry, Exhibit
-from .plan import CachedMedia, CopyFile, Output, Plan, QrImage, Redirect, RenderPage, EXHIBITS_PER_INDEX_PAGE, \
-    HOME_FEATURED
+from .plan import (
+    EXHIBITS_PER_INDEX_PAGE,
+    HOME_FEATURED,
+    PAGE_CSP,
+    CachedMedia,
+    CopyFile,
+    Output,
+    Plan,
+    QrImage,
+    Redirect,
+    RenderPage,
+    TextFile,
+)
 from .qr import qr_png, qr_svg
 from .theme import Theme
 from .urls import entry_url, index_url, relative_url, short_url
-from .config import LANGUAGE_NAMES
-
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-       "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'")
 
 
 @jinja2.pass_context
@@ -72,6 +80,8 @@ class Renderer:
             return (self.media_cache / action.derivative.cache_name).read_bytes()
         if isinstance(action, QrImage):
             return qr_svg(action.url) if action.fmt == "svg" else qr_png(action.url)
+        if isinstance(action, TextFile):
+            return action.text.encode("utf-8")
         if isinstance(action, Redirect):
             return self._redirect(action, output.path).encode("utf-8")
         raise TypeError(f"unknown output action {action!r}")
@@ -81,12 +91,12 @@ class Renderer:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
             raise ContentError([Problem(_theme_file(self.theme, exc.name or name), exc.lineno, "error", "theme-syntax",
-                                        f"template error: {exc.message}", "fix the template syntax on that line")])
+                                        f"template error: {exc.message}", "fix the template syntax on that line")]) from None
         except jinja2.UndefinedError as exc:
             file, line = _template_frame(exc, self.theme, name)
             raise ContentError([Problem(file, line, "error", "theme-undefined",
                                         f"template error: {exc.message}",
-                                        "the template uses a name disan does not provide; check its spelling")])
+                                        "the template uses a name disan does not provide; check its spelling")]) from None
 
     def _base_context(self, lang: str, page_url: str, kind: str, entry: Entry | None) -> dict[str, Any]:
         config = self.model.config
@@ -97,8 +107,9 @@ class Renderer:
             "site": {"title": config.text("title", lang), "description": config.text("description", lang),
                      "license": config.text("license", lang), "home": entry_url(config, "page", "index", lang),
                      "default_language": config.default_language, "base_url": config.base_url},
-            "canonical": config.base_url + page_url,
-            "csp": CSP,
+            "canonical": config.base_url + (page_url if entry is None or entry.translated
+                                             else entry_url(config, entry.kind, entry.slug, config.default_language)),
+            "csp": PAGE_CSP,
             "authoring": self.authoring,
             "nav": self._nav(lang),
             "alternates": self._alternates(kind, entry, page_url, lang),
@@ -107,13 +118,15 @@ class Renderer:
 
     def _nav(self, lang: str) -> list[dict[str, str]]:
         config = self.model.config
-        items = [{"title": self.strings[lang].get("nav_exhibits", "Exhibits"), "url": index_url(config, "exhibit", lang)}]
+        items = [{"title": self.strings[lang].get("nav_exhibits", "Exhibits"), "lang": lang,
+                  "url": index_url(config, "exhibit", lang)}]
         if self.model.collections:
-            items.append({"title": self.strings[lang].get("nav_collections", "Collections"),
+            items.append({"title": self.strings[lang].get("nav_collections", "Collections"), "lang": lang,
                           "url": index_url(config, "collection", lang)})
         pages = sorted((by_lang[lang] for slug, by_lang in self.model.pages.items() if slug != "index"),
                        key=lambda p: (p.order, p.title.casefold()))
-        items.extend({"title": p.title, "url": entry_url(config, "page", p.slug, lang)} for p in pages)
+        items.extend({"title": p.title, "url": entry_url(config, "page", p.slug, lang),
+                      "lang": lang if p.translated else config.default_language} for p in pages)
         return items
 
     def _alternates(self, kind: str, entry: Entry | None, page_url: str, lang: str) -> list[dict[str, Any]]:
@@ -166,7 +179,8 @@ class Renderer:
             extra = self._exhibit_context(entry)
         context = self._base_context(lang, action.url, action.kind, entry)
         context.update(extra)
-        context["body"] = render_markdown(self.markdown, entry.body) if entry is not None else ""
+        offset = 1 if action.kind == "exhibit" else 0
+        context["body"] = render_markdown(self.markdown, entry.body, offset) if entry is not None else ""
         return self._template(action.template, context)
 
     def _listed(self, lang: str) -> list[Exhibit]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from .assets import AssetPathError, AssetStore, resolve_asset
 from .diagnostics import Problems, did_you_mean
-from .model import ContentModel, Entry, Exhibit, ImageRef, Origin
+from .model import ContentModel, Entry, Exhibit, ImageRef
 from .registry import SHORT_CODE, Holder, Issued, check_registry
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")

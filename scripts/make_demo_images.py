@@ -38,7 +38,7 @@ def clamp(v, lo=0, hi=255):
 
 
 def mix(c1, c2, t):
-    return tuple(int(round(a + (b - a) * t)) for a, b in zip(c1, c2))
+    return tuple(int(round(a + (b - a) * t)) for a, b in zip(c1, c2, strict=True))
 
 
 def solid(size, colour, mode="RGB"):
@@ -80,11 +80,14 @@ def fractal_noise(size, seed, base_cell=256, octaves=5, persistence=0.5, contras
 
 
 def radial_mask(size, center, radius):
-    """L image: 0 at `center`, growing linearly to 255 at `radius` and beyond."""
-    w, h = size
+    """L image growing linearly with the distance from `center`: about 180 at
+    `radius`, 255 (clamped) from 1.42 x radius on."""
     out = Image.new("L", size, 255)
-    r = max(1, int(radius))
-    rg = Image.radial_gradient("L").resize((2 * r, 2 * r), Image.Resampling.BILINEAR)
+    r = max(1, int(radius * 1.42))
+    # Pillow's radial gradient is 255 at the corners of its square; rescale it
+    # so that it reaches 255 on the inscribed circle and stays there.
+    rg = Image.radial_gradient("L").point(lambda v: min(255, v * 181 // 128))
+    rg = rg.resize((2 * r, 2 * r), Image.Resampling.BILINEAR)
     out.paste(rg, (int(center[0]) - r, int(center[1]) - r))
     return out
 
@@ -374,7 +377,7 @@ def m_pounders(p):
 
 def m_drummers(p):
     """A row of bronze drums played by people (seen from the side)."""
-    for k, x in enumerate((-0.5, 0.0, 0.5)):
+    for x in (-0.5, 0.0, 0.5):
         p.poly([(x - 0.13, 0.06), (x + 0.13, 0.06), (x + 0.11, 0.26), (x - 0.11, 0.26)])
         p.line([(x - 0.14, 0.27), (x + 0.14, 0.27)], 0.03)
     p.line([(0.78, 0.04), (0.76, 0.24)], 0.05)
@@ -875,7 +878,7 @@ def make_drum_side(cfg, size=(1600, 1200)):
     def draw_fn(d, sz):
         strip_bands(d, sz[0], layout, sz[1], lw, cfg["seed"])
 
-    tex = relief_texture((Tw, Hd), cfg["seed"] + 3, cfg["pal"], draw_fn, depth=max(2, unit * 0.2))
+    tex = relief_texture((Tw, Hd), cfg["seed"] + 3, dict(cfg["pal"], spot=170), draw_fn, depth=max(2, unit * 0.2))
     cx = W / 2
     elev = 0.2
     R_face = 39.65 * unit
@@ -909,7 +912,7 @@ def draw_couple_statue(img, x, y, h, seed):
     dark, mid, light = (24, 32, 27), (78, 98, 82), (146, 156, 122)
     w = max(1, int(h * 0.07))
     d.ellipse((x - 0.34 * h, y - 0.08 * h, x + 0.34 * h, y + 0.08 * h), fill=dark)   # footing
-    for k, side in enumerate((-1, 1)):
+    for side in (-1, 1):
         bx = x + side * 0.12 * h
         lean = -side * 0.05 * h
         for col, off in ((dark, 0.035 * h), (mid, 0.0)):
@@ -930,7 +933,7 @@ def paste_low_cone(canvas, disc, dalpha, cx, base_y, R, zfun, elev, marks=(), st
     """Warp a top-view disc image onto a low cone/dome (height zfun(rho)) seen
     from `elev` = sin(view angle) above, base circle centred at (cx, base_y).
     Returns (canvas, screen positions of `marks` given as (x, depth) in px)."""
-    import bisect
+
     ca = math.sqrt(1 - elev * elev)
     D = disc.width
     # shading in top view: normal of the cone
@@ -1048,7 +1051,10 @@ def make_jar(size=(1200, 1600), seed=303):
         (0.93, 0.97, "ladder", 260)])
     D = int(2 * lidR)
     disc, dalpha = tympanum_layer((D, D), (lidR, lidR), lidR - 1, lid_cfg)
-    cone = lambda rho: 8.5 * unit * max(0.0, 1 - rho / lidR) ** 0.9
+
+    def cone(rho):
+        return 8.5 * unit * max(0.0, 1 - rho / lidR) ** 0.9
+
     statues = []
     for ang in (45, 135, 225, 315):
         a = math.radians(ang)
@@ -1058,7 +1064,7 @@ def make_jar(size=(1200, 1600), seed=303):
     order = sorted(places, key=lambda p: p[1])
     # broken stump of the central figure group (the fifth, now lost)
     d = ImageDraw.Draw(bg)
-    sx, sy = places_centre = (cx, rim_top - cone(0) * math.cos(math.asin(elev)))
+    sx, sy = (cx, rim_top - cone(0) * math.cos(math.asin(elev)))
     d.ellipse((sx - unit * 2.0, sy - unit * 0.9, sx + unit * 2.0, sy + unit * 0.6), fill=(38, 50, 42))
     d.ellipse((sx - unit * 1.5, sy - unit * 0.8, sx + unit * 1.2, sy + unit * 0.1), fill=(92, 108, 88))
     for k, (x, y) in enumerate(order):
@@ -1109,63 +1115,64 @@ def paint_leaf(br, base, tip, width, lw, bend=0.0, wash=120):
     br.dl.line(mid, fill=255, width=max(1, lw * 2 // 3), joint="curve")
 
 
-def paint_peony(br, cx, cy, s, lw, rng):
-    """A peony seen from the side: a fan of petals over a cupped centre."""
-    base = (cx, cy + s * 0.45)
-    for layer, (length, n, spread, wash) in enumerate(((1.0, 7, 1.25, 90), (0.78, 6, 1.0, 120),
-                                                        (0.55, 5, 0.8, 150))):
+def paint_peony(br, base, direction, s, lw, rng):
+    """A peony in side view: a fan of petals opening from `base` towards `direction`."""
+    bx, by = base
+    dx, dy = math.cos(direction), math.sin(direction)
+    for layer, (length, n, spread, wash) in enumerate(((1.0, 7, 1.2, 90), (0.8, 6, 0.95, 120),
+                                                        (0.58, 5, 0.75, 150))):
         for k in range(n):
-            a = -math.pi / 2 + spread * (k / (n - 1) - 0.5) * 2 + rng.uniform(-0.05, 0.05)
-            tip = (base[0] + math.cos(a) * s * length * 1.05, base[1] + math.sin(a) * s * length)
+            a = direction + spread * (k / (n - 1) - 0.5) * 2 + rng.uniform(-0.05, 0.05)
+            tip = (bx + math.cos(a) * s * length, by + math.sin(a) * s * length)
             pts = _leaf_pts(base, tip, s * (0.2 - 0.03 * layer), n=14)
             br.dw.polygon(pts, fill=wash)
             br.dl.line(pts[2:-2], fill=255, width=lw, joint="curve")
-    cup = (cx - s * 0.42, cy + s * 0.05, cx + s * 0.42, cy + s * 0.6)
-    br.dw.chord(cup, start=0, end=180, fill=170)
-    br.dl.arc(cup, start=0, end=180, fill=255, width=lw)
-    for k in range(4):
-        x = cx + (k - 1.5) * s * 0.18
-        br.dl.line([(x, cy + s * 0.36), (cx + (x - cx) * 0.7, cy + s * 0.58)], fill=255, width=max(1, lw // 2))
+    cxx, cyy = bx + dx * s * 0.22, by + dy * s * 0.22
+    r = s * 0.3
+    br.dw.ellipse((cxx - r, cyy - r, cxx + r, cyy + r), fill=175)
+    br.dl.ellipse((cxx - r, cyy - r, cxx + r, cyy + r), outline=255, width=lw)
+    for k in range(5):
+        a = direction + (k - 2) * 0.45
+        br.dl.line([(cxx, cyy), (cxx + math.cos(a) * r * 0.8, cyy + math.sin(a) * r * 0.8)], fill=255,
+                   width=max(1, lw // 2))
     for side in (-1, 1):
-        paint_leaf(br, (cx, cy + s * 0.55), (cx + side * s * 0.6, cy + s * 0.72), s * 0.1, lw, wash=140)
+        a = direction + math.pi + side * 1.1
+        paint_leaf(br, base, (bx + math.cos(a) * s * 0.45, by + math.sin(a) * s * 0.45), s * 0.09, lw, wash=140)
 
 
 def paint_scroll_band(br, W, y0, y1, n_flowers, lw, rng):
     """Main band: a continuous scrolling stem with peonies and leaves."""
     h = y1 - y0
     mid = (y0 + y1) / 2
-    amp = h * 0.17
+    amp = h * 0.16
     pts = []
     for i in range(0, 401):
         x = W * i / 400
         pts.append((x, mid + amp * math.sin(2 * math.pi * n_flowers * i / 400)))
     br.dl.line(pts, fill=255, width=lw + 2, joint="curve")
-    s = h * 0.31
+    s = h * 0.4
     for k in range(n_flowers):
-        # flowers alternately above (crest) and below (trough) the stem
-        for half in (0, 1):
-            x = W * (k + 0.25 + 0.5 * half) / n_flowers
-            up = half == 0
-            yc = mid + (-amp if up else amp)
-            fy = yc - s * 0.95 if up else yc + s * 0.55
-            if not up:
-                paint_peony(br, x, fy, s * 0.85, lw, rng)
-            else:
-                paint_peony(br, x, fy, s, lw, rng)
-            # leaves around each flower, and curling tendrils
+        for up in (True, False):
+            # crest (stem highest) at 3/4 of a period, trough at 1/4
+            x = W * (k + (0.75 if up else 0.25)) / n_flowers
+            yc = mid - amp if up else mid + amp
+            # leaves along the stem on both sides of the flower
             for j in range(6):
                 side = -1 if j % 2 else 1
-                bx = x + side * s * (0.5 + 0.25 * (j // 2))
-                by = yc + (-1 if up else 1) * s * (0.05 + 0.1 * (j // 2)) + side * 0.0
-                # the leaves grow away from the flower, towards the free side of the stem
-                ang = (0.0 if side > 0 else math.pi) + side * rng.uniform(-0.5, 0.5)
-                vy = (1 if up else -1) * rng.uniform(0.2, 0.9)
-                tip = (bx + math.cos(ang) * s * 1.0, by + vy * s)
-                paint_leaf(br, (bx, by), tip, s * 0.2, max(1, lw - 1), bend=rng.uniform(-1.5, 1.5))
-            tx = x + s * 0.9
-            spiral = [(tx + math.cos(t) * s * 0.15 * (1 - t / 9), yc + math.sin(t) * s * 0.15 * (1 - t / 9))
-                      for t in [i * 0.3 for i in range(30)]]
-            br.dl.line(spiral, fill=255, width=max(1, lw - 1), joint="curve")
+                dist = s * (0.45 + 0.32 * (j // 2))
+                bx = x + side * dist
+                by = mid + amp * math.sin(2 * math.pi * n_flowers * bx / W)
+                ang = (0.0 if side > 0 else math.pi) + side * rng.uniform(-0.2, 0.4) * (-1 if up else 1)
+                vy = (1 if up else -1) * rng.uniform(0.15, 0.7)
+                tip = (bx + math.cos(ang) * s * 0.8, by + vy * s)
+                paint_leaf(br, (bx, by), tip, s * 0.17, max(1, lw - 1), bend=rng.uniform(-1.5, 1.5))
+            paint_peony(br, (x, yc), -math.pi / 2 if up else math.pi / 2, s, lw, rng)
+            for side in (-1, 1):
+                tx = x + side * s * 1.7
+                ty = mid + amp * math.sin(2 * math.pi * n_flowers * tx / W) + (s * 0.25 if up else -s * 0.25)
+                spiral = [(tx + math.cos(t) * s * 0.16 * (1 - t / 9), ty + math.sin(t) * s * 0.16 * (1 - t / 9))
+                          for t in [i * 0.3 for i in range(30)]]
+                br.dl.line(spiral, fill=255, width=max(1, lw - 1), joint="curve")
 
 
 def paint_plantain(br, W, y0, y1, n, lw):
@@ -1173,7 +1180,8 @@ def paint_plantain(br, W, y0, y1, n, lw):
         cx = W * (k + 0.5) / n
         w = W / n * 0.42
         pts = [(cx - w, y1)] + [(cx - w * (1 - t) ** 1.3, y1 - (y1 - y0) * t) for t in [i / 12 for i in range(1, 13)]]
-        pts += [(cx + w * (1 - t) ** 1.3, y1 - (y1 - y0) * t) for t in [i / 12 for i in range(12, 0, -1)]] + [(cx + w, y1)]
+        pts += [(cx + w * (1 - t) ** 1.3, y1 - (y1 - y0) * t) for t in [i / 12 for i in range(12, 0, -1)]]
+        pts += [(cx + w, y1)]
         br.dw.polygon(pts, fill=105)
         br.dl.line(pts, fill=255, width=lw, joint="curve")
         br.dl.line([(cx, y1), (cx, y0 + (y1 - y0) * 0.06)], fill=255, width=lw)
@@ -1190,7 +1198,8 @@ def paint_lappets(br, W, y0, y1, n, lw):
     for k in range(n):
         cx = W * (k + 0.5) / n
         w = W / n * 0.46
-        pts = bezier((cx - w, y0), (cx - w, y0 + h * 0.55), (cx - w * 0.35, y0 + h * 0.6), (cx - w * 0.2, y0 + h * 0.72), 10)
+        pts = bezier((cx - w, y0), (cx - w, y0 + h * 0.55), (cx - w * 0.35, y0 + h * 0.6),
+                     (cx - w * 0.2, y0 + h * 0.72), 10)
         pts += bezier((cx - w * 0.2, y0 + h * 0.72), (cx - w * 0.3, y0 + h * 0.95), (cx, y0 + h * 1.0), (cx, y0 + h), 8)
         right = [(2 * cx - x, y) for x, y in pts[::-1]]
         shape = pts + right
@@ -1213,7 +1222,6 @@ def paint_lotus_panels(br, W, y0, y1, n, lw):
         x0 = W * k / n + W / n * 0.06
         x1 = W * (k + 1) / n - W / n * 0.06
         xm = (x0 + x1) / 2
-        outline = [(x0, y1)] + bezier((x0, y0 + h * 0.35), (x0, y0), (xm, y0 + h * 0.05), (xm, y0 - h * 0.06), 10)
         outline = [(x0, y1), (x0, y0 + h * 0.35)] + bezier((x0, y0 + h * 0.35), (x0, y0 + h * 0.02),
                                                              (xm - (x1 - x0) * 0.1, y0), (xm, y0 - h * 0.08), 10)
         outline += [(2 * xm - x, y) for x, y in outline[::-1]]
@@ -1221,7 +1229,6 @@ def paint_lotus_panels(br, W, y0, y1, n, lw):
         inner = [(xm + (x - xm) * 0.7, y0 + h * 0.12 + (y - y0) * 0.82) for x, y in outline]
         br.dw.polygon(inner, fill=95)
         br.dl.line(inner, fill=255, width=max(1, lw // 2), joint="curve")
-        # hanging scroll inside the panel
         sc = [(xm + math.cos(t) * (x1 - x0) * 0.12 * (1 - t / 12), y0 + h * 0.5 + math.sin(t) * h * 0.12 * (1 - t / 12))
               for t in [i * 0.35 for i in range(30)]]
         br.dl.line(sc, fill=255, width=max(1, lw // 2), joint="curve")
@@ -1332,3 +1339,755 @@ def make_vase(size=(1200, 1600), seed=404):
     out = render_vase(bg, W / 2, Hh * 0.9, Hh * 0.8, seed)
     out = out.resize(size, Image.Resampling.LANCZOS)
     return grain(out, seed + 11, strength=4)
+
+
+# ---------------------------------------------------------------------------
+# Nguyen dynasty royal decree (sac phong) on yellow paper
+# ---------------------------------------------------------------------------
+
+def tapered_stroke(draw, centre, widths, fill):
+    """Polygon around a centre line whose half-width follows `widths` (callable t->w)."""
+    n = len(centre)
+    left, right = [], []
+    for i, (x, y) in enumerate(centre):
+        a = centre[max(0, i - 1)]
+        b = centre[min(n - 1, i + 1)]
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        L = math.hypot(dx, dy) or 1
+        nx, ny = -dy / L, dx / L
+        w = widths(i / (n - 1))
+        left.append((x + nx * w, y + ny * w))
+        right.append((x - nx * w, y - ny * w))
+    draw.polygon(left + right[::-1], fill=fill)
+    w0 = widths(0.0)
+    x, y = centre[0]
+    draw.ellipse((x - w0 * 1.1, y - w0 * 1.1, x + w0 * 1.1, y + w0 * 1.1), fill=fill)
+
+
+def brush_character(draw, x, y, c, rng, fill=255):
+    """A calligraphy-like glyph (not a real character) in the c x c cell at (x, y)."""
+    w = c * 0.055
+
+    def H(x0, x1, yy):
+        pts = bezier((x0, yy), (x0 + (x1 - x0) * 0.3, yy - c * 0.02), (x0 + (x1 - x0) * 0.7, yy - c * 0.03),
+                     (x1, yy - c * 0.01), 10)
+        tapered_stroke(draw, pts, lambda t: w * (1.0 - 0.35 * math.sin(math.pi * t) + 0.25 * max(0, t - 0.85) * 6),
+                       fill)
+
+    def V(xx, y0, y1, hook=False):
+        pts = bezier((xx, y0), (xx + c * 0.01, y0 + (y1 - y0) * 0.3), (xx - c * 0.005, y0 + (y1 - y0) * 0.7),
+                     (xx, y1), 10)
+        if hook:
+            pts += [(xx - c * 0.04, y1 - c * 0.03), (xx - c * 0.08, y1 - c * 0.05)]
+        tapered_stroke(draw, pts, lambda t: w * (1.1 - 0.3 * t), fill)
+
+    def dot(xx, yy):
+        pts = bezier((xx, yy), (xx + c * 0.02, yy + c * 0.01), (xx + c * 0.04, yy + c * 0.04),
+                     (xx + c * 0.05, yy + c * 0.07), 6)
+        tapered_stroke(draw, pts, lambda t: w * (0.6 + 0.8 * math.sin(math.pi * t)), fill)
+
+    def left_fall(xx, y0, y1):
+        pts = bezier((xx, y0), (xx, y0 + (y1 - y0) * 0.4), (xx - c * 0.08, y1 - c * 0.05), (xx - c * 0.2, y1), 10)
+        tapered_stroke(draw, pts, lambda t: w * (1.0 - 0.85 * t), fill)
+
+    def right_fall(xx, y0, y1):
+        pts = bezier((xx, y0), (xx + c * 0.06, y0 + (y1 - y0) * 0.5), (xx + c * 0.14, y1 - c * 0.02),
+                     (xx + c * 0.26, y1), 10)
+        tapered_stroke(draw, pts, lambda t: w * (0.4 + 1.0 * math.sin(math.pi * min(1, t * 1.2))), fill)
+
+    def component(x0, y0, x1, y1, depth=0):
+        cw, ch = x1 - x0, y1 - y0
+        kind = rng.random()
+        if depth == 0 and kind < 0.35 and cw > c * 0.6:
+            split = x0 + cw * rng.choice((0.35, 0.42, 0.5))
+            component(x0, y0, split - c * 0.03, y1, 1)
+            component(split + c * 0.03, y0, x1, y1, 1)
+            return
+        if depth == 0 and kind < 0.55 and ch > c * 0.6:
+            split = y0 + ch * rng.choice((0.38, 0.45, 0.55))
+            component(x0, y0, x1, split - c * 0.03, 1)
+            component(x0, split + c * 0.03, x1, y1, 1)
+            return
+        if kind < 0.66 and rng.random() < 0.3 and min(cw, ch) > c * 0.3:   # a box with strokes inside
+            V(x0 + cw * 0.1, y0 + ch * 0.1, y1 - ch * 0.05)
+            H(x0 + cw * 0.1, x1 - cw * 0.1, y0 + ch * 0.12)
+            V(x1 - cw * 0.12, y0 + ch * 0.12, y1 - ch * 0.05, hook=rng.random() < 0.5)
+            H(x0 + cw * 0.15, x1 - cw * 0.15, y1 - ch * 0.1)
+            if rng.random() < 0.7:
+                H(x0 + cw * 0.2, x1 - cw * 0.2, (y0 + y1) / 2)
+            return
+        nh = rng.choice((1, 1, 2, 2, 3))
+        lower = 0.55 if rng.random() < 0.45 else 0.85   # leave room for falling strokes
+        for i in range(nh):
+            yy = y0 + ch * (0.12 + lower * (i + 0.5) / nh) + rng.uniform(-0.04, 0.04) * ch
+            H(x0 + cw * rng.uniform(0.05, 0.25), x1 - cw * rng.uniform(0.05, 0.25), yy)
+        if rng.random() < 0.75:
+            vx = x0 + cw * rng.uniform(0.35, 0.65)
+            V(vx, y0 + ch * rng.uniform(0.0, 0.15), y1 - ch * rng.uniform(0.0, 0.3), hook=rng.random() < 0.4)
+        r = rng.random()
+        if r < 0.4 or lower < 0.6:
+            left_fall(x0 + cw * 0.5, y0 + ch * 0.5, y1)
+            right_fall(x0 + cw * 0.5, y0 + ch * 0.55, y1)
+        if r > 0.55:
+            dot(x0 + cw * rng.uniform(0.35, 0.55), y0 - ch * 0.02)
+        if 0.3 < r < 0.5:
+            dot(x0 + cw * 0.1, y0 + ch * 0.25)
+            dot(x0 + cw * 0.08, y0 + ch * 0.55)
+            left_fall(x0 + cw * 0.14, y0 + ch * 0.8, y1 + ch * 0.05)
+
+    m = c * 0.08
+    component(x + m, y + m, x + c - m, y + c - m)
+
+
+def seal_glyphs(draw, x0, y0, size, rng, fill):
+    """Seal-script-like maze lines: 2 x 2 glyphs in a square seal face."""
+    cell = size / 2
+    for gx in range(2):
+        for gy in range(2):
+            cx0 = x0 + gx * cell + cell * 0.1
+            cy0 = y0 + gy * cell + cell * 0.1
+            g = cell * 0.8 / 6
+            w = max(2, int(g * 0.45))
+            for _ in range(9):
+                if rng.random() < 0.5:
+                    yy = cy0 + g * rng.randint(0, 6)
+                    a, b = sorted(rng.sample(range(0, 7), 2))
+                    draw.line((cx0 + a * g, yy, cx0 + b * g, yy), fill=fill, width=w)
+                else:
+                    xx = cx0 + g * rng.randint(0, 6)
+                    a, b = sorted(rng.sample(range(0, 7), 2))
+                    draw.line((xx, cy0 + a * g, xx, cy0 + b * g), fill=fill, width=w)
+
+
+def dragon_path_mask(size, path, width, seed, head_scale=1.0):
+    """A flat stylised dragon following `path` (list of points, head first)."""
+    rng = random.Random(seed)
+    m = Image.new("L", size, 0)
+    d = ImageDraw.Draw(m)
+    n = len(path)
+    # body: scaled circles with scale arcs
+    for i in range(n - 1, -1, -1):
+        t = i / (n - 1)
+        r = width * (0.55 + 0.45 * math.sin(math.pi * min(1, t * 1.3 + 0.15))) * (1 - 0.65 * t ** 2)
+        x, y = path[i]
+        d.ellipse((x - r, y - r, x + r, y + r), fill=255)
+        if i % 3 == 0:
+            d.arc((x - r * 0.8, y - r * 0.8, x + r * 0.8, y + r * 0.8), start=200, end=340, fill=70,
+                  width=max(2, int(width * 0.08)))
+    # dorsal fins
+    for i in range(4, n - 4, 5):
+        (x0, y0), (x1, y1) = path[i - 1], path[i + 1]
+        dx, dy = x1 - x0, y1 - y0
+        L = math.hypot(dx, dy) or 1
+        nx, ny = dy / L, -dx / L
+        t = i / (n - 1)
+        r = width * (1 - 0.6 * t)
+        x, y = path[i]
+        d.polygon([(x + nx * r * 0.7 - dx / L * r * 0.3, y + ny * r * 0.7 - dy / L * r * 0.3),
+                   (x + nx * r * 1.45 + dx / L * r * 0.2, y + ny * r * 1.45 + dy / L * r * 0.2),
+                   (x + nx * r * 0.7 + dx / L * r * 0.5, y + ny * r * 0.7 + dy / L * r * 0.5)], fill=255)
+    # legs with three-clawed feet
+    for frac in (0.18, 0.3, 0.55, 0.68):
+        i = int(frac * (n - 1))
+        x, y = path[i]
+        (x0, y0), (x1, y1) = path[i - 1], path[i + 1]
+        dx, dy = x1 - x0, y1 - y0
+        L = math.hypot(dx, dy) or 1
+        nx, ny = -dy / L, dx / L
+        side = 1 if rng.random() < 0.5 else -1
+        kx, ky = x + nx * side * width * 1.3 - dx / L * width * 0.4, y + ny * side * width * 1.3 - dy / L * width * 0.4
+        fx = kx + dx / L * width * 0.6 + nx * side * width * 0.5
+        fy = ky + dy / L * width * 0.6 + ny * side * width * 0.5
+        d.line([(x, y), (kx, ky), (fx, fy)], fill=200, width=int(width * 0.35), joint="curve")
+        for k in range(3):
+            a = math.atan2(fy - ky, fx - kx) + (k - 1) * 0.7
+            d.line([(fx, fy), (fx + math.cos(a) * width * 0.45, fy + math.sin(a) * width * 0.45)], fill=255,
+                   width=max(2, int(width * 0.1)))
+    # head
+    hx, hy = path[0]
+    (ax, ay) = path[2]
+    ang = math.atan2(hy - ay, hx - ax)
+    s = width * 1.5 * head_scale
+    ca, sa = math.cos(ang), math.sin(ang)
+
+    def T(u, v):
+        return (hx + u * s * ca - v * s * sa, hy + u * s * sa + v * s * ca)
+
+    d.polygon([T(-0.4, -0.5), T(0.3, -0.55), T(0.95, -0.3), T(1.0, -0.05), T(0.5, 0.0), T(0.95, 0.25),
+               T(0.8, 0.4), T(0.2, 0.45), T(-0.4, 0.5)], fill=200)
+    d.ellipse([T(0.15, -0.4)[0] - s * 0.12, T(0.15, -0.4)[1] - s * 0.12, T(0.15, -0.4)[0] + s * 0.12,
+               T(0.15, -0.4)[1] + s * 0.12], fill=255)
+    for hv in (-0.5, -0.35):
+        d.line([T(-0.1, hv), T(-0.6, hv - 0.5), T(-0.95, hv - 0.55)], fill=255, width=max(2, int(s * 0.08)),
+               joint="curve")
+    for wv in (-0.1, 0.3):
+        d.line([T(0.9, wv), T(1.3, wv + 0.3), T(1.5, wv + 0.1), T(1.7, wv + 0.4)], fill=255,
+               width=max(2, int(s * 0.04)), joint="curve")
+    for k in range(5):   # mane
+        d.polygon([T(-0.3, -0.4 + k * 0.2), T(-1.0, -0.6 + k * 0.3), T(-0.5, -0.3 + k * 0.2)], fill=220)
+    return m
+
+
+def cloud_motif(draw, x, y, s, fill, width):
+    """A 'cloud' scroll: three curls on a tail."""
+    for dx, dy, r in ((0, 0, 1.0), (0.9, -0.35, 0.8), (1.7, 0.05, 0.65)):
+        cx, cy, rr = x + dx * s, y + dy * s, r * s * 0.5
+        pts = [(cx + math.cos(t) * rr * (1 - t / 12), cy + math.sin(t) * rr * (1 - t / 12))
+               for t in [i * 0.3 for i in range(0, 32)]]
+        draw.line(pts, fill=fill, width=width, joint="curve")
+    draw.line(bezier((x - s * 0.4, y + s * 0.45), (x + s * 0.5, y + s * 0.7), (x + s * 1.4, y + s * 0.5),
+                     (x + s * 2.4, y + s * 0.6), 16), fill=fill, width=width, joint="curve")
+
+
+def make_decree(size=(2400, 1500), seed=505):
+    W, H = size[0] * SS, size[1] * SS
+    rng = random.Random(seed)
+    # dark lacquered wood
+    grain_n = value_noise((W // 32, H), 6, seed).resize((W, H), Image.Resampling.BICUBIC)
+    grain_n = Image.blend(grain_n, fractal_noise((W, H), seed + 1, base_cell=W // 6, octaves=3), 0.4)
+    grain_n = grain_n.filter(ImageFilter.GaussianBlur(2))
+    bg = ImageOps.colorize(grain_n, black=(34, 18, 12), mid=(70, 36, 22), white=(104, 58, 34))
+    bg = multiply_light(bg, radial_mask((W, H), (W * 0.45, H * 0.42), W * 0.8).point(lambda v: 255 - v * 2 // 5))
+    # the sheet
+    px0, py0, px1, py1 = int(W * 0.05), int(H * 0.08), int(W * 0.95), int(H * 0.93)
+    pw, ph = px1 - px0, py1 - py0
+    bg = soft_shadow(bg, (px0 + W * 0.006, py0 + H * 0.012, px1 + W * 0.01, py1 + H * 0.018), blur=W * 0.008,
+                     strength=0.8, ellipse=False)
+    paper = ImageOps.colorize(fractal_noise((pw, ph), seed + 2, base_cell=pw // 8, octaves=4),
+                              black=(208, 160, 70), mid=(228, 186, 92), white=(240, 204, 118))
+    # fibres
+    fib = Image.new("L", (pw, ph), 0)
+    fd = ImageDraw.Draw(fib)
+    for _ in range(3000):
+        x, y = rng.uniform(0, pw), rng.uniform(0, ph)
+        a = rng.uniform(0, math.pi)
+        L = rng.uniform(6, 30)
+        fd.line((x, y, x + math.cos(a) * L, y + math.sin(a) * L), fill=rng.randint(60, 140), width=1)
+    fib = fib.filter(ImageFilter.GaussianBlur(1.2))
+    paper = Image.composite(ImageChops.screen(paper, solid(paper.size, (40, 34, 20))), paper, fib)
+    # printed gold decoration: big dragons and clouds
+    gold = Image.new("L", (pw, ph), 0)
+    gd = ImageDraw.Draw(gold)
+    for _ in range(26):
+        cloud_motif(gd, rng.uniform(0.05, 0.9) * pw, rng.uniform(0.1, 0.9) * ph, ph * rng.uniform(0.035, 0.05),
+                    200, max(2, int(ph * 0.004)))
+    path = []
+    for i in range(120):
+        t = i / 119
+        path.append((pw * (0.78 - 0.58 * t), ph * (0.5 + 0.2 * math.sin(t * 2.4 * math.pi + 0.4))))
+    gold = ImageChops.lighter(gold, dragon_path_mask((pw, ph), path, ph * 0.05, seed + 3, head_scale=1.3))
+    # a flaming pearl
+    gd.ellipse((pw * 0.86, ph * 0.28, pw * 0.9, ph * 0.28 + pw * 0.04), outline=220, width=max(2, int(ph * 0.005)))
+    gold = gold.filter(ImageFilter.GaussianBlur(1.5))
+    goldc = ImageOps.colorize(fractal_noise((pw, ph), seed + 4, base_cell=40, octaves=3),
+                              black=(238, 200, 112), white=(255, 238, 178))
+    edge_g = ImageChops.subtract(gold.filter(ImageFilter.MaxFilter(7)), gold)
+    paper = Image.composite(solid(paper.size, (170, 112, 38)), paper, scale_mask(edge_g, 0.55))
+    paper = Image.composite(goldc, paper, scale_mask(gold, 0.7))
+    # border: double frame with a band of small clouds
+    bd = ImageDraw.Draw(paper)
+    m1, m2 = int(ph * 0.035), int(ph * 0.075)
+    bcol = (150, 92, 30)
+    bd.rectangle((m1, m1, pw - m1, ph - m1), outline=bcol, width=max(3, int(ph * 0.005)))
+    bd.rectangle((m2, m2, pw - m2, ph - m2), outline=bcol, width=max(2, int(ph * 0.003)))
+    bm = Image.new("L", (pw, ph), 0)
+    bmd = ImageDraw.Draw(bm)
+    step = (m2 - m1) * 1.9
+    x = m1 + step * 0.3
+    while x < pw - m1 - step:
+        cloud_motif(bmd, x, m1 + (m2 - m1) * 0.45, (m2 - m1) * 0.32, 255, max(2, int(ph * 0.003)))
+        cloud_motif(bmd, x, ph - m2 + (m2 - m1) * 0.45, (m2 - m1) * 0.32, 255, max(2, int(ph * 0.003)))
+        x += step
+    y = m2 + step * 0.1
+    while y < ph - m2 - step * 0.5:
+        cloud_motif(bmd, m1 + (m2 - m1) * 0.1, y, (m2 - m1) * 0.28, 255, max(2, int(ph * 0.003)))
+        cloud_motif(bmd, pw - m2 + (m2 - m1) * 0.1, y, (m2 - m1) * 0.28, 255, max(2, int(ph * 0.003)))
+        y += step * 0.8
+    paper = Image.composite(solid(paper.size, bcol), paper, scale_mask(bm.filter(ImageFilter.GaussianBlur(1)), 0.75))
+    # text: columns read from right to left
+    ink = Image.new("L", (pw, ph), 0)
+    idr = ImageDraw.Draw(ink)
+    c = ph * 0.066
+    col_gap = c * 1.45
+    x = pw - m2 - c * 1.6
+    # the first, large character
+    brush_character(idr, x - c * 0.45, m2 + c * 0.5, c * 1.7, rng)
+    x -= col_gap * 1.9
+    lines = [12, 12, 11, 12, 9, 12, 11, 5]
+    for k, n in enumerate(lines):
+        y = m2 + c * (0.5 if k not in (2, 6) else 1.6)   # raised/indented lines as in real decrees
+        for _ in range(n):
+            if y + c > ph - m2 - c * 0.3:
+                break
+            brush_character(idr, x, y, c, rng)
+            y += c * 1.04
+        x -= col_gap
+    # date line, larger and spaced
+    x -= col_gap * 0.4
+    date_x = x
+    y = m2 + c * 0.8
+    for _ in range(7):
+        brush_character(idr, x - c * 0.1, y, c * 1.2, rng)
+        y += c * 1.55
+    ink = ink.filter(ImageFilter.GaussianBlur(1.0))
+    dens = fractal_noise((pw, ph), seed + 6, base_cell=24, octaves=3).point(lambda v: 190 + v * 65 // 255)
+    ink = ImageChops.multiply(ink, dens)
+    paper = Image.composite(solid(paper.size, (30, 22, 16)), paper, ink)
+    # red seal over the date
+    ss = int(ph * 0.3)
+    sx, sy = int(date_x - ss * 0.3), int(m2 + ph * 0.22)
+    seal = Image.new("L", (pw, ph), 0)
+    sd = ImageDraw.Draw(seal)
+    sd.rectangle((sx, sy, sx + ss, sy + ss), fill=255)
+    sd.rectangle((sx + ss * 0.04, sy + ss * 0.04, sx + ss * 0.96, sy + ss * 0.96), outline=0,
+                 width=max(2, int(ss * 0.02)))
+    seal_glyphs(sd, sx + ss * 0.08, sy + ss * 0.08, ss * 0.84, random.Random(seed + 7), 0)
+    seal = seal.rotate(1.5, center=(sx + ss / 2, sy + ss / 2), resample=Image.Resampling.BICUBIC)
+    blot = fractal_noise((pw, ph), seed + 8, base_cell=18, octaves=4)
+    blot = blot.point(lambda v: 0 if v < 40 else min(255, 150 + v))
+    seal = ImageChops.multiply(seal, blot).filter(ImageFilter.GaussianBlur(0.8))
+    red = ImageChops.multiply(paper, solid(paper.size, (200, 40, 34)))
+    paper = Image.composite(red, paper, scale_mask(seal, 0.92))
+    # folds (the sheet is kept folded like a screen) and ageing
+    fold = Image.new("L", (pw, ph), 255)
+    fdd = ImageDraw.Draw(fold)
+    for k in range(1, 6):
+        fx = pw * k / 6
+        fdd.line((fx - 2, 0, fx - 2, ph), fill=200, width=3)
+        fdd.line((fx + 2, 0, fx + 2, ph), fill=255, width=2)
+    fold = fold.filter(ImageFilter.GaussianBlur(3))
+    paper = multiply_light(paper, fold)
+    age = radial_mask((pw, ph), (pw / 2, ph / 2), math.hypot(pw, ph) * 0.55).point(
+        lambda v: 255 if v < 170 else int(255 - (v - 170) * 1.3))
+    paper = multiply_light(paper, age)
+    stains = fractal_noise((pw, ph), seed + 9, base_cell=pw // 10, octaves=4).point(
+        lambda v: 0 if v < 200 else (v - 200) * 3)
+    paper = Image.composite(ImageChops.multiply(paper, solid(paper.size, (210, 170, 120))), paper,
+                            stains.filter(ImageFilter.GaussianBlur(6)))
+    # slightly ragged edges
+    pm = Image.new("L", (pw, ph), 0)
+    pmd = ImageDraw.Draw(pm)
+    edge = []
+    for i in range(200):
+        edge.append((pw * i / 199, rng.uniform(0, 3)))
+    for i in range(120):
+        edge.append((pw - rng.uniform(0, 3), ph * i / 119))
+    for i in range(200):
+        edge.append((pw * (1 - i / 199), ph - rng.uniform(0, 3)))
+    for i in range(120):
+        edge.append((rng.uniform(0, 3), ph * (1 - i / 119)))
+    pmd.polygon(edge, fill=255)
+    bg.paste(paper, (px0, py0), pm)
+    bg = multiply_light(bg, radial_mask((W, H), (W * 0.42, H * 0.35), W * 0.9).point(lambda v: 255 - v // 6))
+    # a touch of softening before the shrink keeps the file small (many fine strokes)
+    return bg.filter(ImageFilter.GaussianBlur(0.8)).resize(size, Image.Resampling.LANCZOS)
+
+
+# ---------------------------------------------------------------------------
+# golden seal with a coiled-dragon knob (3/4 view, simple 3D)
+# ---------------------------------------------------------------------------
+
+class View3D:
+    def __init__(self, cx, cy, scale, yaw_deg=34, pitch_deg=24):
+        self.cx, self.cy, self.S = cx, cy, scale
+        self.cy_, self.sy_ = math.cos(math.radians(yaw_deg)), math.sin(math.radians(yaw_deg))
+        self.cp, self.sp = math.cos(math.radians(pitch_deg)), math.sin(math.radians(pitch_deg))
+
+    def rot(self, p):
+        x, y, z = p
+        x1 = x * self.cy_ + z * self.sy_
+        z1 = -x * self.sy_ + z * self.cy_
+        return x1, y, z1
+
+    def project(self, p):
+        x1, y1, z1 = self.rot(p)
+        return (self.cx + self.S * x1, self.cy + self.S * (-y1 * self.cp + z1 * self.sp),
+                z1 * self.cp + y1 * self.sp)
+
+    def facing(self, n):
+        x1, y1, z1 = self.rot(n)
+        return z1 * self.cp + y1 * self.sp
+
+
+GOLD_DARK, GOLD_MID, GOLD_LIGHT = (92, 56, 14), (206, 150, 48), (255, 236, 160)
+
+
+def gold_sphere_sprite(size=256, light=(-0.5, 0.7, 0.55)):
+    """RGBA sprite of a polished gold ball (screen-space shading)."""
+    lx, ly, lz = _norm(light)
+    hx, hy, hz = _norm((lx, ly, lz + 1))
+    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    px = img.load()
+    r = size / 2
+    for j in range(size):
+        for i in range(size):
+            x = (i + 0.5 - r) / r
+            y = -(j + 0.5 - r) / r
+            d2 = x * x + y * y
+            if d2 > 1:
+                continue
+            z = math.sqrt(1 - d2)
+            dif = max(0.0, x * lx + y * ly + z * lz)
+            spec = max(0.0, x * hx + y * hy + z * hz) ** 28
+            env = 0.5 + 0.5 * y                    # sky above, dark floor below
+            t = min(1.0, 0.12 + 0.75 * dif + 0.18 * env)
+            col = mix(GOLD_DARK, GOLD_MID, t) if t < 0.75 else mix(GOLD_MID, GOLD_LIGHT, (t - 0.75) * 2)
+            rim = 0.55 + 0.45 * z ** 0.5               # darker outline (reads as scales)
+            col = tuple(clamp(int(c * rim + 255 * spec * 0.9)) for c in col)
+            a = 255 if d2 < 0.96 else int(255 * (1 - d2) / 0.04)
+            px[i, j] = col + (a,)
+    return img
+
+
+def catmull(points, samples_per_seg=24):
+    out = []
+    n = len(points)
+    for i in range(n - 1):
+        p0 = points[max(0, i - 1)]
+        p1, p2 = points[i], points[i + 1]
+        p3 = points[min(n - 1, i + 2)]
+        for k in range(samples_per_seg):
+            t = k / samples_per_seg
+            t2, t3 = t * t, t * t * t
+            out.append(tuple(0.5 * ((2 * b) + (-a + c) * t + (2 * a - 5 * b + 4 * c - d) * t2 +
+                                    (-a + 3 * b - 3 * c + d) * t3) for a, b, c, d in zip(p0, p1, p2, p3, strict=True)))
+    out.append(points[-1])
+    return out
+
+
+def tube(path, radius_fn, step=0.18):
+    """Resample a 3D path at roughly `step` spacing -> list of (point, radius)."""
+    out = []
+    acc = 0.0
+    total = sum(math.dist(path[i], path[i + 1]) for i in range(len(path) - 1))
+    out.append((path[0], radius_fn(0.0)))
+    for i in range(len(path) - 1):
+        seg = math.dist(path[i], path[i + 1])
+        acc_prev = acc
+        acc += seg
+        while acc - (len(out) * step) >= 0 and len(out) * step <= acc:
+            d = len(out) * step
+            t = (d - acc_prev) / seg if seg else 0
+            p = tuple(a + (b - a) * t for a, b in zip(path[i], path[i + 1], strict=True))
+            out.append((p, radius_fn(d / total)))
+    return out
+
+
+def plane_texture_paste(canvas, tex, view, origin, U, V, brightness=255):
+    """Paste tex so that its pixel (i, j) lands at world origin + i/N*U + j/M*V."""
+    N, M = tex.size
+    o = view.project(origin)
+    pu = view.project(tuple(a + b for a, b in zip(origin, U, strict=True)))
+    pv = view.project(tuple(a + b for a, b in zip(origin, V, strict=True)))
+    a11, a21 = (pu[0] - o[0]) / N, (pu[1] - o[1]) / N
+    a12, a22 = (pv[0] - o[0]) / M, (pv[1] - o[1]) / M
+    det = a11 * a22 - a12 * a21
+    i11, i12, i21, i22 = a22 / det, -a12 / det, -a21 / det, a11 / det
+    data = (i11, i12, -(i11 * o[0] + i12 * o[1]), i21, i22, -(i21 * o[0] + i22 * o[1]))
+    warped = tex.transform(canvas.size, Image.Transform.AFFINE, data, resample=Image.Resampling.BICUBIC)
+    mask = Image.new("L", canvas.size, 0)
+    pw_ = view.project(tuple(a + b + c for a, b, c in zip(origin, U, V, strict=True)))
+    ImageDraw.Draw(mask).polygon([o[:2], pu[:2], pw_[:2], pv[:2]], fill=255)
+    if brightness != 255:
+        warped = multiply_light(warped, solid(canvas.size, brightness, "L"))
+    canvas.paste(warped, (0, 0), mask)
+    return [o[:2], pu[:2], pw_[:2], pv[:2]]
+
+
+def gold_face_texture(size, seed, engraving=None):
+    n = fractal_noise(size, seed, base_cell=max(8, size[0] // 6), octaves=4)
+    tex = ImageOps.colorize(n, black=(176, 124, 38), mid=(214, 160, 60), white=(240, 196, 96))
+    # brushed look: stretched fine noise
+    streak = value_noise((size[0], max(2, size[1] // 16)), 1, seed + 1).resize(size, Image.Resampling.BICUBIC)
+    tex = ImageChops.overlay(tex, Image.merge("RGB", [streak.point(lambda v: 112 + v * 32 // 255)] * 3))
+    if engraving is not None:
+        tex = Image.composite(ImageChops.multiply(tex, solid(size, (120, 90, 60))), tex, engraving)
+    return tex
+
+
+def seal_parts(view, seed):
+    """All the spheres (world point, radius) of the dragon knob."""
+    rng = random.Random(seed)
+    base_y = 2.1
+    key = [(-4.6, 0.5, -2.6), (-3.2, 0.8, -4.3), (-0.4, 1.4, -4.6), (2.6, 2.6, -3.4), (3.9, 4.4, -1.0),
+           (3.0, 5.7, 1.3), (0.8, 5.3, 1.5), (-1.5, 3.6, 0.4), (-2.9, 2.0, 1.6), (-1.9, 1.6, 3.5),
+           (0.2, 2.6, 4.1), (1.1, 4.4, 3.9), (1.3, 5.8, 3.4)]
+    key = [(x, y + base_y, z) for x, y, z in key]
+    path = catmull(key, 30)
+    def thickness(t):
+        r = 0.16 + 0.96 * min(1.0, t / 0.32) ** 0.8
+        if t > 0.78:
+            r -= 0.2 * (t - 0.78) / 0.22
+        return r
+
+    body = tube(path, thickness, step=0.12)
+    parts = [(p, r, "gold") for p, r in body]
+    # dorsal spines: small cones pointing up/outwards along the back
+    for k in range(8, len(body) - 20, 9):
+        (p, r) = body[k]
+        q = body[k + 1][0]
+        tx, ty, tz = _norm(tuple(b - a for a, b in zip(p, q, strict=True)))
+        up = _norm((-tx * ty, 1 - ty * ty, -tz * ty))
+        for s in range(5):
+            f = s / 4
+            parts.append(((p[0] + up[0] * r * (0.8 + 0.7 * f) - tx * 0.2 * f,
+                           p[1] + up[1] * r * (0.8 + 0.7 * f) - ty * 0.2 * f,
+                           p[2] + up[2] * r * (0.8 + 0.7 * f) - tz * 0.2 * f), r * 0.28 * (1 - 0.8 * f), "gold"))
+    # four legs down to the platform, with claws
+    for frac, out_dir in ((0.2, (-0.2, 0, -1)), (0.33, (1, 0, -0.3)), (0.72, (-1, 0, 0.4)), (0.86, (0.3, 0, 1))):
+        p, r = body[int(frac * (len(body) - 1))]
+        od = _norm(out_dir)
+        knee = (p[0] + od[0] * 1.3, max(base_y + 1.0, p[1] - 0.6), p[2] + od[2] * 1.3)
+        foot = (p[0] + od[0] * 1.7, base_y + 0.3, p[2] + od[2] * 1.7)
+        leg = catmull([p, knee, foot], 12)
+        parts += [(q, rr, "gold") for q, rr in tube(leg, lambda t: 0.55 - 0.25 * t, step=0.1)]
+        for c in range(5):
+            a = math.atan2(od[2], od[0]) + (c - 2) * 0.45
+            claw = [(foot[0] + math.cos(a) * 0.6 * f, base_y + 0.25 - 0.15 * f, foot[2] + math.sin(a) * 0.6 * f)
+                    for f in (0.0, 0.5, 1.0)]
+            parts += [(q, rr, "gold") for q, rr in tube(claw, lambda t: 0.22 - 0.17 * t, step=0.07)]
+    # head: skull, snout, jaw, horns, mane, eyes, whiskers
+    head = path[-1]
+    fwd = _norm((-0.25, 0.15, 1.0))
+    side = _norm((fwd[2], 0, -fwd[0]))
+
+    def at(f, s, u):
+        return (head[0] + fwd[0] * f + side[0] * s, head[1] + fwd[1] * f + u, head[2] + fwd[2] * f + side[2] * s)
+
+    parts.append((at(0, 0, 0.1), 1.05, "gold"))
+    for k in range(10):
+        f = 0.4 + k * 0.16
+        parts.append((at(f, 0, 0.1 - 0.05 * k), 0.78 - 0.035 * k, "gold"))        # snout
+        parts.append((at(f * 0.95, 0, -0.55 - 0.02 * k), 0.42 - 0.02 * k, "gold"))  # lower jaw
+    parts.append((at(2.15, 0, -0.1), 0.42, "gold"))                                  # nose
+    for s in (-1, 1):
+        parts.append((at(0.55, s * 0.55, 0.55), 0.3, "eye"))
+        parts.append((at(0.45, s * 0.5, 0.75), 0.3, "gold"))                          # brow
+        horn = catmull([at(-0.2, s * 0.4, 0.8), at(-0.9, s * 0.6, 1.6), at(-1.7, s * 0.7, 2.0),
+                        at(-2.3, s * 0.9, 1.9)], 10)
+        parts += [(q, rr, "gold") for q, rr in tube(horn, lambda t: 0.26 - 0.16 * t, step=0.08)]
+        for m in range(4):     # mane flames
+            fl = catmull([at(-0.5, s * 0.6, 0.3 - m * 0.35), at(-1.3, s * 0.9, 0.5 - m * 0.4),
+                          at(-2.0, s * 1.0, 0.9 - m * 0.5)], 8)
+            parts += [(q, rr, "gold") for q, rr in tube(fl, lambda t: 0.26 - 0.2 * t, step=0.08)]
+        wh = catmull([at(2.0, s * 0.3, -0.2), at(2.6, s * 0.9, -0.4), at(3.0, s * 1.1, 0.1)], 10)
+        parts += [(q, rr, "gold") for q, rr in tube(wh, lambda t: 0.08, step=0.05)]
+    # the flaming pearl? no: a small tuft on the chin
+    rng.random()
+    return parts
+
+
+def render_seal(canvas, cx, cy, scale, seed=606, yaw=34, pitch=24):
+    view = View3D(cx, cy, scale, yaw, pitch)
+    sprite = gold_sphere_sprite(256)
+    eye = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    ed = ImageDraw.Draw(eye)
+    ed.ellipse((0, 0, 63, 63), fill=(40, 22, 8, 255))
+    ed.ellipse((14, 12, 30, 28), fill=(255, 240, 200, 255))
+    # contact shadow on the cloth
+    a1 = 6.9
+    corners = [view.project((x, 0, z)) for x, z in ((-a1, -a1), (a1, -a1), (a1, a1), (-a1, a1))]
+    sh = Image.new("L", canvas.size, 0)
+    ImageDraw.Draw(sh).polygon([(x + scale * 0.6, y + scale * 0.5) for x, y, _ in corners], fill=255)
+    sh = sh.filter(ImageFilter.GaussianBlur(scale * 0.9))
+    canvas = Image.composite(solid(canvas.size, (10, 4, 4)), canvas, scale_mask(sh, 0.8))
+    # two-tier square base
+    L = _norm((-0.5, 0.8, 0.45))
+    tiers = [(6.9, 0.0, 1.25), (6.25, 1.25, 2.1)]
+    eng = Image.new("L", (512, 512), 0)
+    edr = ImageDraw.Draw(eng)
+    edr.rectangle((14, 14, 497, 497), outline=255, width=4)
+    rng = random.Random(seed)
+    for x in (40, 440):
+        for j in range(8):
+            brush_character(edr, x, 70 + j * 46, 40, rng)
+    for ti, (a, y0, y1) in enumerate(tiers):
+        faces = [((0, 0, 1), (-a, y1, a), (2 * a, 0, 0), (0, y0 - y1, 0)),     # front (+z)
+                 ((1, 0, 0), (a, y1, a), (0, 0, -2 * a), (0, y0 - y1, 0)),     # right (+x)
+                 ((-1, 0, 0), (-a, y1, -a), (0, 0, 2 * a), (0, y0 - y1, 0)),   # left
+                 ((0, 0, -1), (a, y1, -a), (-2 * a, 0, 0), (0, y0 - y1, 0)),   # back
+                 ((0, 1, 0), (-a, y1, -a), (2 * a, 0, 0), (0, 0, 2 * a))]      # top
+        for n, origin, U, V in faces:
+            if view.facing(n) <= 0.01:
+                continue
+            b = 0.45 + 0.65 * max(0.0, sum(p * q for p, q in zip(n, L, strict=True)))
+            if n == (0, 1, 0):
+                size = (512, 512)
+                tex = gold_face_texture(size, seed + ti, eng if ti == 1 else None)
+            else:
+                size = (512, 64)
+                tex = gold_face_texture(size, seed + 5 + ti)
+                g = vertical_gradient(size, (255, 255, 255), (150, 150, 150)).convert("L")
+                tex = multiply_light(tex, g)
+                td = ImageDraw.Draw(tex)
+                td.line((0, 6, 512, 6), fill=(255, 226, 140), width=3)
+                td.line((0, 60, 512, 60), fill=(120, 80, 20), width=3)
+            if b > 1.0:
+                tex = ImageChops.screen(tex, solid(tex.size, tuple([int(255 * (b - 1))] * 3)))
+                bb = 255
+            else:
+                bb = int(255 * b)
+            plane_texture_paste(canvas, tex, view, origin, U, V, bb)
+    # soft shadow of the knob on the top of the base
+    parts = seal_parts(view, seed)
+    ao = Image.new("L", canvas.size, 0)
+    aod = ImageDraw.Draw(ao)
+    for p, r, _kind in parts:
+        if p[1] < 4.5:
+            x, y, _ = view.project((p[0] + 0.3, 2.1, p[2] + 0.3))
+            rr = r * scale * 1.2
+            aod.ellipse((x - rr, y - rr * 0.5, x + rr, y + rr * 0.5), fill=255)
+    ao = ao.filter(ImageFilter.GaussianBlur(scale * 0.35))
+    canvas = Image.composite(solid(canvas.size, (70, 40, 8)), canvas, scale_mask(ao, 0.6))
+    # the dragon: spheres from far to near
+    proj = []
+    for p, r, kind in parts:
+        x, y, dpt = view.project(p)
+        proj.append((dpt, x, y, r * scale, kind))
+    proj.sort()
+    cache = {}
+    for _depth, x, y, rr, kind in proj:
+        size = max(2, int(rr * 2))
+        src = eye if kind == "eye" else sprite
+        k = (kind, size)
+        if k not in cache:
+            cache[k] = src.resize((size, size), Image.Resampling.LANCZOS)
+        spr = cache[k]
+        canvas.paste(spr, (int(x - size / 2), int(y - size / 2)), spr)
+    return canvas
+
+
+def make_seal(size=(1600, 1200), seed=606):
+    W, H = size[0] * SS, size[1] * SS
+    bg = spotlight_background((W, H), (W * 0.48, H * 0.42), W * 0.62, (112, 26, 24), (26, 6, 6), seed)
+    # velvet texture
+    fib = fractal_noise((W, H), seed + 1, base_cell=6, octaves=2).point(lambda v: 116 + v * 24 // 255)
+    bg = ImageChops.overlay(bg, Image.merge("RGB", (fib, fib, fib)))
+    out = render_seal(bg, W * 0.5, H * 0.66, W * 0.043, seed)
+    out = out.resize(size, Image.Resampling.LANCZOS)
+    return grain(out, seed + 11, strength=5)
+
+
+def make_tympanum_detail(cfg, size=(1600, 900)):
+    """Close-up of part of a drum face, for a collection banner."""
+    W, H = size[0] * SS, size[1] * SS
+    R = W * 0.95
+    c = (W * 0.3, H * 1.75)
+    img, alpha = tympanum_layer((W, H), c, R, cfg, seed_offset=31)
+    bg = solid((W, H), (16, 14, 12))
+    bg.paste(img, (0, 0), alpha)
+    bg = multiply_light(bg, radial_mask((W, H), (W * 0.45, H * 0.5), W * 0.8).point(lambda v: 255 - v // 3))
+    out = bg.resize(size, Image.Resampling.LANCZOS)
+    return grain(out, cfg["seed"] + 41, strength=6)
+
+
+def make_court_banner(size=(1600, 900), seed=707):
+    """Collection banner: the vase and the golden seal on a lacquer table before yellow silk."""
+    W, H = size[0] * SS, size[1] * SS
+    rng = random.Random(seed)
+    silk = ImageOps.colorize(fractal_noise((W, H), seed, base_cell=W // 5, octaves=5),
+                             black=(196, 146, 46), mid=(222, 176, 72), white=(238, 200, 104))
+    weave = value_noise((W, H // 3), 1, seed + 1).resize((W, H), Image.Resampling.NEAREST)
+    silk = ImageChops.overlay(silk, Image.merge("RGB", [weave.point(lambda v: 120 + v * 16 // 255)] * 3))
+    clouds = Image.new("L", (W, H), 0)
+    cd = ImageDraw.Draw(clouds)
+    for _ in range(40):
+        cloud_motif(cd, rng.uniform(-0.05, 1.0) * W, rng.uniform(0.0, 0.7) * H, H * rng.uniform(0.03, 0.05),
+                    255, max(2, int(H * 0.004)))
+    clouds = scale_mask(clouds.filter(ImageFilter.GaussianBlur(1.5)), 0.5)
+    silk = Image.composite(solid((W, H), (250, 226, 150)), silk, clouds)
+    # folds of the hanging cloth
+    folds = Image.new("L", (W, H), 255)
+    fd = ImageDraw.Draw(folds)
+    for k in range(9):
+        x = W * (k + 0.5) / 9 + rng.uniform(-40, 40)
+        fd.line((x, 0, x + rng.uniform(-30, 30), H), fill=205, width=int(W * 0.02))
+    silk = multiply_light(silk, folds.filter(ImageFilter.GaussianBlur(W * 0.015)))
+    table_y = int(H * 0.68)
+    table = ImageOps.colorize(fractal_noise((W, H - table_y), seed + 2, base_cell=W // 8, octaves=4),
+                              black=(56, 12, 10), mid=(96, 22, 16), white=(128, 40, 26))
+    table = multiply_light(table, vertical_gradient(table.size, (255, 255, 255), (150, 150, 150)).convert("L"))
+    bg = silk.copy()
+    bg.paste(table, (0, table_y))
+    d = ImageDraw.Draw(bg)
+    d.line((0, table_y, W, table_y), fill=(200, 150, 70), width=int(H * 0.006))
+    d.line((0, table_y + H * 0.012, W, table_y + H * 0.012), fill=(40, 8, 6), width=int(H * 0.004))
+    bg = multiply_light(bg, radial_mask((W, H), (W * 0.5, H * 0.45), W * 0.75).point(lambda v: 255 - v // 3))
+    bg = render_vase(bg, W * 0.3, H * 0.9, H * 0.78, seed=404, elev=0.14)
+    bg = render_seal(bg, W * 0.68, H * 0.8, H * 0.034, seed=606)
+    out = bg.resize(size, Image.Resampling.LANCZOS)
+    return grain(out, seed + 11, strength=5)
+
+
+# ---------------------------------------------------------------------------
+# output
+# ---------------------------------------------------------------------------
+
+EXIF_ORIENTATION = 0x0112
+
+# name -> (builder, EXIF orientation to store the file with, or None)
+IMAGES = {
+    "ngoc-lu-mat": (lambda: make_tympanum(TYMPANUM_NGOC_LU, 1600), None),
+    "ngoc-lu-than": (lambda: make_drum_side(TYMPANUM_NGOC_LU, (1600, 1200)), None),
+    "hoang-ha-mat": (lambda: make_tympanum(TYMPANUM_HOANG_HA, 1600), None),
+    "dao-thinh": (lambda: make_jar((1200, 1600)), None),
+    "sac-phong": (lambda: make_decree((2400, 1500)), None),
+    # stored with its pixels turned 90 degrees and EXIF Orientation = 6, so that
+    # viewers (and the site builder) must rotate it back to show it upright
+    "chu-dau-binh": (lambda: make_vase((1200, 1600)), 6),
+    "an-hoang-de-chi-bao": (lambda: make_seal((1600, 1200)), None),
+    "dong-son": (lambda: make_tympanum_detail(TYMPANUM_NGOC_LU, (1600, 900)), None),
+    "cung-dinh-gom-su": (lambda: make_court_banner((1600, 900)), None),
+}
+
+
+def save_jpeg(img, path, orientation=None):
+    img = img.convert("RGB")
+    kwargs = dict(quality=JPEG_QUALITY, optimize=True)
+    if orientation:
+        if orientation != 6:
+            raise ValueError("only orientation 6 is implemented")
+        # Orientation 6: the stored image must be turned 90 degrees clockwise
+        # to be seen upright, so store it turned 90 degrees counter-clockwise.
+        img = img.transpose(Image.Transpose.ROTATE_90)
+        exif = Image.Exif()
+        exif[EXIF_ORIENTATION] = orientation
+        kwargs["exif"] = exif.tobytes()
+    img.save(path, "JPEG", **kwargs)
+
+
+def main(argv):
+    preview = None
+    names = []
+    it = iter(argv)
+    for a in it:
+        if a == "--preview":
+            preview = Path(next(it))
+        elif a in ("-h", "--help"):
+            print(__doc__)
+            return 0
+        else:
+            names.append(a)
+    unknown = [n for n in names if n not in IMAGES]
+    if unknown:
+        print("unknown image(s): " + ", ".join(unknown) + "\nknown: " + ", ".join(IMAGES), file=sys.stderr)
+        return 2
+    OUT.mkdir(parents=True, exist_ok=True)
+    if preview:
+        preview.mkdir(parents=True, exist_ok=True)
+    for name in names or list(IMAGES):
+        build, orientation = IMAGES[name]
+        img = build()
+        path = OUT / f"{name}.jpg"
+        save_jpeg(img, path, orientation)
+        print(f"{path.relative_to(ROOT)}  {img.width}x{img.height}  {path.stat().st_size // 1024} KB"
+              + (f"  (stored rotated, EXIF Orientation={orientation})" if orientation else ""))
+        if preview:
+            p = img.copy()
+            p.thumbnail((800, 800))
+            p.save(preview / f"{name}.png")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -102,17 +102,21 @@ def test_keyboard_reaches_the_content_and_the_language_switch(built_demo: Path, 
 
 
 @pytest.mark.skipif(not (NODE_TOOLS / "axe-core").is_dir(), reason="tests/node packages missing: run ./run test")
-def test_pages_have_no_serious_accessibility_violations(built_demo: Path, serve_dir, phone) -> None:
+def test_pages_have_no_serious_accessibility_violations(built_demo: Path, serve_dir, browser) -> None:
     base = serve_dir(built_demo)
     slug, _ = _exhibit_with_images(built_demo)
     axe = (NODE_TOOLS / "axe-core/axe.min.js").read_text()
-    for path in ("", f"exhibits/{slug}/", f"en/exhibits/{slug}/", "exhibits/", "collections/"):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    phone = context.new_page()
+    for path in ("", f"exhibits/{slug}/", f"en/exhibits/{slug}/", "exhibits/", "collections/", "404.html",
+                 "en/about/"):
         phone.goto(base + path)
         phone.add_script_tag(content=axe)
         result = phone.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                                 ".filter(v => ['serious', 'critical'].includes(v.impact))"
                                 ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))")
         assert result == [], f"/{path}: {result}"
+    context.close()
 
 
 @pytest.mark.skipif(not (NODE_TOOLS / "html-validate").is_dir(), reason="tests/node packages missing: run ./run test")
