@@ -58,7 +58,8 @@ def main() -> None:
 
 @main.command()
 @_site_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site.toml's output).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default: site.toml's output).")
 @click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
               help="Parallel processes for image work.")
 def build(site: Path, out: Path | None, jobs: int) -> None:

@@ -81,7 +81,8 @@ def parse_document(text: str) -> ParsedDocument:
         return ParsedDocument(empty, text, 1)
     first = _FENCE.match(text)
     if first is None:
-        raise FrontMatterError(1, "the first line must be exactly '---'", "put the front matter between two '---' lines")
+        raise FrontMatterError(1, "the first line must be exactly '---'",
+                               "put the front matter between two '---' lines")
     closing = _FENCE.search(text, first.end())
     if closing is None:
         raise FrontMatterError(1, "the front matter has no closing '---' line",

@@ -90,13 +90,13 @@ class Renderer:
         try:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise ContentError([Problem(_theme_file(self.theme, exc.name or name), exc.lineno, "error", "theme-syntax",
-                                        f"template error: {exc.message}", "fix the template syntax on that line")]) from None
+            problem = Problem(_theme_file(self.theme, exc.name or name), exc.lineno or 0, "error", "theme-syntax",
+                              f"template error: {exc.message}", "fix the template syntax on that line")
         except jinja2.UndefinedError as exc:
             file, line = _template_frame(exc, self.theme, name)
-            raise ContentError([Problem(file, line, "error", "theme-undefined",
-                                        f"template error: {exc.message}",
-                                        "the template uses a name disan does not provide; check its spelling")]) from None
+            problem = Problem(file, line, "error", "theme-undefined", f"template error: {exc.message}",
+                              "the template uses a name disan does not provide; check its spelling")
+        raise ContentError([problem])
 
     def _base_context(self, lang: str, page_url: str, kind: str, entry: Entry | None) -> dict[str, Any]:
         config = self.model.config

@@ -122,8 +122,9 @@ def check_image(image: ImageRef, model: ContentModel, assets: AssetStore, proble
         return
     info = assets.image_info(path, model.config.max_image_pixels)
     if info.error:
-        hint = ("make a smaller copy (for example 6000 px on the long side), or raise max_image_pixels "
-                "in site.toml" if "max_image_pixels" in info.error else "open and re-save the image, or export it again")
+        too_big = "max_image_pixels" in info.error
+        hint = ("make a smaller copy (for example 6000 px on the long side), or raise max_image_pixels in site.toml"
+                if too_big else "open and re-save the image, or export it again")
         problems.error(where.file, where.line, "image-unreadable", f"'{image.src}': {info.error}", hint)
 
 

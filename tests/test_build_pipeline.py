@@ -116,8 +116,8 @@ def test_images_are_upright_sized_and_stripped_but_credited(site: Path, tmp_path
     exif[0x8825] = {2: (10.0, 20.0, 30.0)}
     sideways.save(site / "assets/images/hien-vat-mau.jpg", exif=exif.tobytes())
     page = site / "content/exhibits/hien-vat-mau.md"
-    credited = page.read_text().replace("caption: Hình minh hoạ", 'caption: Hình minh hoạ\n    credit: "Ảnh: Bảo tàng A"')
-    page.write_text(credited)
+    credit = '\n    credit: "Ảnh: Bảo tàng A"'
+    page.write_text(page.read_text().replace("caption: Hình minh hoạ", "caption: Hình minh hoạ" + credit))
     out = SiteBuilder(site).build(tmp_path / "out").out_dir
     derivatives = sorted((out / "media").iterdir())
     assert {p.suffix for p in derivatives} == {".jpg", ".webp"}

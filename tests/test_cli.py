@@ -1,0 +1,62 @@
+"""The command line as a curator uses it: new, build, check, qr."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import zxingcpp
+from click.testing import CliRunner
+from PIL import Image
+
+from builder.cli import main
+
+
+def test_new_museum_builds_and_checks_clean(tmp_path: Path) -> None:
+    runner = CliRunner()
+    site = tmp_path / "bao-tang"
+    assert runner.invoke(main, ["new", str(site)]).exit_code == 0
+    check = runner.invoke(main, ["check", "--site", str(site)])
+    assert check.exit_code == 0 and "0 error(s), 0 warning(s)" in check.stderr
+    build = runner.invoke(main, ["build", "--site", str(site)])
+    assert build.exit_code == 0, build.stderr
+    assert (site / "_site/exhibits/hien-vat-mau/index.html").is_file()
+    assert "HV01" in build.stderr and (site / "shortcodes.toml").is_file()
+
+
+def test_new_refuses_a_folder_with_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x")
+    result = CliRunner().invoke(main, ["new", str(tmp_path)])
+    assert result.exit_code == 2 and "not empty" in result.stderr
+    assert (tmp_path / "notes.txt").read_text() == "x"
+
+
+def test_build_out_option_and_rebuild_reuses_files(tmp_path: Path) -> None:
+    runner = CliRunner()
+    site, out = tmp_path / "s", tmp_path / "public"
+    runner.invoke(main, ["new", str(site)])
+    first = runner.invoke(main, ["build", "--site", str(site), "--out", str(out)])
+    second = runner.invoke(main, ["build", "--site", str(site), "--out", str(out)])
+    assert first.exit_code == second.exit_code == 0
+    assert "0 written" in second.stderr and (out / "index.html").is_file()
+
+
+@pytest.mark.browser
+def test_label_sheet_prints_scannable_codes_at_least_3_cm(tmp_path: Path, browser) -> None:
+    runner = CliRunner()
+    site = tmp_path / "s"
+    runner.invoke(main, ["new", str(site)])
+    sheet = tmp_path / "labels.html"
+    result = runner.invoke(main, ["qr", "--site", str(site), "--out", str(sheet)])
+    assert result.exit_code == 0 and "1 labels" in result.stderr
+    page = browser.new_page(viewport={"width": 900, "height": 1200})
+    page.goto(sheet.as_uri())
+    label = page.locator(".label").first
+    assert "Hiện vật mẫu" in label.inner_text() and "HTTPS://MUSEUM.EXAMPLE.VN/Q/HV01/" in label.inner_text()
+    code = page.locator(".label svg").first
+    width_mm = code.bounding_box()["width"] * 25.4 / 96
+    assert width_mm >= 30, f"the printed code is only {width_mm:.0f} mm wide"
+    shot = Image.open(io.BytesIO(code.screenshot()))
+    assert [r.text for r in zxingcpp.read_barcodes(shot)] == ["HTTPS://MUSEUM.EXAMPLE.VN/Q/HV01/"]
+    page.close()
