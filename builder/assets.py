@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
@@ -99,14 +100,18 @@ class AssetStore:
         self._dirty = True
         return digest
 
-    def image_info(self, path: Path, max_pixels: int) -> ImageInfo:
-        digest = self.digest(path)
-        cached = self._probes.get(digest)
+    def probe(self, path: Path, kind: str, compute: Callable[[Path], dict]) -> dict:
+        """A fact about a file's content, computed once per content hash and kept on disk."""
+        key = f"{kind}:{self.digest(path)}"
+        cached = self._probes.get(key)
         if cached is None:
-            cached = asdict(probe_image(path))
-            self._probes[digest] = cached
+            cached = compute(path)
+            self._probes[key] = cached
             self._dirty = True
-        info = ImageInfo(**cached)
+        return cached
+
+    def image_info(self, path: Path, max_pixels: int) -> ImageInfo:
+        info = ImageInfo(**self.probe(path, "image", lambda p: asdict(probe_image(p))))
         if not info.error and info.width * info.height > max_pixels:
             return ImageInfo(info.width, info.height, info.format,
                              f"the image is {info.width}×{info.height} = {info.width * info.height:,} pixels, "

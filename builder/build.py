@@ -16,7 +16,8 @@ from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Problem, Problems
 from .load import ParseCache, load_site
 from .media import ensure_derivatives
-from .plan import Plan, plan_site
+from .panoramas import make_panoramas
+from .plan import TOUR_BUNDLE, Plan, plan_site
 from .registry import load_registry, save_registry, updated_registry_text
 from .render import Renderer
 from .theme import Theme, load_theme
@@ -90,7 +91,14 @@ class SiteBuilder:
             check_output_folder(self.root, out)
         except OutputFolderError as exc:
             raise ContentError([Problem("site.toml", 0, "error", "output-folder", exc.message, exc.hint)]) from None
-        plan = plan_site(site, theme, self.assets, self.authoring)
+        if site.model.tours and TOUR_BUNDLE not in theme.static_files():
+            raise ContentError([Problem("themes/default/package.json", 0, "error", "viewer-missing",
+                                        "the 360° viewer of the theme is not built",
+                                        "run `npm ci && npm run build` in themes/default (./run does this for you)")])
+        panoramas, failures = make_panoramas(site.model, self.cache_dir, self.jobs, self.progress)
+        if failures:
+            raise ContentError(failures)
+        plan = plan_site(site, theme, self.assets, panoramas, self.authoring)
         self._make_media(plan)
         renderer = Renderer(site.model, plan, theme, self.cache_dir / "media", self.authoring)
         written = write_site(plan.outputs, renderer.render, out, self.progress)

@@ -42,6 +42,7 @@ class SiteConfig:
     raw_html: bool = False
     images: ImageSettings = field(default_factory=ImageSettings)
     max_image_pixels: int = 100_000_000
+    max_panorama_pixels: int = 300_000_000
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -139,6 +140,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         raw_html=bool(markdown.get("raw_html", False)) if isinstance(markdown, dict) else False,
         images=image_settings,
         max_image_pixels=int(data.get("max_image_pixels", SiteConfig.max_image_pixels)),
+        max_panorama_pixels=int(data.get("max_panorama_pixels", SiteConfig.max_panorama_pixels)),
         translations=translations,
     )
 

@@ -16,7 +16,21 @@ from typing import Any
 from .config import SiteConfig
 from .diagnostics import Problems, did_you_mean
 from .frontmatter import FrontMatterError, LineDict, ParsedDocument, parse_document
-from .model import FACT_KEYS, Collection, ContentModel, Entry, Exhibit, ImageRef, Origin, Page
+from .model import (
+    FACT_KEYS,
+    HOTSPOT_KINDS,
+    Collection,
+    ContentModel,
+    Entry,
+    Exhibit,
+    Hotspot,
+    ImageRef,
+    Origin,
+    Page,
+    Scene,
+    Tour,
+    View,
+)
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COMMON_KEYS = {"title", "summary"}
@@ -24,8 +38,13 @@ EXHIBIT_KEYS = COMMON_KEYS | set(FACT_KEYS) | {
     "id", "collection", "images", "model", "audio", "related", "tags", "retired"}
 COLLECTION_KEYS = COMMON_KEYS | {"image", "order"}
 PAGE_KEYS = COMMON_KEYS | {"order"}
+TOUR_KEYS = COMMON_KEYS | {"start", "plan", "autorotate", "narration"}
+SCENE_KEYS = COMMON_KEYS | {"id", "order", "panorama", "haov", "vaov", "voffset", "view", "north", "plan_position",
+                            "hotspots"}
+HOTSPOT_TEXT_KEYS = ("label", "text")
 IMAGE_KEYS = {"src", "alt", "caption", "credit", "zoom"}
-INHERITED_KEYS = {"id", "collection", "related", "retired", "order"}
+INHERITED_KEYS = {"id", "collection", "related", "retired", "order", "start", "plan", "autorotate", "panorama",
+                  "haov", "vaov", "voffset", "view", "north", "plan_position"}
 
 
 @dataclass
@@ -56,20 +75,22 @@ class ParseCache:
 def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None = None) -> ContentModel:
     cache = cache or ParseCache()
     root = config.root
-    content = root / "content"
     digests: dict[str, str] = {}
     unreadable: list[str] = []
     broken_originals: set[tuple[str, str]] = set()
     documents: dict[str, dict[str, dict[str, tuple[str, ParsedDocument]]]] = {
-        "page": {}, "exhibit": {}, "collection": {}}
-    for path in sorted(content.rglob("*.md")) if content.is_dir() else []:
+        "page": {}, "exhibit": {}, "collection": {}, "tour": {}, "scene": {}}
+    for path in _markdown_files(root):
         rel = path.relative_to(root).as_posix()
-        kind = _kind_of(path.relative_to(content))
+        kind = _kind_of(path.relative_to(root))
         if kind is None:
             problems.warning(rel, 0, "content-unknown-folder", "this file is in a folder disan does not read",
-                             "pages go in content/, exhibits in content/exhibits/, collections in content/collections/")
+                             "pages go in content/, exhibits in content/exhibits/, collections in "
+                             "content/collections/, tours in tours/<tour>/")
             continue
         slug, lang = _slug_and_lang(path.name, config.languages)
+        if kind in ("tour", "scene"):
+            slug = path.parent.name if kind == "tour" else f"{path.parent.name}/{slug}"
         digest, parsed = cache.read(path)
         digests[rel] = digest
         if isinstance(parsed, FrontMatterError):
@@ -78,14 +99,16 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
             if lang == config.default_language:
                 broken_originals.add((kind, slug))
             continue
-        if not SLUG.match(slug):
-            problems.error(rel, 0, "slug", f"the file name '{path.name}' is not a valid slug",
-                           f"use lower-case a–z, 0–9 and '-' only, for example '{suggest_slug(slug)}.md'")
+        bad = next((part for part in slug.split("/") if not SLUG.match(part)), None)
+        if bad is not None:
+            problems.error(rel, 0, "slug", f"the name '{bad}' is not a valid slug",
+                           f"use lower-case a–z, 0–9 and '-' only, for example '{suggest_slug(bad)}'")
             continue
         documents[kind].setdefault(slug, {})[lang] = (rel, parsed)
-    builders = {"page": _page, "exhibit": _exhibit, "collection": _collection}
-    known = {"page": PAGE_KEYS, "exhibit": EXHIBIT_KEYS, "collection": COLLECTION_KEYS}
-    model: dict[str, dict[str, dict[str, Any]]] = {"page": {}, "exhibit": {}, "collection": {}}
+    builders = {"page": _page, "exhibit": _exhibit, "collection": _collection, "tour": _tour, "scene": _scene}
+    known = {"page": PAGE_KEYS, "exhibit": EXHIBIT_KEYS, "collection": COLLECTION_KEYS, "tour": TOUR_KEYS,
+             "scene": SCENE_KEYS}
+    model: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in builders}
     for kind, by_slug in documents.items():
         for slug, by_lang in sorted(by_slug.items()):
             base = by_lang.get(config.default_language)
@@ -103,15 +126,25 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
                 lang: builders[kind](slug, lang, base, by_lang.get(lang), problems)
                 for lang in config.languages}
     return ContentModel(config=config, pages=model["page"], exhibits=model["exhibit"],
-                        collections=model["collection"], source_digests=digests, unreadable=tuple(unreadable))
+                        collections=model["collection"], source_digests=digests, unreadable=tuple(unreadable),
+                        tours=model["tour"], scenes=model["scene"])
+
+
+def _markdown_files(root: Path) -> list[Path]:
+    return [path for folder in ("content", "tours") if (root / folder).is_dir()
+            for path in sorted((root / folder).rglob("*.md"))]
 
 
 def _kind_of(rel: Path) -> str | None:
+    """What a Markdown file is, from where it sits (relative to the site root)."""
     parts = rel.parts
-    if len(parts) == 1:
-        return "page"
-    if len(parts) == 2 and parts[0] in ("exhibits", "collections"):
-        return parts[0][:-1]
+    if parts[0] == "content":
+        if len(parts) == 2:
+            return "page"
+        if len(parts) == 3 and parts[1] in ("exhibits", "collections"):
+            return parts[1][:-1]
+    elif parts[0] == "tours" and len(parts) == 3:
+        return "tour" if parts[2].split(".")[0] == "tour" else "scene"
     return None
 
 
@@ -147,6 +180,8 @@ def _merge(base: LineDict, translation: LineDict | None) -> dict[str, Any]:
             continue
         if key == "images" and isinstance(value, list) and isinstance(base.get("images"), list):
             merged[key] = _merge_images(base["images"], value)
+        elif key == "hotspots" and isinstance(value, list) and isinstance(base.get("hotspots"), list):
+            merged[key] = _merge_hotspots(base["hotspots"], value)
         elif isinstance(value, dict) and isinstance(base.get(key), dict):
             merged[key] = {**base[key], **value}
         else:
@@ -168,6 +203,20 @@ def _merge_images(base: list[Any], translated: list[Any]) -> list[Any]:
         merged = LineDict({**item, **(other or {}), "src": item.get("src")})
         merged.line, merged.lines = item.line, dict(item.lines)
         result.append(merged)
+    return result
+
+
+def _merge_hotspots(base: list[Any], translated: list[Any]) -> list[Any]:
+    """Hotspots pair up by position; a translation changes only their words, never where they point."""
+    result = []
+    for index, item in enumerate(base):
+        other = translated[index] if index < len(translated) else None
+        if isinstance(item, LineDict) and isinstance(other, dict):
+            merged = LineDict({**item, **{k: other[k] for k in HOTSPOT_TEXT_KEYS if k in other}})
+            merged.line, merged.lines = item.line, dict(item.lines)
+            result.append(merged)
+        else:
+            result.append(item)
     return result
 
 
@@ -256,3 +305,64 @@ def _exhibit(slug: str, lang: str, base: tuple[str, ParsedDocument],
 
 def entry_label(entry: Entry) -> str:
     return f"{entry.kind} '{entry.slug}'"
+
+
+def _number(value: Any, default: float) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+
+
+def _view(value: Any, default: View | None = None) -> View | None:
+    """A view from front matter; missing angles keep the default's."""
+    if not isinstance(value, dict):
+        return default
+    base = default or View()
+    return View(yaw=_number(value.get("yaw"), base.yaw), pitch=_number(value.get("pitch"), base.pitch),
+                fov=_number(value.get("fov"), base.fov))
+
+
+def _hotspot(value: Any, file: str) -> Hotspot | None:
+    """A hotspot as written; validation reports what is wrong with it."""
+    if not isinstance(value, dict):
+        return None
+    kinds = [k for k in HOTSPOT_KINDS if k in value]
+    kind = kinds[0] if len(kinds) == 1 else ""
+    target = value.get(kind) if kind else ""
+    return Hotspot(yaw=_number(value.get("yaw"), float("nan")), pitch=_number(value.get("pitch"), float("nan")),
+                   kind=kind, target=_text(target).upper() if kind == "exhibit" else _text(target),
+                   label=_text(value.get("label")), view=_view(value.get("view")),
+                   origin=Origin(file, getattr(value, "line", 0)))
+
+
+def _tour(slug: str, lang: str, base: tuple[str, ParsedDocument],
+          translation: tuple[str, ParsedDocument] | None, problems: Problems) -> Tour:
+    common, meta = _common(slug, lang, base, translation)
+    autorotate = meta.get("autorotate", 2)
+    return Tour(start=_text(meta.get("start")), plan=_text(meta.get("plan")),
+                autorotate=0.0 if autorotate is False else _number(autorotate, 2.0),
+                narration=meta.get("narration") if isinstance(meta.get("narration"), dict) else None, **common)
+
+
+def _scene(slug: str, lang: str, base: tuple[str, ParsedDocument],
+           translation: tuple[str, ParsedDocument] | None, problems: Problems) -> Scene:
+    common, meta = _common(slug, lang, base, translation)
+    tour, name = slug.split("/", 1)
+    panorama = meta.get("panorama")
+    angles = None
+    if any(key in meta for key in ("haov", "vaov", "voffset")):
+        angles = (_number(meta.get("haov"), 360.0), _number(meta.get("vaov"), 180.0),
+                  _number(meta.get("voffset"), 0.0))
+    hotspots = meta.get("hotspots") if isinstance(meta.get("hotspots"), list) else []
+    position = meta.get("plan_position")
+    return Scene(
+        tour=tour, name=name,
+        id=_text(meta.get("id")).upper(),
+        order=_int(meta.get("order")),
+        panorama={k: _text(v) for k, v in panorama.items()} if isinstance(panorama, dict) else _text(panorama),
+        angles=angles,
+        view=_view(meta.get("view"), View()),
+        north=_number(meta.get("north"), 0.0),
+        plan_position={k: _number(position.get(k), 0.0) for k in ("x", "y", "heading")}
+        if isinstance(position, dict) else None,
+        hotspots=tuple(h for h in (_hotspot(item, common["origin"].file) for item in hotspots) if h is not None),
+        **common,
+    )

@@ -83,6 +83,55 @@ class Exhibit(Entry):
     kind = "exhibit"
 
 
+HOTSPOT_KINDS = ("go", "exhibit", "audio", "image", "video", "text", "url")
+
+
+@dataclass(frozen=True)
+class View:
+    """A viewing direction in degrees: yaw 0 is the image centre, + to the right; pitch + up."""
+
+    yaw: float = 0.0
+    pitch: float = 0.0
+    fov: float = 80.0
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    yaw: float
+    pitch: float
+    kind: str
+    target: str
+    label: str
+    view: View | None = None
+    origin: Origin = Origin("", 0)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scene(Entry):
+    """One panorama of a tour; `slug` is '<tour>/<scene>'."""
+
+    tour: str
+    name: str
+    id: str = ""
+    order: int = 0
+    panorama: str | Mapping[str, str] = ""
+    angles: tuple[float, float, float] | None = None
+    view: View = View()
+    north: float = 0.0
+    plan_position: Mapping[str, float] | None = None
+    hotspots: tuple[Hotspot, ...] = ()
+    kind = "scene"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tour(Entry):
+    start: str = ""
+    plan: str = ""
+    autorotate: float = 2.0
+    narration: Mapping[str, Any] | None = None
+    kind = "tour"
+
+
 @dataclass(frozen=True)
 class ContentModel:
     """Everything the site says, keyed by slug then language."""
@@ -93,9 +142,16 @@ class ContentModel:
     collections: dict[str, dict[str, Collection]]
     source_digests: dict[str, str]
     unreadable: tuple[str, ...] = ()
+    tours: dict[str, dict[str, Tour]] = field(default_factory=dict)
+    scenes: dict[str, dict[str, Scene]] = field(default_factory=dict)
+
+    def tour_scenes(self, tour: str, lang: str) -> list[Scene]:
+        """The scenes of a tour in visiting order: `order`, then file name."""
+        found = [by_lang[lang] for slug, by_lang in self.scenes.items() if slug.startswith(tour + "/")]
+        return sorted(found, key=lambda s: (s.order, s.name))
 
     def all_entries(self) -> Iterator[Entry]:
-        for group in (self.pages, self.collections, self.exhibits):
+        for group in (self.pages, self.collections, self.exhibits, self.tours, self.scenes):
             for by_lang in group.values():
                 yield from by_lang.values()
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from . import __version__
 from .assets import AssetStore, resolve_asset
 from .media import Derivative, ResponsiveImage, plan_image
-from .model import ContentModel, Exhibit, ImageRef
+from .model import ContentModel, Exhibit, ImageRef, Scene, Tour
+from .panoramas import ScenePanorama
 from .theme import Theme
 from .urls import entry_url, index_url, output_file, short_url
 from .validate import ValidatedSite
@@ -25,6 +26,9 @@ from .validate import ValidatedSite
 EXHIBITS_PER_INDEX_PAGE = 60
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
             "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'")
+# The 360° viewer decodes tiles into blob: URLs and styles its own elements from script.
+TOUR_CSP = PAGE_CSP.replace("img-src 'self' data:", "img-src 'self' data: blob:") + "; worker-src 'self' blob:"
+TOUR_BUNDLE = "vendor/tour.js"
 HOME_FEATURED = 8
 BUILDER_DIGEST_FILES = sorted(Path(__file__).resolve().parent.glob("*.py"))
 
@@ -86,6 +90,8 @@ class Plan:
     static_urls: dict[str, str]
     code_targets: dict[str, str]
     derivatives: list[Derivative] = field(default_factory=list)
+    panoramas: dict[str, ScenePanorama] = field(default_factory=dict)
+    media_urls: dict[str, str] = field(default_factory=dict)
 
 
 def _hash(*parts: object) -> str:
@@ -103,7 +109,8 @@ def _builder_digest() -> str:
     return digest.hexdigest()
 
 
-def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, authoring: bool = False) -> Plan:
+def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: dict[str, ScenePanorama],
+              authoring: bool = False) -> Plan:
     model = site.model
     config = model.config
     images = _plan_images(model, assets)
@@ -113,14 +120,19 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, authoring: 
                    _image_keys(images, [c.image for c in model.default(model.collections) if c.image]))
     planner = _Planner(model, images, shared)
     outputs = static_outputs + planner.pages()
+    media = _plan_tour_media(model, assets)
+    outputs += [Output(path, key, CopyFile(resolve_asset(config.root, source)))
+                for path, (key, source) in sorted(media.items())]
+    outputs += _plan_tiles(panoramas)
+    outputs += planner.tour_pages(panoramas, media)
     for derivative in sorted({d for image in images.values() for d in image.webp + image.jpeg},
                              key=lambda d: d.cache_name):
         outputs.append(Output(derivative.site_path, derivative.cache_name, CachedMedia(derivative)))
-    default_exhibits = {e.id: e for e in model.default(model.exhibits) if isinstance(e, Exhibit) and e.id}
-    code_targets = {code: entry_url(config, "exhibit", e.slug, config.default_language)
-                    for code, e in default_exhibits.items()}
+    holders = {e.id: e for e in model.default(model.exhibits) if isinstance(e, Exhibit) and e.id}
+    holders.update({s.id: s for s in model.default(model.scenes) if isinstance(s, Scene) and s.id})
+    code_targets = {code: code_target(config, entry) for code, entry in holders.items()}
     for code, target in sorted(code_targets.items()):
-        stub_key = _hash(base, target, _entry_digest(model, default_exhibits[code]))
+        stub_key = _hash(base, target, _entry_digest(model, holders[code]))
         for prefix in ("q", "Q"):
             outputs.append(Output(f"{prefix}/{code}/index.html", stub_key, Redirect(target, code)))
         url = short_url(config, code)
@@ -129,7 +141,43 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, authoring: 
     outputs.extend(_host_files(config, outputs))
     derivatives = [o.action.derivative for o in outputs if isinstance(o.action, CachedMedia)]
     return Plan(outputs=outputs, images=images, static_urls=static_urls, code_targets=code_targets,
-                derivatives=derivatives)
+                derivatives=derivatives, panoramas=panoramas,
+                media_urls={source: path for path, (_, source) in media.items()})
+
+
+def code_target(config, entry: Exhibit | Scene) -> str:
+    """Where a short code leads: an exhibit's page, or a tour opened at a scene."""
+    if isinstance(entry, Scene):
+        return f"{entry_url(config, 'tour', entry.tour, config.default_language)}#scene={entry.name}"
+    return entry_url(config, "exhibit", entry.slug, config.default_language)
+
+
+def _plan_tour_media(model: ContentModel, assets: AssetStore) -> dict[str, tuple[str, str]]:
+    """Audio, video and plan files used by tours, copied under a name that changes with their content."""
+    files: dict[str, tuple[str, str]] = {}
+    sources = [t.plan for t in model.default(model.tours) if isinstance(t, Tour) and t.plan]
+    sources += [h.target for s in model.default(model.scenes) if isinstance(s, Scene)
+                for h in s.hotspots if h.kind in ("audio", "video")]
+    for src in sorted(set(sources)):
+        path = resolve_asset(model.config.root, src)
+        digest = assets.digest(path)
+        files[f"media/{digest[:16]}{path.suffix.lower()}"] = (digest, src)
+    return files
+
+
+def _plan_tiles(panoramas: dict[str, ScenePanorama]) -> list[Output]:
+    outputs = []
+    for panorama in sorted(panoramas.values(), key=lambda p: p.tileset.key):
+        tileset = panorama.tileset
+        for rel in [*tileset.tile_paths(), tileset.preview, tileset.equirect]:
+            outputs.append(Output(f"tiles/{tileset.key}/{rel}", f"{tileset.key}:{rel}",
+                                  CopyFile(panorama.folder / rel)))
+        outputs.append(Output(poster_path(panorama), panorama.poster.stem, CopyFile(panorama.poster)))
+    return outputs
+
+
+def poster_path(panorama: ScenePanorama) -> str:
+    return f"tiles/{panorama.tileset.key}/poster-{panorama.poster.stem[:12]}.jpg"
 
 
 def _host_files(config, outputs: list[Output]) -> list[Output]:
@@ -159,6 +207,8 @@ def _plan_images(model: ContentModel, assets: AssetStore) -> dict[tuple[str, str
         image = by_lang[config.default_language].image
         if image:
             refs.append(image)
+    refs += [ImageRef(h.target, h.label) for s in model.default(model.scenes) if isinstance(s, Scene)
+             for h in s.hotspots if h.kind == "image"]
     planned: dict[tuple[str, str], ResponsiveImage] = {}
     for ref in refs:
         key = (ref.src, ref.credit)
@@ -237,6 +287,29 @@ class _Planner:
                                           entry_url(config, "exhibit", exhibit.slug, lang),
                                           [key, related]))
         outputs.append(self._page("404.html", config.default_language, "404", "", "404.html", []))
+        return outputs
+
+    def tour_pages(self, panoramas: dict[str, ScenePanorama], media: dict[str, tuple[str, str]]) -> list[Output]:
+        """Each tour in each language, full and embeddable; a key over its scenes, tiles and exhibits."""
+        config = self.model.config
+        exhibits = self.model.exhibit_by_id()
+        outputs: list[Output] = []
+        media_keys = sorted(key for key, _ in media.values())
+        for lang in config.languages:
+            tours = sorted(self.model.tours)
+            if tours:
+                outputs.append(self._page("tours.html", lang, "tour-index", "", index_url(config, "tour", lang),
+                                          [_entry_digest(self.model, self.model.tours[t][lang]) for t in tours]))
+            for name in tours:
+                scenes = self.model.tour_scenes(name, lang)
+                cards = [self._exhibit_key(self.model.exhibits[exhibits[h.target].slug][lang])
+                         for scene in scenes for h in scene.hotspots if h.kind == "exhibit" and h.target in exhibits]
+                deps = [_entry_digest(self.model, self.model.tours[name][lang]),
+                        [(_entry_digest(self.model, s), panoramas[s.slug].tileset.key, panoramas[s.slug].poster.stem)
+                         for s in scenes if s.slug in panoramas], cards, media_keys]
+                url = entry_url(config, "tour", name, lang)
+                outputs.append(self._page("tour.html", lang, "tour", name, url, deps))
+                outputs.append(self._page("tour_embed.html", lang, "tour-embed", name, url + "embed/", deps))
         return outputs
 
     def _page(self, template: str, lang: str, kind: str, slug: str, url: str, deps: list,

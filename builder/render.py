@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
+from PIL import Image
 
 from .config import LANGUAGE_NAMES
 from .diagnostics import ContentError, Problem
 from .markup import make_markdown, render_markdown
-from .model import ContentModel, Entry, Exhibit
+from .model import ContentModel, Entry, Exhibit, Scene, Tour
+from .panoramas import POSTER_SIZE
 from .plan import (
     EXHIBITS_PER_INDEX_PAGE,
     HOME_FEATURED,
     PAGE_CSP,
+    TOUR_CSP,
     CachedMedia,
     CopyFile,
     Output,
@@ -25,6 +30,7 @@ from .plan import (
     Redirect,
     RenderPage,
     TextFile,
+    poster_path,
 )
 from .qr import qr_png, qr_svg
 from .theme import Theme
@@ -69,6 +75,8 @@ class Renderer:
         config = self.model.config
         self.strings = {lang: self.theme.strings(lang, config.default_language) for lang in config.languages}
         self._by_id = self.model.exhibit_by_id()
+        self._codes: dict[str, Entry] = {**self._by_id, **{s.id: s for s in self.model.default(self.model.scenes)
+                                                           if isinstance(s, Scene) and s.id}}
 
     def render(self, output: Output) -> bytes:
         action = output.action
@@ -123,6 +131,9 @@ class Renderer:
         if self.model.collections:
             items.append({"title": self.strings[lang].get("nav_collections", "Collections"), "lang": lang,
                           "url": index_url(config, "collection", lang)})
+        if self.model.tours:
+            items.append({"title": self.strings[lang].get("nav_tours", "Tours"), "lang": lang,
+                          "url": index_url(config, "tour", lang)})
         pages = sorted((by_lang[lang] for slug, by_lang in self.model.pages.items() if slug != "index"),
                        key=lambda p: (p.order, p.title.casefold()))
         items.extend({"title": p.title, "url": entry_url(config, "page", p.slug, lang),
@@ -137,8 +148,10 @@ class Renderer:
             if entry is not None:
                 url = entry_url(config, entry.kind, entry.slug, other)
                 group = {"page": self.model.pages, "collection": self.model.collections,
-                         "exhibit": self.model.exhibits}[entry.kind]
+                         "exhibit": self.model.exhibits, "tour": self.model.tours}[entry.kind]
                 translated = group[entry.slug][other].translated
+                if kind == "tour-embed":
+                    url += "embed/"
             elif kind == "404":
                 url, translated = entry_url(config, "page", "index", other), True
             else:
@@ -177,7 +190,14 @@ class Renderer:
         elif action.kind == "exhibit":
             entry = model.exhibits[action.slug][lang]
             extra = self._exhibit_context(entry)
+        elif action.kind in ("tour", "tour-embed"):
+            entry = model.tours[action.slug][lang]
+            extra = self._tour_context(entry, action.url)
+        elif action.kind == "tour-index":
+            extra = {"tours": [self._tour_card(model.tours[name][lang]) for name in sorted(model.tours)]}
         context = self._base_context(lang, action.url, action.kind, entry)
+        if action.kind in ("tour", "tour-embed"):
+            context["csp"] = TOUR_CSP
         context.update(extra)
         offset = 1 if action.kind == "exhibit" else 0
         context["body"] = render_markdown(self.markdown, entry.body, offset) if entry is not None else ""
@@ -233,12 +253,97 @@ class Renderer:
             "qr_svg": code_url + "qr.svg", "qr_png": code_url + "qr.png",
         }
 
+    def _tour_card(self, tour: Tour) -> dict[str, Any]:
+        config = self.model.config
+        scenes = self.model.tour_scenes(tour.slug, tour.lang)
+        start = next((s for s in scenes if s.name == tour.start), scenes[0] if scenes else None)
+        panorama = self.plan.panoramas.get(start.slug) if start else None
+        return {"title": tour.title, "summary": tour.summary, "translated": tour.translated, "id": "",
+                "retired": False, "url": entry_url(config, "tour", tour.slug, tour.lang),
+                "poster": poster_path(panorama) if panorama else "", "scenes": len(scenes)}
+
+    def _tour_context(self, tour: Tour, page_url: str) -> dict[str, Any]:
+        """The tour page: server-rendered poster and index, plus the viewer's JSON configuration."""
+        config, lang = self.model.config, tour.lang
+        scenes = self.model.tour_scenes(tour.slug, lang)
+        start = next((s for s in scenes if s.name == tour.start), scenes[0])
+
+        def rel(target: str) -> str:
+            return relative_url(target, page_url)
+
+        plan_image = None
+        if tour.plan:
+            with Image.open(config.root / tour.plan) as image:
+                plan_image = {"src": rel(self.plan.media_urls[tour.plan]), "width": image.width,
+                              "height": image.height}
+        scene_views = [self._scene_view(scene, rel) for scene in scenes]
+        viewer = {"tour": tour.slug, "lang": lang, "start": start.name, "autorotate": tour.autorotate or False,
+                  "plan": plan_image, "strings": {k[5:]: v for k, v in self.strings[lang].items()
+                                                  if k.startswith("tour_")},
+                  "scenes": [view["config"] for view in scene_views]}
+        data = json.dumps(viewer, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        start_panorama = self.plan.panoramas[start.slug]
+        return {"tour": tour, "scenes": scene_views, "start": start, "authoring": self.authoring,
+                "viewer_json": Markup(data.replace("</", "<\\/")),
+                "poster": poster_path(start_panorama), "poster_size": POSTER_SIZE,
+                "embed_url": config.base_url + entry_url(config, "tour", tour.slug, lang) + "embed/",
+                "tour_url": entry_url(config, "tour", tour.slug, lang)}
+
+    def _scene_view(self, scene: Scene, rel) -> dict[str, Any]:
+        """One scene for the viewer config and for the HTML index that mirrors it."""
+        config, lang = self.model.config, scene.lang
+        panorama = self.plan.panoramas[scene.slug]
+        base = f"tiles/{panorama.tileset.key}/"
+        hotspots, links = [], []
+        for hotspot in scene.hotspots:
+            item: dict[str, Any] = {"type": hotspot.kind, "yaw": hotspot.yaw, "pitch": hotspot.pitch,
+                                    "label": hotspot.label}
+            href = f"#scene={scene.name}"
+            if hotspot.kind == "go":
+                item["target"] = hotspot.target
+                if hotspot.view is not None:
+                    item["view"] = asdict(hotspot.view)
+                href = f"#scene={hotspot.target}"
+            elif hotspot.kind == "exhibit":
+                exhibit = self.model.exhibits[self._by_id[hotspot.target].slug][lang]
+                card = self._card(exhibit)
+                picture = card["image"]
+                item.update(label=hotspot.label or exhibit.title, code=exhibit.id, url=rel(card["url"]),
+                            summary=exhibit.summary, image={"src": rel(picture["fallback"]), "alt": picture["alt"],
+                                                            "srcset": ", ".join(f"{rel(p)} {w}w" for p, w in
+                                                                                picture["jpeg_items"])}
+                            if picture else None)
+                href = rel(card["url"])
+            elif hotspot.kind in ("audio", "video"):
+                item["src"] = href = rel(self.plan.media_urls[hotspot.target])
+            elif hotspot.kind == "image":
+                image = self.plan.images[(hotspot.target, "")]
+                item.update(src=rel(image.jpeg[-1].site_path), alt=hotspot.label,
+                            srcset=", ".join(f"{rel(d.site_path)} {d.width}w" for d in image.jpeg))
+                href = item["src"]
+            elif hotspot.kind == "text":
+                item["text"] = hotspot.target
+            elif hotspot.kind == "url":
+                item["href"] = href = hotspot.target
+            hotspots.append(item)
+            links.append({"label": item["label"], "href": href, "kind": hotspot.kind,
+                          "text": hotspot.target if hotspot.kind == "text" else ""})
+        description = render_markdown(self.markdown, scene.body, 2)
+        scene_config = {
+            "id": scene.name, "title": scene.title, "code": scene.id or None, "north": scene.north,
+            "view": asdict(scene.view), "plan_position": dict(scene.plan_position) if scene.plan_position else None,
+            "base": rel(base), "panorama": panorama.tileset.psv_config(),
+            "equirect": rel(base + panorama.tileset.equirect), "hotspots": hotspots,
+        }
+        return {"scene": scene, "config": scene_config, "links": links, "description": Markup(description),
+                "short_url": short_url(config, scene.id) if scene.id else ""}
+
     def _redirect(self, action: Redirect, path: str) -> str:
         config = self.model.config
-        exhibit = self._by_id[action.code]
+        holder = self._codes[action.code]
         page_url = posixpath.dirname(path) + "/"
         context = self._base_context(config.default_language, page_url, "redirect", None)
-        context.update({"target": action.target, "code": action.code, "title": exhibit.title,
+        context.update({"target": action.target, "code": action.code, "title": holder.title,
                         "canonical": config.base_url + action.target})
         return self._template("shortcode.html", context)
 

@@ -52,11 +52,11 @@ import os
 import re
 import shutil
 import uuid
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Callable, Mapping, Sequence, Union
 
 import pyvips
 
@@ -83,7 +83,7 @@ _GRID = 8  # spacing of the coarse index-map grid, in face pixels
 _POLE = 128  # half-width of the exactly computed block around the pole, in face pixels
 _CHUNK_ROWS = 64  # rows decoded per step from the source (rounded up to the shrink factor)
 
-Source = Union[str, os.PathLike, Mapping[str, Union[str, os.PathLike]]]
+Source = str | os.PathLike | Mapping[str, str | os.PathLike]
 
 
 class TilingError(Exception):
@@ -198,7 +198,7 @@ class TileSet:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> "TileSet":
+    def from_json(cls, data: dict) -> TileSet:
         data = dict(data)
         data.pop("tiler_version", None)
         data["levels"] = tuple(tuple(level) for level in data["levels"])
@@ -210,7 +210,7 @@ class TileSet:
 # --------------------------------------------------------------------------- input checks
 
 
-def _open(path: Union[str, os.PathLike], **kwargs) -> pyvips.Image:
+def _open(path: str | os.PathLike, **kwargs) -> pyvips.Image:
     try:
         return pyvips.Image.new_from_file(os.fspath(path), **kwargs)
     except pyvips.Error as exc:
@@ -246,7 +246,7 @@ def _gpano(image: pyvips.Image) -> dict[str, float]:
     return found
 
 
-def read_panorama_info(path: Union[str, os.PathLike]) -> tuple[int, int, PanoramaAngles | None, list[str]]:
+def read_panorama_info(path: str | os.PathLike) -> tuple[int, int, PanoramaAngles | None, list[str]]:
     """Width, height, angles from GPano XMP (or None) and warnings; reads the header only.
 
     When the XMP describes a different pixel size than the file (a resized image with
@@ -339,7 +339,7 @@ def check_panorama(source: Source, settings: TileSettings = TileSettings(),
     return _resolve_angles(source, width, height, angles, xmp_angles), warnings
 
 
-def verify_image(path: Union[str, os.PathLike]) -> None:
+def verify_image(path: str | os.PathLike) -> None:
     """Decode the whole image: raises TilingError if it is truncated or corrupt."""
     image = _open(path, access="sequential", fail_on="error")
     try:
@@ -424,7 +424,7 @@ def _yaw_reference(face: str, j0: int, n: int) -> float:
 
 
 def _face_map(face: str, n: int, i0: int, j0: int, cols: int, rows: int, step: int,
-              geo: "_Canvas", yaw_ref: float) -> pyvips.Image:
+              geo: _Canvas, yaw_ref: float) -> pyvips.Image:
     """Two-band float (x, y) canvas coordinates of face pixels i0+k·step, j0+m·step."""
     xy = pyvips.Image.xyz(cols, rows)
     a = xy[0] * (2.0 * step / n) + ((2.0 * i0 + 1.0) / n - 1.0)
@@ -470,7 +470,7 @@ class _Canvas:
         return self.height / 2.0 - 0.5
 
     @classmethod
-    def place(cls, width: int, height: int, angles: PanoramaAngles) -> "_Canvas":
+    def place(cls, width: int, height: int, angles: PanoramaAngles) -> _Canvas:
         if angles.is_full:
             return cls(width, height, 0, 0, width, height)
         cw = max(width, round(width * 360.0 / angles.haov))
@@ -612,7 +612,7 @@ class _Level:
     """Collects rows of one face at one level, writes tile rows, feeds the level below."""
 
     def __init__(self, face: str, level: int, size: int, tile: int, writer: _Writer,
-                 below: "_Level | None", keep_face: bool, on_face: Callable | None):
+                 below: _Level | None, keep_face: bool, on_face: Callable | None):
         self.face, self.level, self.size, self.tile = face, level, size, tile
         self.writer, self.below = writer, below
         self.pending: list[pyvips.Image] = []
@@ -927,7 +927,7 @@ def _source_key(source: Source, settings: TileSettings, angles: PanoramaAngles |
     return digest.hexdigest()[:32]
 
 
-def tile_panorama(source: Source, out_dir: Union[str, os.PathLike], settings: TileSettings = TileSettings(),
+def tile_panorama(source: Source, out_dir: str | os.PathLike, settings: TileSettings = TileSettings(),
                   angles: PanoramaAngles | None = None, *, key: str | None = None) -> TileSet:
     """Tile one panorama into ``out_dir`` (created; must be new or empty) and return its TileSet.
 
@@ -975,7 +975,7 @@ def tile_panorama(source: Source, out_dir: Union[str, os.PathLike], settings: Ti
     return tileset
 
 
-def load_tileset(directory: Union[str, os.PathLike]) -> TileSet:
+def load_tileset(directory: str | os.PathLike) -> TileSet:
     """Reload the TileSet written by ``tile_panorama`` (e.g. from the cache)."""
     data = json.loads((Path(directory) / MANIFEST).read_text(encoding="utf-8"))
     if data.get("tiler_version") != TILER_VERSION:
@@ -983,7 +983,7 @@ def load_tileset(directory: Union[str, os.PathLike]) -> TileSet:
     return TileSet.from_json(data)
 
 
-def cached_tile_panorama(source: Source, cache_dir: Union[str, os.PathLike],
+def cached_tile_panorama(source: Source, cache_dir: str | os.PathLike,
                          settings: TileSettings = TileSettings(),
                          angles: PanoramaAngles | None = None) -> tuple[TileSet, Path]:
     """Tile into ``cache_dir/<key>/`` unless it is already there (then nothing is done).
@@ -1016,7 +1016,7 @@ def cached_tile_panorama(source: Source, cache_dir: Union[str, os.PathLike],
     return tileset, final
 
 
-Job = Union[Source, tuple]
+Job = Source | tuple
 
 
 def _run_job(job: Job, cache_dir: str, settings: TileSettings):
@@ -1027,7 +1027,7 @@ def _run_job(job: Job, cache_dir: str, settings: TileSettings):
         return exc
 
 
-def tile_panoramas(jobs: Sequence[Job], cache_dir: Union[str, os.PathLike],
+def tile_panoramas(jobs: Sequence[Job], cache_dir: str | os.PathLike,
                    settings: TileSettings = TileSettings(), workers: int = 1,
                    progress: Callable[[int, int, Job], None] | None = None,
                    ) -> list[tuple[TileSet, Path] | TilingError]:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from .assets import AssetPathError, AssetStore, resolve_asset
 from .diagnostics import Problems, did_you_mean
-from .model import ContentModel, Entry, Exhibit, ImageRef
+from .model import ContentModel, Entry, Exhibit, Hotspot, ImageRef, Origin, Scene
 from .registry import SHORT_CODE, Holder, Issued, check_registry
+from .tiling import PanoramaAngles, TileSettings, TilingError, check_panorama, verify_image
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
@@ -30,7 +32,8 @@ def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Iss
     for entry in model.all_entries():
         _check_text(entry, problems)
     exhibits = [by_lang[model.config.default_language] for by_lang in model.exhibits.values()]
-    holders = _check_ids(exhibits, problems)
+    scenes = [by_lang[model.config.default_language] for by_lang in model.scenes.values()]
+    holders = _check_ids(exhibits + scenes, problems)
     ids = {e.id for e in exhibits if e.id}
     for by_lang in model.exhibits.values():
         for exhibit in by_lang.values():
@@ -48,8 +51,9 @@ def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Iss
                 if key not in seen_images:
                     seen_images.add(key)
                     check_image(image, model, assets, problems)
+    _check_tours(model, assets, problems)
     if not model.unreadable:
-        check_registry(issued, holders, {"exhibit": set(model.exhibits)}, problems)
+        check_registry(issued, holders, {"exhibit": set(model.exhibits), "scene": set(model.scenes)}, problems)
     return ValidatedSite(model=model, holders=holders, issued=issued)
 
 
@@ -66,13 +70,15 @@ def _check_text(entry: Entry, problems: Problems) -> None:
                            f"a {key} is plain text; remove the tags (disan shows the text safely as written)")
 
 
-def _check_ids(exhibits: list[Exhibit], problems: Problems) -> dict[str, Holder]:
+def _check_ids(entries: list[Exhibit | Scene], problems: Problems) -> dict[str, Holder]:
+    """Short codes of exhibits (required) and scenes (optional): one object each."""
     holders: dict[str, Holder] = {}
-    for exhibit in exhibits:
+    for exhibit in entries:
         where = exhibit.origin_of("id")
         if not exhibit.id:
-            problems.error(where.file, where.line, "id-missing", "this exhibit has no id (its QR short code)",
-                           "add a line like 'id: TD01': 2 to 8 capital letters and digits, never reused")
+            if exhibit.kind == "exhibit":
+                problems.error(where.file, where.line, "id-missing", "this exhibit has no id (its QR short code)",
+                               "add a line like 'id: TD01': 2 to 8 capital letters and digits, never reused")
             continue
         if not SHORT_CODE.match(exhibit.id):
             problems.error(where.file, where.line, "id-format", f"the id '{exhibit.id}' is not a valid short code",
@@ -84,7 +90,7 @@ def _check_ids(exhibits: list[Exhibit], problems: Problems) -> dict[str, Holder]
                            f"the id {exhibit.id} is also used by {other.file}:{other.line}",
                            "every exhibit needs its own id; give one of them a new id")
             continue
-        holders[exhibit.id] = Holder("exhibit", exhibit.slug, where.file, where.line)
+        holders[exhibit.id] = Holder(exhibit.kind, exhibit.slug, where.file, where.line)
     return holders
 
 
@@ -128,3 +134,147 @@ def check_image(image: ImageRef, model: ContentModel, assets: AssetStore, proble
         problems.error(where.file, where.line, "image-unreadable", f"'{image.src}': {info.error}", hint)
 
 
+
+
+MEDIA_SUFFIXES = {"audio": {".mp3", ".m4a", ".aac", ".ogg", ".opus", ".wav"}, "video": {".mp4", ".webm"}}
+
+
+def _check_tours(model: ContentModel, assets: AssetStore, problems: Problems) -> None:
+    lang = model.config.default_language
+    for name, by_lang in model.tours.items():
+        tour = by_lang[lang]
+        scenes = {scene.name: scene for scene in model.tour_scenes(name, lang)}
+        if not scenes:
+            problems.error(tour.origin.file, 0, "tour-empty", f"the tour '{name}' has no scenes",
+                           f"add one Markdown file per panorama in tours/{name}/, next to tour.md")
+            continue
+        if tour.start and tour.start not in scenes:
+            where = tour.origin_of("start")
+            problems.error(where.file, where.line, "unknown-scene", f"the start scene '{tour.start}' does not exist",
+                           did_you_mean(tour.start, scenes) or f"scenes of this tour: {', '.join(scenes)}")
+        if tour.plan:
+            _check_file(tour.plan, tour.origin_of("plan"), model, IMAGE_SUFFIXES, "image", problems)
+        for scene in scenes.values():
+            _check_scene(scene, scenes, model, assets, problems)
+    for slug in model.scenes:
+        if slug.split("/")[0] not in model.tours:
+            scene = model.scenes[slug][lang]
+            problems.error(scene.origin.file, 0, "tour-missing", f"tours/{scene.tour}/ has no tour.md",
+                           "add tour.md with the tour's title and its start scene")
+
+
+def _check_scene(scene: Scene, scenes: dict[str, Scene], model: ContentModel, assets: AssetStore,
+                 problems: Problems) -> None:
+    _check_angles(scene.view.pitch, scene.view.fov, scene.origin_of("view"), problems)
+    _check_panorama(scene, model, assets, problems)
+    exhibits = model.exhibit_by_id()
+    for index, hotspot in enumerate(scene.hotspots, 1):
+        _check_hotspot(index, hotspot, scenes, exhibits, model, problems)
+    raw = scene.meta.get("hotspots") if isinstance(scene.meta.get("hotspots"), list) else []
+    if len(raw) != len(scene.hotspots):
+        where = scene.origin_of("hotspots")
+        problems.error(where.file, where.line, "hotspot-format", "every hotspot must be a '{ yaw: …, pitch: … }' map",
+                       "write each hotspot like: - { yaw: 95, pitch: -2, go: san-trong, label: Vào sân trong }")
+
+
+def _check_angles(pitch: float, fov: float, where: Origin, problems: Problems) -> None:
+    if not -90 <= pitch <= 90:
+        problems.error(where.file, where.line, "pitch-range", f"pitch {pitch:g} is outside -90…90 degrees",
+                       "pitch is the angle above (+) or below (-) the horizon; 90 is straight up")
+    if not 10 <= fov <= 120:
+        problems.error(where.file, where.line, "fov-range", f"fov {fov:g} is outside 10…120 degrees",
+                       "fov is how wide the view is; 80 is a natural starting view")
+
+
+def _check_hotspot(index: int, hotspot: Hotspot, scenes: dict[str, Scene], exhibits: dict[str, Exhibit],
+                   model: ContentModel, problems: Problems) -> None:
+    where = hotspot.origin
+    label = f"hotspot {index}"
+    if hotspot.yaw != hotspot.yaw or hotspot.pitch != hotspot.pitch:
+        problems.error(where.file, where.line, "hotspot-position", f"{label} needs numbers for yaw and pitch",
+                       "click the spot in `disan serve` to get a ready-made line with yaw and pitch")
+        return
+    if not -90 <= hotspot.pitch <= 90:
+        problems.error(where.file, where.line, "pitch-range", f"{label}: pitch {hotspot.pitch:g} is outside -90…90",
+                       "pitch is the angle above (+) or below (-) the horizon; 90 is straight up")
+    if not hotspot.kind:
+        problems.error(where.file, where.line, "hotspot-kind",
+                       f"{label} needs exactly one of go, exhibit, audio, image, video, text, url",
+                       "for example 'go: san-trong' to walk to another scene or 'exhibit: TD01' to open an object")
+        return
+    if hotspot.kind != "exhibit" and not hotspot.label:
+        problems.error(where.file, where.line, "hotspot-label", f"{label} ({hotspot.kind}) has no label",
+                       "add 'label:'; it is what screen readers and the list of hotspots say")
+    if hotspot.view is not None:
+        _check_angles(hotspot.view.pitch, hotspot.view.fov, where, problems)
+    if hotspot.kind == "go" and hotspot.target not in scenes:
+        problems.error(where.file, where.line, "unknown-scene",
+                       f"{label} goes to '{hotspot.target}', which is not a scene of this tour",
+                       did_you_mean(hotspot.target, scenes) or f"scenes of this tour: {', '.join(scenes)}")
+    elif hotspot.kind == "exhibit" and hotspot.target not in exhibits:
+        problems.error(where.file, where.line, "unknown-exhibit", f"{label}: no exhibit has the id {hotspot.target}",
+                       did_you_mean(hotspot.target, exhibits) or "exhibit hotspots name an exhibit id, like TD01")
+    elif hotspot.kind in ("audio", "video", "image"):
+        suffixes = IMAGE_SUFFIXES if hotspot.kind == "image" else MEDIA_SUFFIXES[hotspot.kind]
+        _check_file(hotspot.target, where, model, suffixes, hotspot.kind, problems)
+    elif hotspot.kind == "url" and not hotspot.target.startswith(("https://", "http://")):
+        problems.error(where.file, where.line, "hotspot-url", f"{label}: '{hotspot.target}' is not a web address",
+                       "write the full address, starting with https://")
+
+
+def _check_file(src: str, where: Origin, model: ContentModel, suffixes: set[str], what: str,
+                problems: Problems) -> Path | None:
+    try:
+        path = resolve_asset(model.config.root, src)
+    except AssetPathError as exc:
+        problems.error(where.file, where.line, f"{what}-path", exc.message, exc.hint)
+        return None
+    if path.suffix.lower() not in suffixes:
+        problems.error(where.file, where.line, f"{what}-type", f"'{src}' is not a {what} file disan can use",
+                       f"use one of: {', '.join(sorted(suffixes))}")
+        return None
+    return path
+
+
+def panorama_source(scene: Scene, root: Path) -> Path | dict[str, Path]:
+    """The file (or six cube faces) a scene shows; call only after validation passed."""
+    if isinstance(scene.panorama, dict):
+        return {face: resolve_asset(root, src) for face, src in scene.panorama.items()}
+    return resolve_asset(root, scene.panorama)
+
+
+def panorama_angles(scene: Scene) -> PanoramaAngles | None:
+    return PanoramaAngles(*scene.angles) if scene.angles else None
+
+
+def _check_panorama(scene: Scene, model: ContentModel, assets: AssetStore, problems: Problems) -> None:
+    where = scene.origin_of("panorama")
+    if not scene.panorama:
+        problems.error(where.file, where.line, "panorama-missing", "this scene has no panorama",
+                       "add 'panorama: assets/panoramas/<file>.jpg' (an equirectangular JPEG, PNG or TIFF)")
+        return
+    sources = scene.panorama if isinstance(scene.panorama, dict) else {"": scene.panorama}
+    paths = [_check_file(src, where, model, IMAGE_SUFFIXES, "panorama", problems) for src in sources.values()]
+    if None in paths:
+        return
+    settings = TileSettings(max_pixels=model.config.max_panorama_pixels)
+    try:
+        _, warnings = check_panorama(panorama_source(scene, model.config.root), settings, panorama_angles(scene))
+        for path in paths:
+            failure = assets.probe(path, "decodes", _decode_failure)
+            if failure:
+                raise TilingError(failure["message"], failure["hint"])
+    except TilingError as exc:
+        problems.error(where.file, where.line, "panorama", exc.message, exc.hint)
+        return
+    for warning in warnings:
+        problems.warning(where.file, where.line, "panorama-metadata", warning,
+                         "check the panorama's angles; give haov/vaov/voffset in the scene to override them")
+
+
+def _decode_failure(path: Path) -> dict:
+    try:
+        verify_image(path)
+    except TilingError as exc:
+        return {"message": exc.message, "hint": exc.hint}
+    return {}

@@ -1,0 +1,73 @@
+// Built-in UI strings of the tour viewer.  The page's CONFIG.strings override them key by
+// key, so the server only has to send what it translates itself; everything else falls
+// back to the language of CONFIG.lang (then to English).
+
+export const STRINGS = {
+  vi: {
+    close: 'Đóng',
+    open_exhibit: 'Xem trang hiện vật',
+    open_link: 'Mở liên kết',
+    share_view: 'Chia sẻ góc nhìn này',
+    copied: 'Đã sao chép liên kết',
+    copy: 'Sao chép',
+    copy_failed: 'Không sao chép được, hãy chọn và sao chép đoạn văn bản',
+    embed: 'Nhúng vào trang khác',
+    embed_help: 'Dán đoạn mã này vào trang web của bạn:',
+    gyroscope: 'Nhìn quanh bằng cách xoay điện thoại',
+    gyroscope_denied: 'Trình duyệt không cho phép dùng cảm biến chuyển động',
+    stereo: 'Xem bằng kính thực tế ảo',
+    fullscreen: 'Toàn màn hình',
+    exit_fullscreen: 'Thoát toàn màn hình',
+    webgl_lost: 'Trình duyệt tạm thời không hiển thị được ảnh 360°. Đây là ảnh toàn cảnh phẳng; chế độ 360° sẽ tự trở lại khi có thể.',
+    webgl_missing: 'Trình duyệt này không hiển thị được ảnh 360°. Đây là ảnh toàn cảnh phẳng.',
+    load_error: 'Không tải được ảnh toàn cảnh.',
+    loading: 'Đang tải…',
+    ctrl_zoom: 'Giữ Ctrl và cuộn chuột để phóng to',
+    two_fingers: 'Dùng hai ngón tay để di chuyển',
+    play: 'Phát',
+    pause: 'Tạm dừng',
+    audio: 'Âm thanh',
+    scene: 'Cảnh',
+    authoring_title: 'Chế độ soạn thảo',
+    authoring_hint: 'Bấm vào ảnh toàn cảnh để lấy toạ độ của một điểm.',
+    authoring_copy: 'Sao chép',
+    use_as_view: 'Dùng làm góc nhìn ban đầu',
+    map: 'Sơ đồ',
+  },
+  en: {
+    close: 'Close',
+    open_exhibit: 'See the object page',
+    open_link: 'Open the link',
+    share_view: 'Share this view',
+    copied: 'Link copied',
+    copy: 'Copy',
+    copy_failed: 'Could not copy: select the text and copy it',
+    embed: 'Embed',
+    embed_help: 'Paste this code into your web page:',
+    gyroscope: 'Look around by moving your phone',
+    gyroscope_denied: 'The browser does not allow the motion sensors',
+    stereo: 'VR headset view',
+    fullscreen: 'Full screen',
+    exit_fullscreen: 'Exit full screen',
+    webgl_lost: 'The browser cannot show the 360° view for now. Here is the flat panorama; the 360° view comes back as soon as it can.',
+    webgl_missing: 'This browser cannot show the 360° view. Here is the flat panorama.',
+    load_error: 'The panorama cannot be loaded.',
+    loading: 'Loading…',
+    ctrl_zoom: 'Hold Ctrl and scroll to zoom',
+    two_fingers: 'Use two fingers to move the view',
+    play: 'Play',
+    pause: 'Pause',
+    audio: 'Audio',
+    scene: 'Scene',
+    authoring_title: 'Authoring mode',
+    authoring_hint: 'Click in the panorama to get the coordinates of a point.',
+    authoring_copy: 'Copy',
+    use_as_view: 'Use as initial view',
+    map: 'Floor plan',
+  },
+};
+
+export function strings(lang, overrides) {
+  const base = STRINGS[(lang || '').slice(0, 2)] || STRINGS.en;
+  return Object.assign({}, STRINGS.en, base, overrides || {});
+}
