@@ -310,8 +310,8 @@ def _resolve_angles(path, width: int, height: int, angles: PanoramaAngles | None
 def _check_pixels(width: int, height: int, settings: TileSettings, name: str) -> None:
     if width * height > settings.max_pixels:
         raise TilingError(
-            f"{name} is {width}×{height} = {width * height / 1e6:.0f} megapixels, over the limit of "
-            f"{settings.max_pixels / 1e6:.0f} megapixels",
+            f"{name} is {width}×{height} = {width * height:,} pixels, over the limit of "
+            f"{settings.max_pixels:,} pixels",
             "downscale the image, or raise max_panorama_pixels in site.toml if you trust this "
             "file (the limit protects the build from decompression bombs)",
         )
