@@ -403,7 +403,7 @@ def test_over_pixel_limit_is_an_error(tmp_path):
     settings = TileSettings(max_pixels=2_000_000)
     with pytest.raises(TilingError) as caught:
         tile_panorama(src, tmp_path / "out", settings)
-    assert "2048×1024" in caught.value.message and "2 megapixels" in caught.value.message
+    assert "2048×1024" in caught.value.message and "2,000,000 pixels" in caught.value.message
     assert "max_panorama_pixels" in caught.value.hint and "site.toml" in caught.value.hint
     assert not (tmp_path / "out" / "tileset.json").exists()
 
