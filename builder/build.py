@@ -101,7 +101,7 @@ class SiteBuilder:
         plan = plan_site(site, theme, self.assets, panoramas, self.authoring)
         self._make_media(plan)
         renderer = Renderer(site.model, plan, theme, self.cache_dir / "media", self.authoring)
-        written = write_site(plan.outputs, renderer.render, out, self.progress)
+        written = write_site(plan.outputs, renderer.render, out, self.progress, in_place=self.authoring)
         new_codes = self._record_codes(site)
         self.assets.save()
         pages = sum(1 for o in plan.outputs if o.path.endswith(".html"))

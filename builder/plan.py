@@ -30,7 +30,6 @@ PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
 TOUR_CSP = PAGE_CSP.replace("img-src 'self' data:", "img-src 'self' data: blob:") + "; worker-src 'self' blob:"
 TOUR_BUNDLE = "vendor/tour.js"
 HOME_FEATURED = 8
-BUILDER_DIGEST_FILES = sorted(Path(__file__).resolve().parent.glob("*.py"))
 
 
 @dataclass(frozen=True)
@@ -102,11 +101,15 @@ def _hash(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def _builder_digest() -> str:
+def _code_digest() -> str:
+    """The builder's own code is an input of every output; read once, as the code that runs."""
     digest = hashlib.sha256(__version__.encode())
-    for path in BUILDER_DIGEST_FILES:
+    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+CODE_DIGEST = _code_digest()
 
 
 def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: dict[str, ScenePanorama],
@@ -115,7 +118,7 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: 
     config = model.config
     images = _plan_images(model, assets)
     static_urls, static_outputs = _plan_static(theme, assets)
-    base = _hash(_builder_digest(), theme.digest, repr(config), authoring, sorted(static_urls.items()))
+    base = _hash(CODE_DIGEST, theme.digest, repr(config), authoring, sorted(static_urls.items()))
     shared = _hash(base, [_entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
                    _image_keys(images, [c.image for c in model.default(model.collections) if c.image]))
     planner = _Planner(model, images, shared)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
 import posixpath
 import threading
 import time
@@ -57,7 +58,7 @@ class DevServer:
     def __init__(self, root: Path, host: str, port: int):
         self.root = root
         self.out_dir = root / CACHE_DIR / "serve-site"
-        self.builder = SiteBuilder(root, authoring=True)
+        self.builder = SiteBuilder(root, jobs=os.cpu_count() or 1, authoring=True)
         self.state = LiveState()
         self.lock = threading.Lock()
         self.pending = threading.Event()

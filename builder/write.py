@@ -50,9 +50,16 @@ def check_output_folder(site_root: Path, out_dir: Path) -> None:
 
 
 def write_site(outputs: list[Output], render: Callable[[Output], bytes], out_dir: Path,
-               progress: Progress | None = None) -> WriteResult:
-    """The manifest of keys lives inside the output, so it is swapped in together with the files."""
+               progress: Progress | None = None, in_place: bool = False) -> WriteResult:
+    """The manifest of keys lives inside the output, so it is swapped in together with the files.
+
+    `in_place` (for `disan serve`'s private folder) rewrites only changed files, each one
+    atomically, instead of staging a whole new tree: a one-file edit then costs milliseconds
+    whatever the size of the site.
+    """
     out_dir = out_dir.resolve()
+    if in_place and out_dir.is_dir():
+        return _update_in_place(outputs, render, out_dir)
     _remove_leftovers(out_dir)
     staging = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
     staging.mkdir(parents=True)
@@ -82,6 +89,28 @@ def write_site(outputs: list[Output], render: Callable[[Output], bytes], out_dir
     removed = len(set(previous) - set(manifest))
     _swap(staging, out_dir)
     return WriteResult(written, reused, removed)
+
+
+def _update_in_place(outputs: list[Output], render: Callable[[Output], bytes], out_dir: Path) -> WriteResult:
+    previous = _read_manifest(out_dir)
+    manifest = {output.path: output.key for output in outputs}
+    written = 0
+    for output in outputs:
+        target = out_dir / output.path
+        if previous.get(output.path) == output.key and target.is_file():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        tmp.write_bytes(render(output))
+        os.replace(tmp, target)
+        written += 1
+    gone = sorted(set(previous) - set(manifest))
+    for path in gone:
+        (out_dir / path).unlink(missing_ok=True)
+    tmp = out_dir / f".{MANIFEST}.tmp{os.getpid()}"
+    tmp.write_text(json.dumps(manifest, sort_keys=True, indent=0))
+    os.replace(tmp, out_dir / MANIFEST)
+    return WriteResult(written, len(outputs) - written, len(gone))
 
 
 def _link(old: Path, new: Path) -> bool:

@@ -78,3 +78,23 @@ def test_authoring_output_never_reaches_the_build_folder(dev_server) -> None:
     server, _ = dev_server
     assert not (server.root / "_site").exists()
     assert server.out_dir.is_relative_to(server.root / ".disan-cache")
+
+
+@pytest.mark.browser
+def test_browser_shows_the_error_then_reloads_when_it_is_fixed(dev_server, browser) -> None:
+    server, base = dev_server
+    page = browser.new_page()
+    page.goto(base + "exhibits/hien-vat-mau/")
+    page.wait_for_selector("html[data-disan-live=connected]", state="attached")
+    source = server.root / "content/exhibits/hien-vat-mau.md"
+    good = source.read_text()
+    source.write_text(good.replace("title: Hiện vật mẫu", "title: [oops"), encoding="utf-8")
+    overlay = page.locator(".disan-overlay")
+    overlay.wait_for(state="visible", timeout=10_000)
+    assert "content/exhibits/hien-vat-mau.md:3" in overlay.inner_text()
+    assert page.locator("h1").inner_text() == "Hiện vật mẫu", "the last good page stays"
+    with page.expect_navigation(timeout=10_000):
+        source.write_text(good.replace("title: Hiện vật mẫu", "title: Hiện vật đã sửa"), encoding="utf-8")
+    assert page.locator("h1").inner_text() == "Hiện vật đã sửa"
+    assert page.locator(".disan-overlay").count() == 0
+    page.close()

@@ -27,6 +27,7 @@
     overlay.hidden = false;
   }
   var source = new EventSource("/__disan/events");
+  source.onopen = function () { document.documentElement.setAttribute("data-disan-live", "connected"); };
   source.onmessage = function (event) {
     var state = JSON.parse(event.data);
     if (first === null) first = state.generation;
