@@ -230,7 +230,7 @@ def _plan_static(theme: Theme, assets: AssetStore) -> tuple[dict[str, str], list
     for name, path in theme.static_files().items():
         digest = assets.digest(path)
         stem, dot, suffix = name.rpartition(".")
-        hashed = f"static/{stem}.{digest[:10]}.{suffix}" if dot and "/" not in name else f"static/{name}"
+        hashed = f"static/{stem}.{digest[:10]}.{suffix}" if dot else f"static/{name}"
         urls[name] = hashed
         outputs.append(Output(hashed, digest, CopyFile(path)))
     return urls, outputs
