@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import jinja2
+
 from .assets import AssetStore
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Problem, Problems
@@ -18,8 +20,8 @@ from .load import ParseCache, load_site
 from .media import ensure_derivatives
 from .panoramas import make_panoramas
 from .plan import TOUR_BUNDLE, Plan, plan_site
-from .registry import load_registry, save_registry, updated_registry_text
-from .render import Renderer
+from .registry import REGISTRY_FILE, Issued, load_registry, save_registry, updated_registry_text
+from .render import Renderer, make_environment
 from .theme import Theme, load_theme
 from .validate import ValidatedSite, validate_site
 from .write import OutputFolderError, WriteResult, check_output_folder, write_site
@@ -55,6 +57,8 @@ class SiteBuilder:
     progress: Progress | None = None
     parse_cache: ParseCache = field(default_factory=ParseCache)
     _assets: AssetStore | None = None
+    _environment: tuple[str, jinja2.Environment] | None = None
+    _issued: tuple[tuple[int, int], dict[str, Issued], list[Problem]] | None = None
 
     @property
     def cache_dir(self) -> Path:
@@ -72,9 +76,9 @@ class SiteBuilder:
         config = load_config(self.root, problems)
         if config is None:
             return CheckResult(problems.sorted(), None, None, None)
-        theme = load_theme(self.root, config.theme, problems)
+        theme = load_theme(self.root, config.theme, problems, self.assets.digest)
         model = load_site(config, problems, self.parse_cache)
-        issued = load_registry(self.root, problems)
+        issued = self._registry(problems)
         site = validate_site(model, self.assets, issued, problems)
         self.assets.save()
         return CheckResult(problems.sorted(), config, site, theme)
@@ -100,7 +104,9 @@ class SiteBuilder:
             raise ContentError(failures)
         plan = plan_site(site, theme, self.assets, panoramas, self.authoring)
         self._make_media(plan)
-        renderer = Renderer(site.model, plan, theme, self.cache_dir / "media", self.authoring)
+        if self._environment is None or self._environment[0] != theme.digest:
+            self._environment = (theme.digest, make_environment(theme))
+        renderer = Renderer(site.model, plan, theme, self.cache_dir / "media", self.authoring, self._environment[1])
         written = write_site(plan.outputs, renderer.render, out, self.progress, in_place=self.authoring)
         new_codes = self._record_codes(site)
         self.assets.save()
@@ -108,6 +114,16 @@ class SiteBuilder:
         return BuildResult(out, pages, len(plan.outputs), written,
                            [p for p in checked.problems if p.level == "warning"], new_codes,
                            time.perf_counter() - started)
+
+    def _registry(self, problems: Problems) -> dict[str, Issued]:
+        """The registry, re-read only when the file changed (it lists every code ever issued)."""
+        path = self.root / REGISTRY_FILE
+        stamp = (path.stat().st_size, path.stat().st_mtime_ns) if path.is_file() else (0, 0)
+        if self._issued is None or self._issued[0] != stamp:
+            found = Problems()
+            self._issued = (stamp, load_registry(self.root, found), found.items)
+        problems.extend(self._issued[2])
+        return self._issued[1]
 
     def _make_media(self, plan: Plan) -> None:
         def report(done: int, total: int) -> None:

@@ -10,7 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .config import SiteConfig
@@ -52,6 +52,7 @@ class ParseCache:
     """Parsed files by (path, size, mtime), so `serve` re-reads only what changed."""
 
     entries: dict[Path, tuple[tuple[int, int], str, ParsedDocument | FrontMatterError]] = field(default_factory=dict)
+    records: dict[tuple[str, ...], Entry] = field(default_factory=dict)
 
     def read(self, path: Path) -> tuple[str, ParsedDocument | FrontMatterError]:
         stat = path.stat()
@@ -82,7 +83,7 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
         "page": {}, "exhibit": {}, "collection": {}, "tour": {}, "scene": {}}
     for path in _markdown_files(root):
         rel = path.relative_to(root).as_posix()
-        kind = _kind_of(path.relative_to(root))
+        kind = _kind_of(PurePosixPath(rel))
         if kind is None:
             problems.warning(rel, 0, "content-unknown-folder", "this file is in a folder disan does not read",
                              "pages go in content/, exhibits in content/exhibits/, collections in "
@@ -122,9 +123,14 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
                 continue
             for rel, parsed in by_lang.values():
                 _warn_unknown_keys(rel, parsed.meta, known[kind], problems)
-            model[kind][slug] = {
-                lang: builders[kind](slug, lang, base, by_lang.get(lang), problems)
-                for lang in config.languages}
+            by_language = {}
+            for lang in config.languages:
+                translation = by_lang.get(lang)
+                key = (kind, slug, lang, digests[base[0]], digests[translation[0]] if translation else "")
+                if key not in cache.records:
+                    cache.records[key] = builders[kind](slug, lang, base, translation)
+                by_language[lang] = cache.records[key]
+            model[kind][slug] = by_language
     return ContentModel(config=config, pages=model["page"], exhibits=model["exhibit"],
                         collections=model["collection"], source_digests=digests, unreadable=tuple(unreadable),
                         tours=model["tour"], scenes=model["scene"])
@@ -132,10 +138,10 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
 
 def _markdown_files(root: Path) -> list[Path]:
     return [path for folder in ("content", "tours") if (root / folder).is_dir()
-            for path in sorted((root / folder).rglob("*.md"))]
+            for path in sorted((root / folder).rglob("*.md"), key=str)]
 
 
-def _kind_of(rel: Path) -> str | None:
+def _kind_of(rel: PurePosixPath) -> str | None:
     """What a Markdown file is, from where it sits (relative to the site root)."""
     parts = rel.parts
     if parts[0] == "content":
@@ -271,20 +277,20 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def _page(slug: str, lang: str, base: tuple[str, ParsedDocument],
-          translation: tuple[str, ParsedDocument] | None, problems: Problems) -> Page:
+          translation: tuple[str, ParsedDocument] | None) -> Page:
     common, meta = _common(slug, lang, base, translation)
     return Page(order=_int(meta.get("order")), **common)
 
 
 def _collection(slug: str, lang: str, base: tuple[str, ParsedDocument],
-                translation: tuple[str, ParsedDocument] | None, problems: Problems) -> Collection:
+                translation: tuple[str, ParsedDocument] | None) -> Collection:
     common, meta = _common(slug, lang, base, translation)
     return Collection(image=_image(meta.get("image"), common["origin"].file), order=_int(meta.get("order")),
                       **common)
 
 
 def _exhibit(slug: str, lang: str, base: tuple[str, ParsedDocument],
-             translation: tuple[str, ParsedDocument] | None, problems: Problems) -> Exhibit:
+             translation: tuple[str, ParsedDocument] | None) -> Exhibit:
     common, meta = _common(slug, lang, base, translation)
     images = meta.get("images") or []
     file = common["origin"].file
@@ -334,7 +340,7 @@ def _hotspot(value: Any, file: str) -> Hotspot | None:
 
 
 def _tour(slug: str, lang: str, base: tuple[str, ParsedDocument],
-          translation: tuple[str, ParsedDocument] | None, problems: Problems) -> Tour:
+          translation: tuple[str, ParsedDocument] | None) -> Tour:
     common, meta = _common(slug, lang, base, translation)
     autorotate = meta.get("autorotate", 2)
     return Tour(start=_text(meta.get("start")), plan=_text(meta.get("plan")),
@@ -343,7 +349,7 @@ def _tour(slug: str, lang: str, base: tuple[str, ParsedDocument],
 
 
 def _scene(slug: str, lang: str, base: tuple[str, ParsedDocument],
-           translation: tuple[str, ParsedDocument] | None, problems: Problems) -> Scene:
+           translation: tuple[str, ParsedDocument] | None) -> Scene:
     common, meta = _common(slug, lang, base, translation)
     tour, name = slug.split("/", 1)
     panorama = meta.get("panorama")

@@ -57,6 +57,14 @@ def _translate(context: jinja2.runtime.Context, key: str, **values: Any) -> str:
     return text.format(**values) if values else text
 
 
+def make_environment(theme: Theme) -> jinja2.Environment:
+    """Compiling templates takes ~0.1 s: `serve` keeps one environment while the theme is unchanged."""
+    env = jinja2.Environment(loader=theme.loader(), autoescape=True, undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env.globals.update(url=_url, static=_static, t=_translate)
+    return env
+
+
 @dataclass
 class Renderer:
     """Holds what every page shares; renders one output at a time."""
@@ -67,10 +75,10 @@ class Renderer:
     media_cache: Path
     authoring: bool = False
 
+    env: jinja2.Environment | None = None
+
     def __post_init__(self) -> None:
-        self.env = jinja2.Environment(loader=self.theme.loader(), autoescape=True, undefined=jinja2.StrictUndefined,
-                                      trim_blocks=True, lstrip_blocks=True, auto_reload=False)
-        self.env.globals.update(url=_url, static=_static, t=_translate)
+        self.env = self.env or make_environment(self.theme)
         self.markdown = make_markdown(self.model.config.raw_html)
         config = self.model.config
         self.strings = {lang: self.theme.strings(lang, config.default_language) for lang in config.languages}

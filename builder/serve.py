@@ -113,7 +113,7 @@ class DevServer:
     def _rebuild_loop(self) -> None:
         while True:
             self.pending.wait()
-            time.sleep(0.05)
+            time.sleep(0.02)
             self.pending.clear()
             self.rebuild()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import jinja2
 from .diagnostics import Problems, did_you_mean
 
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+THEME_PARTS = ("templates", "static", "i18n")
 
 
 @dataclass(frozen=True)
@@ -33,8 +35,7 @@ class Theme:
         for folder in reversed(self.folders):
             static = folder / "static"
             if static.is_dir():
-                files.update({p.relative_to(static).as_posix(): p for p in static.rglob("*") if p.is_file()
-                              and "node_modules" not in p.parts})
+                files.update({p.relative_to(static).as_posix(): p for p in static.rglob("*") if p.is_file()})
         return dict(sorted(files.items()))
 
     def strings(self, lang: str, fallback: str) -> dict[str, str]:
@@ -48,7 +49,7 @@ class Theme:
         return merged
 
 
-def load_theme(root: Path, name: str, problems: Problems) -> Theme | None:
+def load_theme(root: Path, name: str, problems: Problems, file_digest: Callable[[Path], str]) -> Theme | None:
     folders = tuple(dict.fromkeys(p.resolve() for p in (root / "themes" / name, BUILTIN_THEMES / name) if p.is_dir()))
     if not folders:
         known = sorted({p.name for base in (root / "themes", BUILTIN_THEMES) if base.is_dir()
@@ -56,15 +57,16 @@ def load_theme(root: Path, name: str, problems: Problems) -> Theme | None:
         problems.error("site.toml", 0, "theme-missing", f"there is no theme '{name}'",
                        did_you_mean(name, known) or f"themes available: {', '.join(known) or 'none'}")
         return None
-    return Theme(name, folders, _digest_folders(folders))
+    return Theme(name, folders, _digest_folders(folders, file_digest))
 
 
-def _digest_folders(folders: tuple[Path, ...]) -> str:
-    """Hash of every theme file, so a theme edit rebuilds the pages it shapes and nothing is stale."""
+def _digest_folders(folders: tuple[Path, ...], file_digest: Callable[[Path], str]) -> str:
+    """Hash of every file a build reads from the theme, so a theme edit leaves nothing stale."""
     digest = hashlib.sha256()
     for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "node_modules" not in path.parts:
-                digest.update(path.relative_to(folder).as_posix().encode())
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        for part in THEME_PARTS:
+            for path in sorted((folder / part).rglob("*"), key=str):
+                if path.is_file():
+                    digest.update(path.relative_to(folder).as_posix().encode())
+                    digest.update(file_digest(path).encode())
     return digest.hexdigest()

@@ -96,9 +96,9 @@ def _update_in_place(outputs: list[Output], render: Callable[[Output], bytes], o
     manifest = {output.path: output.key for output in outputs}
     written = 0
     for output in outputs:
-        target = out_dir / output.path
-        if previous.get(output.path) == output.key and target.is_file():
+        if previous.get(output.path) == output.key:
             continue
+        target = out_dir / output.path
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
         tmp.write_bytes(render(output))
