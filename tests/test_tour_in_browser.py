@@ -1,0 +1,173 @@
+"""360° tours in real Chromium (WebGL through SwiftShader): what a visitor sees and does."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import statistics
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from builder.build import SiteBuilder
+from builder.scaffold import scaffold
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+TOUR = "tours/bao-tang/"
+
+
+def _source_colour(panorama: Path, yaw: float, pitch: float, angles=(360.0, 180.0, 0.0)) -> tuple[int, ...]:
+    """The colour the panorama file has in a direction (yaw 0 = image centre, + right; pitch + up)."""
+    haov, vaov, voffset = angles
+    with Image.open(panorama) as image:
+        x = round((yaw / haov + 0.5) * image.width)
+        y = round((0.5 - (pitch - voffset) / vaov) * image.height)
+        return _mean(image.convert("RGB").crop((x - 4, y - 4, x + 5, y + 5)))
+
+
+def _mean(patch: Image.Image) -> tuple[int, ...]:
+    return patch.resize((1, 1), Image.Resampling.BOX).getpixel((0, 0))
+
+
+def _centre_colour(page, selector: str = "#viewer") -> tuple[int, ...]:
+    """The colour at the middle of the view, with hotspot markers out of the way."""
+    page.evaluate("() => document.querySelectorAll('.psv-marker').forEach(m => { m.style.visibility = 'hidden'; })")
+    shot = Image.open(io.BytesIO(page.locator(selector).screenshot())).convert("RGB")
+    x, y = shot.width // 2, shot.height // 2
+    return _mean(shot.crop((x - 4, y - 4, x + 5, y + 5)))
+
+
+def _close(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 28) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b, strict=True))
+
+
+def _open_tour(browser, url: str, **context):
+    page = browser.new_context(viewport={"width": 360, "height": 740}, reduced_motion="reduce", **context).new_page()
+    page.goto(url)
+    page.wait_for_function("() => window.disanTour !== undefined")
+    page.evaluate("() => window.disanTour.ready")
+    page.wait_for_timeout(1500)
+    return page
+
+
+def test_poster_and_index_work_before_any_script(built_demo: Path, serve_dir, browser) -> None:
+    base = serve_dir(built_demo)
+    page = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740}).new_page()
+    page.goto(base + TOUR)
+    poster = page.locator("img.tour-poster")
+    assert poster.is_visible()
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=poster.element_handle())
+    assert poster.bounding_box()["y"] < 740, "the first view is on the first screen"
+    assert _close(_centre_colour(page, "img.tour-poster"), _source_colour(REPO / "assets/panoramas/san-truoc.jpg", 0, 0))
+    links = page.locator("#tour-index a[data-hotspot]")
+    assert links.count() >= 10
+    assert page.locator("#tour-index a[href='../../exhibits/trong-dong-ngoc-lu/']").count() == 1
+    page.context.close()
+
+
+def test_tour_shows_the_panorama_at_the_initial_view(built_demo: Path, serve_dir, browser) -> None:
+    page = _open_tour(browser, serve_dir(built_demo) + TOUR)
+    assert page.evaluate("() => window.disanTour.currentScene()") == "san-truoc"
+    view = page.evaluate("() => window.disanTour.getView()")
+    assert abs(view["yaw"]) < 1 and abs(view["pitch"]) < 1
+    expected = _source_colour(REPO / "assets/panoramas/san-truoc.jpg", 0, 0)
+    assert _close(_centre_colour(page), expected), f"centre {_centre_colour(page)} ≠ panorama {expected}"
+    assert not page.locator("img.tour-poster").is_visible(), "the poster gives way to the live view"
+    page.context.close()
+
+
+def test_go_hotspot_by_click_switches_scene(built_demo: Path, serve_dir, browser) -> None:
+    page = _open_tour(browser, serve_dir(built_demo) + TOUR)
+    page.locator("#viewer .tour-hotspot[data-scene='san-truoc'][data-hotspot='0']").click()
+    page.wait_for_function("() => window.disanTour.currentScene() === 'phong-dong-son'")
+    page.wait_for_timeout(1500)
+    expected = _source_colour(REPO / "assets/panoramas/phong-dong-son.jpg", 0, 0)
+    assert _close(_centre_colour(page), expected)
+    page.context.close()
+
+
+def test_go_hotspot_by_keyboard_through_the_index(built_demo: Path, serve_dir, browser) -> None:
+    page = _open_tour(browser, serve_dir(built_demo) + TOUR)
+    link = page.locator("#tour-index a[data-scene='san-truoc'][data-hotspot='1']")
+    assert link.inner_text().strip()
+    link.focus()
+    assert page.evaluate("() => document.activeElement.dataset.hotspot") == "1"
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => window.disanTour.currentScene() === 'phong-cung-dinh'")
+    page.context.close()
+
+
+def test_exhibit_hotspot_opens_a_card_with_a_link(built_demo: Path, serve_dir, browser) -> None:
+    page = _open_tour(browser, serve_dir(built_demo) + TOUR + "#scene=phong-dong-son")
+    page.locator("#tour-index a[href='../../exhibits/trong-dong-ngoc-lu/']").focus()
+    page.keyboard.press("Enter")
+    card = page.get_by_role("dialog")
+    card.wait_for(state="visible")
+    assert "Trống đồng Ngọc Lũ" in card.inner_text()
+    assert card.locator("a[href='../../exhibits/trong-dong-ngoc-lu/']").count() >= 1
+    page.keyboard.press("Escape")
+    card.wait_for(state="hidden")
+    page.context.close()
+
+
+def test_deep_link_opens_the_scene_and_view(built_demo: Path, serve_dir, browser) -> None:
+    page = _open_tour(browser, serve_dir(built_demo) + TOUR + "#scene=phong-cung-dinh&yaw=62.9&pitch=0&fov=60")
+    assert page.evaluate("() => window.disanTour.currentScene()") == "phong-cung-dinh"
+    view = page.evaluate("() => window.disanTour.getView()")
+    assert abs(view["yaw"] - 62.9) < 2 and abs(view["pitch"]) < 2 and abs(view["fov"] - 60) < 2
+    expected = _source_colour(REPO / "assets/panoramas/phong-cung-dinh.jpg", 62.9, 0)
+    assert _close(_centre_colour(page), expected)
+    page.context.close()
+
+
+def test_scene_short_code_opens_the_tour_at_that_scene(built_demo: Path, serve_dir, browser) -> None:
+    page = _open_tour(browser, serve_dir(built_demo) + "q/P2/")
+    assert page.evaluate("() => window.disanTour.currentScene()") == "phong-dong-son"
+    page.context.close()
+
+
+CORPUS_SCENES = {
+    "examplepano": ("examplepano.jpg", None),
+    "alma": ("alma-correlator-facility.jpg", None),
+    "bma": ("bma-0.jpg", None),
+    "cerro-toco": ("cerro-toco-1.jpg", None),
+    "charles-street": ("charles-street.jpg", (149.87, 54.15, 1.17)),
+}
+
+
+@pytest.fixture(scope="module")
+def corpus_tour(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tour of every corpus panorama, each scene linked to the next."""
+    site = tmp_path_factory.mktemp("corpus") / "site"
+    scaffold(site)
+    shutil.copytree(REPO / "themes/default/static/vendor", site / "themes/default/static/vendor")
+    (site / "tours/thu").mkdir(parents=True)
+    (site / "tours/thu/tour.md").write_text("---\ntitle: Ảnh thật\nstart: examplepano\n---\n")
+    names = list(CORPUS_SCENES)
+    for order, (name, (file, angles)) in enumerate(CORPUS_SCENES.items(), 1):
+        (site / "assets/panoramas").mkdir(parents=True, exist_ok=True)
+        shutil.copy(corpus / "panoramas" / file, site / "assets/panoramas" / file)
+        partial = f"haov: {angles[0]}\nvaov: {angles[1]}\nvoffset: {angles[2]}\n" if angles else ""
+        following = names[order % len(names)]
+        (site / f"tours/thu/{name}.md").write_text(
+            f"---\ntitle: {name}\norder: {order}\npanorama: assets/panoramas/{file}\n{partial}"
+            f"view: {{ yaw: 10, pitch: 0, fov: 70 }}\n"
+            f"hotspots:\n  - {{ yaw: 10, pitch: -5, go: {following}, label: Tiếp }}\n---\n")
+    result = SiteBuilder(site, jobs=2).build()
+    assert [w.code for w in result.warnings] == ["panorama-metadata"], "cerro-toco's stale XMP is reported"
+    return result.out_dir
+
+
+@pytest.mark.parametrize("name", list(CORPUS_SCENES))
+def test_corpus_panoramas_build_and_display(name: str, corpus: Path, corpus_tour: Path, serve_dir, browser) -> None:
+    file, angles = CORPUS_SCENES[name]
+    page = _open_tour(browser, serve_dir(corpus_tour) + f"tours/thu/#scene={name}")
+    assert page.evaluate("() => window.disanTour.currentScene()") == name
+    shot = Image.open(io.BytesIO(page.locator("#viewer").screenshot())).convert("L")
+    assert statistics.pstdev(shot.resize((64, 64)).tobytes()) > 10, "the canvas is not blank"
+    view = page.evaluate("() => window.disanTour.getView()")
+    expected = _source_colour(corpus / "panoramas" / file, view["yaw"], view["pitch"], angles or (360, 180, 0))
+    assert _close(_centre_colour(page), expected, 40), f"{name}: {_centre_colour(page)} ≠ {expected}"
+    page.context.close()
