@@ -60,7 +60,8 @@ def test_poster_and_index_work_before_any_script(built_demo: Path, serve_dir, br
     assert poster.is_visible()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=poster.element_handle())
     assert poster.bounding_box()["y"] < 740, "the first view is on the first screen"
-    assert _close(_centre_colour(page, "img.tour-poster"), _source_colour(REPO / "assets/panoramas/san-truoc.jpg", 0, 0))
+    expected = _source_colour(REPO / "assets/panoramas/san-truoc.jpg", 0, 0)
+    assert _close(_centre_colour(page, "img.tour-poster"), expected)
     links = page.locator("#tour-index a[data-hotspot]")
     assert links.count() >= 10
     assert page.locator("#tour-index a[href='../../exhibits/trong-dong-ngoc-lu/']").count() == 1
