@@ -87,7 +87,6 @@ class Plan:
     outputs: list[Output]
     images: dict[tuple[str, str], ResponsiveImage]
     static_urls: dict[str, str]
-    code_targets: dict[str, str]
     derivatives: list[Derivative] = field(default_factory=list)
     panoramas: dict[str, ScenePanorama] = field(default_factory=dict)
     media_urls: dict[str, str] = field(default_factory=dict)
@@ -143,8 +142,7 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: 
             outputs.append(Output(f"q/{code}/qr.{fmt}", _hash(base, url, fmt), QrImage(code, url, fmt)))
     outputs.extend(_host_files(config, outputs))
     derivatives = [o.action.derivative for o in outputs if isinstance(o.action, CachedMedia)]
-    return Plan(outputs=outputs, images=images, static_urls=static_urls, code_targets=code_targets,
-                derivatives=derivatives, panoramas=panoramas,
+    return Plan(outputs=outputs, images=images, static_urls=static_urls, derivatives=derivatives, panoramas=panoramas,
                 media_urls={source: path for path, (_, source) in media.items()})
 
 
@@ -185,14 +183,15 @@ def poster_path(panorama: ScenePanorama) -> str:
 
 def _host_files(config, outputs: list[Output]) -> list[Output]:
     """sitemap.xml and robots.txt for search engines; _headers for hosts that read it (Netlify,
-    Cloudflare Pages): the CSP as a real header, frame-ancestors for embeds, long caching."""
+    Cloudflare Pages): frame-ancestors for embeds (a meta tag cannot say it) and long caching.
+    The header's policy is the widest a page needs; each page's meta policy narrows it."""
     pages = sorted(o.path for o in outputs if isinstance(o.action, RenderPage) and o.path != "404.html")
     urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n"
                    for p in pages)
     sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
     robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n"
-    headers = (f"/*\n  Content-Security-Policy: {PAGE_CSP}; frame-ancestors *\n"
+    headers = (f"/*\n  Content-Security-Policy: {TOUR_CSP}; frame-ancestors *\n"
                "  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n"
                "/static/*\n  Cache-Control: public, max-age=31536000, immutable\n"
                "/media/*\n  Cache-Control: public, max-age=31536000, immutable\n")

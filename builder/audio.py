@@ -1,0 +1,935 @@
+"""Narration audio and transcripts: header probing, transcript parsing, checks and WebVTT.
+
+Why this exists: an exhibit, scene or tour may carry a spoken narration per language,
+with a transcript that is shown as text (accessibility, noisy rooms, search engines) and
+turned into WebVTT captions whose current cue is highlighted while the audio plays.
+Curators record on phones and export from whatever editor they have, so the build must
+catch what breaks on visitors' phones before publishing: a file cut short by an upload,
+a photo saved with an ``.mp3`` name, a transcript whose stamps run past the recording.
+
+Everything here is pure Python reading headers only, so ``disan check`` works on any
+machine: ffmpeg/ffprobe are never needed to validate.  Durations come from the
+container, not from decoding:
+
+* WAV / RF64: ``fmt `` and ``data`` chunks; frames = data bytes / block align.
+* MP3: ID3v2 skipped; a Xing/Info or VBRI header gives the frame count, otherwise every
+  frame header is walked and counted (exact for CBR and VBR alike).
+* AAC in ADTS (``.aac``): every ADTS frame counted (1024 samples each).
+* OGG (Vorbis or Opus): granule position of the last page / sample rate; Opus granules
+  are always at 48 kHz and include the pre-skip of the ``OpusHead``.
+* MP4 / M4A: atoms walked to the sound track's ``mdhd`` (falling back to ``mvhd`` and,
+  for fragmented files, ``mehd``).
+* FLAC: ``STREAMINFO`` total samples / sample rate.
+
+Transcripts are ``.txt``/``.md`` with optional ``[mm:ss]``, ``[h:mm:ss]`` or
+``[mm:ss.s]`` stamps at line starts, or ``.vtt``.  Stages never raise for bad
+transcripts: problems come back as ``TranscriptProblem``s with the line to open.
+Bad audio raises ``AudioError(message, hint)``, which the caller turns into a Problem.
+
+Only the optional ``transcode_if_possible`` runs an external program (ffmpeg, if found).
+"""
+
+from __future__ import annotations
+
+import html
+import mmap
+import os
+import re
+import shutil
+import struct
+import subprocess
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+#: Above this a WAV narration gets a warning: 2 MB of 16-bit mono 22 kHz PCM is ~45 s,
+#: the same speech as 48 kbit/s MP3/Opus is ten to twenty times smaller.
+WAV_WARN_BYTES = 2 * 1024 * 1024
+#: File suffixes accepted for narration (the same as validate.MEDIA_SUFFIXES["audio"] + FLAC).
+AUDIO_SUFFIXES = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
+TRANSCRIPT_SUFFIXES = {".txt": "txt", ".md": "md", ".vtt": "vtt"}
+
+TranscriptKind = Literal["txt", "md", "vtt"]
+
+_REEXPORT = "export the narration again as MP3 (64 kbit/s mono is plenty for speech) or Opus"
+
+
+class AudioError(Exception):
+    """An audio file that cannot be published; the caller turns it into a Problem."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+@dataclass(frozen=True)
+class AudioInfo:
+    """What the page needs about a narration file (``mime`` goes into ``<source type>``)."""
+
+    format: str  # container: wav, mp3, aac, m4a, ogg, flac
+    mime: str
+    duration_s: float
+    sample_rate: int
+    channels: int
+    bytes: int
+    codec: str = ""  # pcm, float, mp3, aac, alac, opus, vorbis, flac, ...
+
+
+# --------------------------------------------------------------------------- probing
+
+
+def probe_audio(path: str | os.PathLike) -> AudioInfo:
+    """Format, duration, rate and channels from the headers; raises AudioError if unusable.
+
+    The format is recognised from the bytes, not from the suffix, so a renamed file is
+    reported for what it is.  Zero-length audio is an error ("empty audio").
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise AudioError(f"audio file not found: {path}", "check the file name and folder") from None
+    if size == 0:
+        raise AudioError("empty file (0 bytes)", "copy or export the narration again; the upload may have failed")
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        info = _probe(data)
+    if not info.duration_s > 0:
+        raise AudioError(f"empty audio: the {info.format.upper()} file holds no sound (duration 0 s)",
+                         "export the narration again; the recording may have been cut to nothing")
+    return AudioInfo(info.format, info.mime, info.duration_s, info.sample_rate, info.channels, size, info.codec)
+
+
+def _probe(data) -> AudioInfo:
+    head = bytes(data[:64])
+    if head[:4] in (b"RIFF", b"RF64", b"BW64") and head[8:12] == b"WAVE":
+        return _probe_wav(data)
+    if head[:4] == b"OggS":
+        return _probe_ogg(data)
+    if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis"):
+        raise AudioError("not audio: the file is a HEIF/AVIF image",
+                         "the file may have been renamed or saved from the wrong program; " + _REEXPORT)
+    if head[4:8] in (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip"):
+        return _probe_mp4(data)
+    if head[:4] == b"fLaC":
+        return _probe_flac(data)
+    start = _skip_id3(data)
+    if start >= len(data):
+        raise AudioError("the file holds only an ID3 tag and no audio", _REEXPORT)
+    b0, b1 = data[start], data[start + 1] if start + 1 < len(data) else 0
+    if b0 == 0xFF and b1 & 0xF6 == 0xF0:  # ADTS: 12-bit sync, layer 00
+        return _probe_adts(data, start)
+    if b0 == 0xFF and b1 & 0xE0 == 0xE0:
+        return _probe_mp3(data, start)
+    if start == 0:
+        what = _not_audio(head)
+        if what:
+            raise AudioError(f"not audio: the file is {what}",
+                             "the file may have been renamed or saved from the wrong program; " + _REEXPORT)
+    # MP3 with junk before the first frame (or after an ID3 tag): accept only a clear run of frames
+    return _probe_mp3(data, start, strict=True)
+
+
+_NOT_AUDIO = (
+    (b"\xff\xd8\xff", "a JPEG image"), (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"\x1aE\xdf\xa3", "a WebM/Matroska file, which not every phone can play"),
+    (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"BM", "a BMP image"),
+)
+
+
+def _not_audio(head: bytes) -> str:
+    for magic, what in _NOT_AUDIO:
+        if head.startswith(magic):
+            return what
+    if head[:4] == b"RIFF":
+        return f"a RIFF {head[8:12].decode('latin-1').strip()} file, not a WAVE"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html", b"<?xml", b"<svg")):
+        return "an HTML/XML page (a download that saved an error page?)"
+    try:
+        head.decode("utf-8")
+        if all(c >= 0x20 or c in b"\t\r\n" for c in head):
+            return "a text file"
+    except UnicodeDecodeError:
+        pass
+    return ""
+
+
+# ---- WAV
+
+
+_WAV_CODECS = {1: "pcm", 3: "float"}
+
+
+def _probe_wav(data) -> AudioInfo:
+    size = len(data)
+    ds64_data_size = None
+    fmt = None
+    data_start = data_size = None
+    pos = 12
+    while pos + 8 <= size:
+        cid = bytes(data[pos:pos + 4])
+        (length,) = struct.unpack_from("<I", data, pos + 4)
+        body = pos + 8
+        if cid == b"ds64" and length >= 16:
+            ds64_data_size = struct.unpack_from("<Q", data, body + 8)[0]
+        elif cid == b"fmt ":
+            if length < 16 or body + 16 > size:
+                raise AudioError("truncated WAV: the fmt chunk is cut short", _REEXPORT)
+            tag, channels, rate, _byte_rate, align, bits = struct.unpack_from("<HHIIHH", data, body)
+            if tag == 0xFFFE and length >= 26 and body + 26 <= size:
+                tag = struct.unpack_from("<H", data, body + 24)[0]  # WAVE_FORMAT_EXTENSIBLE sub-format
+            fmt = (tag, channels, rate, align, bits)
+        elif cid == b"data":
+            if length == 0xFFFFFFFF and ds64_data_size is not None:
+                length = ds64_data_size
+            elif length == 0xFFFFFFFF:  # written by a streaming recorder that never came back
+                length = size - body
+            data_start, data_size = body, length
+            if body + length > size:
+                raise AudioError(
+                    f"truncated WAV: the data chunk declares {length:,} bytes but only {size - body:,} "
+                    f"are in the file", "copy or export the narration again; the upload was cut short")
+            if fmt is not None:
+                break
+        pos = body + length + (length & 1)  # chunks are padded to an even size
+    if fmt is None:
+        raise AudioError("broken WAV: no fmt chunk (the file does not say how its sound is encoded)", _REEXPORT)
+    if data_start is None:
+        raise AudioError("truncated WAV: no data chunk (the file holds no sound)", _REEXPORT)
+    tag, channels, rate, align, bits = fmt
+    if tag not in _WAV_CODECS:
+        raise AudioError(f"this WAV is encoded with format 0x{tag:04x}, which browsers cannot play",
+                         "export it as 16-bit PCM WAV or, better, as MP3 or Opus")
+    if not (channels and rate and align):
+        raise AudioError("broken WAV: its fmt chunk gives 0 channels, 0 Hz or a 0 block size", _REEXPORT)
+    return AudioInfo("wav", "audio/wav", (data_size // align) / rate, rate, channels, size, _WAV_CODECS[tag])
+
+
+# ---- MP3
+
+_MP3_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+#: kbit/s by (3 for MPEG-1 or 2 for MPEG-2/2.5, layer) and bitrate index
+_MP3_KBPS = {
+    (3, 1): (0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),
+    (3, 2): (0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+    (3, 3): (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (2, 1): (0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256),
+    (2, 2): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_MP3_KBPS[(2, 3)] = _MP3_KBPS[(2, 2)]
+
+
+@dataclass(frozen=True)
+class _Frame:
+    version: int  # 3 = MPEG-1, 2 = MPEG-2, 0 = MPEG-2.5
+    layer: int  # 1, 2 or 3
+    rate: int
+    channels: int
+    length: int
+    samples: int
+
+    def same_stream(self, other: _Frame) -> bool:
+        return (self.version, self.layer, self.rate) == (other.version, other.layer, other.rate)
+
+
+def _mp3_frame(data, pos: int) -> _Frame | None:
+    if pos + 4 > len(data) or data[pos] != 0xFF:
+        return None
+    b1, b2, b3 = data[pos + 1], data[pos + 2], data[pos + 3]
+    if b1 & 0xE0 != 0xE0:
+        return None
+    version, layer_bits = (b1 >> 3) & 3, (b1 >> 1) & 3
+    bitrate_index, rate_index = b2 >> 4, (b2 >> 2) & 3
+    if version == 1 or layer_bits == 0 or bitrate_index in (0, 15) or rate_index == 3 or b3 & 3 == 2:
+        return None  # reserved values (free-format bitrate is not supported by browsers either)
+    layer = 4 - layer_bits
+    kbps = _MP3_KBPS[(3 if version == 3 else 2, layer)][bitrate_index]
+    rate = _MP3_RATES[version][rate_index]
+    padding = (b2 >> 1) & 1
+    if layer == 1:
+        length, samples = (12 * kbps * 1000 // rate + padding) * 4, 384
+    elif layer == 2 or version == 3:
+        length, samples = 144 * kbps * 1000 // rate + padding, 1152
+    else:
+        length, samples = 72 * kbps * 1000 // rate + padding, 576
+    return _Frame(version, layer, rate, 1 if b3 >> 6 == 3 else 2, length, samples)
+
+
+def _skip_id3(data) -> int:
+    """Offset after any ID3v2 tags at the start (there may be several, some with footers)."""
+    pos = 0
+    while bytes(data[pos:pos + 3]) == b"ID3" and pos + 10 <= len(data):
+        flags = data[pos + 5]
+        s = data[pos + 6:pos + 10]
+        pos += 10 + ((s[0] & 0x7F) << 21 | (s[1] & 0x7F) << 14 | (s[2] & 0x7F) << 7 | (s[3] & 0x7F))
+        if flags & 0x10:
+            pos += 10
+    return pos
+
+
+def _audio_end(data) -> int:
+    """Offset of the end of the audio: before an ID3v1 and/or APEv2 tag at the end."""
+    end = len(data)
+    if end >= 128 and bytes(data[end - 128:end - 125]) == b"TAG":
+        end -= 128
+    if end >= 32 and bytes(data[end - 32:end - 24]) == b"APETAGEX":
+        end -= 32 + struct.unpack_from("<I", data, end - 20)[0]
+    return max(end, 0)
+
+
+def _find_mp3_sync(data, start: int, end: int, run: int, strict: bool = True) -> tuple[int, _Frame] | None:
+    """First offset where `run` consistent frames follow each other.
+
+    Fewer will do when the chain reaches the end of the file: two frames, or a single one
+    when not ``strict`` and it sits right at ``start`` (a tiny file that starts with a frame).
+    """
+    pos = start
+    while True:
+        pos = data.find(b"\xff", pos, end)
+        if pos < 0:
+            return None
+        first = _mp3_frame(data, pos)
+        if first is not None:
+            nxt, count = pos + first.length, 1
+            while count < run and nxt < end:
+                frame = _mp3_frame(data, nxt)
+                if frame is None or not frame.same_stream(first):
+                    break
+                nxt, count = nxt + frame.length, count + 1
+            at_end = end - 4 <= nxt <= end
+            if count >= run or (at_end and (count >= 2 or (not strict and pos == start))):
+                return pos, first
+        pos += 1
+
+
+def _probe_mp3(data, start: int, strict: bool = False) -> AudioInfo:
+    end = _audio_end(data)
+    found = _find_mp3_sync(data, start, end, run=6 if strict else 3, strict=strict)
+    if found is None:
+        if strict:
+            raise AudioError("not a recognised audio file (MP3, M4A/AAC, OGG Vorbis/Opus, FLAC or WAV)",
+                             "the file may be damaged or renamed; " + _REEXPORT)
+        raise AudioError("undecodable MP3: no valid MPEG audio frame found", _REEXPORT)
+    pos, first = found
+    codec = "mp3" if first.layer == 3 else f"mp{first.layer}"
+    mime = "audio/mpeg"
+    # Xing/Info (LAME, ffmpeg) sits after the side information of the first frame
+    side = (32 if first.channels == 2 else 17) if first.version == 3 else (17 if first.channels == 2 else 9)
+    tag = pos + 4 + side
+    if bytes(data[tag:tag + 4]) in (b"Xing", b"Info"):
+        (flags,) = struct.unpack_from(">I", data, tag + 4)
+        if flags & 1:
+            (frames,) = struct.unpack_from(">I", data, tag + 8)
+            if flags & 2:
+                (declared,) = struct.unpack_from(">I", data, tag + 12)
+                if end - pos < declared * 0.98 - 2 * first.length:
+                    raise AudioError(
+                        f"truncated MP3: its header declares {declared:,} bytes of audio but only "
+                        f"{end - pos:,} are in the file", "copy or export the narration again; it was cut short")
+            return AudioInfo("mp3", mime, frames * first.samples / first.rate, first.rate, first.channels,
+                             len(data), codec)
+    # VBRI (Fraunhofer) always sits 32 bytes after the frame header
+    if bytes(data[pos + 36:pos + 40]) == b"VBRI":
+        (frames,) = struct.unpack_from(">I", data, pos + 36 + 14)
+        return AudioInfo("mp3", mime, frames * first.samples / first.rate, first.rate, first.channels,
+                         len(data), codec)
+    frames = samples = 0
+    while pos + 4 <= end:
+        frame = _mp3_frame(data, pos)
+        if frame is None or not frame.same_stream(first):
+            again = _find_mp3_sync(data, pos + 1, end, run=3)
+            if again is None:
+                break
+            pos = again[0]
+            continue
+        if pos + frame.length > end:  # the last frame is cut: players drop it too
+            break
+        frames += 1
+        samples += frame.samples
+        pos += frame.length
+    return AudioInfo("mp3", mime, samples / first.rate, first.rate, first.channels, len(data), codec)
+
+
+# ---- AAC (ADTS)
+
+_AAC_RATES = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000, 7350)
+
+
+def _probe_adts(data, start: int) -> AudioInfo:
+    end = _audio_end(data)
+    pos, samples, rate, channels, frames = start, 0, 0, 0, 0
+    while pos + 7 <= end:
+        if data[pos] != 0xFF or data[pos + 1] & 0xF6 != 0xF0:
+            break
+        rate_index = (data[pos + 2] >> 2) & 0xF
+        length = (data[pos + 3] & 3) << 11 | data[pos + 4] << 3 | data[pos + 5] >> 5
+        if rate_index >= len(_AAC_RATES) or length < 7:
+            break
+        if pos + length > end:
+            break  # last frame cut
+        if not rate:
+            rate = _AAC_RATES[rate_index]
+            channels = (data[pos + 2] & 1) << 2 | data[pos + 3] >> 6
+        samples += 1024 * ((data[pos + 6] & 3) + 1)
+        frames += 1
+        pos += length
+    if not frames:
+        raise AudioError("undecodable AAC: no complete ADTS frame found", _REEXPORT)
+    return AudioInfo("aac", "audio/aac", samples / rate, rate, channels or 2, len(data), "aac")
+
+
+# ---- OGG
+
+_OGG_CRC = []
+for _i in range(256):
+    _r = _i << 24
+    for _ in range(8):
+        _r = ((_r << 1) ^ 0x04C11DB7) if _r & 0x80000000 else _r << 1
+    _OGG_CRC.append(_r & 0xFFFFFFFF)
+
+
+def ogg_crc(page: bytes) -> int:
+    """CRC-32 of an Ogg page (polynomial 0x04c11db7, not reflected), CRC field zeroed."""
+    crc = 0
+    for byte in page:
+        crc = ((crc << 8) & 0xFFFFFFFF) ^ _OGG_CRC[((crc >> 24) ^ byte) & 0xFF]
+    return crc
+
+
+def _ogg_page(data, pos: int) -> tuple[int, int, int, int] | None:
+    """(header type, granule, serial, end offset) of a complete, CRC-valid page at pos."""
+    if pos + 27 > len(data) or bytes(data[pos:pos + 4]) != b"OggS" or data[pos + 4] != 0:
+        return None
+    htype, granule, serial, _seq, crc, nseg = struct.unpack_from("<BqIIIB", data, pos + 5)
+    body = pos + 27 + nseg
+    if body > len(data):
+        return None
+    end = body + sum(data[pos + 27:body])
+    if end > len(data):
+        return None
+    page = bytearray(data[pos:end])
+    page[22:26] = b"\0\0\0\0"
+    if ogg_crc(bytes(page)) != crc:
+        return None
+    return htype, granule, serial, end
+
+
+def _probe_ogg(data) -> AudioInfo:
+    first = _ogg_page(data, 0)
+    if first is None:
+        raise AudioError("truncated or damaged OGG: its first page is incomplete or fails its checksum", _REEXPORT)
+    nseg = data[26]
+    packet = bytes(data[27 + nseg:first[3]])
+    serial = first[2]
+    if packet.startswith(b"OpusHead") and len(packet) >= 19:
+        channels, pre_skip = packet[9], struct.unpack_from("<H", packet, 10)[0]
+        rate, codec, offset, mime = 48000, "opus", pre_skip, "audio/ogg; codecs=opus"
+    elif packet.startswith(b"\x01vorbis") and len(packet) >= 16:
+        channels, rate = packet[11], struct.unpack_from("<I", packet, 12)[0]
+        codec, offset, mime = "vorbis", 0, "audio/ogg; codecs=vorbis"
+    elif packet.startswith(b"\x7fFLAC") and len(packet) >= 51:
+        info = _streaminfo(packet[17:51])
+        return AudioInfo("ogg", "audio/ogg; codecs=flac", info[0], info[1], info[2], len(data), "flac")
+    else:
+        name = packet[:8].strip(b"\x00\x01\x7f ").decode("latin-1", "replace") or "unknown"
+        raise AudioError(f"this OGG holds a '{name}' stream, which browsers cannot play; only Vorbis and "
+                         f"Opus are supported", "export the narration as Opus or MP3")
+    if not rate or not channels:
+        raise AudioError("broken OGG: its header gives 0 Hz or 0 channels", _REEXPORT)
+    # the last complete page of this stream with a granule position
+    granule, last_end, window = None, None, 65536
+    size = len(data)
+    while granule is None:
+        lo = max(0, size - window)
+        pos = size
+        while granule is None:
+            pos = data.rfind(b"OggS", lo, pos)
+            if pos < 0:
+                break
+            page = _ogg_page(data, pos)
+            if page is not None:
+                if last_end is None:
+                    last_end = page[3]
+                if page[2] == serial and page[1] != -1:
+                    granule = page[1]
+        if lo == 0:
+            break
+        window *= 4
+    if last_end is not None and last_end < size and bytes(data[last_end:last_end + 4]) == b"OggS":
+        raise AudioError(f"truncated OGG: the last page is cut short ({size - last_end:,} bytes of an "
+                         f"incomplete page at the end)", "copy or export the narration again; it was cut short")
+    if granule is None:
+        raise AudioError("undecodable OGG: no page with a playback position was found", _REEXPORT)
+    return AudioInfo("ogg", mime, max(granule - offset, 0) / rate, rate, channels, size, codec)
+
+
+# ---- FLAC
+
+
+def _streaminfo(block: bytes) -> tuple[float, int, int]:
+    bits = int.from_bytes(block[10:18], "big")
+    rate, channels, total = bits >> 44, ((bits >> 41) & 7) + 1, bits & 0xFFFFFFFFF
+    if not rate:
+        raise AudioError("broken FLAC: its STREAMINFO gives 0 Hz", _REEXPORT)
+    return total / rate, rate, channels
+
+
+def _probe_flac(data) -> AudioInfo:
+    if len(data) < 42 or data[4] & 0x7F != 0:
+        raise AudioError("truncated FLAC: no complete STREAMINFO block", _REEXPORT)
+    duration, rate, channels = _streaminfo(bytes(data[8:42]))
+    return AudioInfo("flac", "audio/flac", duration, rate, channels, len(data), "flac")
+
+
+# ---- MP4 / M4A
+
+_MP4_CODECS = {b"mp4a": "aac", b"alac": "alac", b"Opus": "opus", b"fLaC": "flac", b".mp3": "mp3",
+               b"ac-3": "ac3", b"ec-3": "eac3"}
+
+
+def _atoms(data, start: int, end: int, top: bool = False) -> Iterator[tuple[bytes, int, int]]:
+    pos = start
+    while pos + 8 <= end:
+        size, kind = struct.unpack_from(">I4s", data, pos)
+        header = 8
+        if size == 1:
+            if pos + 16 > end:
+                break
+            size, header = struct.unpack_from(">Q", data, pos + 8)[0], 16
+        elif size == 0:
+            size = end - pos
+        if size < header:
+            raise AudioError(f"broken MP4: atom '{kind.decode('latin-1')}' has an impossible size", _REEXPORT)
+        if pos + size > end:
+            if top:
+                raise AudioError(
+                    f"truncated M4A/MP4: the '{kind.decode('latin-1')}' atom declares {size:,} bytes but only "
+                    f"{end - pos:,} are in the file", "copy or export the narration again; it was cut short")
+            raise AudioError(f"broken MP4: atom '{kind.decode('latin-1')}' runs past its parent", _REEXPORT)
+        yield kind, pos + header, pos + size
+        pos += size
+
+
+def _child(data, start: int, end: int, *path: bytes) -> tuple[int, int] | None:
+    for name in path:
+        for kind, body, stop in _atoms(data, start, end):
+            if kind == name:
+                start, end = body, stop
+                break
+        else:
+            return None
+    return start, end
+
+
+def _timescale_duration(data, body: int) -> tuple[int, int]:
+    """(timescale, duration) of an mvhd or mdhd body (version 0 or 1)."""
+    if data[body] == 1:
+        timescale, duration = struct.unpack_from(">IQ", data, body + 20)
+    else:
+        timescale, duration = struct.unpack_from(">II", data, body + 12)
+        if duration == 0xFFFFFFFF:
+            duration = 0
+    return timescale, duration
+
+
+def _probe_mp4(data) -> AudioInfo:
+    top = {kind: (body, stop) for kind, body, stop in _atoms(data, 0, len(data), top=True)}
+    if b"moov" not in top:
+        raise AudioError("truncated or unfinished M4A/MP4: it has no 'moov' atom (the index written when "
+                         "recording stops)", "export the narration again, or let the recorder finish saving")
+    moov = top[b"moov"]
+    mvhd = _child(data, *moov, b"mvhd")
+    movie_scale, movie_duration = _timescale_duration(data, mvhd[0]) if mvhd else (0, 0)
+    for kind, body, stop in _atoms(data, *moov):
+        if kind != b"trak":
+            continue
+        hdlr = _child(data, body, stop, b"mdia", b"hdlr")
+        if hdlr is None or bytes(data[hdlr[0] + 8:hdlr[0] + 12]) != b"soun":
+            continue
+        scale, duration = 0, 0
+        mdhd = _child(data, body, stop, b"mdia", b"mdhd")
+        if mdhd:
+            scale, duration = _timescale_duration(data, mdhd[0])
+        codec, channels, rate = "", 0, 0
+        stsd = _child(data, body, stop, b"mdia", b"minf", b"stbl", b"stsd")
+        if stsd:
+            for entry, ebody, _estop in _atoms(data, stsd[0] + 8, stsd[1]):
+                codec = _MP4_CODECS.get(entry, entry.decode("latin-1").strip())
+                channels = struct.unpack_from(">H", data, ebody + 16)[0]
+                rate = struct.unpack_from(">I", data, ebody + 24)[0] >> 16
+                break
+        seconds = duration / scale if scale and duration else 0.0
+        if not seconds and movie_scale and movie_duration:
+            seconds = movie_duration / movie_scale
+        if not seconds and movie_scale:
+            mehd = _child(data, *moov, b"mvex", b"mehd")
+            if mehd:
+                wide = data[mehd[0]] == 1
+                frag = struct.unpack_from(">Q" if wide else ">I", data, mehd[0] + 4)[0]
+                seconds = frag / movie_scale
+            elif _child(data, *moov, b"mvex"):
+                raise AudioError("this M4A/MP4 is fragmented and does not say how long it is",
+                                 "export it again as a regular (not fragmented, not streaming) M4A, or as MP3")
+        if rate <= 1:
+            rate = scale
+        return AudioInfo("m4a", "audio/mp4", seconds, rate, channels, len(data), codec)
+    raise AudioError("this MP4/M4A file has no sound track", "export the narration as M4A (AAC), MP3 or Opus")
+
+
+# --------------------------------------------------------------------------- WAV size, transcoding
+
+
+def wav_warning(info: AudioInfo) -> str | None:
+    """A warning for a large WAV (phones on museum Wi-Fi download it all), or None."""
+    if info.format != "wav" or info.bytes <= WAV_WARN_BYTES:
+        return None
+    mp3 = info.duration_s * 64_000 / 8
+    opus = info.duration_s * 32_000 / 8
+    text = (f"this WAV narration is {info.bytes / 1e6:.1f} MB for {format_duration(info.duration_s)}; as MP3 "
+            f"(64 kbit/s) it would be about {mp3 / 1e6:.1f} MB, as Opus (32 kbit/s) about {opus / 1e6:.1f} MB")
+    if shutil.which("ffmpeg"):
+        return text + "; ffmpeg is installed, so the site gets a transcoded copy"
+    return text + "; export it as MP3 or Opus (or install ffmpeg to have it transcoded at build time)"
+
+
+_ENCODERS = {".opus": ["-c:a", "libopus", "-b:a", "32k"], ".ogg": ["-c:a", "libopus", "-b:a", "32k"],
+             ".mp3": ["-c:a", "libmp3lame", "-b:a", "64k"], ".m4a": ["-c:a", "aac", "-b:a", "64k"]}
+
+
+def transcode_if_possible(path: str | os.PathLike, out: str | os.PathLike) -> Path | None:
+    """Transcode to the format of ``out``'s suffix (.opus/.ogg, .mp3, .m4a) if ffmpeg exists.
+
+    Returns ``out`` once the result has been probed successfully, None when ffmpeg is
+    missing or fails (the build then publishes the original file with the WAV warning).
+    Written through a temporary name so that an interrupted run leaves no half file.
+    """
+    ffmpeg = shutil.which("ffmpeg")
+    out = Path(out)
+    codec = _ENCODERS.get(out.suffix.lower())
+    if ffmpeg is None or codec is None:
+        return None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.stem}.{uuid.uuid4().hex}{out.suffix}")
+    command = [ffmpeg, "-nostdin", "-y", "-loglevel", "error", "-i", os.fspath(path), "-vn", "-map_metadata",
+               "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", *codec, os.fspath(tmp)]
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=600, check=False)
+        if result.returncode != 0 or not tmp.is_file():
+            return None
+        probe_audio(tmp)
+        os.replace(tmp, out)
+        return out
+    except (OSError, subprocess.SubprocessError, AudioError):
+        return None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def pick_language(available: Iterable[str], page_lang: str, fallbacks: Sequence[str] = ()) -> str | None:
+    """The narration language to use on a page in ``page_lang``, or None.
+
+    Exact tag first (case-insensitive), then the same primary language (``vi-VN`` page,
+    ``vi`` audio and the other way round), then each fallback the same way.  No
+    fallbacks means a page never plays a narration in another language.
+    """
+    tags = list(available)
+    for wanted in (page_lang, *fallbacks):
+        low = wanted.lower()
+        for tag in tags:
+            if tag.lower() == low:
+                return tag
+        primary = low.split("-")[0]
+        for tag in tags:
+            if tag.lower().split("-")[0] == primary:
+                return tag
+    return None
+
+
+# --------------------------------------------------------------------------- transcripts
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One stamped line (with the lines after it), or one untimed paragraph (start None)."""
+
+    start: float | None
+    end: float | None  # only .vtt cues have an explicit end
+    text: str
+    line: int  # 1-based line in the transcript file
+
+
+@dataclass(frozen=True)
+class TranscriptProblem:
+    line: int
+    message: str
+    hint: str = ""
+    code: str = "audio-transcript"
+
+
+@dataclass
+class Transcript:
+    cues: list[Cue]
+    kind: TranscriptKind = "txt"
+    problems: list[TranscriptProblem] = field(default_factory=list)  # found while parsing
+
+    @property
+    def timed(self) -> bool:
+        return any(cue.start is not None for cue in self.cues)
+
+
+# a line-start bracket holding only digits, colons, dots/commas and spaces, with a colon
+_STAMP_LINE = re.compile(r"^[ \t]*\[(?P<stamp>[\d:.,\s]*:[\d:.,\s]*)\][ \t]*(?P<text>.*)$")
+_STAMP = re.compile(r"^(?:(?P<h>\d+):(?P<m2>\d{2})|(?P<m>\d+)):(?P<s>\d{2})(?:[.,](?P<f>\d+))?$")
+_VTT_TIME = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})(?:[.,](?P<f>\d{1,3}))?$")
+
+
+def _seconds(match: re.Match, minutes: str) -> float | None:
+    h = int(match.group("h") or 0)
+    m, s = int(match.group(minutes)), int(match.group("s"))
+    if s >= 60 or (match.group("h") is not None and m >= 60):
+        return None
+    frac = match.group("f")
+    return h * 3600 + m * 60 + s + (int(frac) / 10 ** len(frac) if frac else 0.0)
+
+
+def parse_stamp(text: str) -> float | None:
+    """Seconds of a transcript stamp (``0:05``, ``1:02:03``, ``12:30.5``), None if malformed."""
+    match = _STAMP.match(text.strip())
+    if not match:
+        return None
+    return _seconds(match, "m2" if match.group("h") is not None else "m")
+
+
+def read_transcript(path: str | os.PathLike) -> Transcript:
+    """Read and parse a transcript file; its kind comes from the suffix (.txt, .md, .vtt)."""
+    path = Path(path)
+    kind = TRANSCRIPT_SUFFIXES.get(path.suffix.lower(), "txt")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        transcript = parse_transcript(raw.decode("utf-8-sig", "replace"), kind)
+        transcript.problems.insert(0, TranscriptProblem(
+            line, "the transcript is not UTF-8 text", "save it again as UTF-8 (Vietnamese needs it)",
+            "audio-transcript-encoding"))
+        return transcript
+    return parse_transcript(text, kind)
+
+
+def parse_transcript(text: str, kind: TranscriptKind) -> Transcript:
+    """Cues of a .txt/.md (``[mm:ss]`` stamps at line starts) or .vtt transcript."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if kind == "vtt":
+        return _parse_vtt(text)
+    cues: list[Cue] = []
+    problems: list[TranscriptProblem] = []
+    current: dict | None = None  # {"start", "line", "paras": [[lines]]}
+    blank = True
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None:
+            body = "\n\n".join("\n".join(p) for p in current["paras"] if p)
+            if body or current["start"] is not None:
+                cues.append(Cue(current["start"], None, body, current["line"]))
+        current = None
+
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _STAMP_LINE.match(line)
+        if match:
+            start = parse_stamp(match.group("stamp"))
+            if start is None:
+                problems.append(TranscriptProblem(
+                    number, f"malformed time stamp [{match.group('stamp')}]",
+                    "write [m:ss], [mm:ss.s] or [h:mm:ss], e.g. [0:05] or [1:02:03]; seconds and minutes "
+                    "under an hour go up to 59", "audio-transcript-stamp"))
+            else:
+                flush()
+                current = {"start": start, "line": number, "paras": [[match.group("text").strip()]
+                                                                      if match.group("text").strip() else []]}
+                blank = False
+                continue
+        stripped = line.strip()
+        if not stripped:
+            blank = True
+            if current is not None and current["start"] is None:
+                flush()  # untimed paragraphs stay separate
+            continue
+        if current is None:
+            current = {"start": None, "line": number, "paras": [[]]}
+        elif blank and current["paras"][-1]:
+            current["paras"].append([])
+        current["paras"][-1].append(stripped)
+        blank = False
+    flush()
+    return Transcript(cues, kind, problems)
+
+
+def _vtt_text(lines: list[str]) -> str:
+    """Cue payload as plain text: voice spans become 'Name: ', other tags are dropped."""
+    out = []
+    for line in lines:
+        line = re.sub(r"<v(?:\.[^\s>]*)?[ \t]+([^>]+)>", r"\1: ", line)
+        line = re.sub(r"<[^>]*>", "", line)
+        out.append(html.unescape(line).strip())
+    return "\n".join(part for part in out if part)
+
+
+def _parse_vtt(text: str) -> Transcript:
+    lines = text.split("\n")
+    problems: list[TranscriptProblem] = []
+    if not re.match(r"^WEBVTT(?:[ \t].*)?$", lines[0] if lines else ""):
+        problems.append(TranscriptProblem(1, "a WebVTT file must begin with the line WEBVTT",
+                                          "add WEBVTT as the first line", "audio-transcript-vtt"))
+    blocks: list[list[tuple[int, str]]] = []
+    block: list[tuple[int, str]] = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            block.append((number, line))
+        elif block:
+            blocks.append(block)
+            block = []
+    if block:
+        blocks.append(block)
+    if blocks and blocks[0][0][0] == 1 and not problems:
+        blocks = blocks[1:]  # the header block
+    cues = []
+    for block in blocks:
+        first = block[0][1]
+        if re.match(r"^(NOTE|STYLE|REGION)(?:[ \t]|$)", first):
+            continue
+        if "-->" in first:
+            timing, rest = block[0], block[1:]
+        elif len(block) > 1 and "-->" in block[1][1]:
+            timing, rest = block[1], block[2:]
+        else:
+            problems.append(TranscriptProblem(block[0][0], "this block has no timing line (start --> end)",
+                                              "write the cue times as 00:01.000 --> 00:04.000 on the line "
+                                              "before the text", "audio-transcript-vtt"))
+            continue
+        number, line = timing
+        match = re.match(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s.*)?$", line)
+        times = []
+        for part in (match.groups() if match else ()):
+            tm = _VTT_TIME.match(part)
+            times.append(_seconds(tm, "m") if tm else None)
+        if not match or None in times:
+            bad = [p for p, t in zip(match.groups(), times) if t is None] if match else [line.strip()]
+            problems.append(TranscriptProblem(
+                number, f"malformed WebVTT time stamp '{bad[0]}'",
+                "write times as mm:ss.ttt or hh:mm:ss.ttt, e.g. 00:01.500 --> 00:04.000",
+                "audio-transcript-stamp"))
+            continue
+        cues.append(Cue(times[0], times[1], _vtt_text([text for _, text in rest]), number))
+    return Transcript(cues, "vtt", problems)
+
+
+def format_duration(seconds: float) -> str:
+    """Human time for messages: 9.66 s (0:09.66), 1:02:03."""
+    whole = int(seconds)
+    h, m, s = whole // 3600, whole // 60 % 60, seconds - whole // 60 * 60
+    clock = f"{h}:{m:02d}:{s:05.2f}" if h else f"{m}:{s:05.2f}"
+    return f"{seconds:.2f} s ({clock})"
+
+
+def check_transcript(transcript: Transcript, duration: float | None) -> list[TranscriptProblem]:
+    """Parse problems, then stamps out of order, past the end of the audio, cue end before start."""
+    problems = list(transcript.problems)
+    if not any(cue.text.strip() for cue in transcript.cues):
+        problems.append(TranscriptProblem(1, "the transcript is empty", "write what the narrator says",
+                                          "audio-transcript-empty"))
+    previous: Cue | None = None
+    for cue in transcript.cues:
+        if cue.start is None:
+            continue
+        stamp = _vtt_stamp(cue.start) if transcript.kind == "vtt" else _txt_stamp(cue.start)
+        if previous is not None and (cue.start < previous.start or
+                                     (cue.start == previous.start and transcript.kind != "vtt")):
+            prev = _vtt_stamp(previous.start) if transcript.kind == "vtt" else _txt_stamp(previous.start)
+            problems.append(TranscriptProblem(
+                cue.line, f"time stamp {stamp} is not after the one on line {previous.line} ({prev})",
+                "stamps must go forward in time; fix the typo or reorder the lines", "audio-transcript-order"))
+        if duration is not None and cue.start >= duration:
+            problems.append(TranscriptProblem(
+                cue.line, f"time stamp {stamp} is past the end of the audio, which is "
+                f"{format_duration(duration)} long",
+                "check the stamp, or whether this transcript belongs to another recording",
+                "audio-transcript-past-end"))
+        if cue.end is not None and cue.end <= cue.start:
+            problems.append(TranscriptProblem(
+                cue.line, f"cue ends ({_vtt_stamp(cue.end)}) "
+                f"{'before' if cue.end < cue.start else 'at the moment'} it starts ({stamp})",
+                "the time after --> must be later than the one before it", "audio-transcript-order"))
+        previous = cue
+    return problems
+
+
+def _txt_stamp(seconds: float) -> str:
+    whole = int(seconds)
+    frac = seconds - whole
+    tail = f"{frac:.3f}".lstrip("0").rstrip("0") if frac > 0.0005 else ""
+    h, m, s = whole // 3600, whole // 60 % 60, whole % 60
+    return f"[{h}:{m:02d}:{s:02d}{tail}]" if h else f"[{m}:{s:02d}{tail}]"
+
+
+def _vtt_stamp(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    return f"{ms // 3_600_000:02d}:{ms // 60_000 % 60:02d}:{ms // 1000 % 60:02d}.{ms % 1000:03d}"
+
+
+def cue_times(transcript: Transcript, duration: float | None) -> list[tuple[int, float, float]]:
+    """(index in transcript.cues, start, end) of every cue that can be captioned.
+
+    The end of a stamped .txt/.md line is the next later stamp, else the end of the audio
+    (start + 10 s when the duration is unknown).  Ends are clamped to the audio; cues that
+    would end at or before their start (stamps past the end, out of order) are left out,
+    so the output stays valid even for a transcript with problems.
+    """
+    timed = [(i, cue) for i, cue in enumerate(transcript.cues) if cue.start is not None]
+    result = []
+    for k, (index, cue) in enumerate(timed):
+        if cue.end is not None:
+            end = cue.end
+        else:
+            later = [c.start for _, c in timed[k + 1:] if c.start > cue.start]
+            end = later[0] if later else (duration if duration is not None else cue.start + 10.0)
+        if duration is not None:
+            end = min(end, duration)
+        if round(end * 1000) > round(cue.start * 1000):
+            result.append((index, cue.start, end))
+    return result
+
+
+def _vtt_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def to_webvtt(transcript: Transcript, duration: float | None) -> str | None:
+    """WebVTT captions, or None for a transcript without stamps (shown as text only).
+
+    Cue identifiers are ``cue-{i}``, ``i`` being the index in ``transcript.cues``, so the
+    page script can highlight the transcript paragraph of the active cue.
+    """
+    if not transcript.timed:
+        return None
+    out = ["WEBVTT", ""]
+    for index, start, end in cue_times(transcript, duration):
+        text = "\n".join(line.strip() for line in transcript.cues[index].text.split("\n") if line.strip())
+        out += [f"cue-{index}", f"{_vtt_stamp(start)} --> {_vtt_stamp(end)}"]
+        out += [_vtt_escape(text), ""] if text else [""]
+    return "\n".join(out)
+
+
+def transcript_data(transcript: Transcript, duration: float | None) -> list[dict]:
+    """The transcript for the page (JSON-able): every cue with its caption times, if any."""
+    times = {index: (start, end) for index, start, end in cue_times(transcript, duration)}
+    return [{"id": f"cue-{i}", "start": times.get(i, (None, None))[0], "end": times.get(i, (None, None))[1],
+             "text": cue.text, "line": cue.line} for i, cue in enumerate(transcript.cues)]
