@@ -74,8 +74,11 @@ class ContentError(Exception):
     """Raised when a stage cannot go on because the content has errors."""
 
     def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s) in the content")
+        super().__init__(problems)  # the only argument, so the error survives pickling from a worker
         self.problems = problems
+
+    def __str__(self) -> str:
+        return f"{len(self.problems)} problem(s) in the content"
 
 
 def format_text(problems: Iterable[Problem]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,10 @@ def check_output_folder(site_root: Path, out_dir: Path) -> None:
                                 "empty it, delete it, or choose another folder with --out")
 
 
-def write_site(outputs: list[Output], render: Callable[[Output], bytes], out_dir: Path,
+RenderMany = Callable[[list[Output]], Iterable[bytes]]
+
+
+def write_site(outputs: list[Output], render: RenderMany, out_dir: Path,
                progress: Progress | None = None, in_place: bool = False) -> WriteResult:
     """The manifest of keys lives inside the output, so it is swapped in together with the files.
 
@@ -65,52 +68,46 @@ def write_site(outputs: list[Output], render: Callable[[Output], bytes], out_dir
     staging.mkdir(parents=True)
     previous = _read_manifest(out_dir)
     made_dirs: set[Path] = set()
-    written = reused = 0
-    manifest: dict[str, str] = {}
+    manifest = {output.path: output.key for output in outputs}
+    fresh: list[Output] = []
     try:
-        for done, output in enumerate(outputs, 1):
+        for output in outputs:
             target = staging / output.path
             if target.parent not in made_dirs:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made_dirs.add(target.parent)
-            old = out_dir / output.path
-            if previous.get(output.path) == output.key and _link(old, target):
-                reused += 1
-            else:
-                target.write_bytes(render(output))
-                written += 1
-            manifest[output.path] = output.key
+            if previous.get(output.path) != output.key or not _link(out_dir / output.path, target):
+                fresh.append(output)
+        for done, (output, data) in enumerate(zip(fresh, render(fresh), strict=True), 1):
+            (staging / output.path).write_bytes(data)
             if progress:
-                progress("write", done, len(outputs))
+                progress("write", done, len(fresh))
         (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, indent=0))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     removed = len(set(previous) - set(manifest))
     _swap(staging, out_dir)
-    return WriteResult(written, reused, removed)
+    return WriteResult(len(fresh), len(outputs) - len(fresh), removed)
 
 
-def _update_in_place(outputs: list[Output], render: Callable[[Output], bytes], out_dir: Path) -> WriteResult:
+def _update_in_place(outputs: list[Output], render: RenderMany, out_dir: Path) -> WriteResult:
     previous = _read_manifest(out_dir)
     manifest = {output.path: output.key for output in outputs}
-    written = 0
-    for output in outputs:
-        if previous.get(output.path) == output.key:
-            continue
+    fresh = [output for output in outputs if previous.get(output.path) != output.key]
+    for output, data in zip(fresh, render(fresh), strict=True):
         target = out_dir / output.path
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-        tmp.write_bytes(render(output))
+        tmp.write_bytes(data)
         os.replace(tmp, target)
-        written += 1
     gone = sorted(set(previous) - set(manifest))
     for path in gone:
         (out_dir / path).unlink(missing_ok=True)
     tmp = out_dir / f".{MANIFEST}.tmp{os.getpid()}"
     tmp.write_text(json.dumps(manifest, sort_keys=True, indent=0))
     os.replace(tmp, out_dir / MANIFEST)
-    return WriteResult(written, len(outputs) - written, len(gone))
+    return WriteResult(len(fresh), len(outputs) - len(fresh), len(gone))
 
 
 def _link(old: Path, new: Path) -> bool:

@@ -33,6 +33,14 @@ def test_same_input_gives_byte_identical_output(site: Path, tmp_path: Path) -> N
     assert tree_digest(first) == tree_digest(second)
 
 
+def test_parallel_rendering_gives_the_same_bytes(site: Path, tmp_path: Path) -> None:
+    write_exhibits(site, 120)
+    serial = SiteBuilder(site, jobs=1).build(tmp_path / "serial")
+    parallel = SiteBuilder(site, jobs=2).build(tmp_path / "parallel")
+    assert serial.write.written > 400, "enough outputs to take the parallel path"
+    assert tree_digest(serial.out_dir) == tree_digest(parallel.out_dir)
+
+
 def test_incremental_rebuild_equals_clean_build(site: Path, tmp_path: Path) -> None:
     write_exhibits(site, 30)
     builder = SiteBuilder(site)
