@@ -310,7 +310,7 @@ def _probe_mp3(data, start: int, strict: bool = False) -> AudioInfo:
     end = _audio_end(data)
     found = _find_mp3_sync(data, start, end, run=6 if strict else 3, strict=strict)
     if found is None:
-        if strict:
+        if strict and start == 0:
             raise AudioError("not a recognised audio file (MP3, M4A/AAC, OGG Vorbis/Opus, FLAC or WAV)",
                              "the file may be damaged or renamed; " + _REEXPORT)
         raise AudioError("undecodable MP3: no valid MPEG audio frame found", _REEXPORT)
@@ -460,8 +460,9 @@ def _probe_ogg(data) -> AudioInfo:
             break
         window *= 4
     if last_end is not None and last_end < size and bytes(data[last_end:last_end + 4]) == b"OggS":
-        raise AudioError(f"truncated OGG: the last page is cut short ({size - last_end:,} bytes of an "
-                         f"incomplete page at the end)", "copy or export the narration again; it was cut short")
+        raise AudioError(f"truncated or damaged OGG: the last page is cut short or fails its checksum "
+                         f"({size - last_end:,} bytes at the end)",
+                         "copy or export the narration again; it was cut short or damaged")
     if granule is None:
         raise AudioError("undecodable OGG: no page with a playback position was found", _REEXPORT)
     return AudioInfo("ogg", mime, max(granule - offset, 0) / rate, rate, channels, size, codec)
@@ -822,7 +823,7 @@ def _parse_vtt(text: str) -> Transcript:
             tm = _VTT_TIME.match(part)
             times.append(_seconds(tm, "m") if tm else None)
         if not match or None in times:
-            bad = [p for p, t in zip(match.groups(), times) if t is None] if match else [line.strip()]
+            bad = [p for p, t in zip(match.groups(), times, strict=True) if t is None] if match else [line.strip()]
             problems.append(TranscriptProblem(
                 number, f"malformed WebVTT time stamp '{bad[0]}'",
                 "write times as mm:ss.ttt or hh:mm:ss.ttt, e.g. 00:01.500 --> 00:04.000",
@@ -890,12 +891,15 @@ def cue_times(transcript: Transcript, duration: float | None) -> list[tuple[int,
 
     The end of a stamped .txt/.md line is the next later stamp, else the end of the audio
     (start + 10 s when the duration is unknown).  Ends are clamped to the audio; cues that
-    would end at or before their start (stamps past the end, out of order) are left out,
-    so the output stays valid even for a transcript with problems.
+    start before an earlier one or would end at or before their start (stamps out of
+    order, past the end) are left out, so the output stays valid even for a transcript
+    with problems.
     """
     timed = [(i, cue) for i, cue in enumerate(transcript.cues) if cue.start is not None]
-    result = []
+    result: list[tuple[int, float, float]] = []
     for k, (index, cue) in enumerate(timed):
+        if result and cue.start < result[-1][1]:
+            continue  # out of order: WebVTT cue starts must not go backwards
         if cue.end is not None:
             end = cue.end
         else:

@@ -172,3 +172,29 @@ def test_corpus_panoramas_build_and_display(name: str, corpus: Path, corpus_tour
     expected = _source_colour(corpus / "panoramas" / file, view["yaw"], view["pitch"], angles or (360, 180, 0))
     assert _close(_centre_colour(page), expected, 40), f"{name}: {_centre_colour(page)} ≠ {expected}"
     page.context.close()
+
+
+def test_authoring_click_gives_a_hotspot_line_in_serve_only(built_demo: Path, demo_copy: Path, browser) -> None:
+    import threading
+
+    from builder.serve import DevServer
+
+    assert 'data-authoring="false"' in (built_demo / TOUR / "index.html").read_text()
+    server = DevServer(demo_copy, "127.0.0.1", 0)
+    server.rebuild()
+    threading.Thread(target=server.httpd.serve_forever, daemon=True).start()
+    try:
+        page = _open_tour(browser, f"http://127.0.0.1:{server.httpd.server_address[1]}/{TOUR}")
+        box = page.locator("#viewer").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 60)
+        line = page.locator(".tour-authoring-yaml")
+        line.wait_for(state="visible")
+        text = line.inner_text()
+        assert text.startswith("- { yaw: ") and "pitch: " in text
+        yaw = float(text.split("yaw: ")[1].split(",")[0])
+        pitch = float(text.split("pitch: ")[1].split(",")[0])
+        assert abs(yaw) < 2 and -20 < pitch < -8, "60 px below the centre of the initial view (yaw 0, pitch 0)"
+        page.context.close()
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()
