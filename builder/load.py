@@ -309,9 +309,6 @@ def _exhibit(slug: str, lang: str, base: tuple[str, ParsedDocument],
     )
 
 
-def entry_label(entry: Entry) -> str:
-    return f"{entry.kind} '{entry.slug}'"
-
 
 def _number(value: Any, default: float) -> float:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
