@@ -108,9 +108,12 @@ def test_pages_have_no_serious_accessibility_violations(built_demo: Path, serve_
     axe = (NODE_TOOLS / "axe-core/axe.min.js").read_text()
     context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
     phone = context.new_page()
-    for path in ("", f"exhibits/{slug}/", f"en/exhibits/{slug}/", "exhibits/", "collections/", "404.html",
-                 "en/about/"):
+    for path in ("", f"exhibits/{slug}/", f"en/exhibits/{slug}/", "exhibits/", "collections/", "404.html", "tours/",
+                 "tours/bao-tang/", "en/tours/bao-tang/embed/", "en/about/"):
         phone.goto(base + path)
+        if "bao-tang" in path:
+            phone.wait_for_function("() => window.disanTour !== undefined")
+            phone.evaluate("() => window.disanTour.ready")
         phone.add_script_tag(content=axe)
         result = phone.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                                 ".filter(v => ['serious', 'critical'].includes(v.impact))"
