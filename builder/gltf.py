@@ -648,7 +648,7 @@ class _Loader:
             pointer = _ptr("extensionsRequired", i)
             if not isinstance(name, str):
                 m.error(pointer, "extension names must be strings")
-            elif False:
+            elif name not in MODEL_VIEWER_EXTENSIONS:
                 m.error(pointer, f"the model requires the extension {name}, which model-viewer cannot load",
                         f"export the model without {name} (most tools have an option), "
                         "or convert it, e.g. with gltf-transform")

@@ -313,6 +313,7 @@ class Renderer:
         return {"tour": tour, "scenes": scene_views, "start": start, "authoring": self.authoring,
                 "viewer_json": Markup(data.replace("</", "<\\/")),
                 "poster": poster_path(start_panorama), "poster_size": POSTER_SIZE,
+                "preview": f"tiles/{start_panorama.tileset.key}/{start_panorama.tileset.preview}",
                 "embed_url": config.base_url + entry_url(config, "tour", tour.slug, lang) + "embed/",
                 "tour_url": entry_url(config, "tour", tour.slug, lang)}
 
