@@ -108,7 +108,7 @@ class SiteBuilder:
             self._environment = (theme.digest, make_environment(theme))
         renderer = Renderer(site.model, plan, theme, self.cache_dir / "media", self.authoring, self._environment[1],
                             jobs=1 if self.authoring else self.jobs)
-        written = write_site(plan.outputs, renderer.render_many, out, self.progress, in_place=self.authoring)
+        written = write_site(plan.outputs, renderer.write_many, out, self.progress, in_place=self.authoring)
         new_codes = self._record_codes(site)
         self.assets.save()
         pages = sum(1 for o in plan.outputs if o.path.endswith(".html"))

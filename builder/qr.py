@@ -55,8 +55,9 @@ def qr_png(url: str, scale: int = 10) -> bytes:
     width = symbol.size * scale
     padded = -(-width // 8) * 8
     raw = bytearray()
+    pixels = {"1": "0" * scale, "0": "1" * scale}  # PNG grey 0 is black
     for row in symbol.rows:
-        bits = "".join("0" if bit == "1" else "1" for bit in row for _ in range(scale)).ljust(padded, "1")
+        bits = "".join(map(pixels.__getitem__, row)).ljust(padded, "1")
         raw += b"\0" + int(bits, 2).to_bytes(padded // 8, "big")
         raw += (b"\2" + bytes(padded // 8)) * (scale - 1)
     header = struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 import posixpath
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -40,6 +41,7 @@ from .theme import Theme
 from .urls import entry_url, index_url, relative_url, short_url
 
 PARALLEL_THRESHOLD = 400
+WORKER_CHUNK = 64
 
 
 @jinja2.pass_context
@@ -92,18 +94,21 @@ class Renderer:
         self._codes: dict[str, Entry] = {**self._by_id, **{s.id: s for s in self.model.default(self.model.scenes)
                                                            if isinstance(s, Scene) and s.id}}
 
-    def render_many(self, outputs: list[Output]) -> Iterator[bytes]:
-        """Bytes of each output, in order; big batches are shared with forked worker processes
-        (pages and QR codes are pure CPU work, and a 2,000-object site has ~10,000 of them)."""
-        if self.jobs <= 1 or len(outputs) < PARALLEL_THRESHOLD:
-            return map(self.render, outputs)
-        return self._render_in_workers(outputs)
+    def write_many(self, outputs: list[Output], root: Path, atomic: bool = False) -> Iterator[int]:
+        """Render and write each output under `root`; yields how many are done, for progress.
 
-    def _render_in_workers(self, outputs: list[Output]) -> Iterator[bytes]:
+        Big batches are shared with forked worker processes that also write their files:
+        a 2,000-object site has ~10,000 outputs, and both the rendering and the file system
+        calls cost more than passing work to a second core.
+        """
+        chunks = [outputs[i:i + WORKER_CHUNK] for i in range(0, len(outputs), WORKER_CHUNK)]
+        if self.jobs <= 1 or len(outputs) < PARALLEL_THRESHOLD:
+            yield from (write_outputs(self, chunk, root, atomic) for chunk in chunks)
+            return
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_adopt_renderer,
                                  initargs=(self,)) as pool:
-            yield from pool.map(_render_in_worker, outputs, chunksize=64)
+            yield from pool.map(_write_in_worker, chunks, [root] * len(chunks), [atomic] * len(chunks))
 
     def render(self, output: Output) -> bytes:
         action = output.action
@@ -385,9 +390,26 @@ def _adopt_renderer(renderer: Renderer) -> None:
     _worker_renderer = renderer
 
 
-def _render_in_worker(output: Output) -> bytes:
+def _write_in_worker(outputs: list[Output], root: Path, atomic: bool) -> int:
     assert _worker_renderer is not None
-    return _worker_renderer.render(output)
+    return write_outputs(_worker_renderer, outputs, root, atomic)
+
+
+def write_outputs(renderer: Renderer, outputs: list[Output], root: Path, atomic: bool) -> int:
+    """Write outputs under `root`; `atomic` replaces each file whole (for a folder being served)."""
+    made: set[Path] = set()
+    for output in outputs:
+        target = root / output.path
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if atomic:
+            tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+            tmp.write_bytes(renderer.render(output))
+            os.replace(tmp, target)
+        else:
+            target.write_bytes(renderer.render(output))
+    return len(outputs)
 
 
 def _template_frame(exc: Exception, theme: Theme, name: str) -> tuple[str, int]:

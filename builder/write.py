@@ -49,10 +49,10 @@ def check_output_folder(site_root: Path, out_dir: Path) -> None:
                                 "empty it, delete it, or choose another folder with --out")
 
 
-RenderMany = Callable[[list[Output]], Iterable[bytes]]
+WriteMany = Callable[[list[Output], Path, bool], Iterable[int]]
 
 
-def write_site(outputs: list[Output], render: RenderMany, out_dir: Path,
+def write_site(outputs: list[Output], write_many: WriteMany, out_dir: Path,
                progress: Progress | None = None, in_place: bool = False) -> WriteResult:
     """The manifest of keys lives inside the output, so it is swapped in together with the files.
 
@@ -62,7 +62,7 @@ def write_site(outputs: list[Output], render: RenderMany, out_dir: Path,
     """
     out_dir = out_dir.resolve()
     if in_place and out_dir.is_dir():
-        return _update_in_place(outputs, render, out_dir)
+        return _update_in_place(outputs, write_many, out_dir)
     _remove_leftovers(out_dir)
     staging = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
     staging.mkdir(parents=True)
@@ -72,14 +72,18 @@ def write_site(outputs: list[Output], render: RenderMany, out_dir: Path,
     fresh: list[Output] = []
     try:
         for output in outputs:
+            if previous.get(output.path) != output.key:
+                fresh.append(output)
+                continue
             target = staging / output.path
             if target.parent not in made_dirs:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made_dirs.add(target.parent)
-            if previous.get(output.path) != output.key or not _link(out_dir / output.path, target):
+            if not _link(out_dir / output.path, target):
                 fresh.append(output)
-        for done, (output, data) in enumerate(zip(fresh, render(fresh), strict=True), 1):
-            (staging / output.path).write_bytes(data)
+        done = 0
+        for count in write_many(fresh, staging, False):
+            done += count
             if progress:
                 progress("write", done, len(fresh))
         (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, indent=0))
@@ -91,16 +95,12 @@ def write_site(outputs: list[Output], render: RenderMany, out_dir: Path,
     return WriteResult(len(fresh), len(outputs) - len(fresh), removed)
 
 
-def _update_in_place(outputs: list[Output], render: RenderMany, out_dir: Path) -> WriteResult:
+def _update_in_place(outputs: list[Output], write_many: WriteMany, out_dir: Path) -> WriteResult:
     previous = _read_manifest(out_dir)
     manifest = {output.path: output.key for output in outputs}
     fresh = [output for output in outputs if previous.get(output.path) != output.key]
-    for output, data in zip(fresh, render(fresh), strict=True):
-        target = out_dir / output.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+    for _ in write_many(fresh, out_dir, True):
+        pass
     gone = sorted(set(previous) - set(manifest))
     for path in gone:
         (out_dir / path).unlink(missing_ok=True)
