@@ -15,6 +15,8 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
 
+from .diagnostics import InputError
+
 # disan applies its own, configurable pixel limit (max_image_pixels) before decoding.
 Image.MAX_IMAGE_PIXELS = None
 
@@ -22,10 +24,8 @@ IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp",
                  "TIFF": "image/tiff"}
 
 
-class AssetPathError(ValueError):
-    def __init__(self, message: str, hint: str):
-        super().__init__(message)
-        self.message, self.hint = message, hint
+class AssetPathError(InputError):
+    """A path in front matter that cannot be used."""
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from .diagnostics import InputError
+
 #: Above this a WAV narration gets a warning: 2 MB of 16-bit mono 22 kHz PCM is ~45 s,
 #: the same speech as 48 kbit/s MP3/Opus is ten to twenty times smaller.
 WAV_WARN_BYTES = 2 * 1024 * 1024
@@ -56,13 +58,8 @@ TranscriptKind = Literal["txt", "md", "vtt"]
 _REEXPORT = "export the narration again as MP3 (64 kbit/s mono is plenty for speech) or Opus"
 
 
-class AudioError(Exception):
+class AudioError(InputError):
     """An audio file that cannot be published; the caller turns it into a Problem."""
-
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 @dataclass(frozen=True)

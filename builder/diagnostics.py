@@ -70,6 +70,16 @@ class Problems:
         return bool(self.items)
 
 
+class InputError(Exception):
+    """Bad input found by a stage that knows what is wrong but not where it was written;
+    the caller adds the file and line and turns it into a Problem."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
 class ContentError(Exception):
     """Raised when a stage cannot go on because the content has errors."""
 

@@ -60,6 +60,8 @@ from pathlib import Path
 
 import pyvips
 
+from .diagnostics import InputError
+
 #: Bump when the output for the same input and settings changes: it is part of the cache key.
 TILER_VERSION = 1
 
@@ -86,13 +88,8 @@ _CHUNK_ROWS = 64  # rows decoded per step from the source (rounded up to the shr
 Source = str | os.PathLike | Mapping[str, str | os.PathLike]
 
 
-class TilingError(Exception):
+class TilingError(InputError):
     """Bad input for the tiler; the caller turns it into a Problem with file and line."""
-
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .diagnostics import InputError
 from .plan import Output
 
 Progress = Callable[[str, int, int], None]
@@ -25,10 +26,8 @@ class WriteResult:
     removed: int
 
 
-class OutputFolderError(Exception):
-    def __init__(self, message: str, hint: str):
-        super().__init__(message)
-        self.message, self.hint = message, hint
+class OutputFolderError(InputError):
+    """An output folder that disan must not replace."""
 
 
 MANIFEST = ".disan-manifest.json"
