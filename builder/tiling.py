@@ -63,7 +63,7 @@ import pyvips
 from .diagnostics import InputError
 
 #: Bump when the output for the same input and settings changes: it is part of the cache key.
-TILER_VERSION = 1
+TILER_VERSION = 2
 
 FACES = ("front", "right", "back", "left", "top", "bottom")
 #: PSV's default order of a cubemap stripe (``baseUrl`` of type ``stripe``).
@@ -784,6 +784,30 @@ def _derivative_shrink(canvas: _Canvas, settings: TileSettings) -> int:
     return max(1, math.ceil(canvas.width / settings.equirect_max_width))
 
 
+def _reusable_equirect(source: Path, image: pyvips.Image, canvas: _Canvas, settings: TileSettings) -> bool:
+    """A plain 8-bit sRGB JPEG of the whole sphere, no wider than the derivative may be, is
+    already the derivative: copying it (metadata stripped) saves an 8-megapixel JPEG encode."""
+    return (image.get("vips-loader").startswith("jpeg") and image.bands == 3 and image.format == "uchar"
+            and image.get_typeof("icc-profile-data") == 0 and image.width == canvas.width
+            and image.height == canvas.height and canvas.width == 2 * canvas.height
+            and _derivative_shrink(canvas, settings) == 1)
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes:
+    """The same JPEG without EXIF, XMP, ICC or comments (camera, GPS and editing history)."""
+    kept = bytearray(data[:2])
+    position = 2
+    while position + 4 <= len(data) and data[position] == 0xFF:
+        marker = data[position + 1]
+        if marker == 0xDA:  # start of scan: the image data follows, keep the rest as it is
+            break
+        length = int.from_bytes(data[position + 2:position + 4], "big")
+        if not (0xE1 <= marker <= 0xEF or marker == 0xFE):
+            kept += data[position:position + 2 + length]
+        position += 2 + length
+    return bytes(kept + data[position:])
+
+
 class _Derivative:
     """Box-shrinks the source chunk by chunk while it streams past: no second decode.
 
@@ -954,15 +978,23 @@ def tile_panorama(source: Source, out_dir: str | os.PathLike, settings: TileSett
         except pyvips.Error as exc:
             raise TilingError(f"cannot convert {Path(source).name} to RGB: {_vips_reason(exc)}",
                               "export the panorama as an 8-bit RGB JPEG") from exc
+        reusable = _reusable_equirect(Path(source), image, canvas, settings)
         derivative = _Derivative(canvas, settings, out)
         try:
-            previews = _reproject(image, canvas, n, settings, writer, Path(source).name, derivative.add)
+            collect = (lambda _rows: None) if reusable else derivative.add
+            previews = _reproject(image, canvas, n, settings, writer, Path(source).name, collect)
         except BaseException:
             derivative.handle.close()
             derivative.path.unlink(missing_ok=True)
             raise
         _save_preview(previews, writer, settings.preview_face_size)
-        eq_size = derivative.save(writer)
+        if reusable:
+            derivative.handle.close()
+            derivative.path.unlink(missing_ok=True)
+            (out / EQUIRECT_PATH).write_bytes(strip_jpeg_metadata(Path(source).read_bytes()))
+            eq_size = (canvas.width, canvas.height)
+        else:
+            eq_size = derivative.save(writer)
     fallback = min(settings.fallback_size, n)
     tileset = TileSet(key=key, face_size=n, tile_size=settings.tile_size,
                       levels=_levels(n, settings.tile_size), preview_face_size=settings.preview_face_size,

@@ -436,3 +436,18 @@ def test_six_face_input(tmp_path, marker_set):
             assert found and abs(found[0] - x) <= 3 and abs(found[1] - y) <= 3, (yaw, pitch, found)
     with pytest.raises(TilingError):
         tile_panorama({"front": source["front"]}, tmp_path / "bad")
+
+
+def test_a_plain_full_jpeg_is_reused_as_the_equirect_without_its_metadata(tmp_path: Path) -> None:
+    source = tmp_path / "pano.jpg"
+    image = pyvips.Image.xyz(1024, 512)[0].cast("uchar").bandjoin([pyvips.Image.xyz(1024, 512)[1].cast("uchar")] * 2)
+    image = image.copy()
+    image.set_type(pyvips.GValue.gstr_type, "exif-ifd0-Artist", "camera owner")
+    image.jpegsave(str(source), Q=90)
+    assert b"camera owner" in source.read_bytes()
+    tileset, folder = cached_tile_panorama(source, tmp_path / "cache", TileSettings())
+    equirect = folder / tileset.equirect
+    assert b"camera owner" not in equirect.read_bytes()
+    original, derivative = pyvips.Image.new_from_file(str(source)), pyvips.Image.new_from_file(str(equirect))
+    assert (derivative.width, derivative.height) == tileset.equirect_size == (1024, 512)
+    assert (original - derivative).abs().max() == 0, "the same pixels, not a re-encoded copy"
