@@ -107,7 +107,7 @@ class SiteBuilder:
         if self._environment is None or self._environment[0] != theme.digest:
             self._environment = (theme.digest, make_environment(theme))
         renderer = Renderer(site.model, plan, theme, self.cache_dir / "media", self.authoring, self._environment[1],
-                            jobs=1 if self.authoring else self.jobs)
+                            jobs=1 if self.authoring else self.jobs, site_narrations=site.narrations)
         written = write_site(plan.outputs, renderer.write_many, out, self.progress, in_place=self.authoring)
         new_codes = self._record_codes(site)
         self.assets.save()

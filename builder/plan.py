@@ -18,6 +18,7 @@ from . import __version__
 from .assets import AssetStore, resolve_asset
 from .media import Derivative, ResponsiveImage, plan_image
 from .model import ContentModel, Exhibit, ImageRef, Scene, Tour
+from .narration import Narration
 from .panoramas import ScenePanorama
 from .theme import Theme
 from .urls import entry_url, index_url, output_file, short_url
@@ -120,8 +121,9 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: 
     base = _hash(CODE_DIGEST, theme.digest, repr(config), authoring, sorted(static_urls.items()))
     shared = _hash(base, [_entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
                    _image_keys(images, [c.image for c in model.default(model.collections) if c.image]))
-    planner = _Planner(model, images, shared)
+    planner = _Planner(model, images, shared, site.narrations)
     outputs = static_outputs + planner.pages()
+    outputs += _plan_narrations(site.narrations)
     media = _plan_tour_media(model, assets)
     outputs += [Output(path, key, CopyFile(resolve_asset(config.root, source)))
                 for path, (key, source) in sorted(media.items())]
@@ -164,6 +166,22 @@ def _plan_tour_media(model: ContentModel, assets: AssetStore) -> dict[str, tuple
         digest = assets.digest(path)
         files[f"media/{digest[:16]}{path.suffix.lower()}"] = (digest, src)
     return files
+
+
+def narration_paths(narration: Narration) -> tuple[str, str | None]:
+    """Where a narration's audio and captions are published."""
+    return (f"media/{narration.key}{narration.audio.suffix.lower()}",
+            f"media/{narration.key}.vtt" if narration.vtt else None)
+
+
+def _plan_narrations(narrations: dict[tuple[str, str], Narration]) -> list[Output]:
+    outputs = []
+    for narration in sorted(set(narrations.values()), key=lambda n: n.key):
+        audio, vtt = narration_paths(narration)
+        outputs.append(Output(audio, narration.digest, CopyFile(narration.audio)))
+        if vtt and narration.vtt:
+            outputs.append(Output(vtt, _hash(narration.vtt), TextFile(narration.vtt)))
+    return outputs
 
 
 def _plan_tiles(panoramas: dict[str, ScenePanorama]) -> list[Output]:
@@ -253,9 +271,12 @@ class _Planner:
     model: ContentModel
     images: dict[tuple[str, str], ResponsiveImage]
     shared: str
+    narrations: dict[tuple[str, str], Narration]
 
     def _exhibit_key(self, exhibit: Exhibit) -> str:
-        return _hash(_entry_digest(self.model, exhibit), _image_keys(self.images, exhibit.images))
+        narration = self.narrations.get((exhibit.slug, exhibit.lang))
+        return _hash(_entry_digest(self.model, exhibit), _image_keys(self.images, exhibit.images),
+                     narration.key if narration else "")
 
     def pages(self) -> list[Output]:
         config = self.model.config

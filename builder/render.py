@@ -8,7 +8,7 @@ import os
 import posixpath
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from .config import LANGUAGE_NAMES
 from .diagnostics import ContentError, Problem
 from .markup import make_markdown, render_markdown
 from .model import ContentModel, Entry, Exhibit, Scene, Tour
+from .narration import Narration
 from .panoramas import POSTER_SIZE
 from .plan import (
     EXHIBITS_PER_INDEX_PAGE,
@@ -34,6 +35,7 @@ from .plan import (
     Redirect,
     RenderPage,
     TextFile,
+    narration_paths,
     poster_path,
 )
 from .qr import qr_png, qr_svg
@@ -84,6 +86,7 @@ class Renderer:
 
     env: jinja2.Environment | None = None
     jobs: int = 1
+    site_narrations: dict[tuple[str, str], Narration] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.env = self.env or make_environment(self.theme)
@@ -282,8 +285,19 @@ class Renderer:
             if collection else None,
             "related": [self._card(e) for e in related],
             "short_url": short_url(config, exhibit.id),
+            "narration": self._narration(exhibit),
             "qr_svg": code_url + "qr.svg", "qr_png": code_url + "qr.png",
         }
+
+    def _narration(self, exhibit: Exhibit) -> dict[str, Any] | None:
+        narration = self.site_narrations.get((exhibit.slug, exhibit.lang))
+        if narration is None:
+            return None
+        audio, vtt = narration_paths(narration)
+        minutes, seconds = divmod(round(narration.duration), 60)
+        return {"src": audio, "vtt": vtt, "mime": narration.mime, "duration": f"{minutes}:{seconds:02d}",
+                "lang": narration.lang,
+                "cues": [dict(cue, start_label=_clock(cue["start"])) for cue in narration.cues]}
 
     def _tour_card(self, tour: Tour) -> dict[str, Any]:
         config = self.model.config
@@ -410,6 +424,13 @@ def write_outputs(renderer: Renderer, outputs: list[Output], root: Path, atomic:
         else:
             target.write_bytes(renderer.render(output))
     return len(outputs)
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return ""
+    minutes, rest = divmod(int(seconds), 60)
+    return f"{minutes}:{rest:02d}"
 
 
 def _template_frame(exc: Exception, theme: Theme, name: str) -> tuple[str, int]:

@@ -11,6 +11,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -169,7 +170,17 @@ class DevServer:
                 kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
                 if inject and kind == "text/html":
                     data = data.replace(b"</head>", LIVE_TAG + b"</head>", 1)
-                self.send_response(status)
+                wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+                if wanted and status == HTTPStatus.OK and int(wanted.group(1)) < len(data):
+                    # audio and video seek with byte ranges, as on any static host
+                    start = int(wanted.group(1))
+                    end = min(int(wanted.group(2) or len(data) - 1), len(data) - 1)
+                    self.send_response(HTTPStatus.PARTIAL_CONTENT)
+                    self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+                    data = data[start:end + 1]
+                else:
+                    self.send_response(status)
+                self.send_header("Accept-Ranges", "bytes")
                 self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") or
                                                          kind.endswith(("javascript", "json", "svg+xml")) else ""))
                 self.send_header("Content-Length", str(len(data)))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assets import AssetPathError, AssetStore, resolve_asset
 from .diagnostics import Problems, did_you_mean
 from .model import ContentModel, Entry, Exhibit, Hotspot, ImageRef, Origin, Scene
+from .narration import Narration, check_narration
 from .registry import SHORT_CODE, Holder, Issued, check_registry
 from .tiling import PanoramaAngles, TileSettings, TilingError, check_panorama, verify_image
 
@@ -23,6 +24,7 @@ class ValidatedSite:
     model: ContentModel
     holders: dict[str, Holder]
     issued: dict[str, Issued]
+    narrations: dict[tuple[str, str], Narration] = field(default_factory=dict)  # (exhibit slug, lang)
 
 
 def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Issued],
@@ -35,10 +37,19 @@ def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Iss
     scenes = [by_lang[model.config.default_language] for by_lang in model.scenes.values()]
     holders = _check_ids(exhibits + scenes, problems)
     ids = {e.id for e in exhibits if e.id}
+    narrations: dict[tuple[str, str], Narration] = {}
+    checked: dict[str, Narration | None] = {}
     for by_lang in model.exhibits.values():
         for exhibit in by_lang.values():
             if exhibit.lang == model.config.default_language or exhibit.translated:
                 _check_exhibit(exhibit, model, ids, problems)
+            if exhibit.audio is not None:
+                same = repr(sorted(exhibit.audio.items()))  # languages sharing one narration check it once
+                if same not in checked:
+                    checked[same] = check_narration(exhibit.audio, exhibit.lang, exhibit.origin_of("audio"),
+                                                    model.config.root, assets, problems)
+                if checked[same] is not None:
+                    narrations[(exhibit.slug, exhibit.lang)] = checked[same]
     for by_lang in model.collections.values():
         for collection in by_lang.values():
             if collection.image and (collection.translated or collection.lang == model.config.default_language):
@@ -54,7 +65,7 @@ def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Iss
     _check_tours(model, assets, problems)
     if not model.unreadable:
         check_registry(issued, holders, {"exhibit": set(model.exhibits), "scene": set(model.scenes)}, problems)
-    return ValidatedSite(model=model, holders=holders, issued=issued)
+    return ValidatedSite(model=model, holders=holders, issued=issued, narrations=narrations)
 
 
 def _check_text(entry: Entry, problems: Problems) -> None:

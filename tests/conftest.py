@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import io
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -55,9 +57,27 @@ def built_demo(demo_copy: Path) -> Path:
     return result.out_dir
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class _StaticHostHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files like a static host does, byte ranges included (browsers seek media with them)."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def send_head(self):
+        match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
+        path = Path(self.translate_path(self.path))
+        if not match or not path.is_file():
+            return super().send_head()
+        data = path.read_bytes()
+        start = int(match.group(1))
+        end = min(int(match.group(2) or len(data) - 1), len(data) - 1)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.send_header("Accept-Ranges", "bytes")
+        self.end_headers()
+        return io.BytesIO(data[start:end + 1])
 
 
 @pytest.fixture(scope="session")
@@ -66,7 +86,7 @@ def serve_dir() -> Iterator:
     servers = []
 
     def start(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
+        handler = functools.partial(_StaticHostHandler, directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)

@@ -98,3 +98,11 @@ def test_browser_shows_the_error_then_reloads_when_it_is_fixed(dev_server, brows
     assert page.locator("h1").inner_text() == "Hiện vật đã sửa"
     assert page.locator(".disan-overlay").count() == 0
     page.close()
+
+
+def test_media_is_served_in_byte_ranges(dev_server) -> None:
+    server, base = dev_server
+    request = urllib.request.Request(base + "q/HV01/qr.png", headers={"Range": "bytes=0-7"})
+    with urllib.request.urlopen(request, timeout=5) as response:
+        assert response.status == 206 and response.read() == b"\x89PNG\r\n\x1a\n"
+        assert response.headers["Content-Range"].startswith("bytes 0-7/")

@@ -21,3 +21,43 @@
     });
   });
 })();
+
+// Narration: speed buttons, and the transcript line being read is highlighted and kept in view.
+(function () {
+  "use strict";
+  var section = document.querySelector(".narration");
+  if (!section) return;
+  var audio = section.querySelector("audio");
+  var speed = section.querySelector(".speed");
+  var lines = Array.prototype.slice.call(section.querySelectorAll(".transcript-lines [data-start]"));
+  speed.hidden = false;
+  speed.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-rate]");
+    if (!button) return;
+    audio.playbackRate = Number(button.getAttribute("data-rate"));
+    speed.querySelectorAll("button").forEach(function (b) { b.setAttribute("aria-pressed", String(b === button)); });
+  });
+  var current = null;
+  function follow() {
+    var time = audio.currentTime;
+    var found = null;
+    lines.forEach(function (line) {
+      if (time >= Number(line.getAttribute("data-start")) && time < Number(line.getAttribute("data-end"))) found = line;
+    });
+    if (found === current) return;
+    if (current) { current.classList.remove("is-current"); current.removeAttribute("aria-current"); }
+    current = found;
+    if (current) {
+      current.classList.add("is-current");
+      current.setAttribute("aria-current", "true");
+      if (!audio.paused) current.scrollIntoView({ block: "nearest", behavior: "smooth" });
+    }
+  }
+  audio.addEventListener("timeupdate", follow);
+  audio.addEventListener("seeked", follow);
+  lines.forEach(function (line) {
+    line.addEventListener("click", function () {
+      audio.currentTime = Number(line.getAttribute("data-start"));
+    });
+  });
+})();

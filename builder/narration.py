@@ -1,0 +1,100 @@
+"""Narration of an exhibit: its audio file and transcript, checked once and turned into the
+records the page needs (WebVTT captions and a transcript whose lines follow the audio)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from .assets import AssetPathError, AssetStore, resolve_asset
+from .audio import (
+    AUDIO_SUFFIXES,
+    TRANSCRIPT_SUFFIXES,
+    AudioError,
+    AudioInfo,
+    check_transcript,
+    probe_audio,
+    read_transcript,
+    to_webvtt,
+    transcript_data,
+    wav_warning,
+)
+from .diagnostics import Problems
+from .model import Origin
+
+
+@dataclass(frozen=True, eq=False)
+class Narration:
+    lang: str  # the language it is spoken in: a page without its own narration borrows another's
+    audio: Path
+    digest: str
+    mime: str
+    duration: float
+    vtt: str | None
+    cues: tuple[dict[str, Any], ...]
+
+    @property
+    def key(self) -> str:
+        """Names the audio and caption files in the site; changes when either input changes."""
+        return hashlib.sha256(f"{self.digest}:{self.vtt}".encode()).hexdigest()[:16]
+
+
+def check_narration(audio: Any, lang: str, where: Origin, root: Path, assets: AssetStore,
+                    problems: Problems) -> Narration | None:
+    """The narration an `audio:` block describes, or None after reporting what is wrong."""
+    if isinstance(audio, str):
+        audio = {"src": audio}
+    if not isinstance(audio, dict) or not audio.get("src"):
+        problems.error(where.file, where.line, "audio-format", "audio needs a 'src' file",
+                       "write it like: audio: { src: assets/audio/x.vi.mp3, transcript: assets/audio/x.vi.txt }")
+        return None
+    path = _resolve(str(audio["src"]), set(AUDIO_SUFFIXES), "audio", where, root, problems)
+    if path is None:
+        return None
+    probed = assets.probe(path, "audio", _probe)
+    if "error" in probed:
+        problems.error(where.file, where.line, "audio-unreadable", f"'{audio['src']}': {probed['error']}",
+                       probed["hint"])
+        return None
+    info = AudioInfo(**probed)
+    warning = wav_warning(info)
+    if warning:
+        problems.warning(where.file, where.line, "audio-wav", warning, "")
+    vtt, cues = None, ()
+    if audio.get("transcript"):
+        transcript_path = _resolve(str(audio["transcript"]), set(TRANSCRIPT_SUFFIXES), "transcript", where, root,
+                                   problems)
+        if transcript_path is None:
+            return None
+        transcript = read_transcript(transcript_path)
+        found = check_transcript(transcript, info.duration_s)
+        rel = transcript_path.relative_to(root).as_posix()
+        for problem in found:
+            problems.error(rel, problem.line, problem.code, problem.message, problem.hint)
+        if found:
+            return None
+        vtt = to_webvtt(transcript, info.duration_s)
+        cues = tuple(transcript_data(transcript, info.duration_s))
+    return Narration(lang, path, assets.digest(path), info.mime, info.duration_s, vtt, cues)
+
+
+def _resolve(src: str, suffixes: set[str], what: str, where: Origin, root: Path, problems: Problems) -> Path | None:
+    try:
+        path = resolve_asset(root, src)
+    except AssetPathError as exc:
+        problems.error(where.file, where.line, f"{what}-path", exc.message, exc.hint)
+        return None
+    if path.suffix.lower() not in suffixes:
+        problems.error(where.file, where.line, f"{what}-type", f"'{src}' is not a {what} file disan can use",
+                       f"use one of: {', '.join(sorted(suffixes))}")
+        return None
+    return path
+
+
+def _probe(path: Path) -> dict:
+    try:
+        return asdict(probe_audio(path))
+    except AudioError as exc:
+        return {"error": exc.message, "hint": exc.hint}
