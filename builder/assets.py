@@ -15,7 +15,7 @@ from pathlib import Path, PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
 
-from .diagnostics import InputError
+from .diagnostics import InputError, Problems
 
 # disan applies its own, configurable pixel limit (max_image_pixels) before decoding.
 Image.MAX_IMAGE_PIXELS = None
@@ -154,3 +154,18 @@ def probe_image(path: Path) -> ImageInfo:
     return ImageInfo(width, height, fmt)
 
 
+
+
+def check_asset(src: str, file: str, line: int, root: Path, suffixes: set[str], what: str,
+                problems: Problems) -> Path | None:
+    """The file a front-matter path names, or None after reporting why it cannot be used."""
+    try:
+        path = resolve_asset(root, src)
+    except AssetPathError as exc:
+        problems.error(file, line, f"{what}-path", exc.message, exc.hint)
+        return None
+    if path.suffix.lower() not in suffixes:
+        problems.error(file, line, f"{what}-type", f"'{src}' is not a {what} file disan can use",
+                       f"use one of: {', '.join(sorted(suffixes))}")
+        return None
+    return path

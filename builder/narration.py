@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .assets import AssetPathError, AssetStore, resolve_asset
+from .assets import AssetStore, check_asset
 from .audio import (
     AUDIO_SUFFIXES,
     TRANSCRIPT_SUFFIXES,
@@ -50,7 +50,7 @@ def check_narration(audio: Any, lang: str, where: Origin, root: Path, assets: As
         problems.error(where.file, where.line, "audio-format", "audio needs a 'src' file",
                        "write it like: audio: { src: assets/audio/x.vi.mp3, transcript: assets/audio/x.vi.txt }")
         return None
-    path = _resolve(str(audio["src"]), set(AUDIO_SUFFIXES), "audio", where, root, problems)
+    path = check_asset(str(audio["src"]), where.file, where.line, root, set(AUDIO_SUFFIXES), "audio", problems)
     if path is None:
         return None
     probed = assets.probe(path, "audio", _probe)
@@ -64,8 +64,8 @@ def check_narration(audio: Any, lang: str, where: Origin, root: Path, assets: As
         problems.warning(where.file, where.line, "audio-wav", warning, "")
     vtt, cues = None, ()
     if audio.get("transcript"):
-        transcript_path = _resolve(str(audio["transcript"]), set(TRANSCRIPT_SUFFIXES), "transcript", where, root,
-                                   problems)
+        transcript_path = check_asset(str(audio["transcript"]), where.file, where.line, root,
+                                      set(TRANSCRIPT_SUFFIXES), "transcript", problems)
         if transcript_path is None:
             return None
         transcript = read_transcript(transcript_path)
@@ -78,19 +78,6 @@ def check_narration(audio: Any, lang: str, where: Origin, root: Path, assets: As
         vtt = to_webvtt(transcript, info.duration_s)
         cues = tuple(transcript_data(transcript, info.duration_s))
     return Narration(lang, path, assets.digest(path), info.mime, info.duration_s, vtt, cues)
-
-
-def _resolve(src: str, suffixes: set[str], what: str, where: Origin, root: Path, problems: Problems) -> Path | None:
-    try:
-        path = resolve_asset(root, src)
-    except AssetPathError as exc:
-        problems.error(where.file, where.line, f"{what}-path", exc.message, exc.hint)
-        return None
-    if path.suffix.lower() not in suffixes:
-        problems.error(where.file, where.line, f"{what}-type", f"'{src}' is not a {what} file disan can use",
-                       f"use one of: {', '.join(sorted(suffixes))}")
-        return None
-    return path
 
 
 def _probe(path: Path) -> dict:

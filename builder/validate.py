@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assets import AssetPathError, AssetStore, resolve_asset
+from .assets import AssetStore, check_asset, resolve_asset
+from .audio import AUDIO_SUFFIXES
 from .diagnostics import Problems, did_you_mean
 from .model import ContentModel, Entry, Exhibit, Hotspot, ImageRef, Origin, Scene
 from .narration import Narration, check_narration
@@ -128,14 +129,8 @@ def _check_exhibit(exhibit: Exhibit, model: ContentModel, ids: set[str], problem
 
 def check_image(image: ImageRef, model: ContentModel, assets: AssetStore, problems: Problems) -> None:
     where = image.origin
-    try:
-        path = resolve_asset(model.config.root, image.src)
-    except AssetPathError as exc:
-        problems.error(where.file, where.line, "image-path", exc.message, exc.hint)
-        return
-    if path.suffix.lower() not in IMAGE_SUFFIXES:
-        problems.error(where.file, where.line, "image-type", f"'{image.src}' is not an image file",
-                       "use a JPEG, PNG or WebP image")
+    path = _check_file(image.src, where, model, IMAGE_SUFFIXES, "image", problems)
+    if path is None:
         return
     info = assets.image_info(path, model.config.max_image_pixels)
     if info.error:
@@ -147,7 +142,7 @@ def check_image(image: ImageRef, model: ContentModel, assets: AssetStore, proble
 
 
 
-MEDIA_SUFFIXES = {"audio": {".mp3", ".m4a", ".aac", ".ogg", ".opus", ".wav"}, "video": {".mp4", ".webm"}}
+MEDIA_SUFFIXES = {"audio": set(AUDIO_SUFFIXES), "video": {".mp4", ".webm"}}
 
 
 def _check_tours(model: ContentModel, assets: AssetStore, problems: Problems) -> None:
@@ -235,16 +230,7 @@ def _check_hotspot(index: int, hotspot: Hotspot, scenes: dict[str, Scene], exhib
 
 def _check_file(src: str, where: Origin, model: ContentModel, suffixes: set[str], what: str,
                 problems: Problems) -> Path | None:
-    try:
-        path = resolve_asset(model.config.root, src)
-    except AssetPathError as exc:
-        problems.error(where.file, where.line, f"{what}-path", exc.message, exc.hint)
-        return None
-    if path.suffix.lower() not in suffixes:
-        problems.error(where.file, where.line, f"{what}-type", f"'{src}' is not a {what} file disan can use",
-                       f"use one of: {', '.join(sorted(suffixes))}")
-        return None
-    return path
+    return check_asset(src, where.file, where.line, model.config.root, suffixes, what, problems)
 
 
 def panorama_source(scene: Scene, root: Path) -> Path | dict[str, Path]:
