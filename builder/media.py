@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import multiprocessing
 import os
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -137,7 +138,8 @@ def ensure_derivatives(derivatives: Iterable[Derivative], cache_dir: Path, jobs:
             if progress:
                 progress(done, len(todo))
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    # spawn, not fork: `serve` calls this from a process that runs watcher and server threads
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
         for done, _ in enumerate(pool.map(_store, [cache_dir] * len(todo), todo, chunksize=2), 1):
             if progress:
                 progress(done, len(todo))
