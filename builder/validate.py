@@ -9,6 +9,7 @@ from pathlib import Path
 from .assets import AssetStore, check_asset, resolve_asset
 from .audio import AUDIO_SUFFIXES
 from .diagnostics import Problems, did_you_mean
+from .gltf import inspect_model
 from .model import ContentModel, Entry, Exhibit, Hotspot, ImageRef, Origin, Scene
 from .narration import Narration, check_narration
 from .registry import SHORT_CODE, Holder, Issued, check_registry
@@ -44,6 +45,8 @@ def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Iss
         for exhibit in by_lang.values():
             if exhibit.lang == model.config.default_language or exhibit.translated:
                 _check_exhibit(exhibit, model, ids, problems)
+            if exhibit.model is not None and exhibit.lang == model.config.default_language:
+                _check_model(exhibit, model, problems)
             if exhibit.audio is not None:
                 same = repr(sorted(exhibit.audio.items()))  # languages sharing one narration check it once
                 if same not in checked:
@@ -275,3 +278,26 @@ def _decode_failure(path: Path) -> dict:
     except TilingError as exc:
         return {"message": exc.message, "hint": exc.hint}
     return {}
+
+
+MODEL_SUFFIXES = {".glb", ".gltf"}
+
+
+def _check_model(exhibit: Exhibit, model: ContentModel, problems: Problems) -> None:
+    """A 3D model that would not load on a visitor's phone is an error at its `model:` line."""
+    where = exhibit.origin_of("model")
+    spec = exhibit.model or {}
+    if not spec.get("src"):
+        problems.error(where.file, where.line, "model-format", "model needs a 'src' file",
+                       "write it like: model: { src: assets/models/x.glb, poster: assets/images/x.jpg, alt: … }")
+        return
+    path = _check_file(str(spec["src"]), where, model, MODEL_SUFFIXES, "model", problems)
+    if path is None:
+        return
+    report = inspect_model(path, model.config.root)
+    problems.extend(p.to_problem(where.file, where.line, str(spec["src"])) for p in report.problems)
+    if spec.get("poster"):
+        _check_file(str(spec["poster"]), where, model, IMAGE_SUFFIXES, "image", problems)
+    if not spec.get("alt"):
+        problems.warning(where.file, where.line, "model-alt", "the 3D model has no alt text",
+                         "add 'alt:' to model, describing the object for visitors who cannot see it")
