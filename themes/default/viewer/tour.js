@@ -739,19 +739,7 @@ class Tour {
       .map((p) => el('p', { text: p.trim() }));
     switch (hotspot.type) {
       case 'exhibit': {
-        const image = hotspot.image;
-        if (image && image.src) {
-          parts.push(el('img', {
-            class: 'tour-card-media',
-            src: resolveUrl(image.src),
-            srcset: image.srcset || null,
-            sizes: image.srcset ? '(max-width: 40em) 90vw, 36em' : null,
-            alt: image.alt || '',
-            width: image.width || null,
-            height: image.height || null,
-            decoding: 'async',
-          }));
-        }
+        if (hotspot.image && hotspot.image.src) parts.push(cardImage(hotspot.image));
         if (hotspot.code) parts.push(el('p', { class: 'tour-card-code', text: hotspot.code }));
         parts.push(...text(hotspot.summary));
         if (hotspot.url) {
@@ -761,14 +749,7 @@ class Tour {
         break;
       }
       case 'image':
-        parts.push(el('img', {
-          class: 'tour-card-media',
-          src: resolveUrl(hotspot.src),
-          srcset: hotspot.srcset || null,
-          sizes: hotspot.srcset ? '(max-width: 40em) 90vw, 36em' : null,
-          alt: hotspot.alt || '',
-          decoding: 'async',
-        }));
+        parts.push(cardImage(hotspot));
         parts.push(...text(hotspot.text || hotspot.caption));
         break;
       case 'video':
@@ -1163,6 +1144,20 @@ class Tour {
     };
     this.initSensors();
   }
+}
+
+/** The picture in a hotspot card: responsive when the builder gave a srcset. */
+function cardImage(image) {
+  return el('img', {
+    class: 'tour-card-media',
+    src: resolveUrl(image.src),
+    srcset: image.srcset || null,
+    sizes: image.srcset ? '(max-width: 40em) 90vw, 36em' : null,
+    alt: image.alt || '',
+    width: image.width || null,
+    height: image.height || null,
+    decoding: 'async',
+  });
 }
 
 function main() {
