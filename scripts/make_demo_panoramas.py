@@ -482,6 +482,12 @@ def bronze(seed, bands=(), base=BRONZE, cx=0.0, cy=0.0):
     return shade
 
 
+def plinth_box(key, x, y, top, half):
+    """The labelled plinth an exhibit stands on: a box from the floor to `top`."""
+    return Box(f"plinth-{key}", (x - half, y - half, FLOOR_Z), (x + half, y + half, top), plinth(key)(top),
+               tags=("int",), key=key)
+
+
 def plinth(label):
     lab = LABEL[label]
 
@@ -1016,16 +1022,7 @@ def build_world():
     add(picture("pic-hoang-ha", (4.99, 7.4, 2.2), (-1, 0, 0), 1.1, 1.1, "hoang-ha-mat.jpg"))
     for ex, tex, seed in (("TD01", "ngoc-lu-mat.jpg", 200), ("TD02", "hoang-ha-mat.jpg", 210)):
         x, y, top = EXHIBIT_POS[ex]
-        add(
-            Box(
-                f"plinth-{ex}",
-                (x - 0.55, y - 0.55, FLOOR_Z),
-                (x + 0.55, y + 0.55, top),
-                plinth(ex)(top),
-                tags=("int",),
-                key=ex,
-            )
-        )
+        add(plinth_box(ex, x, y, top, 0.55))
         h = 0.63 if ex == "TD01" else 0.56
         r = 0.40 if ex == "TD01" else 0.36
         add(
@@ -1070,16 +1067,7 @@ def build_world():
         add(glass_case(f"case-{ex}", x, y, 0.52, top, top + 1.0))
     # TD03 jar
     x, y, top = EXHIBIT_POS["TD03"]
-    add(
-        Box(
-            "plinth-TD03",
-            (x - 0.45, y - 0.45, FLOOR_Z),
-            (x + 0.45, y + 0.45, top),
-            plinth("TD03")(top),
-            tags=("int",),
-            key="TD03",
-        )
-    )
+    add(plinth_box("TD03", x, y, top, 0.45))
     add(
         Cyl(
             "jar-body",
@@ -1138,16 +1126,7 @@ def build_world():
     add(Box("sp01-label", (13.2, 4.05, 1.14), (13.3, 4.75, 1.28), solid(LABEL["SP01"]), tags=("int",), key="SP01"))
     add(picture("pic-cung-dinh", (5.31, 7.3, 2.2), (1, 0, 0), 1.6, 0.9, "cung-dinh-gom-su.jpg"))
     x, y, top = EXHIBIT_POS["GM01"]
-    add(
-        Box(
-            "plinth-GM01",
-            (x - 0.4, y - 0.4, FLOOR_Z),
-            (x + 0.4, y + 0.4, top),
-            plinth("GM01")(top),
-            tags=("int",),
-            key="GM01",
-        )
-    )
+    add(plinth_box("GM01", x, y, top, 0.4))
     vase = vase_shade(x, y, top)
     add(Cyl("vase-foot", x, y, 0.1, top, top + 0.05, solid(col(190, 160, 120)), tags=("int",), key="GM01"))
     add(Sphere("vase-body", (x, y, top + 0.22), 0.19, vase, tags=("int",), key="GM01"))
@@ -1155,16 +1134,7 @@ def build_world():
     add(Cyl("vase-mouth", x, y, 0.085, top + 0.56, top + 0.59, vase, tags=("int",), key="GM01"))
     add(glass_case("case-GM01", x, y, 0.38, top, top + 0.85))
     x, y, top = EXHIBIT_POS["AN01"]
-    add(
-        Box(
-            "plinth-AN01",
-            (x - 0.4, y - 0.4, FLOOR_Z),
-            (x + 0.4, y + 0.4, top),
-            plinth("AN01")(top),
-            tags=("int",),
-            key="AN01",
-        )
-    )
+    add(plinth_box("AN01", x, y, top, 0.4))
     add(
         Box(
             "seal-cushion",
