@@ -39,31 +39,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 VENV_BIN = REPO / ".venv" / "bin"
-DISAN_PATH: Path | None = None  # set by --snapshot: run disan from a frozen copy of builder/ + themes/
 
 
 def disan_cmd(*args: str) -> list[str]:
-    if DISAN_PATH is None:
-        return [str(VENV_BIN / "disan"), *args]
-    return [str(VENV_BIN / "python"), "-c", "import sys; from builder.cli import run; sys.argv[0] = 'disan'; run()",
-            *args]
+    return [str(VENV_BIN / "disan"), *args]
 
-
-def child_env() -> dict[str, str]:
-    env = dict(os.environ)
-    if DISAN_PATH is not None:
-        env["PYTHONPATH"] = str(DISAN_PATH)
-    return env
-
-
-def take_snapshot(work: Path) -> Path:
-    """Others edit builder/ while we measure; a frozen copy keeps every run on the same code (and keeps
-    serve's builder digest, a hash of builder/*.py, from changing mid-test and re-rendering everything)."""
-    snap = work / "snapshot"
-    shutil.rmtree(snap, ignore_errors=True)
-    shutil.copytree(REPO / "builder", snap / "builder", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "themes", snap / "themes")
-    return snap
 
 GOALS = {
     "hugo_ratio_target": 2.0,   # full build within 2x Hugo's wall time
@@ -258,8 +238,7 @@ def run_child(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float, float
     """Wall seconds, user+sys CPU seconds and peak RSS (MB) of one child process (and what it reaped)."""
     with open(log, "wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=child_env())
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -427,8 +406,7 @@ def bench_serve(site: Path, work: Path, count: int, repeats: int) -> dict:
     cmd = disan_cmd("serve", "--site", str(site), "--port", str(port))
     started = time.perf_counter()
     with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=site, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=child_env())
+        proc = subprocess.Popen(cmd, cwd=site, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         # The socket is bound before the first build; connections queue until serve_forever starts.
         deadline = time.perf_counter() + 600
@@ -507,8 +485,7 @@ def bench_serve(site: Path, work: Path, count: int, repeats: int) -> dict:
 def versions() -> dict[str, str]:
     def out(cmd: list[str]) -> str:
         try:
-            return subprocess.run(cmd, capture_output=True, text=True, timeout=60,
-                                  env=child_env()).stdout.strip().splitlines()[0]
+            return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
         except Exception as exc:  # noqa: BLE001
             return f"unavailable ({exc})"
     cpu = "?"
@@ -519,7 +496,7 @@ def versions() -> dict[str, str]:
     return {
         "machine": f"{platform.platform()}, {os.cpu_count()} cores, {cpu}",
         "python": sys.version.split()[0],
-        "disan": out(disan_cmd("--version")) + (f" (snapshot {DISAN_PATH})" if DISAN_PATH else " (live tree)"),
+        "disan": out(disan_cmd("--version")),
         "git": out(["git", "-C", str(REPO), "describe", "--always", "--dirty"]) + ", "
                + out(["sh", "-c", f"git -C {REPO} status --short builder themes | wc -l"]) + " changed files in builder/ themes/",
         "hugo": out([shutil.which("hugo") or "hugo", "version"]),
@@ -538,8 +515,6 @@ def main() -> int:
     ap.add_argument("--bilingual", action="store_true", help="also a vi+en run (disan and Hugo; MkDocs has no i18n)")
     ap.add_argument("--skip-serve", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
-    ap.add_argument("--live", action="store_true",
-                    help="run the installed disan from the working tree instead of a frozen copy of builder/ + themes/")
     args = ap.parse_args()
 
     if not shutil.which("hugo"):
@@ -551,9 +526,6 @@ def main() -> int:
             return 2
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
-    global DISAN_PATH
-    if not args.live:
-        DISAN_PATH = take_snapshot(work)
     info = versions()
     for k, v in info.items():
         print(f"{k}: {v}")
