@@ -14,8 +14,9 @@ LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "fr": "Français", "z
 
 KNOWN_KEYS = {
     "title", "description", "base_url", "languages", "theme", "qr_base_url", "license",
-    "output", "i18n", "markdown", "images", "max_image_pixels", "max_panorama_pixels",
+    "output", "i18n", "markdown", "images", "models", "max_image_pixels", "max_panorama_pixels",
 }
+DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 
 
@@ -43,6 +44,7 @@ class SiteConfig:
     images: ImageSettings = field(default_factory=ImageSettings)
     max_image_pixels: int = 100_000_000
     max_panorama_pixels: int = 300_000_000
+    max_texture: int = DEFAULT_MAX_TEXTURE  # 3D model textures are downscaled to this many pixels a side
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
@@ -127,6 +129,13 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
                        "[images] widths and qualities must be whole numbers",
                        "for example: widths = [480, 800, 1200]")
         image_settings = ImageSettings()
+    models = data.get("models", {})
+    max_texture = models.get("max_texture", DEFAULT_MAX_TEXTURE) if isinstance(models, dict) else None
+    if not isinstance(max_texture, int) or isinstance(max_texture, bool) or not 256 <= max_texture <= 8192:
+        problems.error("site.toml", lines.get("models", 0), "config-models",
+                       "[models] max_texture must be a whole number of pixels from 256 to 8192",
+                       "for example: max_texture = 2048 (phones handle 2048; 4096 at most)")
+        max_texture = DEFAULT_MAX_TEXTURE
     return SiteConfig(
         root=root,
         title=title,
@@ -141,6 +150,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         images=image_settings,
         max_image_pixels=int(data.get("max_image_pixels", SiteConfig.max_image_pixels)),
         max_panorama_pixels=int(data.get("max_panorama_pixels", SiteConfig.max_panorama_pixels)),
+        max_texture=max_texture,
         translations=translations,
     )
 

@@ -57,11 +57,11 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 import PIL
 from PIL import Image, JpegImagePlugin
 
+from .config import DEFAULT_MAX_TEXTURE
 from .diagnostics import Problem, did_you_mean
 
 #: Bump when the packed output for the same input and settings changes: part of the cache key.
 PACKER_VERSION = 1
-DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048, or 4096 at most
 JPEG_QUALITY = 85  # visually clean on scans at 2048 px; ~25% smaller than 92
 WEBP_QUALITY = 85
 

@@ -179,7 +179,7 @@ def _warn_unknown_keys(rel: str, meta: LineDict, known: set[str], problems: Prob
 def _merge(base: LineDict, translation: LineDict | None) -> dict[str, Any]:
     """Text from the translation, everything else from the default language."""
     merged = dict(base)
-    if translation is None:
+    if translation is None or translation is base:  # the default language: nested maps keep their lines
         return merged
     for key, value in translation.items():
         if key in INHERITED_KEYS:

@@ -7,8 +7,10 @@ still byte-identical to a clean build.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -16,8 +18,10 @@ from pathlib import Path
 
 from . import __version__
 from .assets import AssetStore, resolve_asset
+from .guide import guide_key
 from .media import Derivative, ResponsiveImage, plan_image
 from .model import ContentModel, Exhibit, ImageRef, Scene, Tour
+from .model3d import ExhibitModel
 from .narration import Narration
 from .panoramas import ScenePanorama
 from .theme import Theme
@@ -29,7 +33,14 @@ PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 's
             "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'")
 # The 360° viewer decodes tiles into blob: URLs and styles its own elements from script.
 TOUR_CSP = PAGE_CSP.replace("img-src 'self' data:", "img-src 'self' data: blob:") + "; worker-src 'self' blob:"
+# Draco and Basis decoders are WebAssembly, and glTF textures are decoded from blob: URLs.
+MODEL_CSP = TOUR_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'").replace(
+    "connect-src 'self'", "connect-src 'self' blob:")
 TOUR_BUNDLE = "vendor/tour.js"
+MODEL_BUNDLE = "vendor/model-viewer.js"
+# model-viewer fetches its decoders by fixed file names inside one folder: the folder is
+# versioned as a whole instead of file by file.
+DECODERS = "vendor/decoders/"
 HOME_FEATURED = 8
 
 
@@ -63,6 +74,13 @@ class QrImage:
 
 
 @dataclass(frozen=True)
+class PackedModel:
+    """A 3D model packed into one phone-sized .glb by the build before rendering."""
+
+    source: Path
+
+
+@dataclass(frozen=True)
 class TextFile:
     text: str
 
@@ -73,7 +91,7 @@ class Redirect:
     code: str
 
 
-Action = RenderPage | CopyFile | CachedMedia | QrImage | Redirect | TextFile
+Action = RenderPage | CopyFile | CachedMedia | QrImage | Redirect | TextFile | PackedModel
 
 
 @dataclass(frozen=True)
@@ -91,6 +109,18 @@ class Plan:
     derivatives: list[Derivative] = field(default_factory=list)
     panoramas: dict[str, ScenePanorama] = field(default_factory=dict)
     media_urls: dict[str, str] = field(default_factory=dict)
+    model_csp: str = MODEL_CSP
+
+
+def model_csp(theme: Theme) -> str:
+    """model-viewer's shadow DOM holds one fixed <style> element: it is allowed by its hash,
+    which keeps 'unsafe-inline' out of the policy."""
+    path = theme.static_files().get(MODEL_BUNDLE)
+    if path is None:
+        return MODEL_CSP
+    blocks = re.findall(r"<style>(.*?)</style>", path.read_text(encoding="utf-8"), re.S)
+    hashes = [base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() for b in blocks if "${" not in b]
+    return MODEL_CSP.replace("style-src 'self'", " ".join(["style-src 'self'"] + [f"'sha256-{h}'" for h in hashes]))
 
 
 def _hash(*parts: object) -> str:
@@ -116,14 +146,16 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: 
               authoring: bool = False) -> Plan:
     model = site.model
     config = model.config
-    images = _plan_images(model, assets)
-    static_urls, static_outputs = _plan_static(theme, assets)
+    images = _plan_images(model, assets, site.models)
+    static_urls, static_outputs = _plan_static(theme, assets, bool(site.models))
     base = _hash(CODE_DIGEST, theme.digest, repr(config), authoring, sorted(static_urls.items()))
     shared = _hash(base, [_entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
                    _image_keys(images, [c.image for c in model.default(model.collections) if c.image]))
-    planner = _Planner(model, images, shared, site.narrations)
+    planner = _Planner(model, images, shared, site.narrations, site.models)
     outputs = static_outputs + planner.pages()
     outputs += _plan_narrations(site.narrations)
+    outputs += [Output(m.site_path, m.key, PackedModel(m.source))
+                for m in sorted({m.key: m for m in site.models.values()}.values(), key=lambda m: m.key)]
     media = _plan_tour_media(model, assets)
     outputs += [Output(path, key, CopyFile(resolve_asset(config.root, source)))
                 for path, (key, source) in sorted(media.items())]
@@ -142,10 +174,11 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: 
         url = short_url(config, code)
         for fmt in ("svg", "png"):
             outputs.append(Output(f"q/{code}/qr.{fmt}", _hash(base, url, fmt), QrImage(code, url, fmt)))
-    outputs.extend(_host_files(config, outputs))
+    csp = model_csp(theme) if site.models else MODEL_CSP
+    outputs.extend(_host_files(config, outputs, csp))
     derivatives = [o.action.derivative for o in outputs if isinstance(o.action, CachedMedia)]
     return Plan(outputs=outputs, images=images, static_urls=static_urls, derivatives=derivatives, panoramas=panoramas,
-                media_urls={source: path for path, (_, source) in media.items()})
+                media_urls={source: path for path, (_, source) in media.items()}, model_csp=csp)
 
 
 def code_target(config, entry: Exhibit | Scene) -> str:
@@ -199,7 +232,7 @@ def poster_path(panorama: ScenePanorama) -> str:
     return f"tiles/{panorama.tileset.key}/poster-{panorama.poster.stem[:12]}.jpg"
 
 
-def _host_files(config, outputs: list[Output]) -> list[Output]:
+def _host_files(config, outputs: list[Output], csp: str) -> list[Output]:
     """sitemap.xml and robots.txt for search engines; _headers for hosts that read it (Netlify,
     Cloudflare Pages): frame-ancestors for embeds (a meta tag cannot say it) and long caching.
     The header's policy is the widest a page needs; each page's meta policy narrows it."""
@@ -209,7 +242,7 @@ def _host_files(config, outputs: list[Output]) -> list[Output]:
     sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
     robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n"
-    headers = (f"/*\n  Content-Security-Policy: {TOUR_CSP}; frame-ancestors *\n"
+    headers = (f"/*\n  Content-Security-Policy: {csp}; frame-ancestors *\n"
                "  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n"
                "/static/*\n  Cache-Control: public, max-age=31536000, immutable\n"
                "/media/*\n  Cache-Control: public, max-age=31536000, immutable\n")
@@ -217,12 +250,14 @@ def _host_files(config, outputs: list[Output]) -> list[Output]:
             for name, text in (("sitemap.xml", sitemap), ("robots.txt", robots), ("_headers", headers))]
 
 
-def _plan_images(model: ContentModel, assets: AssetStore) -> dict[tuple[str, str], ResponsiveImage]:
+def _plan_images(model: ContentModel, assets: AssetStore,
+                 models: dict[tuple[str, str], ExhibitModel]) -> dict[tuple[str, str], ResponsiveImage]:
     """One responsive set per (source, credit); the credit is written into the file."""
     config = model.config
     refs: list[ImageRef] = []
     for by_lang in model.exhibits.values():
         refs.extend(by_lang[config.default_language].images)
+    refs += [m.poster for m in models.values() if m.poster]
     for by_lang in model.collections.values():
         image = by_lang[config.default_language].image
         if image:
@@ -240,14 +275,24 @@ def _plan_images(model: ContentModel, assets: AssetStore) -> dict[tuple[str, str
     return planned
 
 
-def _plan_static(theme: Theme, assets: AssetStore) -> tuple[dict[str, str], list[Output]]:
-    """Theme files get a content hash in their name, so phones may cache them for ever."""
+def _plan_static(theme: Theme, assets: AssetStore, models: bool) -> tuple[dict[str, str], list[Output]]:
+    """Theme files get a content hash in their name, so phones may cache them for ever.
+    The 3D viewer and its decoders (2.4 MB) are published only by sites that show a model."""
     urls: dict[str, str] = {}
     outputs: list[Output] = []
-    for name, path in theme.static_files().items():
+    files = {name: path for name, path in theme.static_files().items()
+             if models or not (name.startswith(DECODERS) or name.startswith(("vendor/model-viewer.", "vendor/model.")))}
+    fixed = sorted(name for name in files if name.startswith(DECODERS))
+    if fixed:
+        folder = f"static/{DECODERS[:-1]}.{_hash([assets.digest(files[n]) for n in fixed])[:10]}/"
+        urls[DECODERS] = folder
+    for name, path in files.items():
         digest = assets.digest(path)
         stem, dot, suffix = name.rpartition(".")
-        hashed = f"static/{stem}.{digest[:10]}.{suffix}" if dot else f"static/{name}"
+        if name in fixed:
+            hashed = folder + name[len(DECODERS):]
+        else:
+            hashed = f"static/{stem}.{digest[:10]}.{suffix}" if dot else f"static/{name}"
         urls[name] = hashed
         outputs.append(Output(hashed, digest, CopyFile(path)))
     return urls, outputs
@@ -272,11 +317,14 @@ class _Planner:
     images: dict[tuple[str, str], ResponsiveImage]
     shared: str
     narrations: dict[tuple[str, str], Narration]
+    models: dict[tuple[str, str], ExhibitModel]
 
     def _exhibit_key(self, exhibit: Exhibit) -> str:
         narration = self.narrations.get((exhibit.slug, exhibit.lang))
+        model = self.models.get((exhibit.slug, exhibit.lang))
         return _hash(_entry_digest(self.model, exhibit), _image_keys(self.images, exhibit.images),
-                     narration.key if narration else "")
+                     narration.key if narration else "",
+                     (model.key, _image_keys(self.images, [model.poster])) if model else "")
 
     def pages(self) -> list[Output]:
         config = self.model.config
@@ -330,6 +378,8 @@ class _Planner:
                 deps = [_entry_digest(self.model, self.model.tours[name][lang]),
                         [(_entry_digest(self.model, s), panoramas[s.slug].tileset.key, panoramas[s.slug].poster.stem)
                          for s in scenes if s.slug in panoramas], cards, media_keys]
+                guide = self.narrations.get((guide_key(name), lang))  # the guided tour's audio and captions
+                deps.append(guide.key if guide else "")
                 url = entry_url(config, "tour", name, lang)
                 outputs.append(self._page("tour.html", lang, "tour", name, url, deps))
                 outputs.append(self._page("tour_embed.html", lang, "tour-embed", name, url + "embed/", deps))

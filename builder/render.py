@@ -18,8 +18,10 @@ from PIL import Image
 
 from .config import LANGUAGE_NAMES
 from .diagnostics import ContentError, Problem
+from .guide import guide_key, resolve_cues
 from .markup import make_markdown, render_markdown
 from .model import ContentModel, Entry, Exhibit, Scene, Tour
+from .model3d import ExhibitModel
 from .narration import Narration
 from .panoramas import POSTER_SIZE
 from .plan import (
@@ -30,6 +32,7 @@ from .plan import (
     CachedMedia,
     CopyFile,
     Output,
+    PackedModel,
     Plan,
     QrImage,
     Redirect,
@@ -87,6 +90,8 @@ class Renderer:
     env: jinja2.Environment | None = None
     jobs: int = 1
     site_narrations: dict[tuple[str, str], Narration] = field(default_factory=dict)
+    site_models: dict[tuple[str, str], ExhibitModel] = field(default_factory=dict)
+    packed_models: dict[Path, Path] = field(default_factory=dict)  # model source → packed .glb in the cache
 
     def __post_init__(self) -> None:
         self.env = self.env or make_environment(self.theme)
@@ -121,6 +126,8 @@ class Renderer:
             return action.source.read_bytes()
         if isinstance(action, CachedMedia):
             return (self.media_cache / action.derivative.cache_name).read_bytes()
+        if isinstance(action, PackedModel):
+            return self.packed_models[action.source].read_bytes()
         if isinstance(action, QrImage):
             return qr_svg(action.url) if action.fmt == "svg" else qr_png(action.url)
         if isinstance(action, TextFile):
@@ -233,6 +240,8 @@ class Renderer:
         context = self._base_context(lang, action.url, action.kind, entry)
         if action.kind in ("tour", "tour-embed"):
             context["csp"] = TOUR_CSP
+        if extra.get("model"):
+            context["csp"] = self.plan.model_csp
         context.update(extra)
         offset = 1 if action.kind == "exhibit" else 0
         context["body"] = render_markdown(self.markdown, entry.body, offset) if entry is not None else ""
@@ -286,11 +295,27 @@ class Renderer:
             "related": [self._card(e) for e in related],
             "short_url": short_url(config, exhibit.id),
             "narration": self._narration(exhibit),
+            "model": self._model(exhibit),
             "qr_svg": code_url + "qr.svg", "qr_png": code_url + "qr.png",
         }
 
+    def _model(self, exhibit: Exhibit) -> dict[str, Any] | None:
+        found = self.site_models.get((exhibit.slug, exhibit.lang))
+        if found is None:
+            return None
+        size = self.packed_models[found.source].stat().st_size
+        megabytes, triangles = f"{size / 1e6:.1f}" if size >= 100_000 else f"{size / 1e6:.2f}", f"{found.triangles:,}"
+        if exhibit.lang != "en":  # Vietnamese writes 1,5 MB and 17.456
+            megabytes, triangles = megabytes.replace(".", ","), triangles.replace(",", ".")
+        return {"src": found.site_path, "alt": found.alt, "size": f"{megabytes} MB", "triangles": triangles,
+                "poster": self._picture(found.poster) if found.poster else None,
+                "annotations": found.annotations}
+
     def _narration(self, exhibit: Exhibit) -> dict[str, Any] | None:
-        narration = self.site_narrations.get((exhibit.slug, exhibit.lang))
+        return self._narration_view(self.site_narrations.get((exhibit.slug, exhibit.lang)))
+
+    def _narration_view(self, narration: Narration | None) -> dict[str, Any] | None:
+        """partials/narration.html's context: exhibits and guided tours."""
         if narration is None:
             return None
         audio, vtt = narration_paths(narration)
@@ -327,6 +352,9 @@ class Renderer:
                   "plan": plan_image, "strings": {k[5:]: v for k, v in self.strings[lang].items()
                                                   if k.startswith("tour_")},
                   "scenes": [view["config"] for view in scene_views]}
+        guide = self.site_narrations.get((guide_key(tour.slug), lang))
+        if guide is not None:
+            viewer["narration"] = self._guide_config(tour, scenes, guide, rel)
         data = json.dumps(viewer, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         start_panorama = self.plan.panoramas[start.slug]
         return {"tour": tour, "scenes": scene_views, "start": start, "authoring": self.authoring,
@@ -334,7 +362,15 @@ class Renderer:
                 "poster": poster_path(start_panorama), "poster_size": POSTER_SIZE,
                 "preview": f"tiles/{start_panorama.tileset.key}/{start_panorama.tileset.preview}",
                 "embed_url": config.base_url + entry_url(config, "tour", tour.slug, lang) + "embed/",
-                "tour_url": entry_url(config, "tour", tour.slug, lang)}
+                "tour_url": entry_url(config, "tour", tour.slug, lang), "narration": self._narration_view(guide)}
+
+    def _guide_config(self, tour: Tour, scenes: list[Scene], guide: Narration, rel) -> dict[str, Any]:
+        """The guided tour for the viewer: audio, cues (seconds, scene, view in degrees) and captions."""
+        audio, vtt = narration_paths(guide)
+        return {"src": rel(audio), "mime": guide.mime, "vtt": rel(vtt) if vtt else None,
+                "duration": round(guide.duration, 3), "lang": guide.lang, "cues": resolve_cues(tour, scenes),
+                "captions": [{"start": cue["start"], "end": cue["end"], "text": cue["text"]}
+                             for cue in guide.cues if cue["start"] is not None]}
 
     def _scene_view(self, scene: Scene, rel) -> dict[str, Any]:
         """One scene for the viewer config and for the HTML index that mirrors it."""

@@ -9,8 +9,10 @@ from pathlib import Path
 from .assets import AssetStore, check_asset, resolve_asset
 from .audio import AUDIO_SUFFIXES
 from .diagnostics import Problems, did_you_mean
-from .gltf import inspect_model
+from .gltf import ModelReport, inspect_model
+from .guide import check_tour_narrations
 from .model import ContentModel, Entry, Exhibit, Hotspot, ImageRef, Origin, Scene
+from .model3d import ExhibitModel, model_digest, parse_annotations
 from .narration import Narration, check_narration
 from .registry import SHORT_CODE, Holder, Issued, check_registry
 from .tiling import PanoramaAngles, TileSettings, TilingError, check_panorama, verify_image
@@ -26,7 +28,8 @@ class ValidatedSite:
     model: ContentModel
     holders: dict[str, Holder]
     issued: dict[str, Issued]
-    narrations: dict[tuple[str, str], Narration] = field(default_factory=dict)  # (exhibit slug, lang)
+    narrations: dict[tuple[str, str], Narration] = field(default_factory=dict)  # (exhibit slug or tours/<tour>, lang)
+    models: dict[tuple[str, str], ExhibitModel] = field(default_factory=dict)  # (exhibit slug, lang)
 
 
 def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Issued],
@@ -41,12 +44,18 @@ def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Iss
     ids = {e.id for e in exhibits if e.id}
     narrations: dict[tuple[str, str], Narration] = {}
     checked: dict[str, Narration | None] = {}
+    models: dict[tuple[str, str], ExhibitModel] = {}
+    inspected: dict[str, ModelReport | None] = {}
     for by_lang in model.exhibits.values():
         for exhibit in by_lang.values():
             if exhibit.lang == model.config.default_language or exhibit.translated:
                 _check_exhibit(exhibit, model, ids, problems)
-            if exhibit.model is not None and exhibit.lang == model.config.default_language:
-                _check_model(exhibit, model, problems)
+            if exhibit.model is not None and (exhibit.lang == model.config.default_language or exhibit.translated):
+                found = _check_model(exhibit, model, assets, inspected, problems)
+                if found is not None:
+                    models[(exhibit.slug, exhibit.lang)] = found
+            elif (exhibit.slug, model.config.default_language) in models:  # an untranslated page shows the original
+                models[(exhibit.slug, exhibit.lang)] = models[(exhibit.slug, model.config.default_language)]
             if exhibit.audio is not None:
                 same = repr(sorted(exhibit.audio.items()))  # languages sharing one narration check it once
                 if same not in checked:
@@ -67,9 +76,10 @@ def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Iss
                     seen_images.add(key)
                     check_image(image, model, assets, problems)
     _check_tours(model, assets, problems)
+    narrations.update(check_tour_narrations(model, assets, problems))  # keyed (guide.guide_key(tour), lang)
     if not model.unreadable:
         check_registry(issued, holders, {"exhibit": set(model.exhibits), "scene": set(model.scenes)}, problems)
-    return ValidatedSite(model=model, holders=holders, issued=issued, narrations=narrations)
+    return ValidatedSite(model=model, holders=holders, issued=issued, narrations=narrations, models=models)
 
 
 def _check_text(entry: Entry, problems: Problems) -> None:
@@ -283,21 +293,36 @@ def _decode_failure(path: Path) -> dict:
 MODEL_SUFFIXES = {".glb", ".gltf"}
 
 
-def _check_model(exhibit: Exhibit, model: ContentModel, problems: Problems) -> None:
-    """A 3D model that would not load on a visitor's phone is an error at its `model:` line."""
+def _check_model(exhibit: Exhibit, model: ContentModel, assets: AssetStore, inspected: dict[str, ModelReport | None],
+                 problems: Problems) -> ExhibitModel | None:
+    """A 3D model that would not load on a visitor's phone is an error at its `model:` line.
+
+    Translations share the model file, so it is inspected once; each language has its own
+    alt text, poster and annotation labels."""
     where = exhibit.origin_of("model")
     spec = exhibit.model or {}
-    if not spec.get("src"):
+    if not isinstance(spec, dict) or not spec.get("src"):
         problems.error(where.file, where.line, "model-format", "model needs a 'src' file",
                        "write it like: model: { src: assets/models/x.glb, poster: assets/images/x.jpg, alt: … }")
-        return
-    path = _check_file(str(spec["src"]), where, model, MODEL_SUFFIXES, "model", problems)
-    if path is None:
-        return
-    report = inspect_model(path, model.config.root)
-    problems.extend(p.to_problem(where.file, where.line, str(spec["src"])) for p in report.problems)
+        return None
+    src = str(spec["src"])
+    if src not in inspected:
+        path = _check_file(src, where, model, MODEL_SUFFIXES, "model", problems)
+        report = inspect_model(path, model.config.root) if path is not None else None
+        if report is not None:
+            problems.extend(p.to_problem(where.file, where.line, src) for p in report.problems)
+        inspected[src] = report if report is not None and report.ok else None
+    report = inspected[src]
+    poster = None
     if spec.get("poster"):
-        _check_file(str(spec["poster"]), where, model, IMAGE_SUFFIXES, "image", problems)
+        poster = ImageRef(str(spec["poster"]), str(spec.get("alt") or ""), origin=where)
+        check_image(poster, model, assets, problems)
     if not spec.get("alt"):
         problems.warning(where.file, where.line, "model-alt", "the 3D model has no alt text",
                          "add 'alt:' to model, describing the object for visitors who cannot see it")
+    annotations = parse_annotations(spec.get("annotations"), where, problems)
+    if report is None:
+        return None
+    return ExhibitModel(report.path, model_digest(report, assets.digest), model.config.max_texture,
+                        report.triangles, report.bytes, report.decoders, poster, str(spec.get("alt") or ""),
+                        annotations)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
+
+import pytest
 
 
 def tree_digest(folder: Path) -> dict[str, str]:
@@ -21,3 +27,44 @@ def write_exhibits(site: Path, count: int, words: int = 300) -> None:
         (folder / f"vat-{number:04d}.md").write_text(
             f"---\nid: V{number:04d}\ntitle: Hiện vật số {number}\nsummary: Tóm tắt {number}.\n---\n"
             f"## Lịch sử\n\n{paragraph}\n", encoding="utf-8")
+
+
+def validator_dir() -> Path | None:
+    """The npm gltf-validator package, if this machine has it (./run test installs it in tests/node)."""
+    candidates = [os.environ.get("DISAN_GLTF_VALIDATOR", ""),
+                  str(Path(__file__).parent / "node" / "node_modules" / "gltf-validator")]
+    for candidate in candidates:
+        if candidate and (Path(candidate) / "index.js").is_file() and shutil.which("node"):
+            return Path(candidate)
+    return None
+
+
+VALIDATE_JS = """
+const fs = require('fs'), path = require('path');
+const validator = require(process.argv[2]);
+(async () => {
+  const out = {};
+  for (const file of process.argv.slice(3)) {
+    const report = await validator.validateBytes(new Uint8Array(fs.readFileSync(file)), {
+      uri: path.basename(file), maxIssues: 100,
+      externalResourceFunction: (uri) => Promise.reject('external resource ' + uri)});
+    out[file] = {errors: report.issues.numErrors, warnings: report.issues.numWarnings, info: report.info,
+                 messages: report.issues.messages};
+  }
+  console.log(JSON.stringify(out));
+})().catch((e) => { console.error(String(e)); process.exit(2); });
+"""
+
+
+def khronos_validate(files: list[Path], tmp_path: Path) -> dict:
+    """The Khronos glTF-Validator's verdict on each file (keyed by the path as given)."""
+    package = validator_dir()
+    if package is None:
+        pytest.skip("Khronos glTF-Validator not found: set DISAN_GLTF_VALIDATOR to an installed "
+                    "node_modules/gltf-validator folder (npm install gltf-validator) to run this check")
+    script = tmp_path / "validate.js"
+    script.write_text(VALIDATE_JS, encoding="utf-8")
+    done = subprocess.run(["node", str(script), str(package.resolve()), *map(str, files)],
+                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)

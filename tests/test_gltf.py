@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import shutil
 import struct
-import subprocess
 from pathlib import Path
 
 import pygltflib
@@ -23,6 +21,7 @@ from PIL import Image
 
 from builder import gltf
 from builder.gltf import MODEL_VIEWER_EXTENSIONS, ModelError, cached_pack_model, inspect_model, pack_model, sniff_image
+from tests.helpers import khronos_validate
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 MODELS = CORPUS / "models"
@@ -171,46 +170,6 @@ def errors(report) -> list[tuple[str, str]]:
 
 def pointers(report) -> list[str]:
     return [p.pointer for p in report.errors]
-
-
-def validator_dir() -> Path | None:
-    """The npm gltf-validator package, if this machine has it (it is not a repo dependency)."""
-    candidates = [os.environ.get("DISAN_GLTF_VALIDATOR", ""),
-                  str(Path(__file__).parent / "node" / "node_modules" / "gltf-validator")]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "index.js").is_file() and shutil.which("node"):
-            return Path(candidate)
-    return None
-
-
-VALIDATE_JS = """
-const fs = require('fs'), path = require('path');
-const validator = require(process.argv[2]);
-(async () => {
-  const out = {};
-  for (const file of process.argv.slice(3)) {
-    const report = await validator.validateBytes(new Uint8Array(fs.readFileSync(file)), {
-      uri: path.basename(file), maxIssues: 100,
-      externalResourceFunction: (uri) => Promise.reject('external resource ' + uri)});
-    out[file] = {errors: report.issues.numErrors, info: report.info,
-                 messages: report.issues.messages.filter((m) => m.severity === 0)};
-  }
-  console.log(JSON.stringify(out));
-})().catch((e) => { console.error(String(e)); process.exit(2); });
-"""
-
-
-def khronos_validate(files: list[Path], tmp_path: Path) -> dict:
-    package = validator_dir()
-    if package is None:
-        pytest.skip("Khronos glTF-Validator not found: set DISAN_GLTF_VALIDATOR to an installed "
-                    "node_modules/gltf-validator folder (npm install gltf-validator) to run this check")
-    script = tmp_path / "validate.js"
-    script.write_text(VALIDATE_JS, encoding="utf-8")
-    done = subprocess.run(["node", str(script), str(package.resolve()), *map(str, files)],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 # ----------------------------------------------------------------------------- corpus: inspect

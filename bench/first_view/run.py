@@ -10,7 +10,10 @@ Builds the demo site into a temp dir, serves it on 127.0.0.1, and loads pages in
   `disanTour.ready`); bytes finished before each of those; gzipped JS; total bytes;
 * an exhibit page: LCP and bytes;
 * the QR path /Q/<ID>/ -> meta refresh -> exhibit page: time from the first navigation
-  to the exhibit page's LCP.
+  to the exhibit page's LCP;
+* an exhibit page with a 3D model (issue 4): when its poster is painted (Element Timing),
+  that no model bytes (model-viewer, decoders, .glb) load before the visitor asks, then
+  the time from pressing "View the 3D model" to model-viewer's `load`.
 
 Not a pytest test.  See README.md for the method and caveats.
 
@@ -63,10 +66,13 @@ GOALS = {
     "tour_bytes_before_first_view_kb": 500,
     "tour_js_gzip_kb": 250,
     "qr_to_exhibit_lcp_s": 3.0,
+    "model_poster_s": 2.5,
 }
 
 TOUR_PATH = "/tours/bao-tang/"
 EXHIBIT_PATH = "/exhibits/an-hoang-de-chi-bao/"
+MODEL_PATH = "/exhibits/trong-dong-ngoc-lu/"
+MODEL_BYTES = ("model-viewer", "/decoders.", ".glb")  # what must wait for the visitor's click
 QR_PATH = "/Q/AN01/"  # what the printed label encodes (upper case: QR alphanumeric mode)
 
 # Installed before any page script runs.  Records LCP entries, every navigation's
@@ -88,6 +94,9 @@ INIT_SCRIPT = r"""
           url: e.url || '', tag: e.element ? e.element.tagName + (e.element.className ? '.' + e.element.className : '') : '' });
       }
     }).observe({ type: 'largest-contentful-paint', buffered: true });
+    new PerformanceObserver((l) => {
+      for (const e of l.getEntries()) W.__fv.events['element_' + e.identifier] = e.renderTime || e.loadTime;
+    }).observe({ type: 'element', buffered: true });
   } catch (e) {}
   const mark = (name) => { if (!(name in W.__fv.events)) W.__fv.events[name] = performance.now(); };
   let tour;
@@ -376,6 +385,32 @@ def measure_exhibit(pw, base, profile, path, server_log):
         load.close()
 
 
+def measure_model(pw, base, profile, path, server_log):
+    server_log.clear()
+    load = Load(pw, base, profile)
+    try:
+        load.goto(path)
+        load.wait_quiet()
+        poster = load.page.evaluate("window.__fv.events.element_model_poster ?? null")
+        early = [r["url"] for r in load.requests.values() if any(m in r["url"] for m in MODEL_BYTES)]
+        button = load.page.locator(".model-load")
+        started = load.page.evaluate("performance.now()")
+        button.click()
+        load.page.wait_for_function("() => document.querySelector('model-viewer')?.loaded === true", timeout=120_000)
+        loaded = load.page.evaluate("performance.now()")
+        load.wait_quiet()
+        to_page = load.page_time_map(path)
+        recs = table_records(load, to_page)
+        return {
+            "poster_ms": poster, "model_bytes_before_click": early,
+            "bytes_before_poster": poster and bytes_before(recs, poster),
+            "click_to_load_ms": loaded - started,
+            "bytes_after_click": sum(r["bytes"] for r in recs if r["t_start"] >= started),
+        }
+    finally:
+        load.close()
+
+
 def measure_qr(pw, base, profile, server_log):
     server_log.clear()
     load = Load(pw, base, profile)
@@ -437,23 +472,26 @@ def main():
         print(f"built {args.site} -> {out} in {time.time() - t:.1f} s", file=sys.stderr)
         httpd, log = start_server(out, compress=args.gzip)
         base = f"http://127.0.0.1:{httpd.server_address[1]}"
-        results = {"gzip": args.gzip, "profile": args.profile, "settings": profile, "tour": [], "exhibit": [], "qr": []}
+        results = {"gzip": args.gzip, "profile": args.profile, "settings": profile, "tour": [], "exhibit": [], "qr": [],
+                   "model": []}
         with sync_playwright() as pw:
             for i in range(args.runs):
                 results["tour"].append(measure_tour(pw, base, profile, out, log))
                 results["exhibit"].append(measure_exhibit(pw, base, profile, EXHIBIT_PATH, log))
                 results["qr"].append(measure_qr(pw, base, profile, log))
-                tr, ex, qr = results["tour"][i], results["exhibit"][i], results["qr"][i]
+                results["model"].append(measure_model(pw, base, profile, MODEL_PATH, log))
+                tr, ex, qr, mo = results["tour"][i], results["exhibit"][i], results["qr"][i], results["model"][i]
                 print(f"run {i + 1}: tour LCP {fmt_s(tr['lcp_ms'])} canvas {fmt_s(tr['canvas_ms'])} "
                       f"ready {fmt_s(tr['ready_ms'])} bytes<canvas {fmt_kb(tr['bytes_before_canvas'])} "
                       f"total {fmt_kb(tr['bytes_total'])} (server {fmt_kb(tr['server_bytes_total'])}); "
                       f"exhibit LCP {fmt_s(ex['lcp_ms'])} {fmt_kb(ex['bytes_total'])}; "
-                      f"QR->LCP {fmt_s(qr['qr_to_lcp_ms'])}", file=sys.stderr)
+                      f"QR->LCP {fmt_s(qr['qr_to_lcp_ms'])}; 3D poster {fmt_s(mo['poster_ms'])} "
+                      f"click->load {fmt_s(mo['click_to_load_ms'])}", file=sys.stderr)
         httpd.shutdown()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    T, E, Q = results["tour"], results["exhibit"], results["qr"]
+    T, E, Q, M = results["tour"], results["exhibit"], results["qr"], results["model"]
     m = lambda rows, key: median([r[key] for r in rows])  # noqa: E731
     first_pixels = m(T, "lcp_ms")
     summary = {
@@ -463,6 +501,9 @@ def main():
         "exhibit_lcp_ms": m(E, "lcp_ms"), "exhibit_bytes_before_lcp": m(E, "bytes_before_lcp"),
         "exhibit_bytes_total": m(E, "bytes_total"),
         "qr_to_lcp_ms": m(Q, "qr_to_lcp_ms"), "qr_redirect_ms": m(Q, "redirect_ms"), "qr_bytes_total": m(Q, "bytes_total"),
+        "model_poster_ms": m(M, "poster_ms"), "model_bytes_before_poster": m(M, "bytes_before_poster"),
+        "model_click_to_load_ms": m(M, "click_to_load_ms"), "model_bytes_after_click": m(M, "bytes_after_click"),
+        "model_bytes_before_click": max(len(r["model_bytes_before_click"]) for r in M),
     }
     results["summary"] = summary
 
@@ -487,6 +528,12 @@ def main():
         ("exhibit: bytes before LCP / total", f"{fmt_kb(s['exhibit_bytes_before_lcp'])} / {fmt_kb(s['exhibit_bytes_total'])}", "", ""),
         ("QR /Q/AN01/ → exhibit LCP", fmt_s(s["qr_to_lcp_ms"]) + f" (redirect {fmt_s(s['qr_redirect_ms'])})", "< 3 s",
          verdict(s["qr_to_lcp_ms"], 3000)),
+        (f"3D page {MODEL_PATH}: poster painted", fmt_s(s["model_poster_ms"]) +
+         f" ({fmt_kb(s['model_bytes_before_poster'])} before)", "≤ 2.5 s", verdict(s["model_poster_ms"], 2500)),
+        ("3D page: model requests before the click", str(s["model_bytes_before_click"]), "0",
+         "PASS" if s["model_bytes_before_click"] == 0 else "MISS"),
+        ("3D page: click → model-viewer load", fmt_s(s["model_click_to_load_ms"]) +
+         f" ({fmt_kb(s['model_bytes_after_click'])} fetched)", "", ""),
     ]
     print(f"\nprofile '{args.profile}', server {'gzip -9 for text' if args.gzip else 'uncompressed'}: latency {profile['latency']} ms, down "
           f"{profile['downloadThroughput'] * 8 / 1024 / 1024:.2f} Mbit/s, CPU ×{profile['cpu']}; "

@@ -50,7 +50,13 @@
     if (current) {
       current.classList.add("is-current");
       current.setAttribute("aria-current", "true");
-      if (!audio.paused) current.scrollIntoView({ block: "nearest", behavior: "smooth" });
+      // keep it in view inside the transcript box only: the page itself never jumps (on a tour
+      // page the visitor is looking at the panorama)
+      var box = current.parentNode;
+      var top = current.offsetTop - box.offsetTop;
+      if (!audio.paused && (top < box.scrollTop || top + current.offsetHeight > box.scrollTop + box.clientHeight)) {
+        box.scrollTop = top - (box.clientHeight - current.offsetHeight) / 2;
+      }
     }
   }
   audio.addEventListener("timeupdate", follow);

@@ -1,9 +1,11 @@
-// Bundles the tour viewer: viewer/tour.js (+ the CSS it imports) -> static/vendor/tour.{js,css}.
+// Bundles the tour viewer: viewer/tour.js (+ the CSS it imports) -> static/vendor/tour.{js,css},
+// and the 3D page loader viewer/model.js -> static/vendor/model.js; copies model-viewer's own
+// bundle and the Draco, Basis and meshopt decoders it would otherwise fetch from CDNs.
 // Run with `npm run build` in themes/default (after `npm ci`).  The output is deterministic:
 // no hashes, timestamps or absolute paths, so two builds are byte-identical.
 
 import { build } from 'esbuild';
-import { readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +18,7 @@ mkdirSync(outdir, { recursive: true });
 
 await build({
   absWorkingDir: theme,
-  entryPoints: { tour: 'viewer/tour.js' },
+  entryPoints: { tour: 'viewer/tour.js', model: 'viewer/model.js' },
   outdir: 'static/vendor',
   bundle: true,
   minify: true,
@@ -32,11 +34,42 @@ await build({
   logLevel: 'warning',
 });
 
+// model-viewer's published bundle (three.js included) is used as it is: it is the build its
+// authors test, and it loads only after a visitor asks for the 3D view.
+const modelViewer = readFileSync(join(theme, 'node_modules/@google/model-viewer/dist/model-viewer.min.js'), 'utf8');
+writeFileSync(join(outdir, 'model-viewer.js'), modelViewer.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'));
+
+const decoders = join(outdir, 'decoders');
+mkdirSync(decoders);
+const libs = join(theme, 'node_modules/three/examples/jsm/libs');
+for (const name of ['draco_decoder.js', 'draco_decoder.wasm', 'draco_wasm_wrapper.js']) {
+  copyFileSync(join(libs, 'draco/gltf', name), join(decoders, name));
+}
+for (const name of ['basis_transcoder.js', 'basis_transcoder.wasm']) {
+  copyFileSync(join(libs, 'basis', name), join(decoders, name));
+}
+// model-viewer loads the meshopt decoder as a classic script that defines MeshoptDecoder.
+await build({
+  absWorkingDir: theme,
+  stdin: {
+    contents: "import { MeshoptDecoder } from 'three/examples/jsm/libs/meshopt_decoder.module.js';\n" +
+      'globalThis.MeshoptDecoder = MeshoptDecoder;\n',
+    resolveDir: theme,
+  },
+  outfile: 'static/vendor/decoders/meshopt_decoder.js',
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2019'],
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+
 let total = 0;
-for (const name of ['tour.js', 'tour.css']) {
+for (const name of ['tour.js', 'tour.css', 'model.js', 'model-viewer.js']) {
   const data = readFileSync(join(outdir, name));
   const gz = gzipSync(data, { level: 9 }).length;
-  if (name.endsWith('.js')) total += gz;
+  if (name === 'tour.js') total += gz;
   console.log(`static/vendor/${name}: ${data.length} bytes, ${gz} bytes gzip -9`);
 }
 const BUDGET = 250 * 1024;

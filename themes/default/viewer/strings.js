@@ -33,6 +33,9 @@ export const STRINGS = {
     authoring_copy: 'Sao chép',
     use_as_view: 'Dùng làm góc nhìn ban đầu',
     map: 'Sơ đồ',
+    guide_play: 'Nghe hướng dẫn tham quan',
+    guide_pause: 'Tạm dừng hướng dẫn',
+    guide_resume: 'Tiếp tục hướng dẫn',
   },
   en: {
     close: 'Close',
@@ -64,6 +67,9 @@ export const STRINGS = {
     authoring_copy: 'Copy',
     use_as_view: 'Use as initial view',
     map: 'Floor plan',
+    guide_play: 'Play guided tour',
+    guide_pause: 'Pause guided tour',
+    guide_resume: 'Resume guide',
   },
 };
 

@@ -2,6 +2,8 @@
 //
 // Reads the page contract (the tour.html template of the default theme): #tour, #viewer with a server-rendered
 // poster, .tour-tools, #scene-description, #tour-index and the JSON CONFIG in #tour-data.
+// CONFIG.narration (optional) is the guided tour: audio, cues {t, scene, yaw, pitch, fov} and
+// captions; the page's <audio data-narration> plays it when there is one.
 // Angles in CONFIG and in the URL hash are degrees: yaw 0 = centre of the equirectangular
 // image, + to the right; pitch + up; fov = vertical field of view.
 //
@@ -156,6 +158,7 @@ class Tour {
       }
       this.afterSceneChange(false);
     }
+    this.initGuide();
     this.expose();
   }
 
@@ -349,8 +352,10 @@ class Tour {
     const reduce = this.reducedMotion;
     this.viewer.setOption('moveInertia', !reduce);
     if (this.autorotate) {
-      this.autorotate.setOptions({ autostartOnIdle: !reduce, autostartDelay: AUTOROTATE_DELAY });
-      if (reduce) this.autorotate.stop();
+      // off while the guide plays (an endless delay also stops PSV's first start after loading)
+      const guiding = this.guide && !this.guide.audio.paused;
+      this.autorotate.setOptions({ autostartOnIdle: !reduce && !guiding, autostartDelay: guiding ? Infinity : AUTOROTATE_DELAY });
+      if (reduce || guiding) this.autorotate.stop();
     }
   }
 
@@ -515,10 +520,11 @@ class Tour {
     return true;
   }
 
-  setView(view) {
+  setView(view, instant) {
     const position = { yaw: view.yaw * DEG, pitch: view.pitch * DEG };
     const zoom = fovToZoom(view.fov);
-    if (this.reducedMotion) {
+    if (instant || this.reducedMotion) {
+      this.viewer.stopAnimation();
       this.viewer.rotate(position);
       this.viewer.zoom(zoom);
     } else {
@@ -650,6 +656,7 @@ class Tour {
       this.audioLabel.textContent = hotspot.label || '';
     }
     this.audioBar.hidden = false;
+    if (this.guide) this.guide.audio.pause();
     const played = this.audio.play();
     if (played && played.catch) played.catch(() => this.syncAudioState());
   }
@@ -667,6 +674,140 @@ class Tour {
     for (const node of this.root.querySelectorAll('#tour-index [data-hotspot]')) {
       const key = `${node.getAttribute('data-scene')}:${node.getAttribute('data-hotspot')}`;
       if (this.audioKey === key) node.setAttribute('aria-pressed', playing ? 'true' : 'false');
+    }
+  }
+
+  // ---------------------------------------------------------------------------- guided tour
+
+  /** The tour's narration: a play button, cues that turn the view while it plays, captions.
+   *  Uses the page's <audio data-narration> (its transcript follows it) or makes its own. */
+  initGuide() {
+    const n = this.config.narration;
+    if (!n || !n.src || !this.toolsEl) return;
+    const S = this.S;
+    const audio = document.querySelector('audio[data-narration]')
+      || this.root.appendChild(el('audio', { preload: 'none', src: resolveUrl(n.src) }));
+    const g = {
+      audio,
+      cues: (n.cues || []).filter((cue) => isNum(cue.t) && this.scenes.has(cue.scene)),
+      captions: n.captions || [],
+      index: -1,
+      held: false, // paused because the visitor took the view
+      own: false, // inside our own viewer call
+      expectStop: false, // a scene change of the guide is loading: PSV stops all once it is there
+      switches: 0,
+      label: el('span', { class: 'tour-tool-label' }),
+      box: el('p', { class: 'tour-caption', 'aria-live': 'polite', lang: n.lang && n.lang !== this.config.lang ? n.lang : null }),
+    };
+    g.play = el('button', { type: 'button', class: 'tour-guide', 'data-action': 'guide' }, icon('video'), g.label);
+    g.resume = el('button', { type: 'button', class: 'tour-guide-resume', 'data-action': 'guide-resume', hidden: true },
+      icon('video'), el('span', { class: 'tour-tool-label', text: S.guide_resume }));
+    this.toolsEl.prepend(g.play, g.resume);
+    this.viewerEl.append(g.box);
+    this.guide = g;
+    audio.addEventListener('play', () => this.onGuidePlay());
+    for (const type of ['pause', 'ended']) audio.addEventListener(type, () => this.onGuidePause());
+    audio.addEventListener('timeupdate', () => this.followGuide(audio.seeking));
+    audio.addEventListener('seeked', () => this.followGuide(true));
+    if (this.viewer) {
+      // the visitor moves the view: PSV stops everything (drag, pinch, arrow keys, hotspot walks)
+      this.viewer.addEventListener('stop-all', () => {
+        if (g.own) return;
+        if (g.expectStop) g.expectStop = false; // the one from our own scene change
+        else this.holdGuide();
+      });
+      this.viewerEl.addEventListener('wheel', (e) => {
+        if (e.ctrlKey || !this.viewer.config.mousewheelCtrlKey) this.holdGuide();
+      }, { passive: true });
+      this.viewerEl.addEventListener('keydown', (e) => {
+        if (this.viewer.state.keyboardEnabled && this.viewer.config.keyboardActions[e.key]) this.holdGuide();
+      });
+    }
+    this.syncGuide();
+  }
+
+  syncGuide() {
+    const g = this.guide;
+    const playing = !g.audio.paused;
+    g.label.textContent = playing ? this.S.guide_pause : this.S.guide_play;
+    g.play.replaceChild(icon(playing ? 'pause' : 'video'), g.play.firstChild);
+    g.play.classList.toggle('is-playing', playing);
+    g.resume.hidden = !g.held;
+  }
+
+  toggleGuide() {
+    const g = this.guide;
+    if (!g.audio.paused) {
+      g.audio.pause();
+      return;
+    }
+    g.held = false;
+    const played = g.audio.play();
+    if (played && played.catch) played.catch(() => this.syncGuide());
+  }
+
+  resumeGuide() {
+    this.guide.play.focus({ preventScroll: true }); // the resume button goes away
+    this.toggleGuide();
+  }
+
+  holdGuide() {
+    const g = this.guide;
+    if (!g || g.audio.paused) return;
+    g.held = true;
+    g.audio.pause();
+  }
+
+  onGuidePlay() {
+    const g = this.guide;
+    g.held = false;
+    if (this.autorotate) this.applyMotionPreference();
+    g.index = -1; // back to the cue being spoken, wherever the visitor looked meanwhile
+    this.followGuide(false);
+    this.syncGuide();
+  }
+
+  onGuidePause() {
+    if (this.viewer) this.viewer.stopAnimation();
+    if (this.autorotate) this.applyMotionPreference();
+    this.syncGuide();
+  }
+
+  /** Shows the cue being spoken: a new scene, or a turn to the cue's view (a jump when seeking). */
+  followGuide(jump) {
+    const g = this.guide;
+    const time = g.audio.currentTime;
+    const caption = g.captions.find((c) => time >= c.start && time < c.end);
+    const text = caption ? caption.text : '';
+    if (g.box.textContent !== text) g.box.textContent = text;
+    if (jump && g.held) {
+      g.held = false;
+      this.syncGuide();
+    }
+    if (g.held) return;
+    let index = -1;
+    g.cues.forEach((cue, i) => {
+      if (cue.t <= time + 0.01) index = i;
+    });
+    if (index === g.index && !jump) return;
+    g.index = index;
+    const cue = g.cues[index];
+    if (!cue) return;
+    const view = this.sceneView(this.scenes.get(cue.scene), cue);
+    if (!this.viewer || cue.scene !== this.current) {
+      const id = ++g.switches;
+      g.expectStop = !!this.viewer;
+      this.goto(cue.scene, view).finally(() => {
+        if (id === g.switches) g.expectStop = false;
+      });
+      return;
+    }
+    this.view = view;
+    g.own = true;
+    try {
+      this.setView(view, jump);
+    } finally {
+      g.own = false;
     }
   }
 
@@ -876,6 +1017,12 @@ class Tour {
         break;
       case 'fullscreen':
         this.toggleFullscreen();
+        break;
+      case 'guide':
+        this.toggleGuide();
+        break;
+      case 'guide-resume':
+        this.resumeGuide();
         break;
       default:
     }
@@ -1140,6 +1287,10 @@ class Tour {
       currentScene: () => tour.current,
       getView: () => tour.getView(),
       activate: (sceneId, index) => tour.activate(sceneId, index, null),
+      /** The guided tour's <audio> element (null when the tour has no narration). */
+      get narration() {
+        return tour.guide ? tour.guide.audio : null;
+      },
       ready: this.ready,
     };
     this.initSensors();
