@@ -25,8 +25,10 @@ from .model3d import ExhibitModel
 from .narration import Narration
 from .panoramas import POSTER_SIZE
 from .plan import (
+    DECODERS,
     EXHIBITS_PER_INDEX_PAGE,
     HOME_FEATURED,
+    MODEL_BUNDLE,
     PAGE_CSP,
     TOUR_CSP,
     CachedMedia,
@@ -240,7 +242,7 @@ class Renderer:
         context = self._base_context(lang, action.url, action.kind, entry)
         if action.kind in ("tour", "tour-embed"):
             context["csp"] = TOUR_CSP
-        if extra.get("model"):
+        if extra.get("model") or extra.get("shows_models"):
             context["csp"] = self.plan.model_csp
         context.update(extra)
         offset = 1 if action.kind == "exhibit" else 0
@@ -324,6 +326,21 @@ class Renderer:
                 "lang": narration.lang,
                 "cues": [dict(cue, start_label=_clock(cue["start"])) for cue in narration.cues]}
 
+    def _card_media(self, exhibit: Exhibit, rel) -> dict[str, Any]:
+        """The 3D model and narration an exhibit card in a tour shows, as on the exhibit page."""
+        media: dict[str, Any] = {}
+        model = self._model(exhibit)
+        if model:
+            media["model"] = {"src": rel(model["src"]), "alt": model["alt"], "size": model["size"],
+                              "poster": rel(model["poster"]["fallback"]) if model["poster"] else None,
+                              "annotations": [{"position": a.position_attr, "normal": a.normal_attr, "label": a.label}
+                                              for a in model["annotations"]]}
+        narration = self._narration(exhibit)
+        if narration:
+            media["audio"] = {"src": rel(narration["src"]), "mime": narration["mime"], "lang": narration["lang"],
+                              "vtt": rel(narration["vtt"]) if narration["vtt"] else None}
+        return media
+
     def _tour_card(self, tour: Tour) -> dict[str, Any]:
         config = self.model.config
         scenes = self.model.tour_scenes(tour.slug, tour.lang)
@@ -355,6 +372,11 @@ class Renderer:
         guide = self.site_narrations.get((guide_key(tour.slug), lang))
         if guide is not None:
             viewer["narration"] = self._guide_config(tour, scenes, guide, rel)
+        shows_models = any("model" in h for view in scene_views for h in view["config"]["hotspots"])
+        if shows_models:
+            viewer["model_viewer"] = {
+                "viewer": rel(self.plan.static_urls[MODEL_BUNDLE]), "decoders": rel(self.plan.static_urls[DECODERS]),
+                "strings": {k[6:]: v for k, v in self.strings[lang].items() if k.startswith("model_")}}
         data = json.dumps(viewer, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         start_panorama = self.plan.panoramas[start.slug]
         return {"tour": tour, "scenes": scene_views, "start": start, "authoring": self.authoring,
@@ -362,7 +384,8 @@ class Renderer:
                 "poster": poster_path(start_panorama), "poster_size": POSTER_SIZE,
                 "preview": f"tiles/{start_panorama.tileset.key}/{start_panorama.tileset.preview}",
                 "embed_url": config.base_url + entry_url(config, "tour", tour.slug, lang) + "embed/",
-                "tour_url": entry_url(config, "tour", tour.slug, lang), "narration": self._narration_view(guide)}
+                "tour_url": entry_url(config, "tour", tour.slug, lang), "narration": self._narration_view(guide),
+                "shows_models": shows_models}
 
     def _guide_config(self, tour: Tour, scenes: list[Scene], guide: Narration, rel) -> dict[str, Any]:
         """The guided tour for the viewer: audio, cues (seconds, scene, view in degrees) and captions."""
@@ -396,6 +419,7 @@ class Renderer:
                                                             "srcset": ", ".join(f"{rel(p)} {w}w" for p, w in
                                                                                 picture["jpeg_items"])}
                             if picture else None)
+                item.update(self._card_media(exhibit, rel))
                 href = rel(card["url"])
             elif hotspot.kind in ("audio", "video"):
                 item["src"] = href = rel(self.plan.media_urls[hotspot.target])

@@ -131,3 +131,23 @@ def test_invalid_model_fails_the_build_with_its_problem_named(tmp_path: Path, co
     messages = [p.message for p in raised.value.problems]
     assert any("Declared length (49) does not match GLB length (48)" in m for m in messages)
     assert not (root / "_site").exists()
+
+
+def test_exhibit_card_in_the_tour_shows_the_model_and_the_narration(built_demo: Path, serve_dir, phone) -> None:
+    """The demo drum, opened from its hotspot: the card has the narration and the 3D model,
+    and the model loads in the card from the site's own files."""
+    phone.goto(serve_dir(built_demo) + "/tours/bao-tang/#scene=phong-dong-son")
+    phone.wait_for_function("() => window.disanTour !== undefined")
+    phone.evaluate("() => window.disanTour.ready")
+    phone.locator("#tour-index a[href='../../exhibits/trong-dong-ngoc-lu/']").focus()
+    phone.keyboard.press("Enter")
+    card = phone.get_by_role("dialog")
+    card.wait_for(state="visible")
+    audio = card.locator("audio")
+    assert audio.get_attribute("preload") == "none"
+    assert audio.locator("source").get_attribute("src").endswith(".mp3")
+    assert card.locator(".model-annotations li").count() == 2
+    button = card.get_by_role("button", name="Xem mô hình 3D")
+    button.click()
+    phone.wait_for_function("() => document.querySelector('dialog model-viewer')?.loaded === true", timeout=60_000)
+    assert card.locator("model-viewer .model-hotspot").count() == 2

@@ -27,6 +27,7 @@ import './tour.css';
 
 import { strings } from './strings.js';
 import { icon, compassSvg } from './icons.js';
+import { setUp as setUpModel } from './model3d.js';
 
 const DEG = Math.PI / 180;
 const MIN_FOV = 30;
@@ -880,9 +881,11 @@ class Tour {
       .map((p) => el('p', { text: p.trim() }));
     switch (hotspot.type) {
       case 'exhibit': {
-        if (hotspot.image && hotspot.image.src) parts.push(cardImage(hotspot.image));
+        if (hotspot.model && this.config.model_viewer) parts.push(...cardModel(hotspot.model, this.config.model_viewer));
+        else if (hotspot.image && hotspot.image.src) parts.push(cardImage(hotspot.image));
         if (hotspot.code) parts.push(el('p', { class: 'tour-card-code', text: hotspot.code }));
         parts.push(...text(hotspot.summary));
+        if (hotspot.audio) parts.push(cardAudio(hotspot.audio, hotspot.label));
         if (hotspot.url) {
           parts.push(el('p', { class: 'tour-card-actions' },
             el('a', { class: 'tour-card-link', href: hotspot.url, target: this.linkTarget() }, S.open_exhibit)));
@@ -913,7 +916,10 @@ class Tour {
       default: // text
         parts.push(...text(hotspot.text));
     }
+    this.holdGuide(); // the visitor turned to this object: the guide waits, with "Resume guide"
     this.showDialog(hotspot.label || '', parts, invoker);
+    const stage = this.dialogBody.querySelector('.model-stage');
+    if (stage) setUpModel(stage);
   }
 
   hostOf(href) {
@@ -1295,6 +1301,39 @@ class Tour {
     };
     this.initSensors();
   }
+}
+
+/** An exhibit's 3D model in its card: the poster and a button, as on the exhibit page (model3d.js). */
+function cardModel(model, settings) {
+  const S = settings.strings;
+  const stage = el('div', {
+    class: 'model-stage',
+    'data-model': resolveUrl(model.src),
+    'data-viewer': resolveUrl(settings.viewer),
+    'data-decoders': resolveUrl(settings.decoders),
+    'data-alt': model.alt,
+    'data-poster': model.poster ? resolveUrl(model.poster) : null,
+    'data-loading': S.loading, 'data-ready': S.ready, 'data-failed': S.failed, 'data-ar': S.ar,
+    'data-prompt': S.prompt, 'data-views': S.views, 'data-levels': S.levels,
+  },
+  model.poster
+    ? el('div', { class: 'model-poster' }, el('img', { src: resolveUrl(model.poster), alt: model.alt, decoding: 'async' }))
+    : el('div', { class: 'model-poster model-blank', role: 'img', 'aria-label': model.alt }),
+  el('button', { type: 'button', class: 'model-load', hidden: true }, `${S.view} (${model.size})`),
+  el('p', { class: 'model-status', role: 'status' }));
+  const notes = model.annotations.length
+    ? el('ol', { class: 'model-annotations' }, ...model.annotations.map((a) =>
+      el('li', { 'data-position': a.position, 'data-normal': a.normal, text: a.label })))
+    : null;
+  return [el('div', { class: 'tour-card-model' }, stage, notes)];
+}
+
+/** An exhibit's narration in its card: nothing downloads until it is played. */
+function cardAudio(audio, label) {
+  const player = el('audio', { controls: true, preload: 'none', 'aria-label': label },
+    el('source', { src: resolveUrl(audio.src), type: audio.mime }));
+  if (audio.vtt) player.append(el('track', { kind: 'captions', srclang: audio.lang, src: resolveUrl(audio.vtt), default: true }));
+  return el('p', { class: 'tour-card-audio' }, player);
 }
 
 /** The picture in a hotspot card: responsive when the builder gave a srcset. */
