@@ -40,7 +40,7 @@ COLLECTION_KEYS = COMMON_KEYS | {"image", "order"}
 PAGE_KEYS = COMMON_KEYS | {"order"}
 TOUR_KEYS = COMMON_KEYS | {"start", "plan", "autorotate", "narration"}
 SCENE_KEYS = COMMON_KEYS | {"id", "order", "panorama", "haov", "vaov", "voffset", "view", "north", "plan_position",
-                            "hotspots"}
+                            "hotspots", "audio"}
 HOTSPOT_TEXT_KEYS = ("label", "text")
 IMAGE_KEYS = {"src", "alt", "caption", "credit", "zoom"}
 INHERITED_KEYS = {"id", "collection", "related", "retired", "order", "start", "plan", "autorotate", "panorama",
@@ -264,6 +264,13 @@ def _image(value: Any, origin_file: str) -> ImageRef | None:
                     origin=Origin(origin_file, line))
 
 
+def _audio(value: Any) -> dict[str, Any] | None:
+    """`audio: file.mp3` is short for `audio: { src: file.mp3 }`."""
+    if isinstance(value, str) and value.strip():
+        return {"src": value.strip()}
+    return value if isinstance(value, dict) else None
+
+
 def _int(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
@@ -304,7 +311,7 @@ def _exhibit(slug: str, lang: str, base: tuple[str, ParsedDocument],
         tags=_strings(meta.get("tags")),
         retired=meta.get("retired") is True,
         model=meta.get("model") if isinstance(meta.get("model"), dict) else None,
-        audio=meta.get("audio") if isinstance(meta.get("audio"), dict) else None,
+        audio=_audio(meta.get("audio")),
         **common,
     )
 
@@ -367,5 +374,6 @@ def _scene(slug: str, lang: str, base: tuple[str, ParsedDocument],
         plan_position={k: _number(position.get(k), 0.0) for k in ("x", "y", "heading")}
         if isinstance(position, dict) else None,
         hotspots=tuple(h for h in (_hotspot(item, common["origin"].file) for item in hotspots) if h is not None),
+        audio=_audio(meta.get("audio")),
         **common,
     )

@@ -120,6 +120,7 @@ class Scene(Entry):
     north: float = 0.0
     plan_position: Mapping[str, float] | None = None
     hotspots: tuple[Hotspot, ...] = ()
+    audio: Mapping[str, Any] | None = None  # narration for this spot, like an exhibit's
     kind = "scene"
 
 

@@ -319,11 +319,14 @@ class _Planner:
     narrations: dict[tuple[str, str], Narration]
     models: dict[tuple[str, str], ExhibitModel]
 
+    def _narration_key(self, entry: Exhibit | Scene) -> str:
+        narration = self.narrations.get((entry.slug, entry.lang))
+        return narration.key if narration else ""
+
     def _exhibit_key(self, exhibit: Exhibit) -> str:
-        narration = self.narrations.get((exhibit.slug, exhibit.lang))
         model = self.models.get((exhibit.slug, exhibit.lang))
         return _hash(_entry_digest(self.model, exhibit), _image_keys(self.images, exhibit.images),
-                     narration.key if narration else "",
+                     self._narration_key(exhibit),
                      (model.key, _image_keys(self.images, [model.poster])) if model else "")
 
     def pages(self) -> list[Output]:
@@ -376,8 +379,8 @@ class _Planner:
                 cards = [self._exhibit_key(self.model.exhibits[exhibits[h.target].slug][lang])
                          for scene in scenes for h in scene.hotspots if h.kind == "exhibit" and h.target in exhibits]
                 deps = [_entry_digest(self.model, self.model.tours[name][lang]),
-                        [(_entry_digest(self.model, s), panoramas[s.slug].tileset.key, panoramas[s.slug].poster.stem)
-                         for s in scenes if s.slug in panoramas], cards, media_keys]
+                        [(_entry_digest(self.model, s), panoramas[s.slug].tileset.key, panoramas[s.slug].poster.stem,
+                          self._narration_key(s)) for s in scenes if s.slug in panoramas], cards, media_keys]
                 guide = self.narrations.get((guide_key(name), lang))  # the guided tour's audio and captions
                 deps.append(guide.key if guide else "")
                 url = entry_url(config, "tour", name, lang)

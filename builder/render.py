@@ -443,7 +443,8 @@ class Renderer:
             "equirect": rel(base + panorama.tileset.equirect), "hotspots": hotspots,
         }
         return {"scene": scene, "config": scene_config, "links": links, "description": Markup(description),
-                "short_url": short_url(config, scene.id) if scene.id else ""}
+                "short_url": short_url(config, scene.id) if scene.id else "",
+                "narration": self._narration_view(self.site_narrations.get((scene.slug, lang)))}
 
     def _redirect(self, action: Redirect, path: str) -> str:
         config = self.model.config

@@ -28,7 +28,8 @@ class ValidatedSite:
     model: ContentModel
     holders: dict[str, Holder]
     issued: dict[str, Issued]
-    narrations: dict[tuple[str, str], Narration] = field(default_factory=dict)  # (exhibit slug or tours/<tour>, lang)
+    # (exhibit or scene slug, or tours/<tour> for a guided tour; lang)
+    narrations: dict[tuple[str, str], Narration] = field(default_factory=dict)
     models: dict[tuple[str, str], ExhibitModel] = field(default_factory=dict)  # (exhibit slug, lang)
 
 
@@ -56,13 +57,14 @@ def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Iss
                     models[(exhibit.slug, exhibit.lang)] = found
             elif (exhibit.slug, model.config.default_language) in models:  # an untranslated page shows the original
                 models[(exhibit.slug, exhibit.lang)] = models[(exhibit.slug, model.config.default_language)]
-            if exhibit.audio is not None:
-                same = repr(sorted(exhibit.audio.items()))  # languages sharing one narration check it once
-                if same not in checked:
-                    checked[same] = check_narration(exhibit.audio, exhibit.lang, exhibit.origin_of("audio"),
-                                                    model.config.root, assets, problems)
-                if checked[same] is not None:
-                    narrations[(exhibit.slug, exhibit.lang)] = checked[same]
+    for entry in model.all_entries():
+        if isinstance(entry, Exhibit | Scene) and entry.audio is not None:
+            same = repr(sorted(entry.audio.items()))  # languages sharing one narration check it once
+            if same not in checked:
+                checked[same] = check_narration(entry.audio, entry.lang, entry.origin_of("audio"),
+                                                model.config.root, assets, problems)
+            if checked[same] is not None:
+                narrations[(entry.slug, entry.lang)] = checked[same]
     for by_lang in model.collections.values():
         for collection in by_lang.values():
             if collection.image and (collection.translated or collection.lang == model.config.default_language):

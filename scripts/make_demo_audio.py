@@ -44,6 +44,12 @@ NARRATIONS = {
         "Hoa văn vẽ tay bằng men xanh cô ban dưới lớp men trong.",
         "Nhiều bình gốm Chu Đậu nay được trưng bày ở các bảo tàng lớn trên thế giới.",
     ]),
+    "phong-dong-son.vi": ("vi", [
+        "Đây là phòng trưng bày văn hóa Đông Sơn.",
+        "Bên trái là trống đồng Ngọc Lũ, bên phải là trống đồng Hoàng Hạ.",
+        "Thạp đồng Đào Thịnh đứng sát tường bên trái.",
+        "Cửa bên phải dẫn sang phòng cung đình và gốm sứ.",
+    ]),
 }
 
 # The guided tour: (second the stop starts, Vietnamese, English). Each start is a cue `at:` in

@@ -365,3 +365,23 @@ def test_embed_page_has_a_keyboard_play_button(built_demo: Path, serve_dir, brow
     page.wait_for_function(f"() => {AUDIO}.paused")
     page.get_by_role("button", name="Play guided tour").wait_for()
     page.context.close()
+
+
+@pytest.mark.browser
+def test_a_scene_narration_stops_when_the_visitor_leaves_and_holds_the_guide(built_demo: Path, serve_dir,
+                                                                             browser) -> None:
+    page = _open(browser, serve_dir(built_demo) + TOUR + "#scene=phong-dong-son")
+    scene_audio = page.locator("li[data-scene='phong-dong-son'] audio[data-scene-audio]")
+    assert scene_audio.get_attribute("preload") == "none"
+    assert scene_audio.evaluate("a => a.textTracks.length") == 1
+    assert not scene_audio.evaluate("a => { a.muted = true; return a.play().then(() => a.paused); }")
+    page.evaluate("() => window.disanTour.goto('san-truoc')")
+    page.wait_for_function("() => window.disanTour.currentScene() === 'san-truoc'")
+    assert scene_audio.evaluate("a => a.paused"), "a scene's narration stops when the visitor leaves the scene"
+
+    page.evaluate(f"() => {{ const a = {AUDIO}; a.muted = true; return a.play(); }}")
+    scene_audio.evaluate("a => a.play()")
+    page.wait_for_function(f"() => {AUDIO}.paused")
+    assert page.locator(".tour-guide-resume").is_visible(), "the guide waits with 'Resume guide'"
+    assert page.script_errors == []
+    page.context.close()

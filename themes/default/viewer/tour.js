@@ -664,6 +664,7 @@ class Tour {
 
   pauseAudio() {
     if (this.audio && !this.audio.paused) this.audio.pause();
+    for (const narration of this.root.querySelectorAll('audio[data-scene-audio]')) narration.pause();
   }
 
   syncAudioState() {
@@ -707,6 +708,10 @@ class Tour {
     this.viewerEl.append(g.box);
     this.guide = g;
     audio.addEventListener('play', () => this.onGuidePlay());
+    // a scene's own narration, started from the index, holds the guide (media events do not bubble)
+    this.root.addEventListener('play', (e) => {
+      if (e.target.matches('[data-scene-audio]')) this.holdGuide();
+    }, true);
     for (const type of ['pause', 'ended']) audio.addEventListener(type, () => this.onGuidePause());
     audio.addEventListener('timeupdate', () => this.followGuide(audio.seeking));
     audio.addEventListener('seeked', () => this.followGuide(true));
