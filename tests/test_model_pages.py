@@ -151,3 +151,31 @@ def test_exhibit_card_in_the_tour_shows_the_model_and_the_narration(built_demo: 
     button.click()
     phone.wait_for_function("() => document.querySelector('dialog model-viewer')?.loaded === true", timeout=60_000)
     assert card.locator("model-viewer .model-hotspot").count() == 2
+
+
+def test_clicking_the_model_in_serve_gives_an_annotation_line(built_demo: Path, demo_copy: Path, browser) -> None:
+    import threading
+
+    from builder.serve import DevServer
+
+    assert "data-authoring" not in (built_demo / "exhibits/trong-dong-ngoc-lu/index.html").read_text()
+    server = DevServer(demo_copy, "127.0.0.1", 0)
+    server.rebuild()
+    threading.Thread(target=server.httpd.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page(viewport={"width": 800, "height": 900})
+        page.goto(f"http://127.0.0.1:{server.httpd.server_address[1]}/exhibits/trong-dong-ngoc-lu/")
+        page.locator(".model-load").click()
+        page.wait_for_function("() => document.querySelector('model-viewer')?.loaded === true", timeout=60_000)
+        page.wait_for_timeout(500)
+        box = page.locator("model-viewer").bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2 + 20)
+        status = page.locator(".model-status")
+        page.wait_for_function("() => document.querySelector('.model-status').textContent.startsWith('- {')")
+        line = status.inner_text()
+        position = [float(v) for v in line.split("position: [")[1].split("]")[0].split(",")]
+        assert 0 < position[1] < 0.63 and abs(position[0]) < 0.45, f"a point on the drum's side: {line}"
+        page.context.close()
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()

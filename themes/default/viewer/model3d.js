@@ -27,7 +27,7 @@ async function show(stage, button) {
   };
   try {
     await import(absolute(data.viewer));
-  } catch (error) {
+  } catch {
     status.textContent = data.failed;
     button.disabled = false;
     button.addEventListener('click', () => show(stage, button), { once: true });
