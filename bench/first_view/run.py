@@ -391,7 +391,7 @@ def measure_model(pw, base, profile, path, server_log):
     try:
         load.goto(path)
         load.wait_quiet()
-        poster = load.page.evaluate("window.__fv.events.element_model_poster ?? null")
+        poster = load.page.evaluate("window.__fv.events['element_model-poster'] ?? null")
         early = [r["url"] for r in load.requests.values() if any(m in r["url"] for m in MODEL_BYTES)]
         button = load.page.locator(".model-load")
         started = load.page.evaluate("performance.now()")
