@@ -7,7 +7,17 @@ external tool (nona, Pannellum's generate.py) is needed, memory stays low becaus
 source is decoded once, top to bottom, in row chunks, and every face is reprojected in
 strips with ``mapim`` from an index map that is computed on a coarse grid (every 8 px)
 and interpolated bilinearly by vips (the error is below 0.1 px; the pole neighbourhood of
-the top and bottom faces, where the map is singular, is computed exactly).
+the top and bottom faces, where the map is singular, is computed exactly and reprojected
+from its own small copy of the polar rows).
+
+Where the CPU time goes, and what keeps it low (see bench/RESULTS.md, "Tiling"): the
+bilinear ``mapim`` of the top level (about a third), JPEG decoding and encoding, Python
+and libvips start-up.  So work is never done twice: the four side faces share one index
+map (they differ by a quarter turn of yaw, i.e. a shift of the source band), every map is
+upsampled for half a face and mirrored (faces are symmetric about their middle column),
+lower levels are 2×2 box shrinks of the level above, the fallback faces are the tiles of
+their level joined without re-encoding (``join_jpegs``), and a plain full-sphere JPEG no
+wider than ``equirect_max_width`` is copied as the equirect derivative.
 
 On-disk layout of one tile set (all paths relative to its folder)::
 
@@ -51,11 +61,9 @@ import math
 import os
 import re
 import shutil
-import uuid
+from array import array
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import pyvips
@@ -63,7 +71,7 @@ import pyvips
 from .diagnostics import InputError
 
 #: Bump when the output for the same input and settings changes: it is part of the cache key.
-TILER_VERSION = 2
+TILER_VERSION = 3
 
 FACES = ("front", "right", "back", "left", "top", "bottom")
 #: PSV's default order of a cubemap stripe (``baseUrl`` of type ``stripe``).
@@ -422,21 +430,35 @@ def _yaw_reference(face: str, j0: int, n: int) -> float:
 
 def _face_map(face: str, n: int, i0: int, j0: int, cols: int, rows: int, step: int,
               geo: _Canvas, yaw_ref: float) -> pyvips.Image:
-    """Two-band float (x, y) canvas coordinates of face pixels i0+k·step, j0+m·step."""
+    """Two-band float (x, y) canvas coordinates of face pixels i0+k·step, j0+m·step.
+
+    Yaw lies within yaw_ref ± 180 (a multiple of 90): (F, R) is first turned by
+    180 - yaw_ref, so that libvips' atan2, whose range is [0, 360), gives yaw + 180 - yaw_ref.
+    Pitch comes from the angle to the up axis, atan2(sqrt(F² + R²), U), within [0, 180].
+    """
     xy = pyvips.Image.xyz(cols, rows)
     a = xy[0] * (2.0 * step / n) + ((2.0 * i0 + 1.0) / n - 1.0)
     b = xy[1] * (2.0 * step / n) + ((2.0 * j0 + 1.0) / n - 1.0)
     f, r, u = _face_vectors(face, a, b)
-    f = f if isinstance(f, pyvips.Image) else _const_like(a, f)
-    r = r if isinstance(r, pyvips.Image) else _const_like(a, r)
-    u = u if isinstance(u, pyvips.Image) else _const_like(a, u)
-    yaw = r.math2(f, "atan2")  # libvips: degrees in [0, 360)
-    yaw = yaw + ((yaw * -1.0 + yaw_ref) / 360.0).rint() * 360.0  # within yaw_ref ± 180
-    pitch = u.math2((f * f + r * r) ** 0.5, "atan2")
-    pitch = pitch + (pitch * (-1.0 / 360.0)).rint() * 360.0  # within ± 180
-    x = yaw * geo.x_scale + geo.x_offset
-    y = pitch * -geo.y_scale + geo.y_offset
+    rho = (f * f + r * r) ** 0.5  # at most one of them is a number
+    for _ in range(round((180.0 - yaw_ref) / 90.0) % 4):
+        f, r = _neg(r), f  # a quarter turn
+    x = _atan2(r, f) * geo.x_scale + (geo.x_offset + (yaw_ref - 180.0) * geo.x_scale)
+    y = _atan2(rho, u) * geo.y_scale + (geo.y_offset - 90.0 * geo.y_scale)
     return x.bandjoin(y).cast("float")
+
+
+def _neg(value):
+    return value * -1.0 if isinstance(value, pyvips.Image) else -value
+
+
+def _atan2(p, q) -> pyvips.Image:
+    """libvips' atan2(p, q), in degrees within [0, 360); p or q may be a number."""
+    if not isinstance(q, pyvips.Image):
+        return p.math2_const("atan2", [q])
+    if not isinstance(p, pyvips.Image):
+        p = _const_like(q, p)
+    return p.math2(q, "atan2")
 
 
 @dataclass
@@ -584,6 +606,12 @@ def _stack(images: Sequence[pyvips.Image]) -> pyvips.Image:
     return out
 
 
+def _box_shrink(image: pyvips.Image, k: int) -> pyvips.Image:
+    """Mean of k×k blocks.  Horizontal then vertical: about 40% cheaper than ``shrink(k, k)``
+    on wide strips (the vertical pass then runs on rows already k times narrower)."""
+    return image.shrinkh(k).shrinkv(k)
+
+
 def _flat(width: int, height: int) -> pyvips.Image:
     return (pyvips.Image.black(width, height, bands=3) + list(FILL)).cast("uchar")
 
@@ -597,57 +625,152 @@ class _Writer:
     def __init__(self, out_dir: Path, settings: TileSettings):
         self.out_dir = out_dir
         self.quality = settings.jpeg_quality
+        self.folders: set[str] = set()
+        # libvips' "auto" rule made explicit: 4:2:0 below Q90.  It fixes the MCU size
+        # that split_jpeg and join_jpegs rely on.
+        self.subsample = "on" if self.quality < 90 else "off"
+        self.mcu = 16 if self.quality < 90 else 8
+
+    def _path(self, rel: str) -> str:
+        folder, _, _ = rel.rpartition("/")
+        if folder not in self.folders:
+            (self.out_dir / folder).mkdir(parents=True, exist_ok=True)
+            self.folders.add(folder)
+        return os.path.join(self.out_dir, rel)
 
     def save(self, image: pyvips.Image, rel: str) -> None:
-        path = self.out_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        image.jpegsave(str(path), Q=self.quality, keep="none", optimize_coding=False,
-                       interlace=False)
+        # baseline, standard Huffman tables (optimize_coding and interlace are off by default)
+        image.jpegsave(self._path(rel), Q=self.quality, keep="none", subsample_mode=self.subsample)
+
+    def save_tiles(self, strip: pyvips.Image, tile: int, rels: Sequence[str]) -> list[bytes]:
+        """Save a strip one tile high as its tiles (files ``rels``, left to right); returns
+        their bytes.  The strip is encoded once, with a restart marker after each tile's
+        share of every MCU row, and cut with ``split_jpeg``: the tiles are byte for byte
+        what encoding each one would give, without a libvips call per tile (~0.7 ms each)."""
+        data = strip.jpegsave_buffer(Q=self.quality, keep="none", subsample_mode=self.subsample,
+                                     restart_interval=tile // self.mcu)
+        tiles = split_jpeg(data, tile, self.mcu) if strip.width > tile else [data]
+        for data, rel in zip(tiles, rels, strict=True):
+            self.write(data, rel)
+        return tiles
+
+    def write(self, data: bytes, rel: str) -> None:
+        with open(self._path(rel), "wb") as handle:
+            handle.write(data)
+
+
+# Tiles are cut from, and fallback faces joined of, baseline JPEGs whose restart interval
+# is one tile wide.  The entropy-coded data of each restart interval is self-contained
+# (the DC predictions restart) and byte-aligned, so such JPEGs can be cut along tile edges
+# and put together again by moving intervals around and renumbering the restart markers,
+# which cycle through RST0..RST7.  The result is exactly what the encoder makes of the
+# whole (same tables, same blocks: tiles are multiples of the MCU).
+_RST = re.compile(rb"\xff[\xd0-\xd7]")
+
+
+def _jpeg_parts(data: bytes, tile: int, mcu: int) -> tuple[list[bytes], int, int, list[bytes]]:
+    """(header segments, width, height, restart intervals) of a JPEG from ``_Writer``."""
+    segments, position = [], 2
+    while True:
+        if data[position] != 0xFF:
+            raise ValueError("not a baseline JPEG written by libvips")
+        marker = data[position + 1]
+        length = int.from_bytes(data[position + 2:position + 4], "big")
+        segment = data[position:position + 2 + length]
+        if marker not in (0xDB, 0xC0, 0xC4, 0xDD, 0xDA):
+            raise ValueError(f"unexpected JPEG marker 0x{marker:02x}")
+        if marker == 0xC0:  # frame header
+            height, width = int.from_bytes(segment[5:7], "big"), int.from_bytes(segment[7:9], "big")
+        if marker == 0xDD and int.from_bytes(segment[4:6], "big") != tile // mcu:
+            raise ValueError("JPEG whose restart interval is not one tile wide")
+        segments.append(segment)
+        position += 2 + length
+        if marker == 0xDA:  # start of scan: the entropy-coded data follows, up to EOI
+            break
+    if not data.endswith(b"\xff\xd9") or width % tile or height % mcu:
+        raise ValueError("JPEG that is not whole tiles")
+    intervals = _RST.split(data[position:-2])
+    if len(intervals) != width // tile * height // mcu:
+        raise ValueError("JPEG whose restart interval is not one tile wide")
+    return segments, width, height, intervals
+
+
+def _assemble(segments: list[bytes], width: int, height: int, intervals: Sequence[bytes]) -> bytes:
+    out = bytearray(b"\xff\xd8")
+    for segment in segments:
+        if segment[1] == 0xC0:
+            segment = segment[:5] + height.to_bytes(2, "big") + width.to_bytes(2, "big") + segment[9:]
+        out += segment
+    for count, interval in enumerate(intervals):
+        if count:
+            out += bytes((0xFF, 0xD0 + (count - 1) % 8))
+        out += interval
+    out += b"\xff\xd9"
+    return bytes(out)
+
+
+def split_jpeg(data: bytes, tile: int, mcu: int) -> list[bytes]:
+    """The tiles, left to right, of a strip JPEG from ``_Writer.save_tiles`` (no decoding)."""
+    segments, width, height, intervals = _jpeg_parts(data, tile, mcu)
+    cols = width // tile
+    return [_assemble(segments, tile, height, intervals[col::cols]) for col in range(cols)]
+
+
+def join_jpegs(grid: Sequence[Sequence[bytes]], tile: int, mcu: int) -> bytes:
+    """One JPEG of ``grid`` (rows of square tiles of ``tile`` px from ``_Writer.save_tiles``)
+    without decoding: byte for byte what encoding the whole image would give."""
+    segments = _jpeg_parts(grid[0][0], tile, mcu)[0]
+    intervals: list[bytes] = []
+    for line in grid:
+        parts = [_jpeg_parts(data, tile, mcu) for data in line]
+        if any(p[:3] != (segments, tile, tile) for p in parts):
+            raise ValueError("JPEG tiles of another size or made with other settings")
+        for mcu_row in range(tile // mcu):
+            intervals += [p[3][mcu_row] for p in parts]
+    return _assemble(segments, len(grid[0]) * tile, len(grid) * tile, intervals)
 
 
 class _Level:
-    """Collects rows of one face at one level, writes tile rows, feeds the level below."""
+    """One level of one face: writes each tile row once all its rows have arrived (strips
+    may come in any order) and feeds the 2×2 box-shrunk tile row to the level below."""
 
     def __init__(self, face: str, level: int, size: int, tile: int, writer: _Writer,
-                 below: _Level | None, keep_face: bool, on_face: Callable | None):
+                 below: _Level | None, keep_pixels: bool, keep_jpegs: bool, on_face: Callable):
         self.face, self.level, self.size, self.tile = face, level, size, tile
         self.writer, self.below = writer, below
-        self.pending: list[pyvips.Image] = []
-        self.pending_rows = 0
-        self.row = 0
-        self.keep_face = keep_face
-        self.kept: list[pyvips.Image] = []
+        self.pieces: dict[int, pyvips.Image] = {}  # first face row -> rows not yet written
+        self.done = 0  # tile rows written
+        self.keep_pixels, self.keep_jpegs = keep_pixels, keep_jpegs
+        self.pixels: dict[int, pyvips.Image] = {}  # tile row -> its pixels
+        self.jpegs: dict[int, list[bytes]] = {}  # tile row -> its tiles' JPEG files
         self.on_face = on_face
 
-    def add(self, rows: pyvips.Image) -> None:
-        """Add rows (a memory image); every full tile row is written at once."""
-        self.pending.append(rows)
-        self.pending_rows += rows.height
-        while self.pending_rows >= self.tile:
-            if len(self.pending) == 1 and self.pending_rows == self.tile:
-                head, self.pending = self.pending[0], []
-            else:
-                strip = _stack(self.pending)
-                head = strip.crop(0, 0, self.size, self.tile).copy_memory()
-                rest = self.pending_rows - self.tile
-                self.pending = [strip.crop(0, self.tile, self.size, rest).copy_memory()] if rest else []
-            self.pending_rows -= self.tile
-            self._emit(head)
+    def add(self, rows: pyvips.Image, top: int) -> None:
+        """Add face rows [top, top + rows.height) (a memory image, within one tile row)."""
+        self.pieces[top] = rows
+        start = top - top % self.tile
+        have = sorted(k for k in self.pieces if start <= k < start + self.tile)
+        if sum(self.pieces[k].height for k in have) < self.tile:
+            return
+        pieces = [self.pieces.pop(k) for k in have]
+        self._emit(pieces[0] if len(pieces) == 1 else _stack(pieces).copy_memory(), start // self.tile)
 
-    def _emit(self, strip: pyvips.Image) -> None:
-        for col in range(self.size // self.tile):
-            self.writer.save(strip.crop(col * self.tile, 0, self.tile, self.tile),
-                             TILE_PATTERN.format(level=self.level, face=self.face, row=self.row, col=col))
-        self.row += 1
-        if self.keep_face:
-            self.kept.append(strip)
+    def _emit(self, strip: pyvips.Image, row: int) -> None:
+        rels = [TILE_PATTERN.format(level=self.level, face=self.face, row=row, col=col)
+                for col in range(self.size // self.tile)]
+        jpegs = self.writer.save_tiles(strip, self.tile, rels)
+        if self.keep_jpegs:
+            self.jpegs[row] = jpegs
+        if self.keep_pixels:
+            self.pixels[row] = strip
         if self.below is not None:
-            self.below.add(strip.shrink(2, 2).copy_memory())
-        if self.row * self.tile == self.size:
-            if self.keep_face and self.on_face:
-                face = _stack(self.kept)
-                self.on_face(self.face, self.size, face.copy_memory())
-            self.kept = []
+            self.below.add(_box_shrink(strip, 2).copy_memory(), row * self.tile // 2)
+        self.done += 1
+        if self.done * self.tile == self.size:
+            pixels = _stack([self.pixels[r] for r in sorted(self.pixels)]).copy_memory() if self.pixels else None
+            jpegs = [self.jpegs[r] for r in sorted(self.jpegs)]
+            self.pixels, self.jpegs = {}, {}
+            self.on_face(self.size, pixels, jpegs)
 
 
 class _FaceOutputs:
@@ -659,25 +782,31 @@ class _FaceOutputs:
         tile = settings.tile_size
         levels = _levels(face_size, tile)
         self.fallback = min(settings.fallback_size, face_size)
-        fallback_level = max((s for s, _ in levels if s <= self.fallback), default=tile)
+        self.fallback_level = max((s for s, _ in levels if s <= self.fallback), default=tile)
+        # a fallback face the size of a level is that level's tiles joined, not encoded again
+        self.join = self.fallback_level == self.fallback
         self.writer, self.settings, self.previews = writer, settings, previews
         below = None
         for index, (size, _) in enumerate(levels):
-            keep = size in (fallback_level, tile)
-            below = _Level(face, index, size, tile, writer, below, keep, self._on_face)
+            fallback = size == self.fallback_level
+            below = _Level(face, index, size, tile, writer, below, size == tile or (fallback and not self.join),
+                           fallback and self.join, self._on_face)
         self.top = below
-        self.fallback_level = fallback_level
 
-    def _on_face(self, face: str, size: int, image: pyvips.Image) -> None:
+    def _on_face(self, size: int, image: pyvips.Image | None, jpegs: list[list[bytes]]) -> None:
+        rel = FALLBACK_PATTERN.format(face=self.face)
         if size == self.fallback_level:
-            out = image if size == self.fallback else image.resize(self.fallback / size)
-            self.writer.save(out, FALLBACK_PATTERN.format(face=face))
+            if self.join:
+                tile = self.settings.tile_size
+                self.writer.write(jpegs[0][0] if len(jpegs) == 1 else join_jpegs(jpegs, tile, self.writer.mcu), rel)
+            else:
+                self.writer.save(image.resize(self.fallback / size), rel)
         if size == self.settings.tile_size:
             p = self.settings.preview_face_size
-            self.previews[face] = image if p == size else image.resize(p / size).copy_memory()
+            self.previews[self.face] = image if p == size else image.resize(p / size).copy_memory()
 
-    def add(self, rows: pyvips.Image) -> None:
-        self.top.add(rows)
+    def add(self, rows: pyvips.Image, top: int) -> None:
+        self.top.add(rows, top)
 
 
 def _save_preview(previews: dict[str, pyvips.Image], writer: _Writer, size: int) -> None:
@@ -696,6 +825,10 @@ def _strip_plan(face_size: int, tile: int) -> int:
     return min(tile, face_size // 2)
 
 
+#: Side faces and the multiple of a quarter turn of yaw from the front to each of them.
+_SIDE_TURNS = {"front": 0, "right": 1, "back": 2, "left": -1}
+
+
 def _pole_block(face: str, n: int, j0: int, rows: int) -> tuple[int, int, int, int] | None:
     """(i0, r0, width, height) of the exactly computed block around the pole in this strip."""
     if face not in ("top", "bottom"):
@@ -706,73 +839,189 @@ def _pole_block(face: str, n: int, j0: int, rows: int) -> tuple[int, int, int, i
     return (n // 2 - c, r0, 2 * c, r1 - r0) if r1 > r0 else None
 
 
-def _plan_strip(face: str, n: int, j0: int, rows: int, canvas: _Canvas):
-    """Coarse map, exact pole block and (xmin, xmax, ymin, ymax) of one strip of a face.
+class _Grids:
+    """Coarse index maps (every ``_GRID`` px) of whole faces, each computed once.
 
-    Bilinear upsampling never leaves the range of the grid values, so the ranges of the
-    coarse map and of the exact block bound the whole strip's map.
+    The four side faces share one map: they differ only by a quarter turn of yaw, i.e. by
+    ``canvas.width / 4`` canvas columns, so the front face's map serves them all.  The top
+    and bottom faces need one map per yaw reference (see ``_yaw_reference``).
+    """
+
+    def __init__(self, n: int, canvas: _Canvas):
+        self.n, self.canvas = n, canvas
+        self.cols = n // _GRID + 1
+        self.grids: dict[tuple[str, float], pyvips.Image] = {}
+
+    def get(self, face: str, ref: float) -> pyvips.Image:
+        if (face, ref) not in self.grids:
+            self.grids[face, ref] = _face_map(face, self.n, 0, 0, self.cols, self.cols, _GRID, self.canvas,
+                                              ref).copy_memory()
+        return self.grids[face, ref]
+
+
+def _range(image: pyvips.Image) -> tuple[float, float, float, float]:
+    """(xmin, xmax, ymin, ymax) of a two-band (x, y) map, in one pass (libvips ``stats``)."""
+    values = array("d")
+    values.frombytes(image.stats().write_to_memory())
+    # one row of 10 statistics per band after the row for all bands; min and max come first
+    return values[10], values[11], values[20], values[21]
+
+
+@dataclass
+class _Strip:
+    """One strip of rows [j0, j0 + rows) of one face, or of the four side faces at once."""
+
+    faces: tuple[str, ...]
+    j0: int
+    coarse: pyvips.Image  # grid rows of the strip, in canvas coordinates
+    block: tuple[int, int, int, int] | None  # exactly computed pole block (see _pole_block)
+    exact: pyvips.Image | None
+    x0: int  # first canvas column the map reads (for the side faces: the front face's)
+    x1: int  # one past the last one
+    y0: int  # band rows [y0, y1) hold every canvas row the map reads
+    y1: int
+    pole: tuple[int, int, int, int] | None  # (x0, x1, y0, y1): the canvas area the block reads
+    axis: float  # canvas column of the yaw reference (of the front face for the side faces)
+
+    def columns(self, face: str, canvas: _Canvas) -> tuple[int, float]:
+        """(first band column, sub-pixel remainder of the shift) of this face's map."""
+        shift = _SIDE_TURNS.get(face, 0) * canvas.width / 4
+        whole = math.floor(shift)
+        return self.x0 + whole, shift - whole
+
+
+def _area(ranges, canvas: _Canvas) -> tuple[int, int, int, int]:
+    """Canvas columns [x0, x1) and rows [y0, y1) that bilinear sampling at these
+    (xmin, xmax, ymin, ymax) ranges reads, with a pixel to spare."""
+    xmin, xmax = min(r[0] for r in ranges), max(r[1] for r in ranges)
+    ymin, ymax = min(r[2] for r in ranges), max(r[3] for r in ranges)
+    y0 = max(0, math.floor(ymin) - 1)
+    y1 = max(min(canvas.height, math.floor(ymax) + 3), y0 + 1)
+    return math.floor(xmin) - 1, math.floor(xmax) + 3, y0, y1
+
+
+def _plan_strip(face: str, n: int, j0: int, rows: int, canvas: _Canvas, grids: _Grids) -> _Strip:
+    """Coarse map, exact pole block and the canvas area read by one strip.
+
+    ``face`` "front" plans the strip for the four side faces.  Bilinear upsampling never
+    leaves the range of the grid values, so the ranges of the coarse map and of the exact
+    block bound the whole strip's map.
     """
     ref = _yaw_reference(face, j0, n)
-    coarse = _face_map(face, n, 0, j0, n // _GRID + 1, rows // _GRID + 1, _GRID, canvas, ref).copy_memory()
-    parts = [coarse]
+    grid = grids.get(face, ref)
+    r0, r1 = j0 // _GRID, (j0 + rows) // _GRID + 1
+    coarse = grid.crop(0, r0, grid.width, r1 - r0).copy_memory()  # the grid can go
+    ranges = [_range(coarse)]
     block = _pole_block(face, n, j0, rows)
-    exact = None
+    exact = pole = None
     if block:
-        i0, r0, bw, bh = block
-        exact = _face_map(face, n, i0, r0, bw, bh, 1, canvas, ref).copy_memory()
-        parts.append(exact)
-    xr = [(p[0].min(), p[0].max()) for p in parts]
-    yr = [(p[1].min(), p[1].max()) for p in parts]
-    ranges = (min(a for a, _ in xr), max(b for _, b in xr), min(a for a, _ in yr), max(b for _, b in yr))
-    return coarse, block, exact, ranges
+        i0, b0, bw, bh = block
+        exact = _face_map(face, n, i0, b0, bw, bh, 1, canvas, ref).copy_memory()
+        ranges.append(_range(exact))
+        pole = _area(ranges[1:], canvas)
+    faces = tuple(_SIDE_TURNS) if face == "front" else (face,)
+    return _Strip(faces, j0, coarse, block, exact, *_area(ranges, canvas), pole,
+                  ref * canvas.x_scale + canvas.x_offset)
 
 
-def _strip_map(n: int, j0: int, rows: int, coarse: pyvips.Image, block, exact) -> pyvips.Image:
-    """Full-resolution index map of a strip: coarse grid upsampled by vips, pole block inserted."""
-    fine = coarse.affine([_GRID, 0, 0, _GRID], interpolate=pyvips.Interpolate.new("bilinear"),
-                         oarea=[0, 0, n, rows], extend="copy")
-    if block:
-        fine = fine.insert(exact, block[0], block[1] - j0)
+def _strip_map(n: int, rows: int, plan: _Strip, with_pole: bool = True) -> pyvips.Image:
+    """Full-resolution index map of a strip, relative to band column x0 and row y0: the
+    coarse grid upsampled by vips, the pole block inserted.
+
+    Without ``with_pole`` the block is NaN (mapim skips it): a mapim tile there would
+    read a full-width area of the band, see ``_pole_pixels``.
+    """
+    shift = [float(plan.x0), float(plan.y0)]
+    half = (plan.coarse - shift).affine([_GRID, 0, 0, _GRID], interpolate=pyvips.Interpolate.new("bilinear"),
+                                       oarea=[0, 0, n // 2, rows], extend="copy").copy_memory()
+    # Every face is symmetric about its middle column: column n-1-i looks at the yaw
+    # mirrored about the face's yaw reference, at the same pitch.  Upsample half (once:
+    # in memory, as it is read twice), mirror it.
+    mirrored = half.flip("horizontal") * [-1.0, 1.0] + [2.0 * (plan.axis - plan.x0), 0.0]
+    fine = half.join(mirrored, "horizontal")
+    if plan.block:
+        i0, b0, bw, bh = plan.block
+        block = plan.exact - shift if with_pole else pyvips.Image.black(bw, bh, bands=2).cast("float") + math.nan
+        fine = fine.insert(block, i0, b0 - plan.j0)
     return fine
+
+
+def _pole_pixels(store: _RowStore, plan: _Strip, pad: int, interpolate) -> pyvips.Image:
+    """The pole block of a strip, reprojected from its own copy of the rows around the pole.
+
+    Around the pole every 128 px tile of the face sees all yaws: mapim would gather a
+    full-width slice of the band for each tile (several MB, freshly allocated and copied
+    each time).  One small memory image of those rows serves the whole block instead.
+    """
+    x0, x1, y0, y1 = plan.pole
+    rows = store.band(y0, y1, pad).crop(x0, 0, x1 - x0, y1 - y0).copy_memory()
+    return rows.mapim(plan.exact - [float(x0), float(y0)], interpolate=interpolate, extend="copy")
+
+
+def _face_strip_map(face: str, n: int, j0: int, rows: int, canvas: _Canvas,
+                    grids: _Grids | None = None) -> pyvips.Image:
+    """The index map the tiler uses for rows [j0, j0 + rows) of ``face``, in canvas
+    coordinates (for tests)."""
+    grids = grids or _Grids(n, canvas)
+    plan = _plan_strip("front" if face in _SIDE_TURNS else face, n, j0, rows, canvas, grids)
+    column, frac = plan.columns(face, canvas)
+    return _strip_map(n, rows, plan) + [column + frac, float(plan.y0)]
 
 
 def _reproject(image: pyvips.Image, canvas: _Canvas, face_size: int, settings: TileSettings,
                writer: _Writer, name: str, on_chunk) -> dict[str, pyvips.Image]:
     n = face_size
     rows = _strip_plan(n, settings.tile_size)
-    strips = range(0, n, rows)
-    # order follows the source from top to bottom, so decoded rows can be dropped early
-    stages = [("top", j0) for j0 in strips]
-    stages += [(face, j0) for j0 in strips for face in ("front", "right", "back", "left")]
-    stages += [("bottom", j0) for j0 in strips]
-    plans = []
-    for face, j0 in stages:
-        coarse, block, exact, (xmin, xmax, ymin, ymax) = _plan_strip(face, n, j0, rows, canvas)
-        y0 = max(0, math.floor(ymin) - 1)
-        y1 = min(canvas.height, math.floor(ymax) + 3)
-        plans.append((face, j0, coarse, block, exact, y0, max(y1, y0 + 1), xmin, xmax))
+    strips = list(range(0, n, rows))
+    grids = _Grids(n, canvas)
+    # The order follows the source from top to bottom, so decoded rows can be dropped
+    # early.  The top face goes from its pole (the first rows) outwards and the bottom face
+    # from its edges inwards to its pole (the last rows): the rows kept at once then span
+    # 44° of pitch at most (the middle strips' corners), not 55° (the edge strips' corners).
+    middle = len(strips) // 2
+    inwards = [j0 for k in range(middle) for j0 in (strips[k], strips[-1 - k])]
+    stages = [("top", j0) for j0 in reversed(inwards)] + [("front", j0) for j0 in strips]
+    stages += [("bottom", j0) for j0 in inwards]
+    plans = [_plan_strip(face, n, j0, rows, canvas, grids) for face, j0 in stages]
     need_from = [0] * (len(plans) + 1)
     need_from[-1] = canvas.height
     for k in range(len(plans) - 1, -1, -1):
-        need_from[k] = min(plans[k][5], need_from[k + 1])
-    x_hi = max(p[8] for p in plans)
-    if min(p[7] for p in plans) < -1.0:
-        raise AssertionError("index map left of the canvas")  # cannot happen: see _yaw_reference
-    pad = max(0, math.ceil(x_hi) + 3 - canvas.width)
+        need_from[k] = min(plans[k].y0, need_from[k + 1])
+    reach = 0
+    for plan in plans:
+        for face in plan.faces:
+            column, frac = plan.columns(face, canvas)
+            if column < 0:
+                raise AssertionError("index map left of the canvas")  # cannot happen: see _yaw_reference
+            reach = max(reach, column + plan.x1 - plan.x0 + (frac > 0))
+    pad = max(0, reach - canvas.width)
 
     k = _derivative_shrink(canvas, settings)
     store = _RowStore(image, canvas, k * math.ceil(_CHUNK_ROWS / k), name, on_chunk)
     previews: dict[str, pyvips.Image] = {}
     outputs = {face: _FaceOutputs(face, n, settings, writer, previews) for face in FACES}
     bil = pyvips.Interpolate.new("bilinear")
-    for k, (face, j0, coarse, block, exact, y0, y1, _, _) in enumerate(plans):
-        band = store.band(y0, y1, pad)
-        fine = _strip_map(n, j0, rows, coarse, block, exact)
-        if y0:
-            fine = fine - [0.0, float(y0)]
-        strip = band.mapim(fine, interpolate=bil, extend="copy", background=list(FILL))
-        outputs[face].add(strip.copy_memory())
-        store.discard_below(need_from[k + 1])
+    del grids
+    for index, plan in enumerate(plans):
+        band = store.band(plan.y0, plan.y1, pad)
+        fine = _strip_map(n, rows, plan, with_pole=False)
+        if len(plan.faces) > 1:
+            fine = fine.copy_memory()  # shared by the four side faces
+        width = plan.x1 - plan.x0
+        for face in plan.faces:
+            column, frac = plan.columns(face, canvas)
+            area = band.crop(column, 0, width + (frac > 0), band.height)
+            strip = area.mapim(fine + [frac, 0.0] if frac else fine, interpolate=bil, extend="copy")
+            if plan.block:
+                i0, b0, _, _ = plan.block
+                strip = strip.insert(_pole_pixels(store, plan, pad, bil), i0, b0 - plan.j0)
+            pixels = strip.copy_memory()
+            del strip, area  # the pole rows' copy with them
+            outputs[face].add(pixels, plan.j0)
+            del pixels
+        del fine, band
+        plans[index] = None  # its maps
+        store.discard_below(need_from[index + 1])
     store.finish()
     return previews
 
@@ -818,7 +1067,7 @@ class _Derivative:
     def __init__(self, canvas: _Canvas, settings: TileSettings, folder: Path):
         self.k = _derivative_shrink(canvas, settings)
         self.canvas = canvas
-        self.path = folder / f".equirect-{uuid.uuid4().hex[:8]}.raw"
+        self.path = folder / f".equirect-{os.urandom(4).hex()}.raw"
         self.handle = open(self.path, "wb")
         self.width = 0
         self.rows = 0
@@ -829,7 +1078,7 @@ class _Derivative:
             h = chunk.height
             if h % k:
                 chunk = chunk.embed(0, 0, chunk.width, h + k - h % k, extend="copy")
-            chunk = chunk.shrink(k, k)
+            chunk = _box_shrink(chunk, k)
         self.handle.write(chunk.write_to_memory())
         self.width, self.rows = chunk.width, self.rows + chunk.height
 
@@ -871,7 +1120,7 @@ def _tile_six_faces(paths: dict[str, Path], face_size: int | None, settings: Til
                               f"{_vips_reason(exc)}", "export the cube face again") from exc
         out = _FaceOutputs(face, n, settings, writer, previews)
         for j0 in range(0, n, settings.tile_size):
-            out.add(image.crop(0, j0, n, settings.tile_size))
+            out.add(image.crop(0, j0, n, settings.tile_size), j0)
         # keep a small copy for the equirect derivative
         small = min(n, 2048)
         faces[face] = image if small == n else image.resize(small / n).copy_memory()
@@ -1029,7 +1278,7 @@ def cached_tile_panorama(source: Source, cache_dir: str | os.PathLike,
             return load_tileset(final), final
         except (ValueError, KeyError, TypeError, json.JSONDecodeError):
             shutil.rmtree(final, ignore_errors=True)
-    temp = cache / f".tmp-{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    temp = cache / f".tmp-{key}-{os.getpid()}-{os.urandom(4).hex()}"
     try:
         tileset = tile_panorama(source, temp, settings, angles, key=key)
         try:
@@ -1074,6 +1323,9 @@ def tile_panoramas(jobs: Sequence[Job], cache_dir: str | os.PathLike,
             if progress:
                 progress(index + 1, len(jobs), job)
         return results
+    from concurrent.futures import ProcessPoolExecutor, as_completed  # not needed by one job
+    from multiprocessing import get_context
+
     context = get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context,
                              initializer=_init_worker) as pool:
@@ -1090,11 +1342,15 @@ def tile_panoramas(jobs: Sequence[Job], cache_dir: str | os.PathLike,
 
 
 def _tame_malloc() -> None:
-    """Make glibc hand large freed blocks back to the kernel at once.
+    """Bound what glibc keeps of freed memory, without returning all of it at once.
 
-    The tiler allocates and frees many multi-megabyte row chunks and strips; glibc's
-    default raises its mmap threshold after the first such free and then carves them from
-    a heap that fragments, which measured +100-150 MB of peak RSS on a 16k panorama.
+    The tiler allocates and frees many multi-megabyte row chunks, strips and maps.
+    glibc's default raises its mmap threshold after the first such free and then carves
+    them from a heap that fragments (+100-150 MB of peak RSS on a 16k panorama).  A fixed
+    threshold stops that, but at 2 MB every 16k row chunk (3 MB) was a fresh mmap whose
+    pages were faulted in and zeroed again: ~700k page faults, 2 s of system time.  At
+    4 MB (and 16 MB of heap top kept) chunks and strips reuse freed heap: ~100k faults,
+    for about 10 MB more peak RSS.
     """
     global _MALLOC_TAMED
     if _MALLOC_TAMED:
@@ -1104,7 +1360,8 @@ def _tame_malloc() -> None:
         import ctypes
 
         libc = ctypes.CDLL("libc.so.6")
-        libc.mallopt(-3, 2 * 1024 * 1024)  # M_MMAP_THRESHOLD: fixed, so no dynamic raise
+        libc.mallopt(-3, 4 * 1024 * 1024)  # M_MMAP_THRESHOLD: fixed, so no dynamic raise
+        libc.mallopt(-1, 16 * 1024 * 1024)  # M_TRIM_THRESHOLD: keep some freed heap for reuse
         libc.mallopt(-8, 2)  # M_ARENA_MAX: vips worker threads share two arenas
     except (OSError, AttributeError):
         pass  # not glibc: nothing to tune

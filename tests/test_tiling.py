@@ -13,9 +13,19 @@ import pytest
 import pyvips
 
 from builder import tiling
-from builder.tiling import (FACES, PanoramaAngles, TileSettings, TilingError, cached_tile_panorama,
-                            check_panorama, load_tileset, read_panorama_info, tile_panorama,
-                            tile_panoramas, verify_image)
+from builder.tiling import (
+    FACES,
+    PanoramaAngles,
+    TileSettings,
+    TilingError,
+    cached_tile_panorama,
+    check_panorama,
+    load_tileset,
+    read_panorama_info,
+    tile_panorama,
+    tile_panoramas,
+    verify_image,
+)
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "panoramas"
 FILL = tiling.FILL
@@ -42,13 +52,13 @@ def ref_face_pixel(d, n: int) -> tuple[str, float, float]:
     for face in FACES:
         # solve d = t * face_dir(face, a, b) with t > 0: the face axis component must be max
         f0 = face_dir(face, 0.0, 0.0)
-        t = sum(x * y for x, y in zip(d, f0))
+        t = sum(x * y for x, y in zip(d, f0, strict=False))
         if t <= 0:
             continue
-        fa = [x - y for x, y in zip(face_dir(face, 1.0, 0.0), f0)]
-        fb = [x - y for x, y in zip(face_dir(face, 0.0, 1.0), f0)]
-        a = sum(x * y for x, y in zip(d, fa)) / t
-        b = sum(x * y for x, y in zip(d, fb)) / t
+        fa = [x - y for x, y in zip(face_dir(face, 1.0, 0.0), f0, strict=False)]
+        fb = [x - y for x, y in zip(face_dir(face, 0.0, 1.0), f0, strict=False)]
+        a = sum(x * y for x, y in zip(d, fa, strict=False)) / t
+        b = sum(x * y for x, y in zip(d, fb, strict=False)) / t
         if abs(a) <= 1 and abs(b) <= 1 and (best is None or t > best[0]):
             best = (t, face, a, b)
     _, face, a, b = best
@@ -184,7 +194,7 @@ def test_neighbouring_faces_agree_along_shared_edges(tmp_path):
                 assert other != face
                 here = faces[face](i, j)
                 there = faces[other](min(max(round(oi), 0), n - 1), min(max(round(oj), 0), n - 1))
-                worst = max(worst, max(abs(x - y) for x, y in zip(here, there)))
+                worst = max(worst, max(abs(x - y) for x, y in zip(here, there, strict=False)))
     # neighbours are one pixel apart on the sphere; gradients are ~0.3 levels per pixel
     assert worst <= 6, worst
 
@@ -193,10 +203,11 @@ def test_index_map_error_is_small():
     """The coarse-grid index map (upsampled by vips) stays within 0.2 px of the exact one."""
     canvas = tiling._Canvas(4096, 2048, 0, 0, 4096, 2048)
     n = 1024
+    grids = tiling._Grids(n, canvas)
     for face in FACES:
         for j0 in (0, 512):
-            coarse, block, exact, _ = tiling._plan_strip(face, n, j0, 512, canvas)
-            fine = tiling._strip_map(n, j0, 512, coarse, block, exact)
+            # side faces: the front face's map shifted by a quarter turn per face
+            fine = tiling._face_strip_map(face, n, j0, 512, canvas, grids)
             ref = tiling._face_map(face, n, 0, j0, n, 512, 1, canvas, tiling._yaw_reference(face, j0, n))
             # the error as a distance on the sphere, in face pixels (x shrinks toward the poles)
             d = fine - ref
@@ -228,12 +239,43 @@ def test_tiles_levels_and_psv_config_match_exactly(marker_set):
                     assert (image.width, image.height) == (ts.tile_size, ts.tile_size)
     written = {p.relative_to(out).as_posix() for p in (out / "tiles").rglob("*") if p.is_file()}
     assert written == expected == set(ts.tile_paths())
-    for face, rel in ts.fallback_faces.items():
+    for rel in ts.fallback_faces.values():
         image = pyvips.Image.new_from_file(str(out / rel))
         assert image.width == image.height == ts.fallback_size == 1024
     eq = pyvips.Image.new_from_file(str(out / ts.equirect))
     assert (eq.width, eq.height) == ts.equirect_size == (4096, 2048)
     assert load_tileset(out) == ts
+
+
+def test_fallback_faces_are_the_joined_tiles_of_their_level(marker_set):
+    _, out, ts = marker_set
+    level = [size for size, _ in ts.levels].index(ts.fallback_size)
+    for face in FACES:
+        fallback = pyvips.Image.new_from_file(str(out / ts.fallback_faces[face]))
+        tiles = face_image(out, ts, face, level)
+        diff = (fallback.cast("int") - tiles.cast("int")).abs()
+        # the same JPEG data; only chroma upsampling across tile seams may differ
+        assert diff.avg() < 0.05 and diff.crop(8, 8, 496, 496).max() == 0, face
+
+
+@pytest.mark.parametrize("quality", [80, 95])
+def test_split_and_joined_jpegs_are_byte_identical_to_direct_encodes(quality):
+    writer = tiling._Writer(Path("."), TileSettings(jpeg_quality=quality))
+    xy = pyvips.Image.xyz(1024, 512)
+    image = ((xy[0] * 0.25).bandjoin([xy[1] * 0.5, (xy[0] + xy[1]) * 0.13])
+             + pyvips.Image.gaussnoise(1024, 512, sigma=20)).cast("uchar").copy_memory()
+    options = dict(Q=quality, keep="none", subsample_mode=writer.subsample, restart_interval=256 // writer.mcu)
+    grid = [[image.crop(256 * c, 256 * r, 256, 256).jpegsave_buffer(**options) for c in range(4)]
+            for r in range(2)]
+    whole = image.jpegsave_buffer(**options)
+    assert tiling.join_jpegs(grid, 256, writer.mcu) == whole
+    strips = [image.crop(0, 256 * r, 1024, 256).jpegsave_buffer(**options) for r in range(2)]
+    assert [tiling.split_jpeg(strip, 256, writer.mcu) for strip in strips] == grid
+    with pytest.raises(ValueError):  # no restart markers
+        tiling.join_jpegs([[image.crop(0, 0, 256, 256).jpegsave_buffer(Q=quality)]] * 2, 256, writer.mcu)
+    with pytest.raises(ValueError):  # another quality
+        tiling.join_jpegs([grid[0][:1], [image.crop(0, 0, 256, 256).jpegsave_buffer(
+            **dict(options, Q=quality - 10))]], 256, writer.mcu)
 
 
 def test_face_size_is_nearest_power_of_two_in_log2():
@@ -328,7 +370,7 @@ def test_partial_panorama_is_placed_and_filled(tmp_path):
     found = centroid(face_image(tmp_path / "out", ts, face), (20, 200, 20))
     assert found and abs(found[0] - i) <= 2 and abs(found[1] - j) <= 2
     back = face_image(tmp_path / "out", ts, "back")
-    assert all(abs(v - c) <= 3 for v, c in zip([back[k].avg() for k in range(3)], FILL))
+    assert all(abs(v - c) <= 3 for v, c in zip([back[k].avg() for k in range(3)], FILL, strict=False))
     assert back.deviate() < 3
     top = face_image(tmp_path / "out", ts, "top")
     assert abs(top.crop(n // 4, n // 4, n // 2, n // 2).avg() - FILL[0]) <= 3  # only the sky is missing

@@ -5,11 +5,15 @@ Not part of pytest.  Runs every tool sequentially in its own subprocess under
 of that child.  See README.md for the set-up.
 
     .venv/bin/python bench/tiling/run.py [--sizes 8000 16000] [--no-pannellum-16k] [--runs 1]
+
+With --runs N every tool runs N times per input, interleaved with the other tools; the
+least CPU of the N runs is reported, with the highest peak RSS of the N runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -71,6 +75,8 @@ def main() -> None:
     parser.add_argument("--no-corpus", action="store_true")
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
+    # the machine may be shared: CPU seconds grow under contention, so say how busy it was
+    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="disan-bench-"))
     inputs = []
     for w in args.sizes:
@@ -90,21 +96,28 @@ def main() -> None:
         }
         if GENERATE.is_file() and shutil.which("nona") and not (args.no_pannellum_16k and int(from_pyvips[0]) > 10000):
             tools["generate.py"] = lambda out: [PY, "-c", PANNELLUM, str(GENERATE), "-o", str(out / "g"), str(src)]
+        # Runs are interleaved (tool A, B, C, then A, B, C again...) so that a busy spell on
+        # a shared machine slows every tool, not all the runs of one; per tool the run with
+        # the least CPU is kept, and the highest peak RSS of all its runs.
         result = {}
-        for name, make in tools.items():
-            best = None
-            for _ in range(args.runs):
+        for _ in range(args.runs):
+            for name, make in tools.items():
                 out = work / "out"
                 shutil.rmtree(out, ignore_errors=True)
                 out.mkdir()
                 cpu, rss, wall = timed(make(out))
                 files, mb = size_of(out)
+                best = result.get(name)
                 if best is None or cpu < best[0]:
-                    best = (cpu, rss, wall, files, mb)
-            result[name] = best
+                    best = (cpu, max(rss, best[1]) if best else rss, wall, files, mb)
+                else:
+                    best = (best[0], max(rss, best[1]), *best[2:])
+                result[name] = best
+        for name, best in result.items():
             print(f"{label:44} {name:12} cpu {best[0]:7.2f} s  rss {best[1]:6.0f} MB  wall {best[2]:6.2f} s  "
                   f"{best[3]:4d} files {best[4]:6.1f} MB", flush=True)
         rows.append((label, result))
+    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
     print("| input | tool | CPU s (user+sys) | peak RSS MB | wall s | files | MB | CPU ÷ dzsave | generate.py ÷ disan |")
     print("|---|---|---|---|---|---|---|---|---|")
