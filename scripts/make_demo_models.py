@@ -52,6 +52,7 @@ in the form used by the exhibits' ``model: annotations:`` lists.
 
 from __future__ import annotations
 
+import argparse
 import io
 import math
 import sys
@@ -1518,24 +1519,15 @@ def annotation_yaml(annotations, lang="vi"):
 
 
 def main(argv):
-    out_root = ROOT
-    preview = None
-    names = []
-    it = iter(argv)
-    for a in it:
-        if a == "--out":
-            out_root = Path(next(it))
-        elif a == "--preview":
-            preview = Path(next(it))
-        elif a in ("-h", "--help"):
-            print(__doc__)
-            return 0
-        else:
-            names.append(a)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", metavar="MODEL", help="some of: " + ", ".join(MODELS) + " (default: all)")
+    parser.add_argument("--out", type=Path, default=ROOT, help="folder that gets assets/models and assets/images")
+    parser.add_argument("--preview", type=Path, help="also write the textures and posters as PNG here")
+    args = parser.parse_args(argv)
+    out_root, preview, names = args.out, args.preview, args.names
     unknown = [n for n in names if n not in MODELS]
     if unknown:
-        print("unknown model(s): " + ", ".join(unknown) + "\nknown: " + ", ".join(MODELS), file=sys.stderr)
-        return 2
+        parser.error(f"unknown model(s): {', '.join(unknown)}")
     models_dir = out_root / "assets" / "models"
     images_dir = out_root / "assets" / "images"
     models_dir.mkdir(parents=True, exist_ok=True)
