@@ -16,7 +16,7 @@ import jinja2
 from .assets import AssetStore
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Problem, Problems
-from .gltf import ModelError, cached_pack_model
+from .gltf import ModelError, PackResult, cached_pack_model
 from .load import ParseCache, load_site
 from .media import ensure_derivatives
 from .panoramas import make_panoramas
@@ -139,13 +139,13 @@ class SiteBuilder:
                 self.progress("images", done, total)
         ensure_derivatives(plan.derivatives, self.cache_dir / "media", self.jobs, report)
 
-    def _pack_models(self, site: ValidatedSite) -> dict[Path, Path]:
+    def _pack_models(self, site: ValidatedSite) -> dict[Path, PackResult]:
         """Each model once, into one .glb with phone-sized textures; cached across builds."""
         sources = sorted({m.source: m.max_texture for m in site.models.values()}.items())
         packed = {}
         for done, (source, max_texture) in enumerate(sources, 1):
             try:
-                packed[source] = cached_pack_model(source, self.cache_dir / "models", self.root, max_texture).path
+                packed[source] = cached_pack_model(source, self.cache_dir / "models", self.root, max_texture)
             except ModelError as exc:
                 rel = source.relative_to(self.root).as_posix()
                 raise ContentError([p.to_problem(rel, 0, rel) for p in exc.problems]) from None

@@ -18,6 +18,7 @@ from PIL import Image
 
 from .config import LANGUAGE_NAMES
 from .diagnostics import ContentError, Problem
+from .gltf import PackResult
 from .guide import guide_key, resolve_cues
 from .markup import make_markdown, render_markdown
 from .model import ContentModel, Entry, Exhibit, Scene, Tour
@@ -93,7 +94,7 @@ class Renderer:
     jobs: int = 1
     site_narrations: dict[tuple[str, str], Narration] = field(default_factory=dict)
     site_models: dict[tuple[str, str], ExhibitModel] = field(default_factory=dict)
-    packed_models: dict[Path, Path] = field(default_factory=dict)  # model source → packed .glb in the cache
+    packed_models: dict[Path, PackResult] = field(default_factory=dict)  # model source → its packed .glb
 
     def __post_init__(self) -> None:
         self.env = self.env or make_environment(self.theme)
@@ -129,7 +130,7 @@ class Renderer:
         if isinstance(action, CachedMedia):
             return (self.media_cache / action.derivative.cache_name).read_bytes()
         if isinstance(action, PackedModel):
-            return self.packed_models[action.source].read_bytes()
+            return self.packed_models[action.source].path.read_bytes()
         if isinstance(action, QrImage):
             return qr_svg(action.url) if action.fmt == "svg" else qr_png(action.url)
         if isinstance(action, TextFile):
@@ -305,7 +306,7 @@ class Renderer:
         found = self.site_models.get((exhibit.slug, exhibit.lang))
         if found is None:
             return None
-        size = self.packed_models[found.source].stat().st_size
+        size = self.packed_models[found.source].bytes_after
         megabytes, triangles = f"{size / 1e6:.1f}" if size >= 100_000 else f"{size / 1e6:.2f}", f"{found.triangles:,}"
         if exhibit.lang != "en":  # Vietnamese writes 1,5 MB and 17.456
             megabytes, triangles = megabytes.replace(".", ","), triangles.replace(",", ".")
