@@ -1,4 +1,5 @@
-// disan tour page: one Photo Sphere Viewer instance, reused for every scene of a tour.
+// disan tour page: one Photo Sphere Viewer instance, reused for every scene of a tour: the
+// virtual-tour plugin holds the scenes as nodes and the `go` hotspots as links.
 //
 // Reads the page contract (the tour.html template of the default theme): #tour, #viewer with a server-rendered
 // poster, .tour-tools, #scene-description, #tour-index and the JSON CONFIG in #tour-data.
@@ -18,11 +19,13 @@ import { StereoPlugin } from '@photo-sphere-viewer/stereo-plugin';
 import { MapPlugin } from '@photo-sphere-viewer/map-plugin';
 import { CompassPlugin } from '@photo-sphere-viewer/compass-plugin';
 import { AutorotatePlugin } from '@photo-sphere-viewer/autorotate-plugin';
+import { VirtualTourPlugin } from '@photo-sphere-viewer/virtual-tour-plugin';
 
 import '@photo-sphere-viewer/core/index.css';
 import '@photo-sphere-viewer/markers-plugin/index.css';
 import '@photo-sphere-viewer/map-plugin/index.css';
 import '@photo-sphere-viewer/compass-plugin/index.css';
+import '@photo-sphere-viewer/virtual-tour-plugin/index.css';
 import './tour.css';
 
 import { strings } from './strings.js';
@@ -36,6 +39,15 @@ const DEFAULT_FOV = 75;
 const HASH_DELAY = 300;
 const AUTOROTATE_DELAY = 4000;
 const HOTSPOT_TYPES = ['go', 'exhibit', 'audio', 'image', 'video', 'text', 'url'];
+const HOTSPOT_SIZE = { width: 44, height: 44 };
+const PLAN_HOTSPOT = {
+  size: 16,
+  color: '#ffffff',
+  borderSize: 3,
+  borderColor: '#8a3b12',
+  hoverBorderSize: 4,
+  hoverBorderColor: '#ffd27a',
+};
 
 // ------------------------------------------------------------------------------ helpers
 
@@ -58,6 +70,7 @@ const clamp = (v, min, max) => Math.min(max, Math.max(min, v));
 const round1 = (v) => Math.round(v * 10) / 10;
 const fmt = (v) => String(round1(v) === 0 ? 0 : round1(v)); // no "-0"
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
+const hotspotPosition = (hotspot) => ({ yaw: (Number(hotspot.yaw) || 0) * DEG, pitch: (Number(hotspot.pitch) || 0) * DEG });
 
 /** Degrees to (-180, 180]. */
 function normYaw(deg) {
@@ -119,7 +132,6 @@ class Tour {
     this.markers = null;
     this.current = null; // scene id
     this.view = null; // the view while the viewer is not there (fallback) or not ready
-    this.loadToken = 0;
     this.hashTimer = 0;
     this.lastHash = '';
     this.readyResolve = null;
@@ -216,7 +228,7 @@ class Tour {
   createViewer(scene, view) {
     const S = this.S;
     const plugins = [
-      [MarkersPlugin, { markers: this.sceneMarkers(scene), defaultHoverScale: false }],
+      [MarkersPlugin, { defaultHoverScale: false }],
       [GyroscopePlugin, { touchmove: true, roll: false }],
       StereoPlugin,
       [CompassPlugin, {
@@ -225,7 +237,6 @@ class Tour {
         navigation: true,
         backgroundSvg: compassSvg(scene.north || 0),
         className: 'tour-compass',
-        hotspots: this.compassHotspots(scene),
       }],
     ];
     if (this.config.plan && this.config.plan.src) {
@@ -241,11 +252,11 @@ class Tour {
         autorotateSpeed: `${this.autorotateSpeed}dps`,
       }]);
     }
+    plugins.push([VirtualTourPlugin, this.virtualTourConfig(scene)]);
 
     const viewer = new Viewer({
       container: this.viewerEl,
       adapter: [CubemapTilesAdapter, { showErrorTile: false, baseBlur: false, antialias: true }],
-      panorama: this.panorama(scene),
       defaultYaw: view.yaw * DEG,
       defaultPitch: view.pitch * DEG,
       defaultZoomLvl: fovToZoom(view.fov),
@@ -278,6 +289,13 @@ class Tour {
         ctrlZoom: S.ctrl_zoom,
         loadError: S.load_error,
         webglError: S.webgl_missing,
+        map: S.map,
+        mapMaximize: S.map_maximize,
+        mapMinimize: S.map_minimize,
+        mapReset: S.map_reset,
+        stereoNotification: S.stereo_notification,
+        pleaseRotate: S.please_rotate,
+        tapToContinue: S.tap_to_continue,
       },
       plugins,
     });
@@ -297,6 +315,7 @@ class Tour {
     this.compass = viewer.getPlugin(CompassPlugin);
     this.map = viewer.getPlugin(MapPlugin) || null;
     this.autorotate = viewer.getPlugin(AutorotatePlugin) || null;
+    this.tour = viewer.getPlugin(VirtualTourPlugin);
     if (!isNum(scene.north)) this.compass.hide();
 
     viewer.addEventListener('panorama-loaded', () => this.onFirstRender(), { once: true });
@@ -309,12 +328,7 @@ class Tour {
       if (data.authoring) return;
       this.activate(data.scene, data.index, e.marker.domElement);
     });
-    if (this.map) {
-      this.map.addEventListener('select-hotspot', (e) => {
-        const id = String(e.hotspotId || '');
-        if (id.startsWith('scene:')) this.goto(id.slice(6));
-      });
-    }
+    this.tour.addEventListener('node-changed', () => this.onSceneShown());
     if (this.authoring) viewer.addEventListener('click', (e) => this.onAuthoringClick(e));
 
     // keyboard control only while the viewer has the focus
@@ -362,26 +376,77 @@ class Tour {
 
   reloadScene() {
     if (!this.viewer || !this.current) return;
-    const view = this.getView();
-    this.viewer.setPanorama(this.panorama(this.scenes.get(this.current)), {
-      transition: false,
+    this.tour.setCurrentNode(this.current, { ...this.transition(this.getView(), true), forceUpdate: true }).catch(() => {});
+  }
+
+  // ---------------------------------------------------------------------------- scenes as tour nodes
+
+  /** PSV's virtual tour: every scene a node, every `go` hotspot a link drawn as our own hotspot. */
+  virtualTourConfig(first) {
+    const config = {
+      renderMode: '2d',
+      nodes: [...this.scenes.values()].map((scene) => this.tourNode(scene)),
+      startNodeId: first.id,
+      preload: () => !(navigator.connection && navigator.connection.saveData), // next scenes' previews
+      showLinkTooltip: false,
+      arrowStyle: { size: HOTSPOT_SIZE },
+      transitionOptions: (node, fromNode, fromLink) => this.linkTransition(node, fromNode, fromLink),
+    };
+    if (this.config.plan && this.config.plan.src) config.map = { imageUrl: resolveUrl(this.config.plan.src) };
+    return config;
+  }
+
+  tourNode(scene) {
+    const point = this.planPoint(scene);
+    return {
+      id: scene.id,
+      name: scene.title || scene.id,
+      panorama: this.panorama(scene),
+      links: this.sceneLinks(scene),
+      markers: this.sceneMarkers(scene),
+      map: point ? { ...point, ...PLAN_HOTSPOT } : false,
+    };
+  }
+
+  /** Called by the plugin as a scene starts loading, whoever asked for it (a link, the plan, goto). */
+  linkTransition(node, fromNode, fromLink) {
+    if (!fromNode) return this.transition(this.view, true);
+    this.beginSceneChange(node.id, true);
+    const view = this.sceneView(this.scenes.get(node.id), fromLink && fromLink.data && fromLink.data.view);
+    return this.transition(view, false);
+  }
+
+  transition(view, instant) {
+    return {
+      rotateTo: { yaw: view.yaw * DEG, pitch: view.pitch * DEG },
+      zoomTo: fovToZoom(view.fov),
       showLoader: false,
-      position: { yaw: view.yaw * DEG, pitch: view.pitch * DEG },
-      zoom: fovToZoom(view.fov),
-    }).catch(() => {});
+      effect: instant || this.reducedMotion ? 'none' : 'fade',
+      speed: 600,
+      rotation: false,
+    };
   }
 
   // ---------------------------------------------------------------------------- markers
 
   sceneMarkers(scene) {
-    return (scene.hotspots || []).map((hotspot, index) => ({
+    return (scene.hotspots || []).flatMap((hotspot, index) => (hotspot.type === 'go' ? [] : [{
       id: `hotspot-${index}`,
       element: this.markerElement(scene, hotspot, index),
-      position: { yaw: (Number(hotspot.yaw) || 0) * DEG, pitch: (Number(hotspot.pitch) || 0) * DEG },
-      size: { width: 44, height: 44 },
+      position: hotspotPosition(hotspot),
+      size: HOTSPOT_SIZE,
       anchor: 'center center',
       data: { scene: scene.id, index },
-    }));
+    }]));
+  }
+
+  sceneLinks(scene) {
+    return (scene.hotspots || []).flatMap((hotspot, index) => (hotspot.type !== 'go' || !this.scenes.has(hotspot.target) ? [] : [{
+      nodeId: hotspot.target,
+      position: hotspotPosition(hotspot),
+      arrowStyle: { element: () => this.markerElement(scene, hotspot, index) },
+      data: { view: hotspot.view },
+    }]));
   }
 
   markerElement(scene, hotspot, index) {
@@ -398,12 +463,6 @@ class Tour {
     return node;
   }
 
-  compassHotspots(scene) {
-    return (scene.hotspots || [])
-      .filter((h) => h.type === 'go')
-      .map((h) => ({ yaw: (Number(h.yaw) || 0) * DEG, pitch: (Number(h.pitch) || 0) * DEG }));
-  }
-
   // ---------------------------------------------------------------------------- plan
 
   planPoint(scene) {
@@ -411,28 +470,6 @@ class Tour {
     const pos = scene && scene.plan_position;
     if (!plan || !pos || !isNum(pos.x) || !isNum(pos.y)) return null;
     return { x: pos.x * plan.width, y: pos.y * plan.height };
-  }
-
-  mapHotspots(scene) {
-    const out = [];
-    for (const other of this.scenes.values()) {
-      if (other.id === scene.id) continue;
-      const point = this.planPoint(other);
-      if (!point) continue;
-      out.push({
-        id: `scene:${other.id}`,
-        x: point.x,
-        y: point.y,
-        tooltip: other.title || other.id,
-        size: 16,
-        color: '#ffffff',
-        borderSize: 3,
-        borderColor: '#8a3b12',
-        hoverBorderSize: 4,
-        hoverBorderColor: '#ffd27a',
-      });
-    }
-    return out;
   }
 
   mapConfig(scene) {
@@ -448,7 +485,6 @@ class Tour {
       position: 'bottom left',
       visibleOnLoad: !!point,
       coneColor: '#e8a33d',
-      hotspots: this.mapHotspots(scene),
       buttons: { maximize: true, close: true, reset: true, north: false },
     };
   }
@@ -456,7 +492,7 @@ class Tour {
   updatePlugins(scene) {
     if (this.compass) {
       if (isNum(scene.north)) {
-        this.compass.setOptions({ backgroundSvg: compassSvg(scene.north), hotspots: this.compassHotspots(scene) });
+        this.compass.setOptions({ backgroundSvg: compassSvg(scene.north) });
         this.compass.show();
       } else {
         this.compass.hide();
@@ -467,8 +503,6 @@ class Tour {
       if (point) {
         const heading = Number(scene.plan_position.heading) || 0;
         this.map.setOptions({ rotation: `${heading}deg` });
-        this.map.setCenter(point);
-        this.map.setHotspots(this.mapHotspots(scene));
         this.map.show();
       } else {
         this.map.hide();
@@ -496,29 +530,26 @@ class Tour {
       this.setView(target);
       return true;
     }
-    const token = ++this.loadToken;
-    this.pauseAudio();
-    this.markers.clearMarkers();
-    this.current = sceneId;
-    this.afterSceneChange(options.announce !== false);
-    let done = false;
+    this.beginSceneChange(sceneId, options.announce !== false);
     try {
-      done = await this.viewer.setPanorama(this.panorama(scene), {
-        transition: this.reducedMotion ? false : { speed: 600, rotation: false, effect: 'fade' },
-        showLoader: false,
-        position: { yaw: target.yaw * DEG, pitch: target.pitch * DEG },
-        zoom: fovToZoom(target.fov),
-      });
+      return await this.tour.setCurrentNode(sceneId, this.transition(target, false));
     } catch (err) {
       console.error(err);
       return false;
     }
-    if (!done || token !== this.loadToken) return false;
-    this.markers.setMarkers(this.sceneMarkers(scene));
-    this.updatePlugins(scene);
+  }
+
+  beginSceneChange(sceneId, announce) {
+    if (sceneId === this.current) return;
+    this.pauseAudio();
+    this.current = sceneId;
+    this.afterSceneChange(announce);
+  }
+
+  onSceneShown() {
+    this.updatePlugins(this.scenes.get(this.current));
     if (!this.contextLost) this.hideFallback();
     this.writeHash();
-    return true;
   }
 
   setView(view, instant) {
