@@ -133,6 +133,22 @@ def test_floor_plan_shows_the_rooms_and_a_click_on_one_goes_there(built_demo: Pa
     page.context.close()
 
 
+@pytest.mark.parametrize("downlink, preloaded", [(1.6, 0), (10, 2)])
+def test_linked_scenes_preload_their_previews_only_on_a_fast_link(downlink: float, preloaded: int, built_demo: Path,
+                                                                  serve_dir, browser) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context.add_init_script(f"""Object.defineProperty(navigator, 'connection',
+        {{ value: {{ effectiveType: '4g', downlink: {downlink}, saveData: false }} }});""")
+    page = context.new_page()
+    previews = []
+    page.on("request", lambda request: previews.append(request.url) if request.url.endswith("/preview.jpg") else None)
+    page.goto(serve_dir(built_demo) + TOUR)
+    page.evaluate("() => window.disanTour.ready")
+    page.wait_for_timeout(1500)
+    assert len(set(previews)) == 1 + preloaded, previews
+    context.close()
+
+
 def test_go_hotspot_by_keyboard_through_the_index(built_demo: Path, serve_dir, browser) -> None:
     page = _open_tour(browser, serve_dir(built_demo) + TOUR)
     link = page.locator("#tour-index a[data-scene='san-truoc'][data-hotspot='1']")

@@ -72,6 +72,13 @@ const fmt = (v) => String(round1(v) === 0 ? 0 : round1(v)); // no "-0"
 const isNum = (v) => typeof v === 'number' && Number.isFinite(v);
 const hotspotPosition = (hotspot) => ({ yaw: (Number(hotspot.yaw) || 0) * DEG, pitch: (Number(hotspot.pitch) || 0) * DEG });
 
+/** Preloading the next scenes pays only where bandwidth is plenty: on Save-Data or a weak link
+ *  (under 5 Mbit/s, as the browser estimates it), this scene's tiles get it all. */
+function fastConnection() {
+  const connection = navigator.connection;
+  return !connection || (!connection.saveData && connection.effectiveType === '4g' && connection.downlink >= 5);
+}
+
 /** Degrees to (-180, 180]. */
 function normYaw(deg) {
   const y = (((deg + 180) % 360) + 360) % 360 - 180;
@@ -387,7 +394,7 @@ class Tour {
       renderMode: '2d',
       nodes: [...this.scenes.values()].map((scene) => this.tourNode(scene)),
       startNodeId: first.id,
-      preload: () => !(navigator.connection && navigator.connection.saveData), // next scenes' previews
+      preload: fastConnection, // the linked scenes' previews, for instant switches
       showLinkTooltip: false,
       arrowStyle: { size: HOTSPOT_SIZE },
       transitionOptions: (node, fromNode, fromLink) => this.linkTransition(node, fromNode, fromLink),
