@@ -12,12 +12,16 @@ from its own small copy of the polar rows).
 
 Where the CPU time goes, and what keeps it low (see bench/RESULTS.md, "Tiling"): the
 bilinear ``mapim`` of the top level (about a third), JPEG decoding and encoding, Python
-and libvips start-up.  So work is never done twice: the four side faces share one index
-map (they differ by a quarter turn of yaw, i.e. a shift of the source band), every map is
-upsampled for half a face and mirrored (faces are symmetric about their middle column),
-lower levels are 2×2 box shrinks of the level above, the fallback faces are the tiles of
-their level joined without re-encoding (``join_jpegs``), and a plain full-sphere JPEG no
-wider than ``equirect_max_width`` is copied as the equirect derivative.
+and libvips start-up, and a fixed cost per libvips call (~0.2 ms, ~1 ms for a pass over
+pixels) that a 4k panorama pays some 170 times.  So work is never done twice and calls
+are few: the four side faces share one index map (they differ by a quarter turn of yaw,
+i.e. a shift of the source band), the top and bottom faces are mirror images of the lower
+half of the top face (one map serves both, see ``_mirror``), every map is upsampled for
+half a face and mirrored (faces are symmetric about their middle column), lower levels
+are 2×2 box shrinks of the level above, tile rows are JPEG-encoded several at a time and
+cut apart without decoding (``split_jpeg``), the fallback faces are the tiles of their
+level joined the same way (``join_jpegs``), and a plain full-sphere JPEG no wider than
+``equirect_max_width`` is copied as the equirect derivative.
 
 On-disk layout of one tile set (all paths relative to its folder)::
 
@@ -60,18 +64,18 @@ import json
 import math
 import os
 import re
-import shutil
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pyvips
 
 from .diagnostics import InputError
 
 #: Bump when the output for the same input and settings changes: it is part of the cache key.
-TILER_VERSION = 3
+TILER_VERSION = 4
 
 FACES = ("front", "right", "back", "left", "top", "bottom")
 #: PSV's default order of a cubemap stripe (``baseUrl`` of type ``stripe``).
@@ -91,7 +95,9 @@ MANIFEST = "tileset.json"
 
 _GRID = 8  # spacing of the coarse index-map grid, in face pixels
 _POLE = 128  # half-width of the exactly computed block around the pole, in face pixels
-_CHUNK_ROWS = 64  # rows decoded per step from the source (rounded up to the shrink factor)
+_CHUNK_BYTES = 3 << 20  # decoded per step from a JPEG source: 64 rows at 16k, 256 at 4k
+_BATCH_BYTES = 4 << 20  # tile rows encoded together (see _Writer.save_tiles)
+_KEEP_MAP_BYTES = 4 << 20  # half-face maps this small serve the top and the bottom face (_keep_map)
 
 Source = str | os.PathLike | Mapping[str, str | os.PathLike]
 
@@ -393,76 +399,33 @@ def _levels(face_size: int, tile_size: int) -> tuple[tuple[int, int], ...]:
     return tuple(levels)
 
 
-def _face_vectors(face: str, a, b):
-    """(F, R, U) direction components of face coordinates a (right) and b (down)."""
-    if face == "front":
-        return 1.0, a, b * -1.0
-    if face == "right":
-        return a * -1.0, 1.0, b * -1.0
-    if face == "back":
-        return -1.0, a * -1.0, b * -1.0
-    if face == "left":
-        return a, -1.0, b * -1.0
-    if face == "top":
-        return b, a, 1.0
-    if face == "bottom":
-        return b * -1.0, a, -1.0
-    raise ValueError(face)
-
-
 def _const_like(image: pyvips.Image, value: float) -> pyvips.Image:
     return (image * 0.0) + value
 
 
-def _yaw_reference(face: str, j0: int, n: int) -> float:
-    """Yaw (degrees) around which a strip's yaw is unwrapped, so the map has no jump.
-
-    Side faces are continuous around their centre.  On the top/bottom faces yaw turns
-    around the pole; the half that looks backwards is unwrapped around 180, the half
-    that looks forwards around 0, so the only discontinuity is the pole itself.
-    """
-    if face in ("front", "right", "back", "left"):
-        return {"front": 0.0, "right": 90.0, "back": 180.0, "left": -90.0}[face]
-    upper = j0 < n // 2
-    looks_back = upper if face == "top" else not upper
-    return 180.0 if looks_back else 0.0
-
-
-def _face_map(face: str, n: int, i0: int, j0: int, cols: int, rows: int, step: int,
-              geo: _Canvas, yaw_ref: float) -> pyvips.Image:
+def _exact_map(kind: str, n: int, i0: int, j0: int, cols: int, rows: int, step: int,
+               geo: _Canvas) -> pyvips.Image:
     """Two-band float (x, y) canvas coordinates of face pixels i0+k·step, j0+m·step.
 
-    Yaw lies within yaw_ref ± 180 (a multiple of 90): (F, R) is first turned by
-    180 - yaw_ref, so that libvips' atan2, whose range is [0, 360), gives yaw + 180 - yaw_ref.
-    Pitch comes from the angle to the up axis, atan2(sqrt(F² + R²), U), within [0, 180].
+    Only two kinds are ever computed, the other faces are mirror images of them (see
+    ``_mirror``): "side" is the front face (F = 1, R = a, U = -b), "top" the lower half
+    of the top face (F = b > 0, R = a, U = 1), i.e. the half that looks forwards.  Both
+    have yaw = atan(R / F) within ±90° (no wrap-around) and a colatitude atan(rho / U)
+    that needs no atan2 either, so each map is a dozen vips calls.
     """
     xy = pyvips.Image.xyz(cols, rows)
-    a = xy[0] * (2.0 * step / n) + ((2.0 * i0 + 1.0) / n - 1.0)
-    b = xy[1] * (2.0 * step / n) + ((2.0 * j0 + 1.0) / n - 1.0)
-    f, r, u = _face_vectors(face, a, b)
-    rho = (f * f + r * r) ** 0.5  # at most one of them is a number
-    for _ in range(round((180.0 - yaw_ref) / 90.0) % 4):
-        f, r = _neg(r), f  # a quarter turn
-    x = _atan2(r, f) * geo.x_scale + (geo.x_offset + (yaw_ref - 180.0) * geo.x_scale)
-    y = _atan2(rho, u) * geo.y_scale + (geo.y_offset - 90.0 * geo.y_scale)
-    return x.bandjoin(y).cast("float")
+    ab = xy.linear([2.0 * step / n] * 2, [(2.0 * i0 + 1.0) / n - 1.0, (2.0 * j0 + 1.0) / n - 1.0])
+    a, b = ab[0], ab[1]
+    if kind == "side":  # colatitude = 90° + atan(b / sqrt(1 + a²))
+        angles = a.bandjoin(b * (a * a + 1.0) ** -0.5).math("atan")
+        y_offset = geo.y_offset
+    else:  # colatitude = atan(sqrt(a² + b²))
+        angles = (a / b).bandjoin((ab * ab).bandmean().linear(2.0, 0.0) ** 0.5).math("atan")
+        y_offset = geo.y_offset - 90.0 * geo.y_scale
+    return angles.linear([geo.x_scale, geo.y_scale], [geo.x_offset, y_offset])  # float, as xyz.linear
 
 
-def _neg(value):
-    return value * -1.0 if isinstance(value, pyvips.Image) else -value
-
-
-def _atan2(p, q) -> pyvips.Image:
-    """libvips' atan2(p, q), in degrees within [0, 360); p or q may be a number."""
-    if not isinstance(q, pyvips.Image):
-        return p.math2_const("atan2", [q])
-    if not isinstance(p, pyvips.Image):
-        p = _const_like(q, p)
-    return p.math2(q, "atan2")
-
-
-@dataclass
-class _Canvas:
+class _Canvas(NamedTuple):
     """Where the source sits on the full sphere, in canvas (full equirect) pixels."""
 
     width: int  # full-sphere canvas width
@@ -522,32 +485,52 @@ def _normalise(image: pyvips.Image) -> pyvips.Image:
 
 
 class _RowStore:
-    """Decodes the source once, top to bottom, keeping only the row chunks still needed."""
+    """Decodes the source once, top to bottom, keeping only the row chunks still needed.
 
-    def __init__(self, image: pyvips.Image, canvas: _Canvas, chunk_rows: int, name: str,
+    A JPEG is decoded a chunk at a time by ``crop(...).copy_memory()``: one allocation per
+    chunk.  ``Region.fetch`` allocates (and libvips zeroes) a buffer of the whole chunk at
+    every stage of the loader's pipeline, five per chunk, and the heap they fragment made
+    the process touch about twice the memory it holds (4k: +27 MB of peak RSS, +9k page
+    faults).  But a crop must start on a row where the loader's own strips start, else
+    the loader reports an out-of-order read: JPEG strips are at most 32 rows, TIFF strips
+    can have any height, so other formats are fetched.
+    """
+
+    def __init__(self, image: pyvips.Image, canvas: _Canvas, multiple: int, name: str,
                  on_chunk: Callable[[pyvips.Image], None] | None = None):
+        """Chunks are a whole number of ``multiple`` rows (the derivative's shrink)."""
         self.image = image
         self.canvas = canvas
-        self.region = pyvips.Region.new(image)
-        self.chunk_rows = chunk_rows
+        if image.get("vips-loader").startswith("jpeg"):
+            step = math.lcm(multiple, 64)
+            self.chunk_rows = step * max(1, round(_CHUNK_BYTES / (3 * image.width * step)))
+            self.region = None
+        else:
+            self.chunk_rows = multiple * math.ceil(64 / multiple)
+            self.region = pyvips.Region.new(image)
         self.chunks: dict[int, pyvips.Image] = {}
         self.decoded = 0  # source rows decoded so far
         self.name = name
         self.on_chunk = on_chunk
 
+    def _decode(self, top: int, rows: int) -> pyvips.Image:
+        w = self.image.width
+        if self.region is None:
+            return self.image.crop(0, top, w, rows).copy_memory()
+        return pyvips.Image.new_from_memory(self.region.fetch(0, top, w, rows), w, rows, 3, "uchar")
+
     def _decode_to(self, rows: int) -> None:
-        h, w = self.image.height, self.image.width
+        h = self.image.height
         while self.decoded < min(rows, h):
             n = min(self.chunk_rows, h - self.decoded)
             try:
-                data = self.region.fetch(0, self.decoded, w, n)
+                chunk = self._decode(self.decoded, n)
             except pyvips.Error as exc:
                 raise TilingError(
                     f"{self.name} is truncated or corrupt: {_vips_reason(exc)}",
                     "copy or export the file again; an interrupted upload or download often cuts "
                     "images short",
                 ) from exc
-            chunk = pyvips.Image.new_from_memory(data, w, n, 3, "uchar")
             self.chunks[self.decoded // self.chunk_rows] = chunk
             if self.on_chunk:
                 self.on_chunk(chunk)
@@ -561,35 +544,38 @@ class _RowStore:
         for index in [i for i in self.chunks if (i + 1) * self.chunk_rows <= src_row]:
             del self.chunks[index]
 
-    def band(self, y0: int, y1: int, pad: int) -> pyvips.Image:
-        """Canvas rows [y0, y1), full width plus ``pad`` wrapped columns on the right."""
+    def rows(self, y0: int, y1: int) -> tuple[pyvips.Image, int]:
+        """(image, top): canvas rows [y0, y1), at full canvas width, are the image's rows
+        [top, top + y1 - y0).  For a full panorama the image is the decoded chunks stacked,
+        uncut: ``_cut`` takes each area from it in one libvips call."""
         c = self.canvas
         s0, s1 = max(y0 - c.top, 0), min(y1 - c.top, c.src_height)
-        parts = []
-        if s1 > s0:
-            self._decode_to(s1)
-            first, last = s0 // self.chunk_rows, (s1 - 1) // self.chunk_rows
-            pieces = [self.chunks[i] for i in range(first, last + 1)]
-            src = _stack(pieces)
-            src = src.crop(0, s0 - first * self.chunk_rows, c.src_width, s1 - s0)
-            if c.src_width != c.width:
-                src = src.embed(c.left, 0, c.width, s1 - s0, background=list(FILL))
-            above = min(c.top, y1) - y0
-            below = y1 - max(c.top + c.src_height, y0)
-            if above > 0:
-                parts.append(_flat(c.width, above))
-            parts.append(src)
-            if below > 0:
-                parts.append(_flat(c.width, below))
-        else:
-            parts.append(_flat(c.width, y1 - y0))
-        band = _stack(parts)
-        if pad:
-            wrap = band.crop(0, 0, min(pad, c.width), band.height)
-            while wrap.width < pad:
-                wrap = wrap.join(band.crop(0, 0, min(pad - wrap.width, c.width), band.height), "horizontal")
-            band = band.join(wrap, "horizontal")
-        return band
+        if s1 <= s0:
+            return _flat(c.width, y1 - y0), 0
+        self._decode_to(s1)
+        first, last = s0 // self.chunk_rows, (s1 - 1) // self.chunk_rows
+        src = _stack([self.chunks[i] for i in range(first, last + 1)])
+        top = s0 - first * self.chunk_rows
+        if (c.src_width, c.src_height) == (c.width, c.height):
+            return src, top
+        src = src.crop(0, top, c.src_width, s1 - s0)
+        if c.src_width != c.width:
+            src = src.embed(c.left, 0, c.width, s1 - s0, background=list(FILL))
+        above = min(c.top, y1) - y0
+        below = y1 - max(c.top + c.src_height, y0)
+        parts = [_flat(c.width, above)] if above > 0 else []
+        parts.append(src)
+        if below > 0:
+            parts.append(_flat(c.width, below))
+        return _stack(parts), 0
+
+
+def _cut(rows: pyvips.Image, top: int, x0: int, width: int, height: int) -> pyvips.Image:
+    """Columns [x0, x0 + width) of full-width canvas rows [top, top + height), wrapping
+    around the sphere past the right edge (yaw unwrapped beyond 180°)."""
+    if 0 <= x0 and x0 + width <= rows.width:
+        return rows.crop(x0, top, width, height)
+    return rows.embed(-x0, -top, width, height, extend="repeat")
 
 
 def _stack(images: Sequence[pyvips.Image]) -> pyvips.Image:
@@ -603,6 +589,16 @@ def _stack(images: Sequence[pyvips.Image]) -> pyvips.Image:
     out = images[0]
     for image in images[1:]:
         out = out.join(image, "vertical")
+    return out
+
+
+def _side_by_side(images: Sequence[pyvips.Image]) -> pyvips.Image:
+    """Images left to right (arrayjoin pads every cell to the widest one: only if none is)."""
+    if len({image.width for image in images}) == 1:
+        return images[0] if len(images) == 1 else pyvips.Image.arrayjoin(images, across=len(images))
+    out = images[0]
+    for image in images[1:]:
+        out = out.join(image, "horizontal")
     return out
 
 
@@ -625,7 +621,10 @@ class _Writer:
     def __init__(self, out_dir: Path, settings: TileSettings):
         self.out_dir = out_dir
         self.quality = settings.jpeg_quality
+        self.tile = settings.tile_size
         self.folders: set[str] = set()
+        self.queue: list[tuple[pyvips.Image, Sequence[str], Callable[[list[bytes]], None]]] = []
+        self.queued = 0  # bytes of pixels in the queue
         # libvips' "auto" rule made explicit: 4:2:0 below Q90.  It fixes the MCU size
         # that split_jpeg and join_jpegs rely on.
         self.subsample = "on" if self.quality < 90 else "off"
@@ -642,17 +641,35 @@ class _Writer:
         # baseline, standard Huffman tables (optimize_coding and interlace are off by default)
         image.jpegsave(self._path(rel), Q=self.quality, keep="none", subsample_mode=self.subsample)
 
-    def save_tiles(self, strip: pyvips.Image, tile: int, rels: Sequence[str]) -> list[bytes]:
-        """Save a strip one tile high as its tiles (files ``rels``, left to right); returns
-        their bytes.  The strip is encoded once, with a restart marker after each tile's
-        share of every MCU row, and cut with ``split_jpeg``: the tiles are byte for byte
-        what encoding each one would give, without a libvips call per tile (~0.7 ms each)."""
+    def save_tiles(self, strip: pyvips.Image, rels: Sequence[str], done: Callable[[list[bytes]], None]) -> None:
+        """Save a strip one tile high as its tiles (files ``rels``, left to right), then
+        call ``done`` with their bytes: at once, or at a later ``flush``.
+
+        Strips are queued (up to ``_BATCH_BYTES``) and encoded side by side, once, with a
+        restart marker after each tile's share of every MCU row, then cut with
+        ``split_jpeg``: the tiles are byte for byte what encoding each one would give,
+        without a libvips call per tile or per strip (~1 ms of fixed cost each).
+        """
+        self.queue.append((strip, rels, done))
+        self.queued += strip.width * strip.height * 3
+        if self.queued >= _BATCH_BYTES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Encode and write every queued strip."""
+        queue, self.queue, self.queued = self.queue, [], 0
+        if not queue:
+            return
+        strips = [strip for strip, _, _ in queue]
+        strip = _side_by_side(strips)
         data = strip.jpegsave_buffer(Q=self.quality, keep="none", subsample_mode=self.subsample,
-                                     restart_interval=tile // self.mcu)
-        tiles = split_jpeg(data, tile, self.mcu) if strip.width > tile else [data]
-        for data, rel in zip(tiles, rels, strict=True):
-            self.write(data, rel)
-        return tiles
+                                     restart_interval=self.tile // self.mcu)
+        tiles = split_jpeg(data, self.tile, self.mcu) if strip.width > self.tile else [data]
+        for _, rels, done in queue:
+            mine, tiles = tiles[:len(rels)], tiles[len(rels):]
+            for data, rel in zip(mine, rels, strict=True):
+                self.write(data, rel)
+            done(mine)
 
     def write(self, data: bytes, rel: str) -> None:
         with open(self._path(rel), "wb") as handle:
@@ -746,28 +763,32 @@ class _Level:
         self.on_face = on_face
 
     def add(self, rows: pyvips.Image, top: int) -> None:
-        """Add face rows [top, top + rows.height) (a memory image, within one tile row)."""
+        """Add face rows [top, top + rows.height) (a memory image, within one tile row).
+        The pieces of a tile row are stacked, not copied: it is read only twice (encoded
+        and shrunk), where a copy costs a libvips pass of its own."""
         self.pieces[top] = rows
         start = top - top % self.tile
         have = sorted(k for k in self.pieces if start <= k < start + self.tile)
         if sum(self.pieces[k].height for k in have) < self.tile:
             return
-        pieces = [self.pieces.pop(k) for k in have]
-        self._emit(pieces[0] if len(pieces) == 1 else _stack(pieces).copy_memory(), start // self.tile)
+        self._emit(_stack([self.pieces.pop(k) for k in have]), start // self.tile)
 
     def _emit(self, strip: pyvips.Image, row: int) -> None:
         rels = [TILE_PATTERN.format(level=self.level, face=self.face, row=row, col=col)
                 for col in range(self.size // self.tile)]
-        jpegs = self.writer.save_tiles(strip, self.tile, rels)
-        if self.keep_jpegs:
-            self.jpegs[row] = jpegs
         if self.keep_pixels:
             self.pixels[row] = strip
+        self.writer.save_tiles(strip, rels, lambda jpegs: self._written(row, jpegs))
         if self.below is not None:
             self.below.add(_box_shrink(strip, 2).copy_memory(), row * self.tile // 2)
+
+    def _written(self, row: int, jpegs: list[bytes]) -> None:
+        """Tile row ``row`` is on disk: once all are, the face is complete."""
+        if self.keep_jpegs:
+            self.jpegs[row] = jpegs
         self.done += 1
         if self.done * self.tile == self.size:
-            pixels = _stack([self.pixels[r] for r in sorted(self.pixels)]).copy_memory() if self.pixels else None
+            pixels = _stack([self.pixels[r] for r in sorted(self.pixels)]) if self.pixels else None
             jpegs = [self.jpegs[r] for r in sorted(self.jpegs)]
             self.pixels, self.jpegs = {}, {}
             self.on_face(self.size, pixels, jpegs)
@@ -802,18 +823,23 @@ class _FaceOutputs:
             else:
                 self.writer.save(image.resize(self.fallback / size), rel)
         if size == self.settings.tile_size:
-            p = self.settings.preview_face_size
-            self.previews[self.face] = image if p == size else image.resize(p / size).copy_memory()
+            self.previews[self.face] = image
 
     def add(self, rows: pyvips.Image, top: int) -> None:
         self.top.add(rows, top)
 
 
 def _save_preview(previews: dict[str, pyvips.Image], writer: _Writer, size: int) -> None:
+    """The six smallest-level faces side by side in PSV's order, ``size`` px high: one box
+    shrink of the whole stripe when ``size`` divides the face size (no block straddles
+    two faces), else each face resized on its own."""
     faces = [previews[name] for name in STRIPE_ORDER]
+    face = faces[0].height
+    if face % size:
+        faces = [image.resize(size / face) for image in faces]
     stripe = pyvips.Image.arrayjoin(faces, across=6)
-    if stripe.height != size:
-        stripe = stripe.resize(size / stripe.height)
+    if face % size == 0 and face != size:
+        stripe = _box_shrink(stripe, face // size)
     writer.save(stripe, PREVIEW_PATH)
 
 
@@ -839,27 +865,40 @@ def _pole_block(face: str, n: int, j0: int, rows: int) -> tuple[int, int, int, i
     return (n // 2 - c, r0, 2 * c, r1 - r0) if r1 > r0 else None
 
 
-class _Grids:
-    """Coarse index maps (every ``_GRID`` px) of whole faces, each computed once.
+Ranges = tuple[float, float, float, float]  # (xmin, xmax, ymin, ymax) of a map, canvas pixels
+Mirror = tuple[bool, bool, bool]  # (flip the rows, x -> X - x, y -> H - 1 - y): see _mirror
 
-    The four side faces share one map: they differ only by a quarter turn of yaw, i.e. by
-    ``canvas.width / 4`` canvas columns, so the front face's map serves them all.  The top
-    and bottom faces need one map per yaw reference (see ``_yaw_reference``).
+
+def _mirror(face: str, j0: int, n: int) -> Mirror:
+    """How the map of a top/bottom strip follows from that of the lower top-face strip
+    whose rows mirror its own (or are its own): ``_Maps.source(n - j0 - rows)`` for an
+    upper strip, ``_Maps.source(j0)`` for a lower one.
+
+    Mirroring the rows of the top face (b -> -b) turns yaw into 180° - yaw at the same
+    pitch, i.e. canvas column x into X - x, X being the column of yaw 0 plus that of yaw
+    180 (so a map unwrapped around yaw 0 becomes one unwrapped around 180); the bottom
+    face is the top face with its rows mirrored and its pitch negated (y -> H - 1 - y).
     """
-
-    def __init__(self, n: int, canvas: _Canvas):
-        self.n, self.canvas = n, canvas
-        self.cols = n // _GRID + 1
-        self.grids: dict[tuple[str, float], pyvips.Image] = {}
-
-    def get(self, face: str, ref: float) -> pyvips.Image:
-        if (face, ref) not in self.grids:
-            self.grids[face, ref] = _face_map(face, self.n, 0, 0, self.cols, self.cols, _GRID, self.canvas,
-                                              ref).copy_memory()
-        return self.grids[face, ref]
+    upper = j0 < n // 2
+    return upper, (face == "top") == upper, face == "bottom"
 
 
-def _range(image: pyvips.Image) -> tuple[float, float, float, float]:
+def _mirror_linear(mirror: Mirror | None, canvas: _Canvas) -> tuple[list[float], list[float]]:
+    """(scale, offset) per band of the value part of a mirror (libvips ``linear``)."""
+    mx, my = (mirror[1], mirror[2]) if mirror else (False, False)
+    return ([-1.0 if mx else 1.0, -1.0 if my else 1.0],
+            [2.0 * canvas.x_offset + 180.0 * canvas.x_scale if mx else 0.0, canvas.height - 1.0 if my else 0.0])
+
+
+def _mirror_ranges(ranges: Ranges, mirror: Mirror | None, canvas: _Canvas) -> Ranges:
+    """The ranges of a mirrored map, from its source's: no libvips pass of its own."""
+    (sx, sy), (cx, cy) = _mirror_linear(mirror, canvas)
+    x0, x1 = sorted((sx * ranges[0] + cx, sx * ranges[1] + cx))
+    y0, y1 = sorted((sy * ranges[2] + cy, sy * ranges[3] + cy))
+    return x0, x1, y0, y1
+
+
+def _range(image: pyvips.Image) -> Ranges:
     """(xmin, xmax, ymin, ymax) of a two-band (x, y) map, in one pass (libvips ``stats``)."""
     values = array("d")
     values.frombytes(image.stats().write_to_memory())
@@ -867,21 +906,70 @@ def _range(image: pyvips.Image) -> tuple[float, float, float, float]:
     return values[10], values[11], values[20], values[21]
 
 
-@dataclass
-class _Strip:
+class _Source:
+    """The computed maps of one strip's rows: of the side faces, or of the lower half of
+    the top face (which every top and bottom strip mirrors, see ``_mirror``)."""
+
+    def __init__(self, coarse: pyvips.Image, exact: pyvips.Image | None, ranges: Ranges,
+                 pole_ranges: Ranges | None):
+        self.coarse = coarse  # grid rows of the strip, in canvas coordinates
+        self.exact = exact  # exactly computed pole block (see _pole_block), canvas coordinates
+        self.nan = None if exact is None else exact.linear(0.0, math.nan)  # the block, skipped by mapim
+        self.ranges = ranges  # of the coarse map (bilinear upsampling stays within them)
+        self.pole_ranges = pole_ranges  # of the exact block
+        self.fine: pyvips.Image | None = None  # the full-resolution map, while its strips run
+        self.origin = (0.0, 0.0)  # canvas position that ``fine`` is relative to
+
+
+class _Maps:
+    """Coarse index maps (every ``_GRID`` px), computed once for the whole panorama.
+
+    The four side faces share one map: they differ only by a quarter turn of yaw, i.e. by
+    ``canvas.width / 4`` canvas columns, so the front face's map serves them all.  The top
+    and bottom faces are mirror images of the lower half of the top face (see
+    ``_mirror``): one map of that half serves both faces.
+    """
+
+    def __init__(self, n: int, rows: int, canvas: _Canvas):
+        self.n, self.rows, self.canvas = n, rows, canvas
+        self.cols = n // _GRID + 1
+        self.top_row = n // 2 // _GRID  # the first grid row of the top kind is face row n/2
+        self.grids = {kind: _exact_map(kind, n, 0, j0, self.cols, self.cols - j0 // _GRID, _GRID, canvas)
+                      .copy_memory() for kind, j0 in (("side", 0), ("top", n // 2))}
+        self.sources: dict[tuple[str, int], _Source] = {}
+
+    def source(self, kind: str, j0: int) -> _Source:
+        """The maps of rows [j0, j0 + rows) of the side faces or of the top face's lower half."""
+        if (kind, j0) not in self.sources:
+            self.sources[kind, j0] = self._source(kind, j0)
+        return self.sources[kind, j0]
+
+    def _source(self, kind: str, j0: int) -> _Source:
+        first = self.top_row if kind == "top" else 0
+        r0, r1 = j0 // _GRID - first, (j0 + self.rows) // _GRID + 1 - first
+        coarse = self.grids[kind].crop(0, r0, self.cols, r1 - r0)
+        exact = pole_ranges = None
+        block = _pole_block("top", self.n, j0, self.rows) if kind == "top" else None
+        if block:
+            i0, b0, bw, bh = block
+            exact = _exact_map("top", self.n, i0, b0, bw, bh, 1, self.canvas).copy_memory()
+            pole_ranges = _range(exact)
+        return _Source(coarse, exact, _range(coarse), pole_ranges)
+
+
+class _Strip(NamedTuple):
     """One strip of rows [j0, j0 + rows) of one face, or of the four side faces at once."""
 
     faces: tuple[str, ...]
     j0: int
-    coarse: pyvips.Image  # grid rows of the strip, in canvas coordinates
+    source: _Source
+    mirror: Mirror | None  # None: the source's own rows
     block: tuple[int, int, int, int] | None  # exactly computed pole block (see _pole_block)
-    exact: pyvips.Image | None
     x0: int  # first canvas column the map reads (for the side faces: the front face's)
     x1: int  # one past the last one
     y0: int  # band rows [y0, y1) hold every canvas row the map reads
     y1: int
     pole: tuple[int, int, int, int] | None  # (x0, x1, y0, y1): the canvas area the block reads
-    axis: float  # canvas column of the yaw reference (of the front face for the side faces)
 
     def columns(self, face: str, canvas: _Canvas) -> tuple[int, float]:
         """(first band column, sub-pixel remainder of the shift) of this face's map."""
@@ -890,7 +978,7 @@ class _Strip:
         return self.x0 + whole, shift - whole
 
 
-def _area(ranges, canvas: _Canvas) -> tuple[int, int, int, int]:
+def _area(ranges: Sequence[Ranges], canvas: _Canvas) -> tuple[int, int, int, int]:
     """Canvas columns [x0, x1) and rows [y0, y1) that bilinear sampling at these
     (xmin, xmax, ymin, ymax) ranges reads, with a pixel to spare."""
     xmin, xmax = min(r[0] for r in ranges), max(r[1] for r in ranges)
@@ -900,72 +988,99 @@ def _area(ranges, canvas: _Canvas) -> tuple[int, int, int, int]:
     return math.floor(xmin) - 1, math.floor(xmax) + 3, y0, y1
 
 
-def _plan_strip(face: str, n: int, j0: int, rows: int, canvas: _Canvas, grids: _Grids) -> _Strip:
-    """Coarse map, exact pole block and the canvas area read by one strip.
-
-    ``face`` "front" plans the strip for the four side faces.  Bilinear upsampling never
-    leaves the range of the grid values, so the ranges of the coarse map and of the exact
-    block bound the whole strip's map.
-    """
-    ref = _yaw_reference(face, j0, n)
-    grid = grids.get(face, ref)
-    r0, r1 = j0 // _GRID, (j0 + rows) // _GRID + 1
-    coarse = grid.crop(0, r0, grid.width, r1 - r0).copy_memory()  # the grid can go
-    ranges = [_range(coarse)]
-    block = _pole_block(face, n, j0, rows)
-    exact = pole = None
-    if block:
-        i0, b0, bw, bh = block
-        exact = _face_map(face, n, i0, b0, bw, bh, 1, canvas, ref).copy_memory()
-        ranges.append(_range(exact))
+def _plan_strip(face: str, n: int, j0: int, rows: int, maps: _Maps) -> _Strip:
+    """The maps and the canvas area read by one strip (``face`` "front": the four side
+    faces).  Bilinear upsampling never leaves the range of the grid values, so the ranges
+    of the coarse map and of the exact block bound the whole strip's map."""
+    canvas = maps.canvas
+    if face == "front":
+        source, mirror = maps.source("side", j0), None
+    else:
+        mirror = _mirror(face, j0, n)
+        source = maps.source("top", n - j0 - rows if mirror[0] else j0)
+        mirror = mirror if any(mirror) else None
+    ranges = [_mirror_ranges(source.ranges, mirror, canvas)]
+    pole = None
+    if source.pole_ranges:
+        ranges.append(_mirror_ranges(source.pole_ranges, mirror, canvas))
         pole = _area(ranges[1:], canvas)
     faces = tuple(_SIDE_TURNS) if face == "front" else (face,)
-    return _Strip(faces, j0, coarse, block, exact, *_area(ranges, canvas), pole,
-                  ref * canvas.x_scale + canvas.x_offset)
+    return _Strip(faces, j0, source, mirror, _pole_block(face, n, j0, rows), *_area(ranges, canvas), pole)
 
 
-def _strip_map(n: int, rows: int, plan: _Strip, with_pole: bool = True) -> pyvips.Image:
+def _mirrored(image: pyvips.Image, plan: _Strip, canvas: _Canvas, origin: Sequence[float],
+              to: Sequence[float]) -> pyvips.Image:
+    """A map of the plan's source, relative to canvas position ``origin``, turned into
+    the plan's own map relative to ``to`` (rows flipped, then one ``linear``)."""
+    if plan.mirror and plan.mirror[0]:
+        image = image.flip("vertical")
+    (sx, sy), (cx, cy) = _mirror_linear(plan.mirror, canvas)
+    offset = [sx * origin[0] + cx - to[0], sy * origin[1] + cy - to[1]]
+    return image if offset == [0.0, 0.0] and sx == sy == 1.0 else image.linear([sx, sy], offset)
+
+
+def _strip_map(n: int, rows: int, plan: _Strip, canvas: _Canvas, with_pole: bool = True) -> pyvips.Image:
     """Full-resolution index map of a strip, relative to band column x0 and row y0: the
-    coarse grid upsampled by vips, the pole block inserted.
+    coarse grid upsampled by vips (once for the strips that share a source), the pole
+    block inserted.
 
     Without ``with_pole`` the block is NaN (mapim skips it): a mapim tile there would
     read a full-width area of the band, see ``_pole_pixels``.
     """
-    shift = [float(plan.x0), float(plan.y0)]
-    half = (plan.coarse - shift).affine([_GRID, 0, 0, _GRID], interpolate=pyvips.Interpolate.new("bilinear"),
-                                       oarea=[0, 0, n // 2, rows], extend="copy").copy_memory()
-    # Every face is symmetric about its middle column: column n-1-i looks at the yaw
-    # mirrored about the face's yaw reference, at the same pitch.  Upsample half (once:
-    # in memory, as it is read twice), mirror it.
-    mirrored = half.flip("horizontal") * [-1.0, 1.0] + [2.0 * (plan.axis - plan.x0), 0.0]
-    fine = half.join(mirrored, "horizontal")
+    source = plan.source
+    if source.fine is None:
+        source.origin = ox, oy = float(plan.x0), float(plan.y0)
+        half = (source.coarse - [ox, oy]).affine(
+            [_GRID, 0, 0, _GRID], interpolate=pyvips.Interpolate.new("bilinear"), oarea=[0, 0, n // 2, rows],
+            extend="copy").copy_memory()
+        # Every face is symmetric about its middle column: column n-1-i looks at the yaw
+        # mirrored about the face's yaw reference (yaw 0 for both kinds of source), at the
+        # same pitch.  Upsample half (once: in memory, as it is read twice), mirror it: in
+        # memory too when the four side faces read it (mapim tiles never straddle the join).
+        mirrored = half.flip("horizontal").linear([-1.0, 1.0], [2.0 * (canvas.x_offset - ox), 0.0])
+        if len(plan.faces) > 1:
+            mirrored = mirrored.copy_memory()
+        source.fine = half.join(mirrored, "horizontal")
+    fine = _mirrored(source.fine, plan, canvas, source.origin, (plan.x0, plan.y0))
     if plan.block:
-        i0, b0, bw, bh = plan.block
-        block = plan.exact - shift if with_pole else pyvips.Image.black(bw, bh, bands=2).cast("float") + math.nan
+        i0, b0, _, _ = plan.block
+        block = (_mirrored(source.exact, plan, canvas, (0.0, 0.0), (plan.x0, plan.y0)) if with_pole
+                 else source.nan)
         fine = fine.insert(block, i0, b0 - plan.j0)
     return fine
 
 
-def _pole_pixels(store: _RowStore, plan: _Strip, pad: int, interpolate) -> pyvips.Image:
-    """The pole block of a strip, reprojected from its own copy of the rows around the pole.
+def _pole_pixels(rows: pyvips.Image, top: int, plan: _Strip, canvas: _Canvas, interpolate) -> pyvips.Image:
+    """The pole block of a strip, reprojected from its own copy of the rows around the pole
+    (``rows``, ``top``: the strip's rows, see ``_RowStore.rows``).
 
     Around the pole every 128 px tile of the face sees all yaws: mapim would gather a
     full-width slice of the band for each tile (several MB, freshly allocated and copied
     each time).  One small memory image of those rows serves the whole block instead.
     """
     x0, x1, y0, y1 = plan.pole
-    rows = store.band(y0, y1, pad).crop(x0, 0, x1 - x0, y1 - y0).copy_memory()
-    return rows.mapim(plan.exact - [float(x0), float(y0)], interpolate=interpolate, extend="copy")
+    area = _cut(rows, top + y0 - plan.y0, x0, x1 - x0, y1 - y0).copy_memory()
+    index = _mirrored(plan.source.exact, plan, canvas, (0.0, 0.0), (x0, y0))
+    return area.mapim(index, interpolate=interpolate, extend="copy")
 
 
 def _face_strip_map(face: str, n: int, j0: int, rows: int, canvas: _Canvas,
-                    grids: _Grids | None = None) -> pyvips.Image:
+                    maps: _Maps | None = None) -> pyvips.Image:
     """The index map the tiler uses for rows [j0, j0 + rows) of ``face``, in canvas
     coordinates (for tests)."""
-    grids = grids or _Grids(n, canvas)
-    plan = _plan_strip("front" if face in _SIDE_TURNS else face, n, j0, rows, canvas, grids)
+    maps = maps or _Maps(n, rows, canvas)
+    plan = _plan_strip("front" if face in _SIDE_TURNS else face, n, j0, rows, maps)
     column, frac = plan.columns(face, canvas)
-    return _strip_map(n, rows, plan) + [column + frac, float(plan.y0)]
+    return _strip_map(n, rows, plan, canvas) + [column + frac, float(plan.y0)]
+
+
+def _keep_map(plans: Sequence[_Strip | None], index: int, size: int) -> bool:
+    """Whether the upsampled map of ``plans[index]``'s source (``size`` bytes) is kept: for
+    the next strip if it shares it; for the bottom face's strips (which mirror the top
+    face's) only if it is small, as it would be kept while the side faces are done."""
+    source = plans[index].source
+    later = [k for k in range(index + 1, len(plans)) if plans[k].source is source]
+    return bool(later) and (later[0] == index + 1 or size <= _KEEP_MAP_BYTES)
 
 
 def _reproject(image: pyvips.Image, canvas: _Canvas, face_size: int, settings: TileSettings,
@@ -973,7 +1088,7 @@ def _reproject(image: pyvips.Image, canvas: _Canvas, face_size: int, settings: T
     n = face_size
     rows = _strip_plan(n, settings.tile_size)
     strips = list(range(0, n, rows))
-    grids = _Grids(n, canvas)
+    maps = _Maps(n, rows, canvas)
     # The order follows the source from top to bottom, so decoded rows can be dropped
     # early.  The top face goes from its pole (the first rows) outwards and the bottom face
     # from its edges inwards to its pole (the last rows): the rows kept at once then span
@@ -982,47 +1097,40 @@ def _reproject(image: pyvips.Image, canvas: _Canvas, face_size: int, settings: T
     inwards = [j0 for k in range(middle) for j0 in (strips[k], strips[-1 - k])]
     stages = [("top", j0) for j0 in reversed(inwards)] + [("front", j0) for j0 in strips]
     stages += [("bottom", j0) for j0 in inwards]
-    plans = [_plan_strip(face, n, j0, rows, canvas, grids) for face, j0 in stages]
+    plans = [_plan_strip(face, n, j0, rows, maps) for face, j0 in stages]
     need_from = [0] * (len(plans) + 1)
     need_from[-1] = canvas.height
     for k in range(len(plans) - 1, -1, -1):
         need_from[k] = min(plans[k].y0, need_from[k + 1])
-    reach = 0
-    for plan in plans:
-        for face in plan.faces:
-            column, frac = plan.columns(face, canvas)
-            if column < 0:
-                raise AssertionError("index map left of the canvas")  # cannot happen: see _yaw_reference
-            reach = max(reach, column + plan.x1 - plan.x0 + (frac > 0))
-    pad = max(0, reach - canvas.width)
 
     k = _derivative_shrink(canvas, settings)
-    store = _RowStore(image, canvas, k * math.ceil(_CHUNK_ROWS / k), name, on_chunk)
+    store = _RowStore(image, canvas, k, name, on_chunk)
     previews: dict[str, pyvips.Image] = {}
     outputs = {face: _FaceOutputs(face, n, settings, writer, previews) for face in FACES}
     bil = pyvips.Interpolate.new("bilinear")
-    del grids
+    del maps
     for index, plan in enumerate(plans):
-        band = store.band(plan.y0, plan.y1, pad)
-        fine = _strip_map(n, rows, plan, with_pole=False)
-        if len(plan.faces) > 1:
-            fine = fine.copy_memory()  # shared by the four side faces
+        band, top = store.rows(plan.y0, plan.y1)
+        fine = _strip_map(n, rows, plan, canvas, with_pole=False)
         width = plan.x1 - plan.x0
         for face in plan.faces:
             column, frac = plan.columns(face, canvas)
-            area = band.crop(column, 0, width + (frac > 0), band.height)
+            area = _cut(band, top, column, width + (frac > 0), plan.y1 - plan.y0)
             strip = area.mapim(fine + [frac, 0.0] if frac else fine, interpolate=bil, extend="copy")
             if plan.block:
                 i0, b0, _, _ = plan.block
-                strip = strip.insert(_pole_pixels(store, plan, pad, bil), i0, b0 - plan.j0)
+                strip = strip.insert(_pole_pixels(band, top, plan, canvas, bil), i0, b0 - plan.j0)
             pixels = strip.copy_memory()
             del strip, area  # the pole rows' copy with them
             outputs[face].add(pixels, plan.j0)
             del pixels
         del fine, band
+        if not _keep_map(plans, index, n * rows * 4):
+            plan.source.fine = None
         plans[index] = None  # its maps
         store.discard_below(need_from[index + 1])
     store.finish()
+    writer.flush()
     return previews
 
 
@@ -1124,6 +1232,7 @@ def _tile_six_faces(paths: dict[str, Path], face_size: int | None, settings: Til
         # keep a small copy for the equirect derivative
         small = min(n, 2048)
         faces[face] = image if small == n else image.resize(small / n).copy_memory()
+    writer.flush()
     _save_preview(previews, writer, settings.preview_face_size)
     width = min(settings.equirect_max_width, 4 * n)
     equirect = _cube_to_equirect(faces, width)
@@ -1269,6 +1378,8 @@ def cached_tile_panorama(source: Source, cache_dir: str | os.PathLike,
     The tile set is built in a temporary sibling folder and renamed into place, so an
     interrupted build never leaves a half tile set under the final name.
     """
+    import shutil  # here, not at the top: it costs tile_panorama alone ~4 ms of imports (bz2, lzma)
+
     cache = Path(cache_dir)
     cache.mkdir(parents=True, exist_ok=True)
     key = _source_key(source, settings, angles)
@@ -1350,7 +1461,10 @@ def _tame_malloc() -> None:
     threshold stops that, but at 2 MB every 16k row chunk (3 MB) was a fresh mmap whose
     pages were faulted in and zeroed again: ~700k page faults, 2 s of system time.  At
     4 MB (and 16 MB of heap top kept) chunks and strips reuse freed heap: ~100k faults,
-    for about 10 MB more peak RSS.
+    for about 10 MB more peak RSS.  One arena for all threads: since vips worker threads
+    decode the chunks (see ``_RowStore``), a second arena for them was trimmed and grown
+    again all the time (16k: 186k page faults instead of 103k and 0.7 s more CPU; 4k:
+    +20% faults; 8-10 MB more peak RSS at every size).
     """
     global _MALLOC_TAMED
     if _MALLOC_TAMED:
@@ -1362,7 +1476,7 @@ def _tame_malloc() -> None:
         libc = ctypes.CDLL("libc.so.6")
         libc.mallopt(-3, 4 * 1024 * 1024)  # M_MMAP_THRESHOLD: fixed, so no dynamic raise
         libc.mallopt(-1, 16 * 1024 * 1024)  # M_TRIM_THRESHOLD: keep some freed heap for reuse
-        libc.mallopt(-8, 2)  # M_ARENA_MAX: vips worker threads share two arenas
+        libc.mallopt(-8, 1)  # M_ARENA_MAX: one heap for the main thread and the vips workers
     except (OSError, AttributeError):
         pass  # not glibc: nothing to tune
 

@@ -199,16 +199,50 @@ def test_neighbouring_faces_agree_along_shared_edges(tmp_path):
     assert worst <= 6, worst
 
 
+def yaw_reference(face: str, j0: int, n: int) -> float:
+    """Yaw around which the tiler unwraps a strip: the face centre for side faces; on the
+    top/bottom faces 180 for the half that looks backwards, 0 for the other half."""
+    if face in ("front", "right", "back", "left"):
+        return {"front": 0.0, "right": 90.0, "back": 180.0, "left": -90.0}[face]
+    looks_back = (j0 < n // 2) == (face == "top")
+    return 180.0 if looks_back else 0.0
+
+
+def exact_map(face: str, n: int, j0: int, rows: int, canvas: tiling._Canvas) -> pyvips.Image:
+    """(x, y) canvas coordinates of every pixel of face rows [j0, j0 + rows), computed
+    directly from the face vectors (float vips arithmetic, one atan2 per coordinate)."""
+    xy = pyvips.Image.xyz(n, rows)
+    a = xy[0] * (2.0 / n) + (1.0 / n - 1.0)
+    b = xy[1] * (2.0 / n) + ((2.0 * j0 + 1.0) / n - 1.0)
+    f, r, u = [a * ca + b * cb + c1 for c1, ca, cb in _face_coefficients(face)]
+    raw = r.math2(f, "atan2")  # within [0, 360)
+    ref = yaw_reference(face, j0, n)
+    yaw = raw - (raw > ref + 180.0) / 255.0 * 360.0  # within ref ± 180
+    colat = ((f * f + r * r) ** 0.5).math2(u, "atan2")
+    x = yaw * (canvas.width / 360.0) + (canvas.width / 2.0 - 0.5)
+    y = colat * (canvas.height / 180.0) - 0.5
+    return x.bandjoin(y).cast("float")
+
+
+def _face_coefficients(face: str) -> list[tuple[float, float, float]]:
+    """face_dir as linear forms in (1, a, b), one per component F, R, U."""
+    base = face_dir(face, 0.0, 0.0)
+    da = [x - y for x, y in zip(face_dir(face, 1.0, 0.0), base, strict=True)]
+    db = [x - y for x, y in zip(face_dir(face, 0.0, 1.0), base, strict=True)]
+    return list(zip(base, da, db, strict=True))
+
+
 def test_index_map_error_is_small():
-    """The coarse-grid index map (upsampled by vips) stays within 0.2 px of the exact one."""
+    """The coarse-grid index map (upsampled by vips, mirrored between faces) stays within
+    0.2 px of the exact one."""
     canvas = tiling._Canvas(4096, 2048, 0, 0, 4096, 2048)
     n = 1024
-    grids = tiling._Grids(n, canvas)
+    maps = tiling._Maps(n, 512, canvas)
     for face in FACES:
         for j0 in (0, 512):
             # side faces: the front face's map shifted by a quarter turn per face
-            fine = tiling._face_strip_map(face, n, j0, 512, canvas, grids)
-            ref = tiling._face_map(face, n, 0, j0, n, 512, 1, canvas, tiling._yaw_reference(face, j0, n))
+            fine = tiling._face_strip_map(face, n, j0, 512, canvas, maps)
+            ref = exact_map(face, n, j0, 512, canvas)
             # the error as a distance on the sphere, in face pixels (x shrinks toward the poles)
             d = fine - ref
             cos_pitch = (ref[1] * (-180.0 / 2048) + (90 - 0.5 * 180 / 2048)).cos()
@@ -298,6 +332,33 @@ def test_output_is_deterministic_and_has_no_metadata(tmp_path):
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
     tile = pyvips.Image.new_from_file(str(a / "tiles/0/front_0_0.jpg"))
     assert not any(f.startswith(("exif", "xmp", "icc")) for f in tile.get_fields())
+
+
+def test_jpeg_and_other_formats_decode_to_the_same_tiles(tmp_path):
+    """A JPEG is decoded chunk by chunk through libvips sinks, other formats with
+    Region.fetch, in other chunk sizes (see _RowStore): the same pixels, the same tiles."""
+    jpeg = marker_pano(tmp_path / "p.jpg", 2048, 1024, MARKERS[:3])
+    png = tmp_path / "p.png"
+    pyvips.Image.new_from_file(str(jpeg)).write_to_file(str(png))
+    a, b = tmp_path / "a", tmp_path / "b"
+    ts = tile_panorama(jpeg, a)
+    tile_panorama(png, b)
+    for rel in [*ts.tile_paths(), *ts.fallback_faces.values(), ts.preview]:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_bottom_face_maps_kept_from_the_top_face_or_made_again_are_the_same(tmp_path, monkeypatch):
+    """Small maps of the top face serve the bottom face too, big ones are made again
+    (see _keep_map): both ways give the same tiles (up to float rounding of the map)."""
+    src = marker_pano(tmp_path / "p.jpg", 2048, 1024, MARKERS[:4])
+    kept, again = tmp_path / "kept", tmp_path / "again"
+    ts = tile_panorama(src, kept)
+    monkeypatch.setattr(tiling, "_KEEP_MAP_BYTES", 0)
+    tile_panorama(src, again)
+    for rel in ts.tile_paths():
+        a, b = (pyvips.Image.new_from_file(str(root / rel)).cast("int") for root in (kept, again))
+        diff = (a - b).abs()
+        assert diff.max() <= 4 and diff.avg() < 0.01, rel
 
 
 # ----------------------------------------------------------------------------- cache and parallel

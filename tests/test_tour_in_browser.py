@@ -33,7 +33,8 @@ def _mean(patch: Image.Image) -> tuple[int, ...]:
 
 def _centre_colour(page, selector: str = "#viewer") -> tuple[int, ...]:
     """The colour at the middle of the view, with hotspot markers out of the way."""
-    page.evaluate("() => document.querySelectorAll('.psv-marker, .psv-virtual-tour-link').forEach(m => { m.style.visibility = 'hidden'; })")
+    page.evaluate("""() => document.querySelectorAll('.psv-marker, .psv-virtual-tour-link')
+        .forEach(m => { m.style.visibility = 'hidden'; })""")
     shot = Image.open(io.BytesIO(page.locator(selector).screenshot())).convert("RGB")
     x, y = shot.width // 2, shot.height // 2
     return _mean(shot.crop((x - 4, y - 4, x + 5, y + 5)))

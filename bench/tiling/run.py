@@ -7,7 +7,8 @@ of that child.  See README.md for the set-up.
     .venv/bin/python bench/tiling/run.py [--sizes 8000 16000] [--no-pannellum-16k] [--runs 1]
 
 With --runs N every tool runs N times per input, interleaved with the other tools; the
-least CPU of the N runs is reported, with the highest peak RSS of the N runs.
+least CPU of the N runs is reported (and their median), with the highest peak RSS of the
+N runs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -56,7 +58,7 @@ def timed(cmd: list[str]) -> tuple[float, float, float]:
     """(cpu seconds user+sys, peak RSS MB, wall seconds) of one child process."""
     out = subprocess.run(["/usr/bin/time", "-f", "BENCH %U %S %M %e", *cmd],
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    line = [l for l in out.stderr.splitlines() if l.startswith("BENCH ")]
+    line = [text for text in out.stderr.splitlines() if text.startswith("BENCH ")]
     if out.returncode or not line:
         raise RuntimeError(f"{cmd[:3]} failed:\n{out.stderr[-2000:]}")
     _, user, system, rss_kb, wall = line[-1].split()
@@ -87,25 +89,28 @@ def main() -> None:
         inputs += [p for p in sorted(CORPUS.glob("*.jpg")) if p.name != "charles-street.jpg"]
     rows = []
     for src in inputs:
-        from_pyvips = subprocess.run([PY, "-c", "import pyvips,sys; i=pyvips.Image.new_from_file(sys.argv[1]); print(i.width, i.height)", str(src)],
-                                     capture_output=True, text=True, check=True).stdout.split()
+        size = "import pyvips, sys; i = pyvips.Image.new_from_file(sys.argv[1]); print(i.width, i.height)"
+        from_pyvips = subprocess.run([PY, "-c", size, str(src)], capture_output=True, text=True,
+                                     check=True).stdout.split()
         label = f"{src.name} ({from_pyvips[0]}×{from_pyvips[1]})"
         tools = {
-            "disan": lambda out: [PY, "-c", DISAN.format(repo=str(REPO)), str(src), str(out)],
-            "vips dzsave": lambda out: ["vips", "dzsave", str(src), str(out / "dz")],
+            "disan": lambda out, src=src: [PY, "-c", DISAN.format(repo=str(REPO)), str(src), str(out)],
+            "vips dzsave": lambda out, src=src: ["vips", "dzsave", str(src), str(out / "dz")],
         }
         if GENERATE.is_file() and shutil.which("nona") and not (args.no_pannellum_16k and int(from_pyvips[0]) > 10000):
-            tools["generate.py"] = lambda out: [PY, "-c", PANNELLUM, str(GENERATE), "-o", str(out / "g"), str(src)]
+            tools["generate.py"] = lambda out, src=src: [PY, "-c", PANNELLUM, str(GENERATE), "-o", str(out / "g"),
+                                                         str(src)]
         # Runs are interleaved (tool A, B, C, then A, B, C again...) so that a busy spell on
         # a shared machine slows every tool, not all the runs of one; per tool the run with
         # the least CPU is kept, and the highest peak RSS of all its runs.
-        result = {}
+        result, cpus = {}, {name: [] for name in tools}
         for _ in range(args.runs):
             for name, make in tools.items():
                 out = work / "out"
                 shutil.rmtree(out, ignore_errors=True)
                 out.mkdir()
                 cpu, rss, wall = timed(make(out))
+                cpus[name].append(cpu)
                 files, mb = size_of(out)
                 best = result.get(name)
                 if best is None or cpu < best[0]:
@@ -114,18 +119,20 @@ def main() -> None:
                     best = (best[0], max(rss, best[1]), *best[2:])
                 result[name] = best
         for name, best in result.items():
-            print(f"{label:44} {name:12} cpu {best[0]:7.2f} s  rss {best[1]:6.0f} MB  wall {best[2]:6.2f} s  "
-                  f"{best[3]:4d} files {best[4]:6.1f} MB", flush=True)
+            result[name] = (*best, statistics.median(cpus[name]))
+            print(f"{label:44} {name:12} cpu {best[0]:7.2f} s (median {result[name][5]:.2f})  rss {best[1]:6.0f} MB  "
+                  f"wall {best[2]:6.2f} s  {best[3]:4d} files {best[4]:6.1f} MB", flush=True)
         rows.append((label, result))
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
-    print("| input | tool | CPU s (user+sys) | peak RSS MB | wall s | files | MB | CPU ÷ dzsave | generate.py ÷ disan |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| input | tool | CPU s (user+sys) | median | peak RSS MB | wall s | files | MB | CPU ÷ dzsave "
+          "| generate.py ÷ disan |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for label, result in rows:
         floor = result["vips dzsave"][0]
-        for name, (cpu, rss, wall, files, mb) in result.items():
+        for name, (cpu, rss, wall, files, mb, median) in result.items():
             vs_gen = f"{result['generate.py'][0] / cpu:.1f}×" if name == "disan" and "generate.py" in result else ""
-            print(f"| {label} | {name} | {cpu:.2f} | {rss:.0f} | {wall:.2f} | {files} | {mb:.1f} | "
+            print(f"| {label} | {name} | {cpu:.2f} | {median:.2f} | {rss:.0f} | {wall:.2f} | {files} | {mb:.1f} | "
                   f"{cpu / floor:.2f} | {vs_gen} |")
     shutil.rmtree(work, ignore_errors=True)
 
