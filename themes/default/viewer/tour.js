@@ -399,7 +399,7 @@ class Tour {
       arrowStyle: { size: HOTSPOT_SIZE },
       transitionOptions: (node, fromNode, fromLink) => this.linkTransition(node, fromNode, fromLink),
     };
-    if (this.config.plan && this.config.plan.src) config.map = { imageUrl: resolveUrl(this.config.plan.src) };
+    if (this.config.plan && this.config.plan.src) config.map = { imageUrl: resolveUrl(this.config.plan.src) }; // sets MapPlugin's image
     return config;
   }
 
@@ -483,7 +483,6 @@ class Tour {
     const point = this.planPoint(scene);
     const heading = (scene.plan_position && Number(scene.plan_position.heading)) || 0;
     return {
-      imageUrl: resolveUrl(this.config.plan.src),
       center: point || { x: this.config.plan.width / 2, y: this.config.plan.height / 2 },
       rotation: `${heading}deg`,
       static: true, // the plan keeps north up; the pin turns with the view
