@@ -17,31 +17,14 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-DISAN = """
-import sys
-sys.path.insert(0, {repo!r})
-from builder.tiling import tile_panorama
-tile_panorama(sys.argv[1], sys.argv[2])
-"""
+from run import DISAN, Timing, timed  # bench/tiling/run.py
 
 
-def timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float, int]:
-    """(user+sys s, sys s, peak RSS MB, minor page faults) of one child process."""
-    out = subprocess.run(["/usr/bin/time", "-f", "BENCH %U %S %M %R", *cmd], env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    line = [text for text in out.stderr.splitlines() if text.startswith("BENCH ")]
-    if out.returncode or not line:
-        raise RuntimeError(f"{cmd[:3]} failed:\n{out.stderr[-2000:]}")
-    _, user, system, rss_kb, faults = line[-1].split()
-    return float(user) + float(system), float(system), int(rss_kb) / 1024, int(faults)
-
-
-def run(version: str, image: Path, out: Path) -> tuple[float, float, float, int]:
+def run(version: str, image: Path, out: Path) -> Timing:
     repo, _, assignments = version.partition("@")
     env = dict(os.environ)
     env.update(kv.split("=", 1) for kv in assignments.split(";") if kv)
@@ -63,10 +46,10 @@ def main() -> None:
             for version in random.sample(args.versions, len(args.versions)):
                 results[version].append(run(version, image, work / "out"))
         for version, rows in results.items():
-            cpu = sorted(row[0] for row in rows)
+            cpu = sorted(row.cpu for row in rows)
             print(f"{image.stem[:24]:24} {version:32} cpu min {cpu[0]:.3f} p25 {cpu[len(cpu) // 4]:.3f} "
-                  f"median {statistics.median(cpu):.3f}  sys {statistics.median(r[1] for r in rows):.3f}  "
-                  f"rss {max(r[2] for r in rows):.0f} MB  faults {statistics.median(r[3] for r in rows):.0f}",
+                  f"median {statistics.median(cpu):.3f}  sys {statistics.median(r.sys for r in rows):.3f}  "
+                  f"rss {max(r.rss for r in rows):.0f} MB  faults {statistics.median(r.faults for r in rows):.0f}",
                   flush=True)
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     shutil.rmtree(work, ignore_errors=True)

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
@@ -54,15 +55,23 @@ coarse = pyvips.Image.gaussnoise(w // 4, h // 4, sigma=8, mean=0, seed=2).resize
 """
 
 
-def timed(cmd: list[str]) -> tuple[float, float, float]:
-    """(cpu seconds user+sys, peak RSS MB, wall seconds) of one child process."""
-    out = subprocess.run(["/usr/bin/time", "-f", "BENCH %U %S %M %e", *cmd],
+class Timing(NamedTuple):
+    cpu: float  # user + sys seconds
+    sys: float  # sys seconds
+    rss: float  # peak RSS, MB
+    faults: int  # minor page faults
+    wall: float  # seconds
+
+
+def timed(cmd: list[str], env: dict[str, str] | None = None) -> Timing:
+    """What one child process cost, by /usr/bin/time."""
+    out = subprocess.run(["/usr/bin/time", "-f", "BENCH %U %S %M %R %e", *cmd], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     line = [text for text in out.stderr.splitlines() if text.startswith("BENCH ")]
     if out.returncode or not line:
         raise RuntimeError(f"{cmd[:3]} failed:\n{out.stderr[-2000:]}")
-    _, user, system, rss_kb, wall = line[-1].split()
-    return float(user) + float(system), int(rss_kb) / 1024, float(wall)
+    _, user, system, rss_kb, faults, wall = line[-1].split()
+    return Timing(float(user) + float(system), float(system), int(rss_kb) / 1024, int(faults), float(wall))
 
 
 def size_of(folder: Path) -> tuple[int, float]:
@@ -109,7 +118,7 @@ def main() -> None:
                 out = work / "out"
                 shutil.rmtree(out, ignore_errors=True)
                 out.mkdir()
-                cpu, rss, wall = timed(make(out))
+                cpu, _, rss, _, wall = timed(make(out))
                 cpus[name].append(cpu)
                 files, mb = size_of(out)
                 best = result.get(name)
