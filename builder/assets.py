@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from PIL import Image, UnidentifiedImageError
 
 from .diagnostics import InputError, Problems
+from .safepath import OutsideFolderError, contained
 
 # disan applies its own, configurable pixel limit (max_image_pixels) before decoding.
 Image.MAX_IMAGE_PIXELS = None
@@ -52,10 +53,10 @@ def resolve_asset(root: Path, src: str) -> Path:
         raise AssetPathError(f"'{src}' points outside the site folder",
                              "copy the file into assets/ and use a path like assets/images/x.jpg")
     path = root / Path(*posix.parts)
-    resolved = path.resolve()
-    if not resolved.is_relative_to(root.resolve()):
-        raise AssetPathError(f"'{src}' leads outside the site folder through a link",
-                             "copy the file into assets/ instead of linking to it")
+    try:
+        contained(path, root, src)
+    except OutsideFolderError as exc:
+        raise AssetPathError(exc.message, exc.hint) from None
     if not path.is_file():
         raise AssetPathError(f"the file '{src}' does not exist", _missing_hint(root, posix))
     return path

@@ -59,6 +59,7 @@ from PIL import Image, JpegImagePlugin
 
 from .config import DEFAULT_MAX_TEXTURE
 from .diagnostics import Problem, did_you_mean
+from .safepath import OutsideFolderError, contained
 
 #: Bump when the packed output for the same input and settings changes: part of the cache key.
 PACKER_VERSION = 1
@@ -588,12 +589,13 @@ class _Loader:
             return None, None
         rel = unquote(parts.path)
         base = m.path.parent
-        target = (base / rel).resolve()
-        root = m.site_root.resolve()
-        if not target.is_relative_to(root):
-            m.error(pointer, f"'{shown}' points outside the site folder",
-                    "copy the file into the site (next to the model) and use a path without '../'")
+        try:
+            target = contained(base / rel, base, shown, "the model's folder")
+        except OutsideFolderError as exc:
+            m.error(pointer, exc.message, "copy the file next to the model (or into a sub-folder) and use a "
+                                          "path without '../'")
             return None, None
+        root = m.site_root.resolve() if target.is_relative_to(m.site_root.resolve()) else base.resolve()
         if not target.is_file():
             near = target.parent
             choices = sorted(p.name for p in near.iterdir()) if near.is_dir() else []

@@ -31,6 +31,7 @@ from .model import (
     Tour,
     View,
 )
+from .safepath import OutsideFolderError, contained
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COMMON_KEYS = {"title", "summary"}
@@ -83,6 +84,12 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
         "page": {}, "exhibit": {}, "collection": {}, "tour": {}, "scene": {}}
     for path in _markdown_files(root):
         rel = path.relative_to(root).as_posix()
+        try:
+            contained(path, root, rel)
+        except OutsideFolderError as exc:
+            problems.error(rel, 0, "path-outside", exc.message, exc.hint)
+            unreadable.append(rel)
+            continue
         kind = _kind_of(PurePosixPath(rel))
         if kind is None:
             problems.warning(rel, 0, "content-unknown-folder", "this file is in a folder disan does not read",

@@ -15,6 +15,7 @@ from pathlib import Path
 import jinja2
 
 from .diagnostics import Problems, did_you_mean
+from .safepath import files_inside
 
 BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
 THEME_PARTS = ("templates", "static", "i18n")
@@ -25,17 +26,19 @@ class Theme:
     name: str
     folders: tuple[Path, ...]
     digest: str
+    refused: frozenset[Path] = frozenset()  # files that link out of the site (or of the built-in theme)
 
     def loader(self) -> jinja2.BaseLoader:
         return jinja2.FileSystemLoader([folder / "templates" for folder in self.folders])
 
     def static_files(self) -> dict[str, Path]:
-        """Site-relative name → file; the site's copy wins over the theme's."""
+        """Site-relative name → file; the site's copy wins over the theme's. Links out of the theme are left out."""
         files: dict[str, Path] = {}
         for folder in reversed(self.folders):
             static = folder / "static"
             if static.is_dir():
-                files.update({p.relative_to(static).as_posix(): p for p in static.rglob("*") if p.is_file()})
+                files.update({p.relative_to(static).as_posix(): p for p in static.rglob("*")
+                              if p.is_file() and p not in self.refused})
         return dict(sorted(files.items()))
 
     def strings(self, lang: str, fallback: str) -> dict[str, str]:
@@ -50,23 +53,33 @@ class Theme:
 
 
 def load_theme(root: Path, name: str, problems: Problems, file_digest: Callable[[Path], str]) -> Theme | None:
-    folders = tuple(dict.fromkeys(p.resolve() for p in (root / "themes" / name, BUILTIN_THEMES / name) if p.is_dir()))
+    """The site's theme folder may hold only files of the site; the built-in one only its own."""
+    bounds = [(folder, bound) for folder, bound in ((root / "themes" / name, root), (BUILTIN_THEMES / name, None))
+              if folder.is_dir()]
+    refused: set[Path] = set()
+    for folder, bound in bounds:
+        for part in THEME_PARTS:
+            if (folder / part).is_dir():
+                for path, error in files_inside(folder / part, bound or folder)[1]:
+                    problems.error(error.shown, 0, "path-outside", error.message, error.hint)
+                    refused.add(folder.resolve() / path.relative_to(folder))
+    folders = tuple(dict.fromkeys(folder.resolve() for folder, _ in bounds))
     if not folders:
         known = sorted({p.name for base in (root / "themes", BUILTIN_THEMES) if base.is_dir()
                         for p in base.iterdir() if p.is_dir()})
         problems.error("site.toml", 0, "theme-missing", f"there is no theme '{name}'",
                        did_you_mean(name, known) or f"themes available: {', '.join(known) or 'none'}")
         return None
-    return Theme(name, folders, _digest_folders(folders, file_digest))
+    return Theme(name, folders, _digest_folders(folders, file_digest, refused), frozenset(refused))
 
 
-def _digest_folders(folders: tuple[Path, ...], file_digest: Callable[[Path], str]) -> str:
+def _digest_folders(folders: tuple[Path, ...], file_digest: Callable[[Path], str], refused: set[Path]) -> str:
     """Hash of every file a build reads from the theme, so a theme edit leaves nothing stale."""
     digest = hashlib.sha256()
     for folder in folders:
         for part in THEME_PARTS:
             for path in sorted((folder / part).rglob("*"), key=str):
-                if path.is_file():
+                if path.is_file() and path not in refused:
                     digest.update(path.relative_to(folder).as_posix().encode())
                     digest.update(file_digest(path).encode())
     return digest.hexdigest()

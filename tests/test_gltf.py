@@ -387,12 +387,29 @@ def test_uri_escaping_the_site_root(tmp_path: Path) -> None:
     path = write_gltf(site, ["../secret.png"])
     report = inspect_model(path, site)
     assert pointers(report) == ["/images/0/uri"]
-    assert "outside the site folder" in report.errors[0].message
-    # the same file inside the site, reached through ../ from a sub-folder, is fine
+    assert "'../secret.png' leads outside the model's folder" in report.errors[0].message
+    # a file of the site but outside the model's folder (like the site's .git/config) is refused too
     (site / "shared").mkdir()
     shutil.copyfile(tmp_path / "secret.png", site / "shared" / "t.png")
     inner = write_gltf(site / "models", ["../shared/t.png"])
-    assert inspect_model(inner, site).problems == ()
+    assert "'../shared/t.png' leads outside the model's folder" in inspect_model(inner, site).errors[0].message
+    # a sub-folder of the model's folder is fine
+    (site / "models" / "textures").mkdir()
+    shutil.copyfile(tmp_path / "secret.png", site / "models" / "textures" / "t.png")
+    assert inspect_model(write_gltf(site / "models", ["textures/t.png"]), site).problems == ()
+
+
+def test_texture_linked_out_of_the_model_folder_is_refused(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    path = write_gltf(site, [image_bytes("png", (8, 8))])
+    (tmp_path / "secret.png").write_bytes(image_bytes("png", (8, 8)))
+    (site / "tex0.png").unlink()
+    (site / "tex0.png").symlink_to(tmp_path / "secret.png")
+    report = inspect_model(path, site)
+    assert pointers(report) == ["/images/0/uri"]
+    assert f"'tex0.png' is a link to '{tmp_path / 'secret.png'}'" in report.errors[0].message
+    with pytest.raises(ModelError):
+        pack_model(path, tmp_path / "out.glb", site_root=site)
 
 
 def test_remote_uri(tmp_path: Path) -> None:
