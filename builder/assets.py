@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
@@ -17,9 +18,6 @@ from PIL import Image, UnidentifiedImageError
 
 from .diagnostics import InputError, Problems
 from .safepath import OutsideFolderError, contained
-
-# disan applies its own, configurable pixel limit (max_image_pixels) before decoding.
-Image.MAX_IMAGE_PIXELS = None
 
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif",
                  "TIFF": "image/tiff"}
@@ -112,12 +110,15 @@ class AssetStore:
         return cached
 
     def image_info(self, path: Path, max_pixels: int) -> ImageInfo:
-        info = ImageInfo(**self.probe(path, "image", lambda p: asdict(probe_image(p))))
-        if not info.error and info.width * info.height > max_pixels:
-            return ImageInfo(info.width, info.height, info.format,
-                             f"the image is {info.width}×{info.height} = {info.width * info.height:,} pixels, "
-                             f"over the limit of {max_pixels:,} (max_image_pixels)")
-        return info
+        """The size from the header is checked against the limit before any pixel is decoded."""
+        header = ImageInfo(**self.probe(path, "image-header", lambda p: asdict(read_image_header(p))))
+        if header.error:
+            return header
+        if header.width * header.height > max_pixels:
+            return ImageInfo(header.width, header.height, header.format,
+                             f"the image is {header.width}×{header.height} = {header.width * header.height:,} "
+                             f"pixels, over the limit of {max_pixels:,} (max_image_pixels)")
+        return ImageInfo(**self.probe(path, "image", lambda p: asdict(probe_image(p))))
 
     def save(self) -> None:
         if not self._file or not self._dirty:
@@ -134,20 +135,40 @@ def file_digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
+def read_image_header(path: Path) -> ImageInfo:
+    """Format and stored size from the header only; nothing is decoded."""
+    return _open_image(path, decode=False)
+
+
 def probe_image(path: Path) -> ImageInfo:
-    """Open and fully decode (at reduced scale) so truncated or corrupt files are caught early."""
+    """Open and fully decode (at reduced scale) so truncated or corrupt files are caught early.
+
+    Call only after the header passed the pixel limit (`AssetStore.image_info` does)."""
+    return _open_image(path, decode=True)
+
+
+def _open_image(path: Path, decode: bool) -> ImageInfo:
+    """Pillow's decompression-bomb guard stays on: above its hard limit it refuses to open at all."""
     try:
-        with Image.open(path) as image:
-            fmt = image.format or ""
-            if fmt not in IMAGE_FORMATS:
-                return ImageInfo(0, 0, fmt, f"{fmt or 'this'} images are not supported; use JPEG, PNG or WebP")
-            width, height = image.size
-            orientation = image.getexif().get(0x0112, 1)
-            if width * height <= 400_000_000:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # disan's own limit decides
+            with Image.open(path) as image:
+                fmt = image.format or ""
+                if fmt not in IMAGE_FORMATS:
+                    return ImageInfo(0, 0, fmt, f"{fmt or 'this'} images are not supported; use JPEG, PNG or WebP")
+                width, height = image.size
+                if not decode:
+                    return ImageInfo(width, height, fmt)
+                orientation = image.getexif().get(0x0112, 1)
                 image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                 image.load()
+    except Image.DecompressionBombError:
+        return ImageInfo(0, 0, "", f"the image has more than {2 * Image.MAX_IMAGE_PIXELS:,} pixels, over the limit "
+                                   "of max_image_pixels")
     except UnidentifiedImageError:
-        return ImageInfo(0, 0, "", "this file is not an image disan can read (is it really a JPEG, PNG or WebP?)")
+        empty = path.stat().st_size == 0
+        return ImageInfo(0, 0, "", "the file is empty (0 bytes)" if empty else
+                         "this file is not an image disan can read (is it really a JPEG, PNG or WebP?)")
     except (OSError, SyntaxError, ValueError) as exc:
         return ImageInfo(0, 0, "", f"the image is damaged or cut short ({exc})")
     if orientation in (5, 6, 7, 8):

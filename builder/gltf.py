@@ -377,8 +377,9 @@ class _Model:
 class _Loader:
     """Reads a model and checks it; every check appends to ``model.problems``."""
 
-    def __init__(self, path: Path, site_root: Path):
+    def __init__(self, path: Path, site_root: Path, max_pixels: int = 0):
         self.m = _Model(path=Path(path), site_root=Path(site_root))
+        self.max_pixels = max_pixels  # 0: only Pillow's own guard
 
     # ---- entry
 
@@ -881,6 +882,12 @@ class _Loader:
                         "save the texture again as PNG or JPEG")
                 m.images.append(None)
                 continue
+            if self.max_pixels and size[0] * size[1] > self.max_pixels:
+                m.error(p, f"the {fmt.upper()} texture is {size[0]}×{size[1]} = {size[0] * size[1]:,} pixels, over the "
+                           f"limit of {self.max_pixels:,} (max_image_pixels)",
+                        f"save it at most {DEFAULT_MAX_TEXTURE} px on its longest side")
+                m.images.append(None)
+                continue
             need = allowed.get(i, CORE_IMAGE_FORMATS | set(TEXTURE_SOURCE_EXTENSIONS.values()))
             if fmt not in need:
                 ext = next((e for e, f in TEXTURE_SOURCE_EXTENSIONS.items() if f == fmt), None)
@@ -996,9 +1003,9 @@ def _case_mismatch(target: Path, root: Path) -> str | None:
     return None
 
 
-def _load(path: Path, site_root: Path | None) -> _Model:
+def _load(path: Path, site_root: Path | None, max_pixels: int = 0) -> _Model:
     path = Path(path)
-    loader = _Loader(path, Path(site_root) if site_root is not None else path.parent)
+    loader = _Loader(path, Path(site_root) if site_root is not None else path.parent, max_pixels)
     try:
         return loader.load()
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the build; report it instead
@@ -1010,14 +1017,15 @@ def _load(path: Path, site_root: Path | None) -> _Model:
 # --------------------------------------------------------------------------- public API
 
 
-def inspect_model(path: Path, site_root: Path) -> ModelReport:
+def inspect_model(path: Path, site_root: Path, max_pixels: int = 0) -> ModelReport:
     """Check a .glb / .gltf for what breaks viewers; never raises for bad input.
 
     External files (``buffers[].uri``, ``images[].uri``) must be relative, inside
     ``site_root`` and present; ``data:`` URIs are fine.  Images are checked from their
-    headers only (format, pixel size), so inspecting a model with 4096 px textures is fast.
+    headers only (format, pixel size), so inspecting a model with 4096 px textures is fast;
+    a texture over ``max_pixels`` (0: no limit but Pillow's guard) is refused before decoding.
     """
-    return _load(path, site_root).report()
+    return _load(path, site_root, max_pixels).report()
 
 
 def pack_model(path: Path, out_path: Path, max_texture: int = DEFAULT_MAX_TEXTURE, *,

@@ -174,7 +174,7 @@ def _check_tours(model: ContentModel, assets: AssetStore, problems: Problems) ->
             problems.error(where.file, where.line, "unknown-scene", f"the start scene '{tour.start}' does not exist",
                            did_you_mean(tour.start, scenes) or f"scenes of this tour: {', '.join(scenes)}")
         if tour.plan:
-            _check_file(tour.plan, tour.origin_of("plan"), model, IMAGE_SUFFIXES, "image", problems)
+            check_image(ImageRef(tour.plan, "", origin=tour.origin_of("plan")), model, assets, problems)
         for scene in scenes.values():
             _check_scene(scene, scenes, model, assets, problems)
     for slug in model.scenes:
@@ -191,6 +191,8 @@ def _check_scene(scene: Scene, scenes: dict[str, Scene], model: ContentModel, as
     exhibits = model.exhibit_by_id()
     for index, hotspot in enumerate(scene.hotspots, 1):
         _check_hotspot(index, hotspot, scenes, exhibits, model, problems)
+        if hotspot.kind == "image":
+            check_image(ImageRef(hotspot.target, hotspot.label, origin=hotspot.origin), model, assets, problems)
     raw = scene.meta.get("hotspots") if isinstance(scene.meta.get("hotspots"), list) else []
     if len(raw) != len(scene.hotspots):
         where = scene.origin_of("hotspots")
@@ -235,9 +237,8 @@ def _check_hotspot(index: int, hotspot: Hotspot, scenes: dict[str, Scene], exhib
     elif hotspot.kind == "exhibit" and hotspot.target not in exhibits:
         problems.error(where.file, where.line, "unknown-exhibit", f"{label}: no exhibit has the id {hotspot.target}",
                        did_you_mean(hotspot.target, exhibits) or "exhibit hotspots name an exhibit id, like TD01")
-    elif hotspot.kind in ("audio", "video", "image"):
-        suffixes = IMAGE_SUFFIXES if hotspot.kind == "image" else MEDIA_SUFFIXES[hotspot.kind]
-        _check_file(hotspot.target, where, model, suffixes, hotspot.kind, problems)
+    elif hotspot.kind in ("audio", "video"):
+        _check_file(hotspot.target, where, model, MEDIA_SUFFIXES[hotspot.kind], hotspot.kind, problems)
     elif hotspot.kind == "url" and not hotspot.target.startswith(("https://", "http://")):
         problems.error(where.file, where.line, "hotspot-url", f"{label}: '{hotspot.target}' is not a web address",
                        "write the full address, starting with https://")
@@ -310,7 +311,7 @@ def _check_model(exhibit: Exhibit, model: ContentModel, assets: AssetStore, insp
     src = str(spec["src"])
     if src not in inspected:
         path = _check_file(src, where, model, MODEL_SUFFIXES, "model", problems)
-        report = inspect_model(path, model.config.root) if path is not None else None
+        report = inspect_model(path, model.config.root, model.config.max_image_pixels) if path is not None else None
         if report is not None:
             problems.extend(p.to_problem(where.file, where.line, src) for p in report.problems)
         inspected[src] = report if report is not None and report.ok else None

@@ -732,3 +732,12 @@ def test_model_problem_becomes_a_site_problem() -> None:
     assert (site.file, site.line, site.level, site.hint) == ("content/exhibits/td01.md", 12, "error",
                                                              "check the name")
     assert site.message == "assets/models/td01.gltf: /images/0/uri: missing file 'a.png'"
+
+
+def test_texture_over_max_image_pixels_is_refused_from_its_header(tmp_path: Path) -> None:
+    path = write_gltf(tmp_path, [image_bytes("png", (64, 64))])
+    report = inspect_model(path, tmp_path, max_pixels=1000)
+    assert pointers(report) == ["/images/0"]
+    assert report.errors[0].message == ("the PNG texture is 64×64 = 4,096 pixels, over the limit of 1,000 "
+                                        "(max_image_pixels)")
+    assert inspect_model(path, tmp_path).problems == ()
