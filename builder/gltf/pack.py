@@ -1,0 +1,281 @@
+"""Packing: one self-contained .glb per model, with phone-sized textures, cached by content."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import struct
+import uuid
+from pathlib import Path
+from typing import Any
+
+import PIL
+from PIL import Image, JpegImagePlugin
+
+from ..config import DEFAULT_MAX_TEXTURE
+from .inspect import _load, _Model, _site_path  # noqa: F401
+from .types import (  # noqa: F401 - the shared vocabulary of the engine
+    CHUNK_BIN,
+    CHUNK_JSON,
+    COMPONENT_SIZES,
+    CORE_IMAGE_FORMATS,
+    DECODER_OF_EXTENSION,
+    GLB_MAGIC,
+    JPEG_QUALITY,
+    MIME_TYPES,
+    MODEL_VIEWER_EXTENSIONS,
+    PACKER_VERSION,
+    SPARSE_INDEX_TYPES,
+    TEXTURE_SOURCE_EXTENSIONS,
+    TYPE_COMPONENTS,
+    WEBP_QUALITY,
+    ModelError,
+    ModelProblem,
+    ModelReport,
+    PackResult,
+    ResizedTexture,
+    TextureInfo,
+    _align4,
+    _element_size,
+    _human,
+    _image_size,
+    _is_int,
+    _ptr,
+    sniff_image,
+)
+
+
+def pack_model(path: Path, out_path: Path, max_texture: int = DEFAULT_MAX_TEXTURE, *,
+               site_root: Path | None = None) -> PackResult:
+    """Write ONE self-contained .glb for the model at ``path`` (raises ModelError if it has errors).
+
+    Textures whose longest side is above ``max_texture`` are downscaled (same format, same
+    pixel mode).  A .glb that is already self-contained and has no texture to shrink is
+    copied byte for byte.  ``site_root`` bounds the files the model may reference
+    (default: the model's folder).
+    """
+    if max_texture < 1:
+        raise ValueError("max_texture must be >= 1")
+    model = _load(path, site_root)
+    if model.has_errors:
+        raise ModelError([p for p in model.problems if p.severity == "error"])
+    return _pack(model, Path(out_path), max_texture)
+
+
+def _cache_key(model: _Model, max_texture: int) -> str:
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"v": PACKER_VERSION, "max_texture": max_texture, "jpeg": JPEG_QUALITY,
+                              "webp": WEBP_QUALITY, "pillow": PIL.__version__}, sort_keys=True).encode())
+    for file in model.files:  # model first, then in reference order
+        rel = file.name if file == model.path else _site_path(file, model.path.parent)
+        digest.update(rel.encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(model.file_bytes[file]).digest())
+    return digest.hexdigest()[:32]
+
+
+# --------------------------------------------------------------------------- packing
+
+
+def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
+    g = model.gltf
+    bytes_before = sum(len(b) for b in model.file_bytes.values())
+    notes: list[str] = []
+
+    # 1. textures to shrink (decided from the headers read by the loader)
+    shrink: dict[int, tuple[bytes, ResizedTexture]] = {}
+    for info in model.textures:
+        i = int(info.pointer.rsplit("/", 1)[1])
+        if max(info.width, info.height) <= max_texture:
+            continue
+        if info.format not in ("png", "jpeg", "webp"):
+            notes.append(f"{info.pointer}: {info.format.upper()} texture of {info.width}x{info.height} left as is "
+                         f"(only PNG, JPEG and WebP are downscaled)")
+            continue
+        data, fmt = model.images[i]
+        new, size = _shrink_image(data, fmt, max_texture)
+        shrink[i] = (new, ResizedTexture(info.pointer, (info.width, info.height), size, fmt))
+
+    # 2. nothing to do for a self-contained GLB: copy it byte for byte
+    buffers = g.get("buffers") or []
+    self_contained = model.is_glb and len(model.files) == 1 and all(
+        "uri" not in b for b in buffers) and all("uri" not in img for img in g.get("images") or [])
+    if self_contained and not shrink:
+        _write_atomic(out_path, model.raw)
+        return PackResult(out_path, model.triangles, bytes_before, len(model.raw), (), False, tuple(notes))
+
+    # 3. rebuild: every buffer view's bytes go into one BIN chunk
+    doc = json.loads(json.dumps(g))  # a deep copy that keeps key order
+    fallback = [i for i, b in enumerate(buffers) if b.get("uri") is None and model.buffers[i] is None]
+    bin_parts: list[bytes] = []
+    size = 0
+
+    def place(data: bytes, old_offset: int = 0) -> int:
+        nonlocal size
+        start = _align4(size) + old_offset % 4  # keeps every accessor's alignment (<= 4 bytes)
+        if start > size:
+            bin_parts.append(b"\0" * (start - size))
+        bin_parts.append(data)
+        size = start + len(data)
+        return start
+
+    image_views = {img["bufferView"]: i for i, img in enumerate(doc.get("images") or []) if "bufferView" in img}
+    new_buffer_index = {old: 1 + k for k, old in enumerate(fallback)}
+    for v, view in enumerate(doc.get("bufferViews") or []):
+        ext = (view.get("extensions") or {}).get("EXT_meshopt_compression")
+        if isinstance(ext, dict):  # compressed bytes: copied untouched, re-pointed
+            data = model.buffers[ext["buffer"]]
+            offset = ext.get("byteOffset", 0)
+            ext["byteOffset"] = place(data[offset:offset + ext["byteLength"]], offset)
+            ext["buffer"] = 0
+        if view["buffer"] in new_buffer_index:  # meshopt fallback buffer: no bytes to copy
+            view["buffer"] = new_buffer_index[view["buffer"]]
+            continue
+        offset = view.get("byteOffset", 0)
+        if v in image_views and image_views[v] in shrink:
+            data = shrink[image_views[v]][0]
+            view["byteLength"] = len(data)
+        else:
+            data = model.buffers[view["buffer"]][offset:offset + view["byteLength"]]
+        view["buffer"] = 0
+        view["byteOffset"] = place(data, offset)
+
+    # 4. external and data: images become buffer views (one per distinct file)
+    view_of_file: dict[Path, int] = {}
+    images = doc.get("images") or []
+    for i, img in enumerate(images):
+        if "bufferView" in img:
+            if i in shrink:
+                img["mimeType"] = MIME_TYPES[shrink[i][1].format]
+            else:
+                img["mimeType"] = MIME_TYPES[model.images[i][1]]
+            continue
+        data, fmt = shrink[i][0] if i in shrink else model.images[i][0], model.images[i][1]
+        file = model.image_files.get(i)
+        if file is not None and file in view_of_file:
+            index = view_of_file[file]
+        else:
+            views = doc.setdefault("bufferViews", [])
+            views.append({"buffer": 0, "byteOffset": place(data), "byteLength": len(data)})
+            index = len(views) - 1
+            if file is not None:
+                view_of_file[file] = index
+        images[i] = _replace_key(img, "uri", {"bufferView": index, "mimeType": MIME_TYPES[fmt]})
+
+    # 5. buffers: [BIN] + meshopt fallback buffers
+    new_buffers = []
+    if size:
+        new_buffers.append({"byteLength": size})
+    else:
+        new_buffer_index = {old: k - 1 for old, k in new_buffer_index.items()}
+        for view in doc.get("bufferViews") or []:
+            view["buffer"] -= 1
+    for old in fallback:
+        kept = {k: v for k, v in buffers[old].items() if k != "uri"}
+        new_buffers.append(kept)
+    if new_buffers:
+        doc["buffers"] = new_buffers
+    else:
+        doc.pop("buffers", None)
+
+    glb = _glb_bytes(doc, b"".join(bin_parts))
+    _write_atomic(out_path, glb)
+    check = _load(out_path, out_path.parent)
+    if check.has_errors:  # a packer bug: never hand a broken file to the site
+        out_path.unlink(missing_ok=True)
+        raise ModelError([ModelProblem(p.pointer, f"packed output is invalid: {p.message}", p.hint)
+                          for p in check.problems if p.severity == "error"])
+    return PackResult(out_path, model.triangles, bytes_before, len(glb),
+                      tuple(r for _, r in (shrink[i] for i in sorted(shrink))), True, tuple(notes))
+
+
+def _replace_key(obj: dict, key: str, replacement: dict) -> dict:
+    """``obj`` with ``key`` replaced in place (same position) by the items of ``replacement``."""
+    out: dict = {}
+    for k, v in obj.items():
+        if k == key:
+            out.update(replacement)
+        elif k not in replacement:
+            out[k] = v
+    return out
+
+
+def _glb_bytes(doc: dict, bin_data: bytes) -> bytes:
+    """GLB 2 container (spec 4.4): JSON chunk padded with spaces, BIN chunk padded with zeros."""
+    text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text += b" " * (-len(text) % 4)
+    parts = [struct.pack("<II", len(text), CHUNK_JSON), text]
+    if bin_data:
+        padded = bin_data + b"\0" * (-len(bin_data) % 4)
+        parts += [struct.pack("<II", len(padded), CHUNK_BIN), padded]
+    body = b"".join(parts)
+    return struct.pack("<4sII", GLB_MAGIC, 2, 12 + len(body)) + body
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _shrink_image(data: bytes, fmt: str, max_side: int) -> tuple[bytes, tuple[int, int]]:
+    """Downscale so the longest side is ``max_side``; same format and pixel mode, no colour conversion."""
+    with Image.open(io.BytesIO(data)) as im:
+        width, height = im.size
+        scale = max_side / max(width, height)
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        icc = im.info.get("icc_profile")
+        sampling = JpegImagePlugin.get_sampling(im) if fmt == "jpeg" else -1
+        transparency = im.info.get("transparency")
+        im.load()
+        source = im
+        if im.mode in ("P", "1"):  # palettes cannot be filtered: widen to the smallest true-colour mode
+            source = im.convert("RGBA" if "transparency" in im.info else "RGB")
+            transparency = None
+        try:
+            small = source.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
+        except ValueError:  # modes Pillow cannot filter (e.g. some 16-bit ones)
+            small = source.convert("RGBA" if "A" in source.mode else "RGB").resize(size, Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    if fmt == "jpeg":
+        options: dict[str, Any] = {"quality": JPEG_QUALITY, "optimize": True}
+        if sampling >= 0:
+            options["subsampling"] = sampling  # keep 4:4:4 normal maps 4:4:4
+        if icc:
+            options["icc_profile"] = icc
+        small.save(out, "JPEG", **options)
+    elif fmt == "png":
+        options = {"compress_level": 6}  # level 9: 3x slower for 1.6% smaller normal maps
+        if icc:
+            options["icc_profile"] = icc
+        if transparency is not None and small.mode in ("L", "RGB"):
+            options["transparency"] = transparency
+        small.save(out, "PNG", **options)
+    else:
+        options = {"quality": WEBP_QUALITY, "method": 4}
+        if icc:
+            options["icc_profile"] = icc
+        small.save(out, "WEBP", **options)
+    return out.getvalue(), size
+
+
+# --------------------------------------------------------------------------- conveniences
+
+
+def describe(report: ModelReport) -> str:
+    """One line for logs: triangles, size, textures, compression."""
+    parts = [f"{report.triangles:,} triangles", _human(report.bytes)]
+    if report.textures:
+        sizes = sorted({f"{t.width}x{t.height} {t.format}" for t in report.textures})
+        parts.append(f"{len(report.textures)} textures ({', '.join(sizes)})")
+    if report.draco:
+        parts.append("Draco")
+    if report.meshopt:
+        parts.append("meshopt")
+    return ", ".join(parts)
+
