@@ -33,8 +33,8 @@ LIVE_DIR = Path(__file__).resolve().parent / "live"
 IGNORED_PARTS = {".git", CACHE_DIR, "node_modules", "__pycache__", ".venv", ".pytest_cache"}
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes")
 CHANGE_EVENTS = {"created", "deleted", "modified", "moved", "closed"}
-LIVE_TAG = '<link rel="stylesheet" href="/__disan/live.css"><script src="/__disan/live.js" data-generation="{}" defer>' \
-    '</script>'
+LIVE_TAG = ('<link rel="stylesheet" href="/__disan/live.css">'
+            '<script src="/__disan/live.js" data-generation="{}" defer></script>')
 DROPPED_CONNECTION = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 

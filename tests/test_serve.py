@@ -111,8 +111,9 @@ def test_media_is_served_in_byte_ranges(dev_server) -> None:
         assert response.headers["Content-Range"].startswith("bytes 0-7/")
 
 
-OPEN_REDIRECTS = ["/%2fevil.example/%2e%2e/exhibits", "/%5cevil.example/%2e%2e/exhibits", "/%2f%2fevil.example/../exhibits",
-                  "/%5c%5cevil.example/%2e%2e/exhibits", "//evil.example/%2e%2e/exhibits", "/exhibits%0d%0aSet-Cookie:%20x=1/..",
+OPEN_REDIRECTS = ["/%2fevil.example/%2e%2e/exhibits", "/%5cevil.example/%2e%2e/exhibits",
+                  "/%2f%2fevil.example/../exhibits", "/%5c%5cevil.example/%2e%2e/exhibits",
+                  "//evil.example/%2e%2e/exhibits", "/exhibits%0d%0aSet-Cookie:%20x=1/..",
                   "/%0d%0aLocation:%20http://evil.example/%2e%2e/exhibits", "/./exhibits", "/exhibits/%2e"]
 
 
