@@ -12,13 +12,15 @@ import mimetypes
 import os
 import posixpath
 import re
+import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -31,7 +33,9 @@ LIVE_DIR = Path(__file__).resolve().parent / "live"
 IGNORED_PARTS = {".git", CACHE_DIR, "node_modules", "__pycache__", ".venv", ".pytest_cache"}
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes")
 CHANGE_EVENTS = {"created", "deleted", "modified", "moved", "closed"}
-LIVE_TAG = b'<link rel="stylesheet" href="/__disan/live.css"><script src="/__disan/live.js" defer></script>'
+LIVE_TAG = ('<link rel="stylesheet" href="/__disan/live.css">'
+            '<script src="/__disan/live.js" data-generation="{}" defer></script>')
+DROPPED_CONNECTION = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 
 @dataclass
@@ -65,6 +69,13 @@ class DevServer:
         self.pending = threading.Event()
         self.httpd = ThreadingHTTPServer((host, port), self._handler())
         self.httpd.daemon_threads = True
+        self.httpd.handle_error = self._handle_request_error  # type: ignore[method-assign]
+
+    def _handle_request_error(self, request: object, client_address: object) -> None:
+        """A browser that closes a tab or stops a download drops its connection: not an error worth a traceback."""
+        if isinstance(sys.exc_info()[1], DROPPED_CONNECTION):
+            return
+        ThreadingHTTPServer.handle_error(self.httpd, request, client_address)  # type: ignore[arg-type]
 
     def rebuild(self) -> None:
         with self.lock:
@@ -76,6 +87,15 @@ class DevServer:
                 click.echo(format_text(exc.problems), err=True)
                 click.echo(f"{len(exc.problems)} error(s); still serving the last good site", err=True)
                 self.state.publish(exc.problems, seconds)
+                return
+            except Exception as exc:  # noqa: BLE001 - a bug must not stop the watcher; the tabs and terminal show it
+                seconds = time.perf_counter() - started
+                click.echo(traceback.format_exc(), err=True)
+                problem = Problem("(disan)", 0, "error", "internal-error",
+                                  f"internal error while building: {exc.__class__.__name__}: {exc}",
+                                  "this is a bug in disan, not in your content; the details are in the terminal. "
+                                  "The last good site is still served; saving a file tries again.")
+                self.state.publish([problem], seconds)
                 return
             seconds = time.perf_counter() - started
             click.echo(f"rebuilt in {seconds * 1000:.0f} ms ({result.write.written} files changed)", err=True)
@@ -135,6 +155,8 @@ class DevServer:
                 path = unquote(urlsplit(self.path).path)
                 if path == "/__disan/events":
                     self._events()
+                elif path == "/__disan/state":
+                    self._send_json(server.state.snapshot())
                 elif path.startswith("/__disan/"):
                     self._send_file(LIVE_DIR / posixpath.basename(path), inject=False)
                 else:
@@ -149,7 +171,7 @@ class DevServer:
                 if target.is_dir():
                     if not path.endswith("/"):
                         self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                        self.send_header("Location", path + "/")
+                        self.send_header("Location", _folder_location(target.relative_to(base)))
                         self.send_header("Content-Length", "0")
                         self.end_headers()
                         return
@@ -169,7 +191,8 @@ class DevServer:
                     return
                 kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
                 if inject and kind == "text/html":
-                    data = data.replace(b"</head>", LIVE_TAG + b"</head>", 1)
+                    live_tag = LIVE_TAG.format(server.state.generation).encode()
+                    data = data.replace(b"</head>", live_tag + b"</head>", 1)
                 wanted = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))
                 if wanted and status == HTTPStatus.OK and int(wanted.group(1)) < len(data):
                     # audio and video seek with byte ranges, as on any static host
@@ -183,6 +206,16 @@ class DevServer:
                 self.send_header("Accept-Ranges", "bytes")
                 self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") or
                                                          kind.endswith(("javascript", "json", "svg+xml")) else ""))
+                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                if not getattr(self, "head_only", False):
+                    self.wfile.write(data)
+
+            def _send_json(self, value: dict) -> None:
+                data = json.dumps(value, ensure_ascii=False).encode()
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Type", "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(data)))
                 self.send_header("Cache-Control", "no-store")
                 self.end_headers()
@@ -208,10 +241,17 @@ class DevServer:
                             seen = snapshot["generation"]
                             self.wfile.write(f"data: {json.dumps(snapshot, ensure_ascii=False)}\n\n".encode())
                         self.wfile.flush()
-                except (BrokenPipeError, ConnectionResetError):
+                except DROPPED_CONNECTION:
                     return
 
         return Handler
+
+
+def _folder_location(folder: Path) -> str:
+    """The redirect to a folder's slash form, from the resolved folder only: the raw request could say
+    `/%2fevil.example/..`, and a Location of `//evil.example/` would send the browser to another host."""
+    parts = [] if folder == Path(".") else folder.parts
+    return quote("/" + "".join(part + "/" for part in parts), safe="/")
 
 
 def serve_site(root: Path, host: str, port: int) -> None:

@@ -71,3 +71,13 @@ def test_setting_the_time_highlights_the_transcript_line(tmp_path: Path, corpus:
         assert phone.locator(f"#{line}").get_attribute("aria-current") == "true"
     phone.locator("button[data-rate='1.5']").click()
     assert audio.evaluate("a => a.playbackRate") == 1.5
+
+
+@pytest.mark.parametrize("case", ["audio-empty-mp3", "audio-text-as-mp3"])
+def test_a_file_that_is_not_audio_stops_the_build_and_publishes_nothing(case: str, tmp_path: Path) -> None:
+    site = tmp_path / case
+    shutil.copytree(Path(__file__).parent / "fixtures" / "broken" / case, site)
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "content/exhibits/binh.md:7: error: 'assets/audio/binh.vi.mp3'" in result.stderr
+    assert not (site / "_site").exists()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
+import struct
 import threading
 import time
 import urllib.request
@@ -45,7 +48,7 @@ def test_binds_loopback_and_injects_live_reload(dev_server) -> None:
     server, base = dev_server
     assert server.httpd.server_address[0] == "127.0.0.1"
     html = _get(base + "exhibits/hien-vat-mau/")
-    assert '<script src="/__disan/live.js" defer></script>' in html
+    assert f'<script src="/__disan/live.js" data-generation="{server.state.generation}" defer></script>' in html
     assert "EventSource" in _get(base + "__disan/live.js")
 
 
@@ -106,3 +109,102 @@ def test_media_is_served_in_byte_ranges(dev_server) -> None:
     with urllib.request.urlopen(request, timeout=5) as response:
         assert response.status == 206 and response.read() == b"\x89PNG\r\n\x1a\n"
         assert response.headers["Content-Range"].startswith("bytes 0-7/")
+
+
+OPEN_REDIRECTS = ["/%2fevil.example/%2e%2e/exhibits", "/%5cevil.example/%2e%2e/exhibits",
+                  "/%2f%2fevil.example/../exhibits", "/%5c%5cevil.example/%2e%2e/exhibits",
+                  "//evil.example/%2e%2e/exhibits", "/exhibits%0d%0aSet-Cookie:%20x=1/..",
+                  "/%0d%0aLocation:%20http://evil.example/%2e%2e/exhibits", "/./exhibits", "/exhibits/%2e"]
+
+
+@pytest.mark.parametrize("request_path", OPEN_REDIRECTS)
+def test_folder_redirects_stay_on_this_host(dev_server, request_path: str) -> None:
+    server, base = dev_server
+    connection = http.client.HTTPConnection("127.0.0.1", server.httpd.server_address[1], timeout=5)
+    connection.request("GET", request_path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    if response.status == 301:
+        location = response.headers["Location"]
+        assert location[0] == "/" and location[1:2] not in ("/", "\\"), location
+        assert "\r" not in location and "\n" not in location and "evil" not in location
+        assert response.headers["Set-Cookie"] is None
+    assert response.status in (301, 200, 403, 404)
+
+
+def test_redirect_goes_to_the_resolved_folder(dev_server) -> None:
+    server, _ = dev_server
+    connection = http.client.HTTPConnection("127.0.0.1", server.httpd.server_address[1], timeout=5)
+    connection.request("GET", "/%2fevil.example/%2e%2e/exhibits")
+    response = connection.getresponse()
+    assert response.status == 301 and response.headers["Location"] == "/exhibits/"
+
+
+def test_a_crash_in_the_build_is_shown_and_the_next_save_rebuilds(dev_server, monkeypatch) -> None:
+    server, base = dev_server
+    generation = server.state.generation
+    good_build = server.builder.build
+
+    def broken_build(out_dir: Path):
+        raise RuntimeError("the disk fell off")
+
+    monkeypatch.setattr(server.builder, "build", broken_build)
+    page = server.root / "content/exhibits/hien-vat-mau.md"
+    page.write_text(page.read_text().replace("Một hiện vật để bắt đầu.", "Lần một."), encoding="utf-8")
+    snapshot = _wait_for_generation(server, generation + 1)
+    assert "RuntimeError: the disk fell off" in snapshot["problems"][0]["message"]
+    assert "Một hiện vật để bắt đầu." in _get(base + "exhibits/hien-vat-mau/"), "the last good site is served"
+    monkeypatch.setattr(server.builder, "build", good_build)
+    page.write_text(page.read_text().replace("Lần một.", "Lần hai."), encoding="utf-8")
+    snapshot = _wait_for_generation(server, generation + 2)
+    assert snapshot["problems"] == []
+    assert "Lần hai." in _get(base + "exhibits/hien-vat-mau/")
+
+
+def _drop(connection: socket.socket) -> None:
+    """Close the way a browser tab does when it goes away mid-answer: a reset, not a polite goodbye."""
+    connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    connection.close()
+
+
+def test_dropped_connections_leave_no_traceback(dev_server, capfd) -> None:
+    server, base = dev_server
+    port = server.httpd.server_address[1]
+    stream = socket.create_connection(("127.0.0.1", port), timeout=5)
+    stream.sendall(b"GET /__disan/events HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert b"text/event-stream" in stream.recv(4096)
+    _drop(stream)
+    big = server.out_dir / "big.bin"
+    big.write_bytes(b"x" * 20_000_000)
+    for _ in range(3):
+        download = socket.create_connection(("127.0.0.1", port), timeout=5)
+        download.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        download.recv(1024)
+        _drop(download)
+    half_sent = socket.create_connection(("127.0.0.1", port), timeout=5)
+    half_sent.sendall(b"GET /exhi")
+    _drop(half_sent)
+    for _ in range(3):
+        server.state.publish([], 0.0)
+        time.sleep(0.1)
+    time.sleep(0.5)
+    assert "Traceback" not in capfd.readouterr().err
+    assert "Hiện vật mẫu" in _get(base + "exhibits/hien-vat-mau/")
+
+
+@pytest.mark.browser
+def test_seven_tabs_all_reload_after_a_rebuild(dev_server, browser) -> None:
+    server, base = dev_server
+    context = browser.new_context()
+    pages = []
+    for _ in range(7):
+        page = context.new_page()
+        page.goto(base + "exhibits/hien-vat-mau/", timeout=10_000)
+        page.wait_for_selector("html[data-disan-live=connected]", state="attached", timeout=10_000)
+        pages.append(page)
+    source = server.root / "content/exhibits/hien-vat-mau.md"
+    source.write_text(source.read_text().replace("title: Hiện vật mẫu", "title: Bảy thẻ"), encoding="utf-8")
+    for page in pages:
+        page.locator("h1", has_text="Bảy thẻ").wait_for(timeout=10_000)
+    context.close()

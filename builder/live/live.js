@@ -1,8 +1,14 @@
 // disan serve only: reload the page after each good build; show content errors over the page.
+// Browsers allow six HTTP/1.1 connections per host, so the tabs share one event stream: the tab holding the
+// "disan-live" lock listens to the server and passes each state on over a BroadcastChannel; when it closes,
+// another tab takes the lock. Where locks or channels are missing (plain http on a LAN address), tabs poll.
 (function () {
   "use strict";
-  var first = null;
+  var script = document.currentScript;
+  var servedGeneration = Number(script && script.getAttribute("data-generation"));
   var overlay = null;
+  var lastState = null;
+
   function show(problems) {
     if (!overlay) {
       overlay = document.createElement("section");
@@ -26,13 +32,40 @@
     overlay.appendChild(close);
     overlay.hidden = false;
   }
-  var source = new EventSource("/__disan/events");
-  source.onopen = function () { document.documentElement.setAttribute("data-disan-live", "connected"); };
-  source.onmessage = function (event) {
-    var state = JSON.parse(event.data);
-    if (first === null) first = state.generation;
+
+  function apply(state) {
+    document.documentElement.setAttribute("data-disan-live", "connected");
+    if (lastState && lastState.generation === state.generation) return;
+    lastState = state;
     if (state.problems.length) { show(state.problems); return; }
     if (overlay) overlay.hidden = true;
-    if (state.generation !== first) location.reload();
+    if (state.generation > servedGeneration) location.reload();
+  }
+
+  function poll() {
+    fetch("/__disan/state", { cache: "no-store" })
+      .then(function (response) { return response.json(); })
+      .then(apply, function () {})
+      .then(function () { setTimeout(poll, 1000); });
+  }
+
+  if (!("BroadcastChannel" in window) || !(navigator.locks && navigator.locks.request)) { poll(); return; }
+
+  var channel = new BroadcastChannel("disan-live");
+  var leading = false;
+  channel.onmessage = function (event) {
+    if (event.data === "hello") { if (leading && lastState) channel.postMessage(lastState); return; }
+    apply(event.data);
   };
+  channel.postMessage("hello");
+  navigator.locks.request("disan-live", function () {
+    leading = true;
+    var source = new EventSource("/__disan/events");
+    source.onmessage = function (event) {
+      var state = JSON.parse(event.data);
+      channel.postMessage(state);
+      apply(state);
+    };
+    return new Promise(function () {});  // hold the lock, and so the stream, until this tab goes away
+  });
 })();
