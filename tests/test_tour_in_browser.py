@@ -276,3 +276,32 @@ def test_lost_webgl_context_shows_the_flat_panorama_and_recovers(built_demo: Pat
     page.evaluate("() => window.__lose.restoreContext()")
     fallback.wait_for(state="hidden")
     page.context.close()
+
+
+NO_FULLSCREEN_API = """Object.defineProperty(Document.prototype, 'fullscreenEnabled', { get: () => false });
+delete Element.prototype.requestFullscreen; delete Element.prototype.webkitRequestFullscreen;"""
+
+
+def test_iphone_pseudo_fullscreen_exit_button_is_not_under_the_compass(built_demo: Path, serve_dir, browser) -> None:
+    """An iPhone has no Fullscreen API for elements: the tour fills the page, and its exit button must be tappable."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  reduced_motion="reduce")
+    context.add_init_script(NO_FULLSCREEN_API)
+    page = context.new_page()
+    page.goto(serve_dir(built_demo) + TOUR)
+    page.wait_for_function("() => window.disanTour !== undefined")
+    page.evaluate("() => window.disanTour.ready")
+    page.locator(".tour-tools [data-action=fullscreen]").click()
+    page.wait_for_function("() => document.getElementById('tour').classList.contains('tour--pseudo-fullscreen')")
+    page.wait_for_timeout(500)
+    assert page.locator(".tour-compass").is_visible()
+    hit = page.evaluate("""() => {
+        const button = document.querySelector('.tour-tools [data-action=fullscreen]');
+        const box = button.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return hit === button || button.contains(hit) ? 'button' : hit && hit.className.toString();
+    }""")
+    assert hit == "button", f"the exit full screen button is covered by {hit}"
+    page.locator(".tour-tools [data-action=fullscreen]").click()
+    assert page.evaluate("() => document.getElementById('tour').classList.contains('tour--pseudo-fullscreen')") is False
+    context.close()
