@@ -305,3 +305,20 @@ def test_iphone_pseudo_fullscreen_exit_button_is_not_under_the_compass(built_dem
     page.locator(".tour-tools [data-action=fullscreen]").click()
     assert page.evaluate("() => document.getElementById('tour').classList.contains('tour--pseudo-fullscreen')") is False
     context.close()
+
+
+def test_a_site_override_of_a_theme_string_shows_in_the_viewer(built_demo: Path, demo_copy: Path, serve_dir, browser,
+                                                                tmp_path: Path) -> None:
+    """The viewer's text comes from the theme's i18n files, so the site's own copy of one changes it."""
+    site = tmp_path / "site"
+    shutil.copytree(demo_copy, site, ignore=shutil.ignore_patterns("_site"))
+    (site / "themes/default/i18n").mkdir(parents=True)
+    (site / "themes/default/i18n/vi.toml").write_text('tour_fullscreen = "Phóng to hết cỡ"\n'
+                                                      'tour_exit_fullscreen = "Thu nhỏ lại"\n', encoding="utf-8")
+    page = _open_tour(browser, serve_dir(SiteBuilder(site, jobs=2).build().out_dir) + TOUR)
+    button = page.locator(".tour-tools [data-action=fullscreen]")
+    assert button.inner_text().strip() == "Phóng to hết cỡ"
+    page.evaluate("() => document.querySelector('.tour-tools [data-action=fullscreen]').click()")
+    page.wait_for_function("() => document.getElementById('tour').classList.contains('tour--fullscreen')")
+    assert page.locator(".tour-tools [data-action=fullscreen] .tour-tool-label").text_content() == "Thu nhỏ lại"
+    page.context.close()

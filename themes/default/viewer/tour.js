@@ -28,7 +28,7 @@ import '@photo-sphere-viewer/compass-plugin/index.css';
 import '@photo-sphere-viewer/virtual-tour-plugin/index.css';
 import './tour.css';
 
-import { strings } from './strings.js';
+import { strings } from './i18n.js';
 import { icon, compassSvg } from './icons.js';
 import { setUp as setUpModel } from './model3d.js';
 
@@ -130,7 +130,7 @@ class Tour {
     this.root = root;
     this.viewerEl = root.querySelector('#viewer') || root.querySelector('.viewer');
     this.config = JSON.parse(root.querySelector('#tour-data')?.textContent || document.getElementById('tour-data').textContent);
-    this.S = strings(this.config.lang || document.documentElement.lang, this.config.strings);
+    this.S = strings(this.config.strings);
     this.scenes = new Map((this.config.scenes || []).map((scene) => [scene.id, scene]));
     this.authoring = root.dataset.authoring === 'true';
     this.embedUrl = root.dataset.embedUrl || '';
