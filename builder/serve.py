@@ -30,11 +30,13 @@ from .build import CACHE_DIR, SiteBuilder
 from .diagnostics import ContentError, Problem, format_text
 
 LIVE_DIR = Path(__file__).resolve().parent / "live"
+AUTHORING_BUNDLE = Path(__file__).resolve().parent.parent / "themes" / "default" / "live" / "authoring.js"
 IGNORED_PARTS = {".git", CACHE_DIR, "node_modules", "__pycache__", ".venv", ".pytest_cache"}
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes")
 CHANGE_EVENTS = {"created", "deleted", "modified", "moved", "closed"}
 LIVE_TAG = ('<link rel="stylesheet" href="/__disan/live.css">'
-            '<script src="/__disan/live.js" data-generation="{}" defer></script>')
+            '<script src="/__disan/live.js" data-generation="{}" defer></script>'
+            '<script type="module" src="/__disan/authoring.js"></script>')
 DROPPED_CONNECTION = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 
@@ -157,6 +159,8 @@ class DevServer:
                     self._events()
                 elif path == "/__disan/state":
                     self._send_json(server.state.snapshot())
+                elif path == "/__disan/authoring.js":
+                    self._send_file(AUTHORING_BUNDLE, inject=False)
                 elif path.startswith("/__disan/"):
                     self._send_file(LIVE_DIR / posixpath.basename(path), inject=False)
                 else:

@@ -276,3 +276,49 @@ def test_lost_webgl_context_shows_the_flat_panorama_and_recovers(built_demo: Pat
     page.evaluate("() => window.__lose.restoreContext()")
     fallback.wait_for(state="hidden")
     page.context.close()
+
+
+NO_FULLSCREEN_API = """Object.defineProperty(Document.prototype, 'fullscreenEnabled', { get: () => false });
+delete Element.prototype.requestFullscreen; delete Element.prototype.webkitRequestFullscreen;"""
+
+
+def test_iphone_pseudo_fullscreen_exit_button_is_not_under_the_compass(built_demo: Path, serve_dir, browser) -> None:
+    """An iPhone has no Fullscreen API for elements: the tour fills the page, and its exit button must be tappable."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  reduced_motion="reduce")
+    context.add_init_script(NO_FULLSCREEN_API)
+    page = context.new_page()
+    page.goto(serve_dir(built_demo) + TOUR)
+    page.wait_for_function("() => window.disanTour !== undefined")
+    page.evaluate("() => window.disanTour.ready")
+    page.locator(".tour-tools [data-action=fullscreen]").click()
+    page.wait_for_function("() => document.getElementById('tour').classList.contains('tour--pseudo-fullscreen')")
+    page.wait_for_timeout(500)
+    assert page.locator(".tour-compass").is_visible()
+    hit = page.evaluate("""() => {
+        const button = document.querySelector('.tour-tools [data-action=fullscreen]');
+        const box = button.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        return hit === button || button.contains(hit) ? 'button' : hit && hit.className.toString();
+    }""")
+    assert hit == "button", f"the exit full screen button is covered by {hit}"
+    page.locator(".tour-tools [data-action=fullscreen]").click()
+    assert page.evaluate("() => document.getElementById('tour').classList.contains('tour--pseudo-fullscreen')") is False
+    context.close()
+
+
+def test_a_site_override_of_a_theme_string_shows_in_the_viewer(built_demo: Path, demo_copy: Path, serve_dir, browser,
+                                                                tmp_path: Path) -> None:
+    """The viewer's text comes from the theme's i18n files, so the site's own copy of one changes it."""
+    site = tmp_path / "site"
+    shutil.copytree(demo_copy, site, ignore=shutil.ignore_patterns("_site"))
+    (site / "themes/default/i18n").mkdir(parents=True)
+    (site / "themes/default/i18n/vi.toml").write_text('tour_fullscreen = "Phóng to hết cỡ"\n'
+                                                      'tour_exit_fullscreen = "Thu nhỏ lại"\n', encoding="utf-8")
+    page = _open_tour(browser, serve_dir(SiteBuilder(site, jobs=2).build().out_dir) + TOUR)
+    button = page.locator(".tour-tools [data-action=fullscreen]")
+    assert button.inner_text().strip() == "Phóng to hết cỡ"
+    page.evaluate("() => document.querySelector('.tour-tools [data-action=fullscreen]').click()")
+    page.wait_for_function("() => document.getElementById('tour').classList.contains('tour--fullscreen')")
+    assert page.locator(".tour-tools [data-action=fullscreen] .tour-tool-label").text_content() == "Thu nhỏ lại"
+    page.context.close()

@@ -34,6 +34,18 @@ await build({
   logLevel: 'warning',
 });
 
+// `disan serve`'s authoring aids: a bundle of their own, outside static/ so no build publishes it.
+await build({
+  absWorkingDir: theme,
+  entryPoints: ['viewer/authoring.js'],
+  outfile: 'live/authoring.js',
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: ['es2019'],
+  logLevel: 'warning',
+});
+
 // model-viewer's published bundle (three.js included) is used as it is: it is the build its
 // authors test, and it loads only after a visitor asks for the 3D view.
 const modelViewer = readFileSync(join(theme, 'node_modules/@google/model-viewer/dist/model-viewer.min.js'), 'utf8');

@@ -1,0 +1,293 @@
+// Scenes and tiles: the viewer, the cube-map tiles of each panorama and the scenes as
+// virtual-tour nodes, and the flat panorama when WebGL is missing or lost.
+
+import { Viewer } from '@photo-sphere-viewer/core';
+import { CubemapTilesAdapter } from '@photo-sphere-viewer/cubemap-tiles-adapter';
+import { MarkersPlugin } from '@photo-sphere-viewer/markers-plugin';
+import { GyroscopePlugin } from '@photo-sphere-viewer/gyroscope-plugin';
+import { StereoPlugin } from '@photo-sphere-viewer/stereo-plugin';
+import { MapPlugin } from '@photo-sphere-viewer/map-plugin';
+import { CompassPlugin } from '@photo-sphere-viewer/compass-plugin';
+import { AutorotatePlugin } from '@photo-sphere-viewer/autorotate-plugin';
+import { VirtualTourPlugin } from '@photo-sphere-viewer/virtual-tour-plugin';
+import { DEG, MIN_FOV, MAX_FOV, DEFAULT_FOV, AUTOROTATE_DELAY, HOTSPOT_SIZE, PLAN_HOTSPOT, el, clamp, isNum, fastConnection, normYaw, fovToZoom, resolveUrl } from './util.js';
+import { compassSvg } from './icons.js';
+
+/** Methods of the Tour (tour.js), mixed into its prototype. */
+export const sceneMethods = {
+  // ---------------------------------------------------------------------------- config
+  panorama(scene) {
+    const pano = scene.panorama || {};
+    const base = resolveUrl(scene.base || './');
+    const template = pano.tileUrl || 'tiles/{level}/{face}_{row}_{col}.jpg';
+    const resolvePaths = (value) => {
+      if (typeof value === 'string') return resolveUrl(value, base);
+      if (Array.isArray(value)) return value.map((v) => resolveUrl(v, base));
+      if (value && typeof value === 'object') {
+        const out = { ...value };
+        if (out.path) out.path = resolveUrl(out.path, base);
+        if (out.paths) out.paths = resolvePaths(out.paths);
+        if (!out.type) for (const face of Object.keys(out)) out[face] = resolveUrl(out[face], base);
+        return out;
+      }
+      return value;
+    };
+    const result = {
+      tileUrl: (face, col, row, level) => resolveUrl(
+        template.replace('{level}', level || 0).replace('{face}', face).replace('{row}', row).replace('{col}', col),
+        base,
+      ),
+      flipTopBottom: !!pano.flipTopBottom,
+    };
+    if (pano.levels) result.levels = pano.levels.map((level) => ({ faceSize: level.faceSize, nbTiles: level.nbTiles }));
+    else Object.assign(result, { faceSize: pano.faceSize, nbTiles: pano.nbTiles });
+    if (pano.baseUrl) result.baseUrl = resolvePaths(pano.baseUrl);
+    return result;
+  },
+
+  /** The full view for a scene: `partial` (any of yaw/pitch/fov) over the scene's own view. */
+  sceneView(scene, partial) {
+    const own = (scene && scene.view) || {};
+    const pick = (key, fallback) => (partial && isNum(partial[key]) ? partial[key] : isNum(own[key]) ? own[key] : fallback);
+    return {
+      yaw: normYaw(pick('yaw', 0)),
+      pitch: clamp(pick('pitch', 0), -90, 90),
+      fov: clamp(pick('fov', DEFAULT_FOV), MIN_FOV, MAX_FOV),
+    };
+  },
+
+  // ---------------------------------------------------------------------------- viewer
+  createViewer(scene, view) {
+    const S = this.S;
+    const plugins = [
+      [MarkersPlugin, { defaultHoverScale: false }],
+      [GyroscopePlugin, { touchmove: true, roll: false }],
+      StereoPlugin,
+      [CompassPlugin, {
+        size: this.viewerEl.clientWidth < 640 ? '64px' : '88px',
+        position: 'top right',
+        navigation: true,
+        backgroundSvg: compassSvg(scene.north || 0),
+        className: 'tour-compass',
+      }],
+    ];
+    if (this.config.plan && this.config.plan.src) {
+      plugins.push([MapPlugin, this.mapConfig(scene)]);
+    }
+    const speed = Number(this.config.autorotate);
+    this.autorotateSpeed = speed && !this.authoring ? speed : 0;
+    if (this.autorotateSpeed) {
+      const on = !this.reducedMotion;
+      plugins.push([AutorotatePlugin, {
+        autostartDelay: on ? AUTOROTATE_DELAY : null,
+        autostartOnIdle: on,
+        autorotateSpeed: `${this.autorotateSpeed}dps`,
+      }]);
+    }
+    plugins.push([VirtualTourPlugin, this.virtualTourConfig(scene)]);
+
+    const viewer = new Viewer({
+      container: this.viewerEl,
+      adapter: [CubemapTilesAdapter, { showErrorTile: false, baseBlur: false, antialias: true }],
+      defaultYaw: view.yaw * DEG,
+      defaultPitch: view.pitch * DEG,
+      defaultZoomLvl: fovToZoom(view.fov),
+      minFov: MIN_FOV,
+      maxFov: MAX_FOV,
+      navbar: false,
+      keyboard: false, // started/stopped when #viewer gets/loses the focus
+      keyboardActions: {
+        ArrowUp: 'ROTATE_UP',
+        ArrowDown: 'ROTATE_DOWN',
+        ArrowRight: 'ROTATE_RIGHT',
+        ArrowLeft: 'ROTATE_LEFT',
+        PageUp: 'ZOOM_IN',
+        PageDown: 'ZOOM_OUT',
+        '+': 'ZOOM_IN',
+        '=': 'ZOOM_IN',
+        '-': 'ZOOM_OUT',
+        _: 'ZOOM_OUT',
+      },
+      mousewheelCtrlKey: true,
+      touchmoveTwoFingers: false,
+      moveInertia: !this.reducedMotion,
+      canvasBackground: '#111',
+      defaultTransition: { speed: 600, rotation: false, effect: 'fade' },
+      loadingTxt: S.loading,
+      lang: {
+        loading: S.loading,
+        close: S.close,
+        twoFingers: S.two_fingers,
+        ctrlZoom: S.ctrl_zoom,
+        loadError: S.load_error,
+        webglError: S.webgl_missing,
+        map: S.map,
+        mapMaximize: S.map_maximize,
+        mapMinimize: S.map_minimize,
+        mapReset: S.map_reset,
+        stereoNotification: S.stereo_notification,
+        pleaseRotate: S.please_rotate,
+        tapToContinue: S.tap_to_continue,
+      },
+      plugins,
+    });
+    if (!viewer.renderer) {
+      // PSV could not start WebGL (it shows its own message): use ours instead.
+      try {
+        viewer.parent.removeChild(viewer.container);
+      } catch {
+        // already gone
+      }
+      throw new Error('WebGL 2 is not available');
+    }
+    this.viewer = viewer;
+    this.markers = viewer.getPlugin(MarkersPlugin);
+    this.gyroscope = viewer.getPlugin(GyroscopePlugin);
+    this.stereo = viewer.getPlugin(StereoPlugin);
+    this.compass = viewer.getPlugin(CompassPlugin);
+    this.map = viewer.getPlugin(MapPlugin) || null;
+    this.autorotate = viewer.getPlugin(AutorotatePlugin) || null;
+    this.tour = viewer.getPlugin(VirtualTourPlugin);
+    if (!isNum(scene.north)) this.compass.hide();
+
+    viewer.addEventListener('panorama-loaded', () => this.onFirstRender(), { once: true });
+    viewer.addEventListener('panorama-error', () => this.showFallback(S.load_error));
+    viewer.addEventListener('position-updated', () => this.scheduleHash());
+    viewer.addEventListener('zoom-updated', () => this.scheduleHash());
+    viewer.addEventListener('fullscreen', () => this.syncFullscreen());
+    this.markers.addEventListener('select-marker', (e) => {
+      const data = e.marker.data || {};
+      if (data.authoring) return;
+      this.activate(data.scene, data.index, e.marker.domElement);
+    });
+    this.tour.addEventListener('node-changed', () => this.onSceneShown());
+
+    // keyboard control only while the viewer has the focus
+    this.viewerEl.addEventListener('focusin', () => viewer.startKeyboardControl());
+    this.viewerEl.addEventListener('focusout', (e) => {
+      if (!this.viewerEl.contains(e.relatedTarget)) viewer.stopKeyboardControl();
+    });
+
+    // WebGL context loss: flat image in place of the viewer until the context comes back
+    const canvas = viewer.renderer.renderer.domElement;
+    canvas.addEventListener('webglcontextlost', (e) => {
+      e.preventDefault();
+      this.contextLost = true;
+      this.showFallback(S.webgl_lost);
+    });
+    canvas.addEventListener('webglcontextrestored', () => {
+      this.contextLost = false;
+      this.hideFallback();
+      this.reloadScene();
+    });
+
+    if (this.motion && this.motion.addEventListener) {
+      this.motion.addEventListener('change', () => this.applyMotionPreference());
+    }
+  },
+
+  onFirstRender() {
+    // two frames: the preview stripe is drawn before the poster goes away
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      this.root.classList.add('tour--ready');
+      this.readyResolve(true);
+    }));
+  },
+
+  applyMotionPreference() {
+    const reduce = this.reducedMotion;
+    this.viewer.setOption('moveInertia', !reduce);
+    if (this.autorotate) {
+      // off while the guide plays (an endless delay also stops PSV's first start after loading)
+      const guiding = this.guide && !this.guide.audio.paused;
+      this.autorotate.setOptions({ autostartOnIdle: !reduce && !guiding, autostartDelay: guiding ? Infinity : AUTOROTATE_DELAY });
+      if (reduce || guiding) this.autorotate.stop();
+    }
+  },
+
+  reloadScene() {
+    if (!this.viewer || !this.current) return;
+    this.tour.setCurrentNode(this.current, { ...this.transition(this.getView(), true), forceUpdate: true }).catch(() => {});
+  },
+
+  // ---------------------------------------------------------------------------- scenes as tour nodes
+  /** PSV's virtual tour: every scene a node, every `go` hotspot a link drawn as our own hotspot. */
+  virtualTourConfig(first) {
+    const config = {
+      renderMode: '2d',
+      nodes: [...this.scenes.values()].map((scene) => this.tourNode(scene)),
+      startNodeId: first.id,
+      preload: fastConnection, // the linked scenes' previews, for instant switches
+      showLinkTooltip: false,
+      arrowStyle: { size: HOTSPOT_SIZE },
+      transitionOptions: (node, fromNode, fromLink) => this.linkTransition(node, fromNode, fromLink),
+    };
+    if (this.config.plan && this.config.plan.src) config.map = { imageUrl: resolveUrl(this.config.plan.src) }; // sets MapPlugin's image
+    return config;
+  },
+
+  tourNode(scene) {
+    const point = this.planPoint(scene);
+    return {
+      id: scene.id,
+      name: scene.title || scene.id,
+      panorama: this.panorama(scene),
+      links: this.sceneLinks(scene),
+      markers: this.sceneMarkers(scene),
+      map: point ? { ...point, ...PLAN_HOTSPOT } : false,
+    };
+  },
+
+  /** Called by the plugin as a scene starts loading, whoever asked for it (a link, the plan, goto). */
+  linkTransition(node, fromNode, fromLink) {
+    if (!fromNode) return this.transition(this.view, true);
+    this.beginSceneChange(node.id, true);
+    const view = this.sceneView(this.scenes.get(node.id), fromLink && fromLink.data && fromLink.data.view);
+    return this.transition(view, false);
+  },
+
+  transition(view, instant) {
+    return {
+      rotateTo: { yaw: view.yaw * DEG, pitch: view.pitch * DEG },
+      zoomTo: fovToZoom(view.fov),
+      showLoader: false,
+      effect: instant || this.reducedMotion ? 'none' : 'fade',
+      speed: 600,
+      rotation: false,
+    };
+  },
+
+  // ---------------------------------------------------------------------------- fallback
+  showFallback(message) {
+    const scene = this.scenes.get(this.current);
+    if (!this.fallbackEl) {
+      this.fallbackImg = el('img', { class: 'tour-fallback-image', alt: '', decoding: 'async' });
+      this.fallbackImg.addEventListener('load', () => {
+        // yaw 0 (the image centre) in the middle, like the 360° view
+        const box = this.fallbackImg.parentNode;
+        box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2;
+      });
+      this.fallbackText = el('p', { class: 'tour-fallback-message' });
+      this.fallbackEl = el('div', { class: 'tour-fallback', hidden: true },
+        el('div', { class: 'tour-fallback-scroll', tabindex: '0', role: 'img' }, this.fallbackImg), this.fallbackText);
+      this.viewerEl.append(this.fallbackEl);
+    }
+    this.fallbackMessage = message;
+    if (scene && scene.equirect) {
+      const src = resolveUrl(scene.equirect);
+      if (this.fallbackImg.getAttribute('src') !== src) this.fallbackImg.src = src;
+      this.fallbackImg.hidden = false;
+    } else {
+      this.fallbackImg.hidden = true;
+    }
+    this.fallbackEl.firstChild.setAttribute('aria-label', (scene && scene.title) || '');
+    this.fallbackText.textContent = message;
+    this.fallbackEl.hidden = false;
+    this.root.classList.add('tour--fallback');
+  },
+
+  hideFallback() {
+    if (this.fallbackEl) this.fallbackEl.hidden = true;
+    this.root.classList.remove('tour--fallback');
+  },
+};
