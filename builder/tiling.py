@@ -73,6 +73,7 @@ from typing import NamedTuple
 import pyvips
 
 from .diagnostics import InputError
+from .jobs import Executor, LocalExecutor, sweep_stale_temp, temp_name
 
 #: Bump when the output for the same input and settings changes: it is part of the cache key.
 TILER_VERSION = 4
@@ -1389,7 +1390,7 @@ def cached_tile_panorama(source: Source, cache_dir: str | os.PathLike,
             return load_tileset(final), final
         except (ValueError, KeyError, TypeError, json.JSONDecodeError):
             shutil.rmtree(final, ignore_errors=True)
-    temp = cache / f".tmp-{key}-{os.getpid()}-{os.urandom(4).hex()}"
+    temp = cache / temp_name(key)
     try:
         tileset = tile_panorama(source, temp, settings, angles, key=key)
         try:
@@ -1419,36 +1420,31 @@ def _run_job(job: Job, cache_dir: str, settings: TileSettings):
 def tile_panoramas(jobs: Sequence[Job], cache_dir: str | os.PathLike,
                    settings: TileSettings = TileSettings(), workers: int = 1,
                    progress: Callable[[int, int, Job], None] | None = None,
+                   executor: Executor | None = None,
                    ) -> list[tuple[TileSet, Path] | TilingError]:
     """Tile many panoramas in ``workers`` processes (each job: source or (source, angles)).
 
     Results come back in job order; a job with bad input gives its TilingError instead of
     stopping the others.  ``progress(done, total, job)`` is called after each job.
     Processes, not threads: tiling is CPU-bound and libvips is then free of the GIL; one
-    vips thread per worker keeps CPU time low and the total predictable.
+    vips thread per worker keeps CPU time low and the total predictable.  ``executor``
+    (default: a ``LocalExecutor`` of ``workers`` processes) is where parallel jobs run.
+    Temporary folders left in the cache by a killed build are removed first.
     """
     results: list = [None] * len(jobs)
+    sweep_stale_temp(Path(cache_dir))
+    calls = [(job, os.fspath(cache_dir), settings) for job in jobs]
     if workers <= 1 or len(jobs) <= 1:
-        for index, job in enumerate(jobs):
-            results[index] = _run_job(job, os.fspath(cache_dir), settings)
+        for index, call in enumerate(calls):
+            results[index] = _run_job(*call)
             if progress:
-                progress(index + 1, len(jobs), job)
+                progress(index + 1, len(jobs), jobs[index])
         return results
-    from concurrent.futures import ProcessPoolExecutor, as_completed  # not needed by one job
-    from multiprocessing import get_context
-
-    context = get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                             initializer=_init_worker) as pool:
-        futures = {pool.submit(_run_job, job, os.fspath(cache_dir), settings): index
-                   for index, job in enumerate(jobs)}
-        done = 0
-        for future in as_completed(futures):
-            index = futures[future]
-            results[index] = future.result()
-            done += 1
-            if progress:
-                progress(done, len(jobs), jobs[index])
+    executor = executor or LocalExecutor(workers, initializer=_init_worker)
+    for done, (index, result) in enumerate(executor.run(_run_job, calls), start=1):
+        results[index] = result
+        if progress:
+            progress(done, len(jobs), jobs[index])
     return results
 
 

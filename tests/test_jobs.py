@@ -1,0 +1,108 @@
+"""A build killed with SIGKILL while tiling leaves no workers running and no temp folders for good."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyvips
+from click.testing import CliRunner
+
+from builder.cli import main
+from builder.jobs import sweep_stale_temp, temp_name
+from tests.helpers import tree_digest
+
+REPO = Path(__file__).resolve().parent.parent
+BIG = (8000, 4000)  # several seconds of tiling, so the kill lands mid-job
+
+
+def _site_with_big_panoramas(site: Path) -> None:
+    assert CliRunner().invoke(main, ["new", str(site)]).exit_code == 0
+    (site / "assets" / "panoramas").mkdir(parents=True, exist_ok=True)
+    (site / "tours" / "thu").mkdir(parents=True, exist_ok=True)
+    (site / "tours" / "thu" / "tour.md").write_text("---\ntitle: Thử\nstart: mot\n---\n", encoding="utf-8")
+    for number, name in enumerate(("mot", "hai")):
+        noise = pyvips.Image.gaussnoise(*BIG, sigma=40, mean=128 + 20 * number, seed=number)
+        noise.bandjoin([noise, noise]).cast("uchar").jpegsave(str(site / "assets" / "panoramas" / f"{name}.jpg"))
+        (site / "tours" / "thu" / f"{name}.md").write_text(
+            f"---\ntitle: Cảnh {name}\nid: T{number + 1}\norder: {number + 1}\n"
+            f"panorama: assets/panoramas/{name}.jpg\n---\nMột cảnh thử.\n", encoding="utf-8")
+
+
+def _descendants(pid: int) -> set[int]:
+    """All live processes below `pid`, from /proc."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[-1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[-1].split()[0]) != "Z"
+    except OSError:
+        return False
+
+
+def _build(site: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", "from builder.cli import run; run()", "build", "--site", str(site),
+                           "--jobs", "2"], cwd=site, env={**os.environ, "PYTHONPATH": str(REPO)},
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_sigkill_during_tiling_leaves_no_workers_and_next_build_sweeps(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    _site_with_big_panoramas(site)
+    tiles = site / ".disan-cache" / "tiles"
+    build = subprocess.Popen([sys.executable, "-c", "from builder.cli import run; run()", "build", "--site",
+                              str(site), "--jobs", "2"], cwd=site, env={**os.environ, "PYTHONPATH": str(REPO)},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while time.monotonic() < deadline and not (tiles.is_dir() and list(tiles.glob(".tmp-*")) and len(workers) >= 2):
+        workers = _descendants(build.pid)
+        time.sleep(0.05)
+    assert list(tiles.glob(".tmp-*")), "the build never started tiling"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert workers and not [pid for pid in workers if _alive(pid)], "worker processes outlived the killed build"
+    assert list(tiles.glob(".tmp-*")), "the kill left no temp folder, so the sweep is not tested"
+
+    rebuilt = _build(site)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert not list(tiles.glob(".tmp-*"))
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns(".disan-cache", "_site"))
+    assert _build(clean).returncode == 0
+    published, clean_published = tree_digest(site / "_site"), tree_digest(clean / "_site")
+    for digest in (published, clean_published):
+        digest.pop(".disan-manifest.json", None)  # holds the site's absolute path (issue 13, another item)
+    assert published == clean_published
+
+
+def test_sweep_keeps_temp_folders_of_live_processes(tmp_path: Path) -> None:
+    mine = tmp_path / temp_name("abc")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    orphan = tmp_path / f".tmp-abc-{dead.pid}-00ff00ff"
+    unrelated = tmp_path / "abc"
+    for folder in (mine, orphan, unrelated):
+        (folder / "f").mkdir(parents=True)
+    assert sweep_stale_temp(tmp_path) == [orphan]
+    assert mine.is_dir() and unrelated.is_dir() and not orphan.exists()
