@@ -252,18 +252,18 @@ def _host_files(config, outputs: list[Output], csp: str) -> list[Output]:
 
 def _plan_images(model: ContentModel, assets: AssetStore,
                  models: dict[tuple[str, str], ExhibitModel]) -> dict[tuple[str, str], ResponsiveImage]:
-    """One responsive set per (source, credit); the credit is written into the file."""
+    """One responsive set per (source, credit); the credit is written into the file.
+    Every language's entries are planned: a translation with its own credit shows its own set,
+    and a source with the same credit in two languages is made once."""
     config = model.config
     refs: list[ImageRef] = []
-    for by_lang in model.exhibits.values():
-        refs.extend(by_lang[config.default_language].images)
+    for exhibits in model.exhibits.values():
+        refs += [ref for exhibit in exhibits.values() for ref in exhibit.images]
     refs += [m.poster for m in models.values() if m.poster]
-    for by_lang in model.collections.values():
-        image = by_lang[config.default_language].image
-        if image:
-            refs.append(image)
-    refs += [ImageRef(h.target, h.label) for s in model.default(model.scenes) if isinstance(s, Scene)
-             for h in s.hotspots if h.kind == "image"]
+    for collections in model.collections.values():
+        refs += [c.image for c in collections.values() if c.image]
+    refs += [ImageRef(h.target, h.label) for scenes in model.scenes.values() for s in scenes.values()
+             if isinstance(s, Scene) for h in s.hotspots if h.kind == "image"]
     planned: dict[tuple[str, str], ResponsiveImage] = {}
     for ref in refs:
         key = (ref.src, ref.credit)
