@@ -150,7 +150,9 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: 
     static_urls, static_outputs = _plan_static(theme, assets, bool(site.models))
     base = _hash(CODE_DIGEST, theme.digest, repr(config), authoring, sorted(static_urls.items()))
     shared = _hash(base, [_entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
-                   _image_keys(images, [c.image for c in model.default(model.collections) if c.image]))
+                   _image_keys(images, [c.image for by_lang in model.collections.values() for c in by_lang.values()
+                                        if c.image]),
+                   sorted(model.tours))  # every page's menu links to the tours when there are any
     planner = _Planner(model, images, shared, site.narrations, site.models)
     outputs = static_outputs + planner.pages()
     outputs += _plan_narrations(site.narrations)
@@ -252,18 +254,18 @@ def _host_files(config, outputs: list[Output], csp: str) -> list[Output]:
 
 def _plan_images(model: ContentModel, assets: AssetStore,
                  models: dict[tuple[str, str], ExhibitModel]) -> dict[tuple[str, str], ResponsiveImage]:
-    """One responsive set per (source, credit); the credit is written into the file."""
+    """One responsive set per (source, credit); the credit is written into the file.
+    Every language's entries are planned: a translation with its own credit shows its own set,
+    and a source with the same credit in two languages is made once."""
     config = model.config
     refs: list[ImageRef] = []
-    for by_lang in model.exhibits.values():
-        refs.extend(by_lang[config.default_language].images)
+    for exhibits in model.exhibits.values():
+        refs += [ref for exhibit in exhibits.values() for ref in exhibit.images]
     refs += [m.poster for m in models.values() if m.poster]
-    for by_lang in model.collections.values():
-        image = by_lang[config.default_language].image
-        if image:
-            refs.append(image)
-    refs += [ImageRef(h.target, h.label) for s in model.default(model.scenes) if isinstance(s, Scene)
-             for h in s.hotspots if h.kind == "image"]
+    for collections in model.collections.values():
+        refs += [c.image for c in collections.values() if c.image]
+    refs += [ImageRef(h.target, h.label) for scenes in model.scenes.values() for s in scenes.values()
+             if isinstance(s, Scene) for h in s.hotspots if h.kind == "image"]
     planned: dict[tuple[str, str], ResponsiveImage] = {}
     for ref in refs:
         key = (ref.src, ref.credit)
@@ -338,7 +340,7 @@ class _Planner:
                             key=lambda e: (e.title.casefold(), e.slug))
             all_keys = [self._exhibit_key(e) for e in listed]
             outputs.append(self._page("home.html", lang, "home", "index", entry_url(config, "page", "index", lang),
-                                      all_keys[:HOME_FEATURED]))
+                                      [all_keys[:HOME_FEATURED], len(listed)]))
             for slug, by_lang in self.model.pages.items():
                 if slug != "index":
                     outputs.append(self._page("page.html", lang, "page", slug, entry_url(config, "page", slug, lang),
@@ -373,14 +375,14 @@ class _Planner:
             tours = sorted(self.model.tours)
             if tours:
                 outputs.append(self._page("tours.html", lang, "tour-index", "", index_url(config, "tour", lang),
-                                          [_entry_digest(self.model, self.model.tours[t][lang]) for t in tours]))
+                                          [(_entry_digest(self.model, self.model.tours[t][lang]),
+                                            self._scene_keys(t, lang, panoramas)) for t in tours]))
             for name in tours:
                 scenes = self.model.tour_scenes(name, lang)
                 cards = [self._exhibit_key(self.model.exhibits[exhibits[h.target].slug][lang])
                          for scene in scenes for h in scene.hotspots if h.kind == "exhibit" and h.target in exhibits]
                 deps = [_entry_digest(self.model, self.model.tours[name][lang]),
-                        [(_entry_digest(self.model, s), panoramas[s.slug].tileset.key, panoramas[s.slug].poster.stem,
-                          self._narration_key(s)) for s in scenes if s.slug in panoramas], cards, media_keys]
+                        self._scene_keys(name, lang, panoramas), cards, media_keys]
                 guide = self.narrations.get((guide_key(name), lang))  # the guided tour's audio and captions
                 deps.append(guide.key if guide else "")
                 url = entry_url(config, "tour", name, lang)
@@ -388,8 +390,24 @@ class _Planner:
                 outputs.append(self._page("tour_embed.html", lang, "tour-embed", name, url + "embed/", deps))
         return outputs
 
+    def _scene_keys(self, tour: str, lang: str, panoramas: dict[str, ScenePanorama]) -> list:
+        """A tour's scenes as shown on its page and its card: text, tiles, poster and narration."""
+        keys: list = []
+        for scene in self.model.tour_scenes(tour, lang):
+            panorama = panoramas.get(scene.slug)
+            keys.append((_entry_digest(self.model, scene), panorama.tileset.key if panorama else "",
+                         panorama.poster.stem if panorama else "", self._narration_key(scene)))
+        return keys
+
     def _page(self, template: str, lang: str, kind: str, slug: str, url: str, deps: list,
               number: int = 1) -> Output:
         action = RenderPage(template, lang, kind, slug, number, url)
-        return Output(output_file(url), _hash(self.shared, action, deps), action)
+        return Output(output_file(url), _hash(self.shared, action, deps, self._translations(kind, slug)), action)
+
+    def _translations(self, kind: str, slug: str) -> list[bool]:
+        """The language switch marks which languages the entry is translated into."""
+        group = {"home": self.model.pages, "page": self.model.pages, "collection": self.model.collections,
+                 "exhibit": self.model.exhibits, "tour": self.model.tours, "tour-embed": self.model.tours}.get(kind)
+        entries = group.get(slug, {}) if group is not None else {}
+        return [entry.translated for entry in entries.values()]
 
