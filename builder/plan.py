@@ -131,15 +131,18 @@ def _hash(*parts: object) -> str:
     return digest.hexdigest()
 
 
-def _code_digest() -> str:
-    """The builder's own code is an input of every output; read once, as the code that runs."""
+def code_digest(package: Path) -> str:
+    """The builder's own code is an input of every output: every module of the package, sub-packages
+    included, and the files it ships (the live-reload script), read once, as the code that runs."""
     digest = hashlib.sha256(__version__.encode())
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        digest.update(path.read_bytes())
+    for path in sorted(package.rglob("*"), key=lambda p: p.relative_to(package).as_posix()):
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
-CODE_DIGEST = _code_digest()
+CODE_DIGEST = code_digest(Path(__file__).resolve().parent)
 
 
 def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: dict[str, ScenePanorama],
