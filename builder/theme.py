@@ -17,7 +17,16 @@ import jinja2
 from .diagnostics import Problems, did_you_mean
 from .safepath import files_inside
 
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+
+def _builtin_themes() -> Path:
+    """In a checkout the themes sit beside the package, where curators look; an installed wheel
+    carries the same folder inside the package (pyproject maps themes/ to builder/themes/)."""
+    package = Path(__file__).resolve().parent
+    beside = package.parent / "themes"
+    return beside if (beside / "default" / "templates").is_dir() else package / "themes"
+
+
+BUILTIN_THEMES = _builtin_themes()
 THEME_PARTS = ("templates", "static", "i18n")
 
 
