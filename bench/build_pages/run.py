@@ -159,7 +159,8 @@ HUGO_SINGLE = """<!doctype html>
 {{ .Content }}</main></body></html>
 """
 HUGO_LIST = """<!doctype html>
-<html lang="{{ .Site.Language.Lang }}"><head><meta charset="utf-8"><title>{{ .Title }} · {{ .Site.Title }}</title></head>
+<html lang="{{ .Site.Language.Lang }}"><head><meta charset="utf-8">
+<title>{{ .Title }} · {{ .Site.Title }}</title></head>
 <body><main><h1>{{ .Title }}</h1><ul>
 {{ range .Paginator.Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Params.summary }}</li>
 {{ end }}</ul>{{ template "_internal/pagination.html" . }}</main></body></html>
@@ -317,8 +318,8 @@ def bench_builds(sites: dict[str, Path], work: Path, runs: int, tag: str) -> dic
 def print_table(results: dict[str, list[Measure]], title: str) -> dict[str, Measure]:
     med = {k: median(v) for k, v in results.items() if v}
     print(f"\n{title} (median of {max(len(v) for v in results.values())})")
-    print(f"| build | wall s | CPU s | peak RSS MB | files | html | output MB |")
-    print(f"|---|---|---|---|---|---|---|")
+    print("| build | wall s | CPU s | peak RSS MB | files | html | output MB |")
+    print("|---|---|---|---|---|---|---|")
     for k, m in med.items():
         print(f"| {k} | {m.wall:.2f} | {m.cpu:.2f} | {m.rss_mb:.0f} | {m.files:.0f} | {m.html:.0f} | {m.size_mb:.1f} |")
     d = med["disan clean"]
@@ -416,9 +417,9 @@ def bench_serve(site: Path, work: Path, count: int, repeats: int) -> dict:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
-            except OSError:
+            except OSError as exc:
                 if time.perf_counter() > deadline:
-                    raise RunFailed("disan serve never opened its port")
+                    raise RunFailed("disan serve never opened its port") from exc
                 time.sleep(0.05)
         sse = SseReader(port)
         sse.start(timeout=600)
@@ -471,7 +472,7 @@ def bench_serve(site: Path, work: Path, count: int, repeats: int) -> dict:
         summary[key] = (statistics.median(values), max(values))
     summary["extra_rebuilds"] = sum(r["extra_rebuilds"] for r in rows)
     print(f"\nserve, {repeats} saves on {count} exhibits: median / max")
-    print(f"| measure | median ms | max ms |\n|---|---|---|")
+    print("| measure | median ms | max ms |\n|---|---|---|")
     for key, label in (("event_ms", "write → SSE event"), ("page_ms", "write → GET shows new text"),
                        ("server_ms", "rebuild time reported by server")):
         print(f"| {label} | {summary[key][0]:.0f} | {summary[key][1]:.0f} |")
@@ -490,7 +491,7 @@ def versions() -> dict[str, str]:
             return f"unavailable ({exc})"
     cpu = "?"
     try:
-        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
     except Exception:  # noqa: BLE001
         pass
     return {
@@ -498,7 +499,8 @@ def versions() -> dict[str, str]:
         "python": sys.version.split()[0],
         "disan": out(disan_cmd("--version")),
         "git": out(["git", "-C", str(REPO), "describe", "--always", "--dirty"]) + ", "
-               + out(["sh", "-c", f"git -C {REPO} status --short builder themes | wc -l"]) + " changed files in builder/ themes/",
+               + out(["sh", "-c", f"git -C {REPO} status --short builder themes | wc -l"])
+               + " changed files in builder/ themes/",
         "hugo": out([shutil.which("hugo") or "hugo", "version"]),
         "mkdocs": out([str(VENV_BIN / "mkdocs"), "--version"]),
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),

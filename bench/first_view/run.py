@@ -91,7 +91,8 @@ INIT_SCRIPT = r"""
     new PerformanceObserver((l) => {
       for (const e of l.getEntries()) {
         W.__fv.lcp.push({ t: e.startTime, render: e.renderTime, load: e.loadTime, size: e.size,
-          url: e.url || '', tag: e.element ? e.element.tagName + (e.element.className ? '.' + e.element.className : '') : '' });
+          url: e.url || '',
+          tag: e.element ? e.element.tagName + (e.element.className ? '.' + e.element.className : '') : '' });
       }
     }).observe({ type: 'largest-contentful-paint', buffered: true });
     new PerformanceObserver((l) => {
@@ -525,7 +526,8 @@ def main():
          verdict(s["tour_js_gzip"], 250 * 1024)),
         ("tour: total bytes of the page load", fmt_kb(s["tour_bytes_total"]), "", ""),
         ("exhibit: LCP", fmt_s(s["exhibit_lcp_ms"]), "", ""),
-        ("exhibit: bytes before LCP / total", f"{fmt_kb(s['exhibit_bytes_before_lcp'])} / {fmt_kb(s['exhibit_bytes_total'])}", "", ""),
+        ("exhibit: bytes before LCP / total",
+         f"{fmt_kb(s['exhibit_bytes_before_lcp'])} / {fmt_kb(s['exhibit_bytes_total'])}", "", ""),
         ("QR /Q/AN01/ → exhibit LCP", fmt_s(s["qr_to_lcp_ms"]) + f" (redirect {fmt_s(s['qr_redirect_ms'])})", "< 3 s",
          verdict(s["qr_to_lcp_ms"], 3000)),
         (f"3D page {MODEL_PATH}: poster painted", fmt_s(s["model_poster_ms"]) +
@@ -535,7 +537,8 @@ def main():
         ("3D page: click → model-viewer load", fmt_s(s["model_click_to_load_ms"]) +
          f" ({fmt_kb(s['model_bytes_after_click'])} fetched)", "", ""),
     ]
-    print(f"\nprofile '{args.profile}', server {'gzip -9 for text' if args.gzip else 'uncompressed'}: latency {profile['latency']} ms, down "
+    served = "gzip -9 for text" if args.gzip else "uncompressed"
+    print(f"\nprofile '{args.profile}', server {served}: latency {profile['latency']} ms, down "
           f"{profile['downloadThroughput'] * 8 / 1024 / 1024:.2f} Mbit/s, CPU ×{profile['cpu']}; "
           f"median of {args.runs} runs\n")
     print("| measure | median | goal | |\n|---|---|---|---|")
@@ -547,7 +550,7 @@ def main():
     if args.requests:
         mid = sorted(T, key=lambda r: r["canvas_ms"] or 1e12)[len(T) // 2]
         print(f"\ntour waterfall (run with canvas {fmt_s(mid['canvas_ms'])}; times in page ms):")
-        print(f"events: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(mid["events"].items(), key=lambda kv: kv[1])))
+        print("events: " + ", ".join(f"{k} {v:.0f}" for k, v in sorted(mid["events"].items(), key=lambda kv: kv[1])))
         for r in mid["records"]:
             end = f"{r['t_end']:7.0f}" if r["t_end"] is not None else "      ?"
             print(f"{r['t_start']:7.0f} {end} {r['bytes']:8d}  {r['type']:<10} {urlsplit(r['url']).path}")
