@@ -73,8 +73,11 @@ _FENCE = re.compile(r"^---[ \t]*$", re.MULTILINE)
 
 
 def parse_document(text: str) -> ParsedDocument:
-    """Split `---` front matter from the Markdown body and parse it."""
-    text = text.lstrip("\ufeff")
+    """Split `---` front matter from the Markdown body and parse it.
+
+    Notepad and spreadsheet exports write a UTF-8 BOM and CRLF line endings; both are read.
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     if not text.startswith("---"):
         empty = LineDict()
         empty.lines = {}

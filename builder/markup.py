@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+import html
+import json
 import re
 import xml.etree.ElementTree as etree
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
+from markupsafe import Markup
 
 from .load import suggest_slug
 
-SAFE_SCHEME = re.compile(r"^(?:https?:|mailto:|tel:|#|/|\.|[^:/?#]*(?:[/?#]|$))", re.IGNORECASE)
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
+_URL_INVISIBLES = re.compile(r"[\t\n\r]")
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
+                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "def_list", "abbr", "sane_lists", "toc"]
+
+
+def is_safe_url(value: str) -> bool:
+    """Judge a link the way the browser will read it: entities decoded, tabs and newlines gone.
+
+    Only http, https, mailto, tel and scheme-less (relative, `/…`, `#…`) links pass, so
+    `&#106;avascript:`, `javascript&colon;` and `java&#x09;script:` are all refused.
+    """
+    decoded = html.unescape(value.replace(AMP_SUBSTITUTE, "&"))
+    url = _URL_INVISIBLES.sub("", decoded).strip(_C0_AND_SPACE)
+    scheme = _SCHEME.match(url)
+    return scheme is None or scheme.group(1).lower() in SAFE_SCHEMES
+
+
+def inline_json(value: object) -> Markup:
+    """JSON safe inside a <script> block: no `<!--`, `<script` or `</script` can change the
+    HTML parser's state, and U+2028/2029 stay escaped for older JavaScript parsers."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return Markup(text.translate(_JSON_IN_HTML))
 
 
 class _SafeLinks(Treeprocessor):
@@ -21,7 +49,7 @@ class _SafeLinks(Treeprocessor):
         for element in root.iter():
             for attribute in ("href", "src"):
                 value = element.get(attribute)
-                if value is not None and not SAFE_SCHEME.match(value.strip()):
+                if value is not None and not is_safe_url(value):
                     element.set(attribute, "#")
             if element.tag == "a" and element.get("href", "").startswith(("http://", "https://")):
                 element.set("rel", "external noopener")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import posixpath
@@ -20,7 +19,7 @@ from .config import LANGUAGE_NAMES
 from .diagnostics import ContentError, Problem
 from .gltf import PackResult
 from .guide import guide_key, resolve_cues
-from .markup import make_markdown, render_markdown
+from .markup import inline_json, make_markdown, render_markdown
 from .model import ContentModel, Entry, Exhibit, Scene, Tour
 from .model3d import ExhibitModel
 from .narration import Narration
@@ -378,10 +377,9 @@ class Renderer:
             viewer["model_viewer"] = {
                 "viewer": rel(self.plan.static_urls[MODEL_BUNDLE]), "decoders": rel(self.plan.static_urls[DECODERS]),
                 "strings": {k[6:]: v for k, v in self.strings[lang].items() if k.startswith("model_")}}
-        data = json.dumps(viewer, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         start_panorama = self.plan.panoramas[start.slug]
         return {"tour": tour, "scenes": scene_views, "start": start, "authoring": self.authoring,
-                "viewer_json": Markup(data.replace("</", "<\\/")),
+                "viewer_json": inline_json(viewer),
                 "poster": poster_path(start_panorama), "poster_size": POSTER_SIZE,
                 "preview": f"tiles/{start_panorama.tileset.key}/{start_panorama.tileset.preview}",
                 "embed_url": config.base_url + entry_url(config, "tour", tour.slug, lang) + "embed/",
