@@ -20,6 +20,11 @@ _URL_INVISIBLES = re.compile(r"[\t\n\r]")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
 _JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                                "\u2028": "\\u2028", "\u2029": "\\u2029"})
+MAX_NESTING = 32
+_FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
+_QUOTE_MARKERS = re.compile(r"^(?: {0,3}>)+")
+_ESCAPED = re.compile(r"\\.")
+_MARKER_RUN = re.compile(r"\*{257,}|_{257,}")
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "def_list", "abbr", "sane_lists", "toc"]
 
 
@@ -40,6 +45,41 @@ def inline_json(value: object) -> Markup:
     HTML parser's state, and U+2028/2029 stay escaped for older JavaScript parsers."""
     text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return Markup(text.translate(_JSON_IN_HTML))
+
+
+def nesting_problem(text: str) -> tuple[int, str] | None:
+    """The first line (from 0) whose nesting is past MAX_NESTING, and what is nested there.
+
+    Python-Markdown recurses once per level of lists, quotes and brackets, and unclosed
+    brackets make it quadratic: a 300-deep list ends in RecursionError and a page of `[a](`
+    takes minutes. No real page nests 32 deep, so deeper text is refused before it is parsed.
+    """
+    in_fence = False
+    depth = 0
+    for number, line in enumerate(text.split("\n")):
+        if _FENCE_LINE.match(line):
+            in_fence = not in_fence
+        if in_fence:
+            continue
+        if not line.strip():
+            depth = 0
+            continue
+        quotes = _QUOTE_MARKERS.match(line)
+        if quotes and quotes.group().count(">") > MAX_NESTING:
+            return number, "block quotes (>)"
+        rest = line[quotes.end():] if quotes else line
+        if len(rest.expandtabs(4)) - len(rest.expandtabs(4).lstrip(" ")) > 4 * MAX_NESTING:
+            return number, "indented lists"
+        if _MARKER_RUN.search(line) and len(set(line.strip())) > 1:
+            return number, "emphasis markers (* or _)"
+        for char in _ESCAPED.sub("", line):
+            if char in "[(":
+                depth += 1
+            elif char in ("]", ")"):
+                depth = max(0, depth - 1)
+            if depth > MAX_NESTING:
+                return number, "unclosed brackets [ or ("
+    return None
 
 
 class _SafeLinks(Treeprocessor):

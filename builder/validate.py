@@ -11,6 +11,7 @@ from .audio import AUDIO_SUFFIXES
 from .diagnostics import Problems, did_you_mean
 from .gltf import ModelReport, inspect_model
 from .guide import check_tour_narrations
+from .markup import MAX_NESTING, nesting_problem
 from .model import ContentModel, Entry, Exhibit, Hotspot, ImageRef, Origin, Scene
 from .model3d import ExhibitModel, model_digest, parse_annotations
 from .narration import Narration, check_narration
@@ -95,6 +96,12 @@ def _check_text(entry: Entry, problems: Problems) -> None:
             where = entry.origin_of(key)
             problems.error(where.file, where.line, "html-in-text", f"the {key} contains HTML: {value!r}",
                            f"a {key} is plain text; remove the tags (disan shows the text safely as written)")
+    nested = nesting_problem(entry.body)
+    if nested is not None:
+        line, what = nested
+        problems.error(entry.body_origin.file, entry.body_origin.line + line, "text-too-nested",
+                       f"the text nests {what} more than {MAX_NESTING} levels deep",
+                       "close the brackets, or flatten the lists and quotes; a backslash (\\[) writes a plain bracket")
 
 
 def _check_ids(entries: list[Exhibit | Scene], problems: Problems) -> dict[str, Holder]:
