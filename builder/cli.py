@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 import time
 import traceback
 from pathlib import Path
@@ -141,8 +142,9 @@ def run() -> None:
     except Exception as exc:  # noqa: BLE001 - the last line of defence for curators
         if os.environ.get("DISAN_DEBUG"):
             raise
-        log = Path(os.environ.get("TMPDIR", "/tmp")) / "disan-error.log"
-        log.write_text(traceback.format_exc())
+        descriptor, log = tempfile.mkstemp(prefix="disan-error-", suffix=".log")  # O_EXCL: no symlink is followed
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            file.write(traceback.format_exc())
         click.echo(f"internal error: {exc.__class__.__name__}: {exc}\n    this is a bug in disan, not in your "
                    f"content; the details are in {log} (set DISAN_DEBUG=1 to see them here)", err=True)
         sys.exit(3)

@@ -21,6 +21,7 @@ from PIL import Image, ImageCms, ImageOps
 
 from .assets import ImageInfo
 from .config import ImageSettings
+from .jobs import die_with_parent
 
 FORMATS = {"webp": "WEBP", "jpg": "JPEG"}
 EXIF_COPYRIGHT = 0x8298
@@ -139,7 +140,8 @@ def ensure_derivatives(derivatives: Iterable[Derivative], cache_dir: Path, jobs:
                 progress(done, len(todo))
         return
     # spawn, not fork: `serve` calls this from a process that runs watcher and server threads
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
         for done, _ in enumerate(pool.map(_store, [cache_dir] * len(todo), todo, chunksize=2), 1):
             if progress:
                 progress(done, len(todo))

@@ -19,6 +19,7 @@ from .config import LANGUAGE_NAMES
 from .diagnostics import ContentError, Problem
 from .gltf import PackResult
 from .guide import guide_key, resolve_cues
+from .jobs import die_with_parent
 from .markup import inline_json, make_markdown, render_markdown
 from .model import ContentModel, Entry, Exhibit, Scene, Tour
 from .model3d import ExhibitModel
@@ -117,7 +118,7 @@ class Renderer:
             return
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_adopt_renderer,
-                                 initargs=(self,)) as pool:
+                                 initargs=(self, os.getpid())) as pool:
             yield from pool.map(_write_in_worker, chunks, [root] * len(chunks), [atomic] * len(chunks))
 
     def render(self, output: Output) -> bytes:
@@ -458,9 +459,10 @@ class Renderer:
 _worker_renderer: Renderer | None = None
 
 
-def _adopt_renderer(renderer: Renderer) -> None:
+def _adopt_renderer(renderer: Renderer, parent: int) -> None:
     """Runs once in each forked worker: the renderer arrives by fork, not by pickling."""
     global _worker_renderer
+    die_with_parent(parent)
     _worker_renderer = renderer
 
 

@@ -1,4 +1,5 @@
-"""A build killed with SIGKILL while tiling leaves no workers running and no temp folders for good."""
+"""A build killed with SIGKILL leaves no workers running and no temp folders for good; a crash
+leaves its log where no planted symlink can redirect it."""
 
 from __future__ import annotations
 
@@ -7,15 +8,18 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import pytest
 import pyvips
 from click.testing import CliRunner
 
+from builder import cli
 from builder.cli import main
 from builder.jobs import sweep_stale_temp, temp_name
-from tests.helpers import tree_digest
+from tests.helpers import tree_digest, write_exhibits
 
 REPO = Path(__file__).resolve().parent.parent
 BIG = (8000, 4000)  # several seconds of tiling, so the kill lands mid-job
@@ -106,3 +110,45 @@ def test_sweep_keeps_temp_folders_of_live_processes(tmp_path: Path) -> None:
         (folder / "f").mkdir(parents=True)
     assert sweep_stale_temp(tmp_path) == [orphan]
     assert mine.is_dir() and unrelated.is_dir() and not orphan.exists()
+
+
+def test_sigkill_during_page_rendering_leaves_no_workers(tmp_path: Path) -> None:
+    """The forked page-rendering pool (over PARALLEL_THRESHOLD outputs) dies with its build too."""
+    site = tmp_path / "site"
+    assert CliRunner().invoke(main, ["new", str(site)]).exit_code == 0
+    write_exhibits(site, 1500, words=2000)
+    build = subprocess.Popen([sys.executable, "-c", "from builder.cli import run; run()", "build", "--site",
+                              str(site), "--jobs", "2"], cwd=site, env={**os.environ, "PYTHONPATH": str(REPO)},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    workers: set[int] = set()
+    while time.monotonic() < deadline and len(workers) < 2 and build.poll() is None:
+        workers = _descendants(build.pid)
+        time.sleep(0.02)
+    assert len(workers) >= 2, "the build finished before its render workers were seen"
+    build.send_signal(signal.SIGKILL)
+    build.wait()
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if _alive(pid)], "render workers outlived the killed build"
+
+
+def test_an_internal_error_log_never_follows_a_planted_symlink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me")
+    (tmp_path / "disan-error.log").symlink_to(victim)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+    def broken_main(**_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "main", broken_main)
+    with pytest.raises(SystemExit) as exit_info:
+        cli.run()
+    assert exit_info.value.code == 3
+    assert victim.read_text() == "keep me"
+    logs = [p for p in tmp_path.glob("disan-error-*.log") if not p.is_symlink()]
+    assert len(logs) == 1 and "RuntimeError: boom" in logs[0].read_text()
+    assert str(logs[0]) in capsys.readouterr().err
