@@ -12,7 +12,7 @@ import hashlib
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 
@@ -151,7 +151,9 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: 
     config = model.config
     images = _plan_images(model, assets, site.models)
     static_urls, static_outputs = _plan_static(theme, assets, bool(site.models))
-    base = _hash(CODE_DIGEST, theme.digest, repr(config), authoring, sorted(static_urls.items()))
+    # where the site lies on disk is not content: a moved or copied site keeps every key
+    base = _hash(CODE_DIGEST, theme.digest, repr(replace(config, root=Path())), authoring,
+                 sorted(static_urls.items()))
     shared = _hash(base, [_entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
                    _image_keys(images, [c.image for by_lang in model.collections.values() for c in by_lang.values()
                                         if c.image]),

@@ -1,14 +1,18 @@
-"""What the published folder holds: every language's images, and nothing it should not."""
+"""What the published folder holds: every language's images, and nothing it should not (no
+machine paths either)."""
 
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from builder.build import SiteBuilder
 from builder.scaffold import scaffold
+from builder.write import MANIFEST
+from tests.helpers import tree_digest
 
 IMG_SRC = re.compile(r'<img [^>]*src="([^"]+)"')
 
@@ -51,3 +55,14 @@ def test_the_same_credit_in_two_languages_is_made_once(site: Path, tmp_path: Pat
     vietnamese = _shown_images(out / "exhibits/hien-vat-mau/index.html")
     english = _shown_images(out / "en/exhibits/hien-vat-mau/index.html")
     assert [Path(src).name for src in english] == [Path(src).name for src in vietnamese]
+
+
+def test_the_published_folder_does_not_depend_on_where_the_site_lies(site: Path, tmp_path: Path) -> None:
+    """The build manifest is published with the site, so it must hold no path of the machine."""
+    moved = tmp_path / "elsewhere" / "bao-tang"
+    shutil.copytree(site, moved)
+    first = SiteBuilder(site).build(site / "_site").out_dir
+    second = SiteBuilder(moved).build(moved / "_site").out_dir
+    assert tree_digest(first) == tree_digest(second)
+    manifest = (first / MANIFEST).read_text(encoding="utf-8")
+    assert str(tmp_path) not in manifest and "pytest" not in manifest
