@@ -20,13 +20,11 @@ from typing import Any
 from .assets import AssetStore
 from .audio import format_duration, parse_stamp
 from .diagnostics import Problems, did_you_mean
-from .model import ContentModel, Origin, Scene, Tour
+from .model import MAX_FOV, MIN_FOV, VIEW_KEYS, ContentModel, Origin, Scene, Tour
 from .narration import Narration, check_narration
 
 NARRATION_KEYS = ("audio", "transcript", "cues")
 CUE_KEYS = ("at", "scene", "view")
-VIEW_KEYS = ("yaw", "pitch", "fov")
-MIN_FOV, MAX_FOV = 30.0, 100.0  # what the tour viewer can show (themes/default/viewer/tour.js)
 FORMAT_HINT = ("write it like: narration: { audio: assets/audio/x.vi.mp3, transcript: assets/audio/x.vi.txt, "
                "cues: [ { at: \"0:00\", scene: cong-den } ] }")
 

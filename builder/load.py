@@ -19,6 +19,7 @@ from .frontmatter import FrontMatterError, LineDict, ParsedDocument, parse_docum
 from .model import (
     FACT_KEYS,
     HOTSPOT_KINDS,
+    VIEW_KEYS,
     Collection,
     ContentModel,
     Entry,
@@ -44,6 +45,16 @@ SCENE_KEYS = COMMON_KEYS | {"id", "order", "panorama", "haov", "vaov", "voffset"
                             "hotspots", "audio"}
 HOTSPOT_TEXT_KEYS = ("label", "text")
 IMAGE_KEYS = {"src", "alt", "caption", "credit", "zoom"}
+# What nested keys take: a set lists a mapping's keys, a dict also says what some of them hold,
+# and a one-item list means "a list of such mappings". Tour narration keys are checked in guide.py.
+NestedKeys = set[str] | dict[str, "NestedKeys | None"] | list["NestedKeys"]
+AUDIO_KEYS = {"src", "transcript"}
+NESTED_KEYS: dict[str, dict[str, NestedKeys]] = {
+    "exhibit": {"images": [IMAGE_KEYS], "audio": AUDIO_KEYS,
+                "model": {"src": None, "poster": None, "alt": None, "annotations": [{"position", "normal", "label"}]}},
+    "scene": {"view": set(VIEW_KEYS), "plan_position": {"x", "y", "heading"}, "audio": AUDIO_KEYS,
+              "hotspots": [{**dict.fromkeys(("yaw", "pitch", "label", *HOTSPOT_KINDS)), "view": set(VIEW_KEYS)}]},
+}
 INHERITED_KEYS = {"id", "collection", "related", "retired", "order", "start", "plan", "autorotate", "panorama",
                   "haov", "vaov", "voffset", "view", "north", "plan_position"}
 
@@ -129,7 +140,9 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
                                f"create the default-language file content/…/{slug}.md first")
                 continue
             for rel, parsed in by_lang.values():
-                _warn_unknown_keys(rel, parsed.meta, known[kind], problems)
+                _warn_unknown_keys(rel, parsed.meta, known[kind], NESTED_KEYS.get(kind, {}), problems)
+                if parsed is not base[1]:
+                    _warn_ignored_in_translation(rel, parsed.meta, base, problems)
             by_language = {}
             for lang in config.languages:
                 translation = by_lang.get(lang)
@@ -176,11 +189,42 @@ def suggest_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "trang"
 
 
-def _warn_unknown_keys(rel: str, meta: LineDict, known: set[str], problems: Problems) -> None:
+def _warn_unknown_keys(rel: str, meta: LineDict, known: set[str], nested: dict[str, NestedKeys],
+                       problems: Problems) -> None:
     for key in meta:
         if key not in known:
             problems.warning(rel, meta.line_of(key), "unknown-key", f"unknown key '{key}'",
                              did_you_mean(key, known) or "see docs/authoring.md for the keys this file takes")
+        elif key in nested:
+            _warn_unknown_nested(rel, meta[key], nested[key], key, meta.line_of(key), problems)
+
+
+def _warn_ignored_in_translation(rel: str, meta: LineDict, base: tuple[str, ParsedDocument],
+                                 problems: Problems) -> None:
+    """A translation takes ids, links and places from the original; a different value there is lost."""
+    for key in meta:
+        if key in INHERITED_KEYS and meta[key] != base[1].meta.get(key):
+            problems.warning(rel, meta.line_of(key), "translation-ignored",
+                             f"'{key}' is taken from {base[0]}; this line is ignored",
+                             f"change '{key}' in {base[0]}, or delete this line")
+
+
+def _warn_unknown_nested(rel: str, value: Any, keys: NestedKeys, where: str, line: int, problems: Problems) -> None:
+    """`captoin:` under an image or `colour:` in a hotspot is as easy to miss as a top-level typo."""
+    if isinstance(keys, list):
+        for item in value if isinstance(value, list) else []:
+            _warn_unknown_nested(rel, item, keys[0], where, getattr(item, "line", line), problems)
+        return
+    if not isinstance(value, dict):
+        return
+    lines = getattr(value, "lines", {})
+    for key in value:
+        key_line = lines.get(key, line)
+        if key not in keys:
+            problems.warning(rel, key_line, "unknown-key", f"unknown key '{key}' in {where}",
+                             did_you_mean(str(key), set(keys)) or f"{where} takes: {', '.join(sorted(keys))}")
+        elif isinstance(keys, dict) and keys[key] is not None:
+            _warn_unknown_nested(rel, value[key], keys[key], f"{where}.{key}", key_line, problems)
 
 
 def _merge(base: LineDict, translation: LineDict | None) -> dict[str, Any]:

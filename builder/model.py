@@ -84,6 +84,9 @@ class Exhibit(Entry):
 
 
 HOTSPOT_KINDS = ("go", "exhibit", "audio", "image", "video", "text", "url")
+VIEW_KEYS = ("yaw", "pitch", "fov")
+# What the tour viewer can show; themes/default/viewer/util.js holds the same numbers.
+MIN_FOV, MAX_FOV = 30.0, 100.0
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,13 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from html import escape
 from pathlib import Path
 
 from . import __version__
 from .assets import AssetStore, resolve_asset
+from .config import SiteConfig
 from .guide import guide_key
+from .hosting import Policies, host_files
 from .media import Derivative, ResponsiveImage, plan_image
 from .model import ContentModel, Exhibit, ImageRef, Scene, Tour
 from .model3d import ExhibitModel
@@ -182,7 +183,7 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: 
         for fmt in ("svg", "png"):
             outputs.append(Output(f"q/{code}/qr.{fmt}", _hash(base, url, fmt), QrImage(code, url, fmt)))
     csp = model_csp(theme) if site.models else MODEL_CSP
-    outputs.extend(_host_files(config, outputs, csp))
+    outputs.extend(_host_outputs(config, outputs, csp, bool(site.models)))
     derivatives = [o.action.derivative for o in outputs if isinstance(o.action, CachedMedia)]
     return Plan(outputs=outputs, images=images, static_urls=static_urls, derivatives=derivatives, panoramas=panoramas,
                 media_urls={source: path for path, (_, source) in media.items()}, model_csp=csp)
@@ -239,22 +240,19 @@ def poster_path(panorama: ScenePanorama) -> str:
     return f"tiles/{panorama.tileset.key}/poster-{panorama.poster.stem[:12]}.jpg"
 
 
-def _host_files(config, outputs: list[Output], csp: str) -> list[Output]:
-    """sitemap.xml and robots.txt for search engines; _headers for hosts that read it (Netlify,
-    Cloudflare Pages): frame-ancestors for embeds (a meta tag cannot say it) and long caching.
-    The header's policy is the widest a page needs; each page's meta policy narrows it."""
-    pages = sorted(o.path for o in outputs if isinstance(o.action, RenderPage) and o.path != "404.html")
-    urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n"
-                   for p in pages)
-    sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-               f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
-    robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n"
-    headers = (f"/*\n  Content-Security-Policy: {csp}; frame-ancestors *\n"
-               "  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n"
-               "/static/*\n  Cache-Control: public, max-age=31536000, immutable\n"
-               "/media/*\n  Cache-Control: public, max-age=31536000, immutable\n")
-    return [Output(name, _hash(text), TextFile(text))
-            for name, text in (("sitemap.xml", sitemap), ("robots.txt", robots), ("_headers", headers))]
+def _host_outputs(config: SiteConfig, outputs: list[Output], model_policy: str, has_models: bool) -> list[Output]:
+    """The policy ladder mirrors what the renderer puts in each page's meta tag."""
+    pages = {o.path: o.action.kind if isinstance(o.action, RenderPage) else "redirect"
+             for o in outputs if isinstance(o.action, RenderPage | Redirect)}
+    shows_3d = 2 if has_models else 0
+
+    def needs(kind: str) -> int:
+        if kind in ("tour", "tour-embed"):
+            return max(1, shows_3d)
+        return shows_3d if kind == "exhibit" else 0
+
+    files = host_files(config, pages, Policies((PAGE_CSP, TOUR_CSP, model_policy), needs))
+    return [Output(name, _hash(text), TextFile(text)) for name, text in sorted(files.items())]
 
 
 def _plan_images(model: ContentModel, assets: AssetStore,

@@ -43,7 +43,8 @@ DROPPED_CONNECTION = (BrokenPipeError, ConnectionResetError, ConnectionAbortedEr
 
 @dataclass
 class LiveState:
-    """What the browser tabs are told: a build number and the current problems."""
+    """What the browser tabs are told: a build number and the current problems (errors, or the
+    warnings of a good build: a typo'd key is as easy to miss in a terminal as in the file)."""
 
     generation: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -59,7 +60,7 @@ class LiveState:
 
     def snapshot(self) -> dict:
         return {"generation": self.generation, "seconds": round(self.last_seconds, 3),
-                "problems": [p.as_json() for p in self.problems if p.level == "error"]}
+                "problems": [p.as_json() for p in self.problems]}
 
 
 class DevServer:
@@ -101,8 +102,10 @@ class DevServer:
                 self.state.publish([problem], seconds)
                 return
             seconds = time.perf_counter() - started
+            if result.warnings:
+                click.echo(format_text(result.warnings), err=True)
             click.echo(f"rebuilt in {seconds * 1000:.0f} ms ({result.write.written} files changed)", err=True)
-            self.state.publish([], seconds)
+            self.state.publish(result.warnings, seconds)
 
     def watch(self) -> Observer:
         server = self

@@ -12,13 +12,14 @@ from .diagnostics import Problems, did_you_mean
 from .gltf import ModelReport, inspect_model
 from .guide import check_tour_narrations
 from .markup import MAX_NESTING, nesting_problem
-from .model import ContentModel, Entry, Exhibit, Hotspot, ImageRef, Origin, Scene
+from .model import MAX_FOV, MIN_FOV, ContentModel, Entry, Exhibit, Hotspot, ImageRef, Origin, Scene
 from .model3d import ExhibitModel, model_digest, parse_annotations
 from .narration import Narration, check_narration
 from .registry import SHORT_CODE, Holder, Issued, check_registry
 from .tiling import PanoramaAngles, TileSettings, TilingError, check_panorama, verify_image
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
+MAX_AUTOROTATE = 30  # degrees per second; faster turns a phone visitor's stomach
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
 
 
@@ -141,6 +142,15 @@ def _check_exhibit(exhibit: Exhibit, model: ContentModel, ids: set[str], problem
                 where = exhibit.origin_of("related")
                 problems.error(where.file, where.line, "unknown-exhibit", f"no exhibit has the id {code}",
                                did_you_mean(code, ids) or "related lists exhibit ids, like [TD02, TD05]")
+        if exhibit.id and exhibit.id in exhibit.related:
+            where = exhibit.origin_of("related")
+            problems.warning(where.file, where.line, "related-to-itself", f"{exhibit.id} lists itself as related",
+                             "remove its own id from 'related'; list other exhibits a visitor may like")
+        retired = exhibit.meta.get("retired")
+        if retired is not None and not isinstance(retired, bool):
+            where = exhibit.origin_of("retired")
+            problems.error(where.file, where.line, "retired-format", f"retired must be true or false, not {retired!r}",
+                           "write 'retired: true' (no quotes) if the object is no longer on display")
     for index, image in enumerate(exhibit.images):
         if not image.alt:
             where = image.origin if image.origin.line else exhibit.origin_of("images")
@@ -182,6 +192,9 @@ def _check_tours(model: ContentModel, assets: AssetStore, problems: Problems) ->
                            did_you_mean(tour.start, scenes) or f"scenes of this tour: {', '.join(scenes)}")
         if tour.plan:
             check_image(ImageRef(tour.plan, "", origin=tour.origin_of("plan")), model, assets, problems)
+        _check_range(tour.autorotate, -MAX_AUTOROTATE, MAX_AUTOROTATE, tour.origin_of("autorotate"), "autorotate",
+                     f"autorotate is degrees per second while idle (2 is gentle, at most {MAX_AUTOROTATE}); "
+                     "false turns it off", problems)
         for scene in scenes.values():
             _check_scene(scene, scenes, model, assets, problems)
     for slug in model.scenes:
@@ -194,6 +207,14 @@ def _check_tours(model: ContentModel, assets: AssetStore, problems: Problems) ->
 def _check_scene(scene: Scene, scenes: dict[str, Scene], model: ContentModel, assets: AssetStore,
                  problems: Problems) -> None:
     _check_angles(scene.view.pitch, scene.view.fov, scene.origin_of("view"), problems)
+    _check_range(scene.north, -360, 360, scene.origin_of("north"), "north",
+                 "north is the yaw (degrees) at which the compass points north, from -360 to 360", problems)
+    if scene.plan_position is not None:
+        where = scene.origin_of("plan_position")
+        for axis in ("x", "y"):
+            _check_range(scene.plan_position[axis], 0, 1, where, f"plan_position {axis}",
+                         "x and y are fractions of the plan image: 0 is the left/top edge, 1 the right/bottom",
+                         problems)
     _check_panorama(scene, model, assets, problems)
     exhibits = model.exhibit_by_id()
     for index, hotspot in enumerate(scene.hotspots, 1):
@@ -207,13 +228,20 @@ def _check_scene(scene: Scene, scenes: dict[str, Scene], model: ContentModel, as
                        "write each hotspot like: - { yaw: 95, pitch: -2, go: san-trong, label: Vào sân trong }")
 
 
+def _check_range(value: float, low: float, high: float, where: Origin, what: str, hint: str,
+                 problems: Problems) -> None:
+    if not low <= value <= high:
+        problems.error(where.file, where.line, "value-range", f"{what} {value:g} is outside {low:g}…{high:g}", hint)
+
+
 def _check_angles(pitch: float, fov: float, where: Origin, problems: Problems) -> None:
     if not -90 <= pitch <= 90:
         problems.error(where.file, where.line, "pitch-range", f"pitch {pitch:g} is outside -90…90 degrees",
                        "pitch is the angle above (+) or below (-) the horizon; 90 is straight up")
-    if not 10 <= fov <= 120:
-        problems.error(where.file, where.line, "fov-range", f"fov {fov:g} is outside 10…120 degrees",
-                       "fov is how wide the view is; 80 is a natural starting view")
+    if not MIN_FOV <= fov <= MAX_FOV:
+        problems.error(where.file, where.line, "fov-range", f"fov {fov:g} is outside {MIN_FOV:g}…{MAX_FOV:g} degrees",
+                       f"fov is how wide the view is: the viewer zooms from {MIN_FOV:g} (closest) to {MAX_FOV:g} "
+                       "(widest); 80 is a natural starting view")
 
 
 def _check_hotspot(index: int, hotspot: Hotspot, scenes: dict[str, Scene], exhibits: dict[str, Exhibit],

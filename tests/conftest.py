@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from builder.build import SiteBuilder
+from tests.helpers import HostHeaders
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -58,10 +59,19 @@ def built_demo(demo_copy: Path) -> Path:
 
 
 class _StaticHostHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves files like a static host does, byte ranges included (browsers seek media with them)."""
+    """Serves files like a static host does: byte ranges (browsers seek media with them), and
+    the site's `_headers`, so browser tests run under the published Content-Security-Policy."""
 
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def end_headers(self) -> None:
+        rules = Path(self.directory) / "_headers"
+        if rules.is_file():
+            path = self.path.split("?", 1)[0].split("#", 1)[0]
+            for name, value in HostHeaders(rules.read_text(encoding="utf-8")).for_path(path).items():
+                self.send_header(name, value)
+        super().end_headers()
 
     def send_head(self):
         match = re.fullmatch(r"bytes=(\d+)-(\d*)", self.headers.get("Range", ""))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -68,3 +69,29 @@ def khronos_validate(files: list[Path], tmp_path: Path) -> dict:
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
+
+
+class HostHeaders:
+    """`_headers` read the way Netlify and Cloudflare Pages read it: `*` matches the rest of the
+    path, `:name` one segment, and every matching rule adds its headers (same names joined
+    with ", ", which for Content-Security-Policy means both policies are enforced)."""
+
+    def __init__(self, text: str) -> None:
+        self.rules: list[tuple[re.Pattern[str], list[tuple[str, str]]]] = []
+        for line in text.splitlines():
+            if line.startswith("/"):
+                pattern = re.escape(line.strip()).replace(r"\*", ".*")
+                pattern = re.sub(r"\\?:[a-z]+", "[^/]+", pattern)
+                self.rules.append((re.compile(pattern), []))
+            elif line.strip():
+                name, _, value = line.strip().partition(":")
+                self.rules[-1][1].append((name.strip(), value.strip()))
+
+    def matching(self, path: str, name: str) -> list[str]:
+        """The values of header `name` from every rule matching `path`, one per rule."""
+        return [value for pattern, headers in self.rules if pattern.fullmatch(path)
+                for header, value in headers if header.lower() == name.lower()]
+
+    def for_path(self, path: str) -> dict[str, str]:
+        names = {header for _, headers in self.rules for header, _ in headers}
+        return {name: ", ".join(values) for name in sorted(names) if (values := self.matching(path, name))}

@@ -103,6 +103,25 @@ def test_browser_shows_the_error_then_reloads_when_it_is_fixed(dev_server, brows
     page.close()
 
 
+@pytest.mark.browser
+def test_a_good_build_with_a_typo_shows_the_hint_in_the_page(dev_server, browser) -> None:
+    """Warnings do not stop the build, so they are shown over the page instead of an error."""
+    server, base = dev_server
+    page = browser.new_page()
+    page.goto(base + "exhibits/hien-vat-mau/")
+    page.wait_for_selector("html[data-disan-live=connected]", state="attached")
+    source = server.root / "content/exhibits/hien-vat-mau.md"
+    with page.expect_navigation(timeout=10_000):
+        source.write_text(source.read_text(encoding="utf-8").replace("    caption:", "    captoin:", 1),
+                          encoding="utf-8")
+    warnings = page.locator(".disan-overlay.disan-warnings")
+    warnings.wait_for(state="visible", timeout=10_000)
+    text = warnings.inner_text()
+    assert "unknown key 'captoin' in images" in text and "did you mean 'caption'" in text
+    assert "Hiện vật mẫu" in page.locator("h1").inner_text(), "the rebuilt page is shown under the notice"
+    page.close()
+
+
 def test_media_is_served_in_byte_ranges(dev_server) -> None:
     server, base = dev_server
     request = urllib.request.Request(base + "q/HV01/qr.png", headers={"Range": "bytes=0-7"})

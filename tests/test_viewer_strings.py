@@ -1,4 +1,5 @@
-"""The tour viewer's text has one source, the theme's i18n files, so a site can override any of it."""
+"""The tour viewer's text has one source, the theme's i18n files, so a site can override any of it;
+its zoom range is the one `check` enforces."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import tomllib
 
 import pytest
 
+from builder.model import MAX_FOV, MIN_FOV
 from tests.conftest import REPO
 
 THEME = REPO / "themes/default"
@@ -36,3 +38,10 @@ def test_the_viewer_has_no_built_in_text() -> None:
     for source in VIEWER_SOURCES:
         text = source.read_text(encoding="utf-8")
         assert "Thoát toàn màn hình" not in text and "Exit full screen" not in text, source.name
+
+
+def test_check_accepts_exactly_the_fov_range_the_viewer_shows() -> None:
+    """`check` must refuse a view the viewer would silently clamp (issue 13: one range, checked)."""
+    util = (THEME / "viewer" / "util.js").read_text(encoding="utf-8")
+    shown = {name: float(value) for name, value in re.findall(r"export const (M(?:IN|AX)_FOV) = ([\d.]+);", util)}
+    assert shown == {"MIN_FOV": MIN_FOV, "MAX_FOV": MAX_FOV}

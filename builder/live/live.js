@@ -9,16 +9,17 @@
   var overlay = null;
   var lastState = null;
 
-  function show(problems) {
+  function show(problems, errors) {
     if (!overlay) {
       overlay = document.createElement("section");
-      overlay.className = "disan-overlay";
-      overlay.setAttribute("role", "alert");
       document.body.appendChild(overlay);
     }
+    overlay.className = errors ? "disan-overlay" : "disan-overlay disan-warnings";
+    overlay.setAttribute("role", errors ? "alert" : "status");
     overlay.textContent = "";
     var title = document.createElement("h2");
-    title.textContent = problems.length + " error(s) — the last good version is shown below";
+    title.textContent = errors ? problems.length + " error(s) — the last good version is shown below"
+                               : problems.length + " warning(s) — the site is built; fix them when you can";
     overlay.appendChild(title);
     problems.forEach(function (p) {
       var item = document.createElement("pre");
@@ -37,9 +38,11 @@
     document.documentElement.setAttribute("data-disan-live", "connected");
     if (lastState && lastState.generation === state.generation) return;
     lastState = state;
-    if (state.problems.length) { show(state.problems); return; }
-    if (overlay) overlay.hidden = true;
-    if (state.generation > servedGeneration) location.reload();
+    var errors = state.problems.filter(function (p) { return p.level === "error"; });
+    if (errors.length) { show(errors, true); return; }
+    if (state.generation > servedGeneration) { location.reload(); return; }
+    if (state.problems.length) show(state.problems, false);
+    else if (overlay) overlay.hidden = true;
   }
 
   function poll() {

@@ -1,0 +1,94 @@
+"""What static hosts and search engines read beside the pages: _headers, sitemap.xml, robots.txt.
+
+`_headers` (Netlify, Cloudflare Pages) carries what a page's meta tag cannot say:
+`frame-ancestors`. Both hosts join the values of every rule that matches a path, and a
+browser enforces each policy it gets, so rules must never overlap: a wide rule on `/*` would
+narrow every page to the strictest page, and a framing rule on `/*` would forbid embeds. The
+rules below tile the site by page type instead, with placeholders so their number does not
+grow with the number of tours (Cloudflare reads at most 100).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from html import escape
+
+from .config import SiteConfig
+from .urls import lang_prefix
+
+EMBEDDABLE = "frame-ancestors *"
+NOT_EMBEDDABLE = "frame-ancestors 'self'"
+CACHED_FOREVER = ("static", "media", "tiles")
+
+
+class Policies:
+    """Content-Security-Policies from narrowest to widest, each allowing all the narrower ones do,
+    and `needs(kind)`: the rung a page kind needs."""
+
+    def __init__(self, ladder: Sequence[str], needs: Callable[[str], int]) -> None:
+        self.ladder = tuple(ladder)
+        self.needs = needs
+
+    def of(self, *kinds: str) -> str:
+        return self.ladder[max(self.needs(kind) for kind in kinds)]
+
+
+def host_files(config: SiteConfig, pages: dict[str, str], policies: Policies) -> dict[str, str]:
+    """`pages` maps each HTML output path to its page kind."""
+    listed = sorted(p for p in pages if p != "404.html" and pages[p] != "redirect")
+    urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n"
+                   for p in listed)
+    sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+               f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
+    robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n"
+    rules = header_rules(config, pages, policies)
+    headers = "".join(f"{path}\n  Content-Security-Policy: {policy}\n" for path, policy in rules)
+    headers += ("/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n"
+                + "".join(f"/{folder}/*\n  Cache-Control: public, max-age=31536000, immutable\n"
+                          for folder in CACHED_FOREVER))
+    return {"sitemap.xml": sitemap, "robots.txt": robots, "_headers": headers}
+
+
+def header_rules(config: SiteConfig, pages: dict[str, str], policies: Policies) -> list[tuple[str, str]]:
+    """(path pattern, policy) pairs that cover every page once; only tour embeds may be framed."""
+    rules: list[tuple[str, str]] = []
+    other_languages = {lang_prefix(config, lang) for lang in config.languages} - {""}
+    for lang in config.languages:
+        prefix = lang_prefix(config, lang)
+        mine = {path[len(prefix):]: kind for path, kind in pages.items() if path.startswith(prefix)
+                and (prefix or not any(path.startswith(other) for other in other_languages))}
+        rules += _language_rules("/" + prefix, mine, policies)
+    return rules
+
+
+def _language_rules(base: str, pages: dict[str, str], policies: Policies) -> list[tuple[str, str]]:
+    folders: dict[str, set[str]] = {}
+    rules: list[tuple[str, str]] = []
+    for path, kind in sorted(pages.items()):
+        folder, _, rest = path.partition("/")
+        if not rest:  # a page file at the top: index.html, 404.html
+            rules += _exact(base + ("" if path == "index.html" else path), policies.of(kind))
+        elif folder == "tours":
+            continue
+        else:
+            folders.setdefault(folder, set()).add(kind)
+    for folder, kinds in sorted(folders.items()):
+        rules.append((f"{base}{folder}/*", f"{policies.of(*kinds)}; {NOT_EMBEDDABLE}"))
+    tours = {path: kind for path, kind in pages.items() if path.startswith("tours/")}
+    if tours:
+        kinds = set(tours.values())
+        rules += _exact(f"{base}tours/", policies.of("tour-index"))
+        if "tour" in kinds:
+            rules += _exact(f"{base}tours/:tour/", policies.of("tour"))
+        if "tour-embed" in kinds:
+            rules.append((f"{base}tours/:tour/embed/*", f"{policies.of('tour-embed')}; {EMBEDDABLE}"))
+    return [(path, policy if "frame-ancestors" in policy else f"{policy}; {NOT_EMBEDDABLE}")
+            for path, policy in rules]
+
+
+def _exact(url: str, policy: str) -> list[tuple[str, str]]:
+    """A directory page answers both as `/x/` and as `/x/index.html`."""
+    if url.endswith("/"):
+        return [(url, policy), (url + "index.html", policy)]
+    return [(url, policy)]
+

@@ -1,0 +1,108 @@
+"""`_headers`: each page type gets the policy it needs, and only tour embeds may be framed.
+
+The browser tests in this suite are served with these headers applied (see conftest), so a
+policy too narrow for a page breaks that page's own tests; here, what is left: coverage,
+framing, and that no header is wider than the page asked for.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import HostHeaders
+
+META_CSP = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)"')
+
+
+def _policy(text: str) -> dict[str, set[str]]:
+    directives = (part.split() for part in text.split(";") if part.strip())
+    return {name: set(values) for name, *values in directives}
+
+
+def _pages(site: Path) -> dict[str, Path]:
+    """Every HTML page by the URL paths a visitor may use for it."""
+    urls = {}
+    for page in site.rglob("*.html"):
+        path = "/" + page.relative_to(site).as_posix()
+        urls[path] = page
+        if path.endswith("/index.html"):
+            urls[path.removesuffix("index.html")] = page
+    return urls
+
+
+def test_every_page_gets_exactly_one_policy_that_covers_its_own(built_demo: Path) -> None:
+    headers = HostHeaders((built_demo / "_headers").read_text(encoding="utf-8"))
+    embeds = 0
+    for url, page in sorted(_pages(built_demo).items()):
+        policies = headers.matching(url, "Content-Security-Policy")
+        assert len(policies) == 1, f"{url} is matched by {len(policies)} policies: {policies}"
+        header = _policy(policies[0])
+        framing = header.pop("frame-ancestors")
+        if "/embed/" in url:
+            embeds += 1
+            assert framing == {"*"}, url
+        else:
+            assert framing == {"'self'"}, f"{url} may be framed by {framing}"
+        meta = META_CSP.search(page.read_text(encoding="utf-8"))
+        if meta is None:
+            continue
+        asked = _policy(meta.group(1).replace("&#39;", "'"))
+        for directive, sources in asked.items():
+            assert sources <= header.get(directive, header["default-src"]), (url, directive)
+    assert embeds >= 2, "the demo's tour embeds (vi and en) were not checked"
+
+
+def test_a_plain_page_is_not_given_the_3d_policy(built_demo: Path) -> None:
+    headers = HostHeaders((built_demo / "_headers").read_text(encoding="utf-8"))
+    about = _policy(headers.matching("/about/", "Content-Security-Policy")[0])
+    exhibit = next(p for p in _pages(built_demo) if p.startswith("/exhibits/") and p.count("/") == 3)
+    model_page = _policy(headers.matching(exhibit, "Content-Security-Policy")[0])
+    assert "'wasm-unsafe-eval'" not in about["script-src"] and "blob:" not in about["img-src"]
+    assert "'wasm-unsafe-eval'" in model_page["script-src"]
+
+
+@pytest.fixture
+def other_origin(tmp_path: Path):
+    """A teacher's lesson page on another origin (localhost, not 127.0.0.1) framing the museum."""
+    servers = []
+
+    def start(html: str) -> str:
+        (tmp_path / "lesson.html").write_text(html, encoding="utf-8")
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+        handler.log_message = lambda *args: None  # type: ignore[method-assign]
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://localhost:{server.server_address[1]}/lesson.html"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+def test_a_lesson_on_another_site_can_frame_the_tour_embed_but_not_other_pages(
+        built_demo: Path, serve_dir, other_origin, browser) -> None:
+    base = serve_dir(built_demo)
+    tour = next(p.parent.parent.name for p in (built_demo / "tours").glob("*/embed/index.html"))
+    lesson = other_origin(f'<!doctype html><title>Bài học</title>'
+                          f'<iframe name="embed" src="{base}tours/{tour}/embed/"></iframe>'
+                          f'<iframe name="tour" src="{base}tours/{tour}/"></iframe>'
+                          f'<iframe name="about" src="{base}about/"></iframe>')
+    page = browser.new_page()
+    try:
+        page.goto(lesson)
+        page.wait_for_load_state("load")
+        frames = {frame.name: frame for frame in page.frames if frame.name}
+        frames["embed"].wait_for_selector("#tour-data", state="attached", timeout=15000)
+        assert frames["embed"].url.startswith(base)
+        for blocked in ("tour", "about"):
+            assert not frames[blocked].url.startswith(base) or not frames[blocked].query_selector("main"), \
+                f"the {blocked} page loaded inside another site's frame"
+    finally:
+        page.close()
