@@ -26,7 +26,7 @@ Transcripts are ``.txt``/``.md`` with optional ``[mm:ss]``, ``[h:mm:ss]`` or
 transcripts: problems come back as ``TranscriptProblem``s with the line to open.
 Bad audio raises ``AudioError(message, hint)``, which the caller turns into a Problem.
 
-Only the optional ``transcode_if_possible`` runs an external program (ffmpeg, if found).
+A WAV narration is published as MP3 (``wav_to_mp3``): the same speech in a tenth of the bytes.
 """
 
 from __future__ import annotations
@@ -35,10 +35,9 @@ import html
 import mmap
 import os
 import re
-import shutil
 import struct
-import subprocess
 import uuid
+from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,9 +45,6 @@ from typing import Literal
 
 from .diagnostics import InputError
 
-#: Above this a WAV narration gets a warning: 2 MB of 16-bit mono 22 kHz PCM is ~45 s,
-#: the same speech as 48 kbit/s MP3/Opus is ten to twenty times smaller.
-WAV_WARN_BYTES = 2 * 1024 * 1024
 #: File suffixes accepted for narration (the same as validate.MEDIA_SUFFIXES["audio"] + FLAC).
 AUDIO_SUFFIXES = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
 TRANSCRIPT_SUFFIXES = {".txt": "txt", ".md": "md", ".vtt": "vtt"}
@@ -161,7 +157,24 @@ def _not_audio(head: bytes) -> str:
 _WAV_CODECS = {1: "pcm", 3: "float"}
 
 
+@dataclass(frozen=True)
+class _WavLayout:
+    tag: int
+    channels: int
+    rate: int
+    align: int
+    bits: int
+    data_start: int
+    data_size: int
+
+
 def _probe_wav(data) -> AudioInfo:
+    wav = _wav_layout(data)
+    return AudioInfo("wav", "audio/wav", (wav.data_size // wav.align) / wav.rate, wav.rate, wav.channels, len(data),
+                     _WAV_CODECS[wav.tag])
+
+
+def _wav_layout(data) -> _WavLayout:
     size = len(data)
     ds64_data_size = None
     fmt = None
@@ -203,7 +216,7 @@ def _probe_wav(data) -> AudioInfo:
                          "export it as 16-bit PCM WAV or, better, as MP3 or Opus")
     if not (channels and rate and align):
         raise AudioError("broken WAV: its fmt chunk gives 0 channels, 0 Hz or a 0 block size", _REEXPORT)
-    return AudioInfo("wav", "audio/wav", (data_size // align) / rate, rate, channels, size, _WAV_CODECS[tag])
+    return _WavLayout(tag, channels, rate, align, bits, data_start, data_size)
 
 
 # ---- MP3
@@ -581,50 +594,59 @@ def _probe_mp4(data) -> AudioInfo:
 # --------------------------------------------------------------------------- WAV size, transcoding
 
 
-def wav_warning(info: AudioInfo) -> str | None:
-    """A warning for a large WAV (phones on museum Wi-Fi download it all), or None."""
-    if info.format != "wav" or info.bytes <= WAV_WARN_BYTES:
-        return None
-    mp3 = info.duration_s * 64_000 / 8
-    opus = info.duration_s * 32_000 / 8
-    text = (f"this WAV narration is {info.bytes / 1e6:.1f} MB for {format_duration(info.duration_s)}; as MP3 "
-            f"(64 kbit/s) it would be about {mp3 / 1e6:.1f} MB, as Opus (32 kbit/s) about {opus / 1e6:.1f} MB")
-    if shutil.which("ffmpeg"):
-        return text + "; ffmpeg is installed, so the site gets a transcoded copy"
-    return text + "; export it as MP3 or Opus (or install ffmpeg to have it transcoded at build time)"
+MP3_KBPS = 64  # speech: clear at 64 kbit/s mono, a tenth of 16-bit 44.1 kHz WAV
 
 
-_ENCODERS = {".opus": ["-c:a", "libopus", "-b:a", "32k"], ".ogg": ["-c:a", "libopus", "-b:a", "32k"],
-             ".mp3": ["-c:a", "libmp3lame", "-b:a", "64k"], ".m4a": ["-c:a", "aac", "-b:a", "64k"]}
+def wav_to_mp3(source: str | os.PathLike, out: str | os.PathLike) -> Path:
+    """Encode a WAV narration as MP3 for the site: a phone on weak 4G downloads a tenth.
 
-
-def transcode_if_possible(path: str | os.PathLike, out: str | os.PathLike) -> Path | None:
-    """Transcode to the format of ``out``'s suffix (.opus/.ogg, .mp3, .m4a) if ffmpeg exists.
-
-    Returns ``out`` once the result has been probed successfully, None when ffmpeg is
-    missing or fails (the build then publishes the original file with the WAV warning).
+    MP3, because every browser plays it; LAME (through lameenc) gives the same bytes for the
+    same input, so builds stay reproducible.  More than two channels keep the first two.
     Written through a temporary name so that an interrupted run leaves no half file.
     """
-    ffmpeg = shutil.which("ffmpeg")
+    import lameenc  # here: only builds with WAV narrations pay for loading the encoder
+
+    data = Path(source).read_bytes()
+    wav = _wav_layout(data)
+    pcm = _pcm16(memoryview(data)[wav.data_start:wav.data_start + wav.data_size], wav)
+    channels = min(wav.channels, 2)
+    if wav.channels > 2:
+        frames = array("h", pcm)
+        kept = array("h", bytes(len(frames) // wav.channels * channels * 2))
+        for channel in range(channels):
+            kept[channel::channels] = frames[channel::wav.channels]
+        pcm = kept.tobytes()
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(MP3_KBPS * channels)
+    encoder.set_in_sample_rate(wav.rate)
+    encoder.set_channels(channels)
+    encoder.set_quality(2)
+    encoded = bytes(encoder.encode(pcm)) + bytes(encoder.flush())
     out = Path(out)
-    codec = _ENCODERS.get(out.suffix.lower())
-    if ffmpeg is None or codec is None:
-        return None
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.{uuid.uuid4().hex}{out.suffix}")
-    command = [ffmpeg, "-nostdin", "-y", "-loglevel", "error", "-i", os.fspath(path), "-vn", "-map_metadata",
-               "-1", "-fflags", "+bitexact", "-flags:a", "+bitexact", *codec, os.fspath(tmp)]
     try:
-        result = subprocess.run(command, capture_output=True, timeout=600, check=False)
-        if result.returncode != 0 or not tmp.is_file():
-            return None
-        probe_audio(tmp)
+        tmp.write_bytes(encoded)
         os.replace(tmp, out)
-        return out
-    except (OSError, subprocess.SubprocessError, AudioError):
-        return None
     finally:
         tmp.unlink(missing_ok=True)
+    return out
+
+
+def _pcm16(samples: memoryview, wav: _WavLayout) -> bytes:
+    """Little-endian 16-bit interleaved samples, what the encoder takes, from any PCM or float WAV."""
+    width = wav.align // wav.channels
+    count = len(samples) // width
+    raw = bytes(samples[:count * width])
+    if wav.tag == 3:
+        floats = array("f" if width == 4 else "d", raw)
+        return array("h", (int(max(-1.0, min(1.0, x)) * 32767) for x in floats)).tobytes()
+    if width == 1:
+        return array("h", ((b - 128) << 8 for b in raw)).tobytes()
+    out = bytearray(count * 2)
+    out[0::2] = raw[width - 2::width]  # the two most significant bytes of each sample
+    out[1::2] = raw[width - 1::width]
+    return bytes(out)
 
 
 # --------------------------------------------------------------------------- languages

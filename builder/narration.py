@@ -19,7 +19,6 @@ from .audio import (
     read_transcript,
     to_webvtt,
     transcript_data,
-    wav_warning,
 )
 from .diagnostics import Problems
 from .model import Origin
@@ -34,6 +33,19 @@ class Narration:
     duration: float
     vtt: str | None
     cues: tuple[dict[str, Any], ...]
+
+    @property
+    def encoded(self) -> bool:
+        """WAV is published as MP3 (see audio.wav_to_mp3); every other format as it is."""
+        return self.mime == "audio/wav"
+
+    @property
+    def published_suffix(self) -> str:
+        return ".mp3" if self.encoded else self.audio.suffix.lower()
+
+    @property
+    def published_mime(self) -> str:
+        return "audio/mpeg" if self.encoded else self.mime
 
     @property
     def key(self) -> str:
@@ -59,9 +71,6 @@ def check_narration(audio: Any, lang: str, where: Origin, root: Path, assets: As
                        probed["hint"])
         return None
     info = AudioInfo(**probed)
-    warning = wav_warning(info)
-    if warning:
-        problems.warning(where.file, where.line, "audio-wav", warning, "")
     vtt, cues = None, ()
     if audio.get("transcript"):
         transcript_path = check_asset(str(audio["transcript"]), where.file, where.line, root,

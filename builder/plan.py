@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .assets import AssetStore, resolve_asset
+from .audio import MP3_KBPS
 from .config import SiteConfig
 from .guide import guide_key
 from .hosting import Policies, host_files
@@ -63,6 +64,18 @@ class CopyFile:
 
 
 @dataclass(frozen=True)
+class EncodedAudio:
+    """A WAV narration, published as MP3; the encoding is cached by the source's digest."""
+
+    source: Path
+    digest: str
+
+    @property
+    def cache_name(self) -> str:
+        return f"{self.digest[:16]}-{MP3_KBPS}k.mp3"
+
+
+@dataclass(frozen=True)
 class CachedMedia:
     derivative: Derivative
 
@@ -92,7 +105,7 @@ class Redirect:
     code: str
 
 
-Action = RenderPage | CopyFile | CachedMedia | QrImage | Redirect | TextFile | PackedModel
+Action = RenderPage | CopyFile | EncodedAudio | CachedMedia | QrImage | Redirect | TextFile | PackedModel
 
 
 @dataclass(frozen=True)
@@ -211,7 +224,7 @@ def _plan_tour_media(model: ContentModel, assets: AssetStore) -> dict[str, tuple
 
 def narration_paths(narration: Narration) -> tuple[str, str | None]:
     """Where a narration's audio and captions are published."""
-    return (f"media/{narration.key}{narration.audio.suffix.lower()}",
+    return (f"media/{narration.key}{narration.published_suffix}",
             f"media/{narration.key}.vtt" if narration.vtt else None)
 
 
@@ -219,7 +232,9 @@ def _plan_narrations(narrations: dict[tuple[str, str], Narration]) -> list[Outpu
     outputs = []
     for narration in sorted(set(narrations.values()), key=lambda n: n.key):
         audio, vtt = narration_paths(narration)
-        outputs.append(Output(audio, narration.digest, CopyFile(narration.audio)))
+        action = EncodedAudio(narration.audio, narration.digest) if narration.encoded else CopyFile(narration.audio)
+        outputs.append(Output(audio, _hash(narration.digest, MP3_KBPS) if narration.encoded else narration.digest,
+                              action))
         if vtt and narration.vtt:
             outputs.append(Output(vtt, _hash(narration.vtt), TextFile(narration.vtt)))
     return outputs

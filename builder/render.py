@@ -15,6 +15,7 @@ import jinja2
 from markupsafe import Markup
 from PIL import Image
 
+from .audio import wav_to_mp3
 from .config import LANGUAGE_NAMES
 from .diagnostics import ContentError, Problem
 from .gltf import PackResult
@@ -34,6 +35,7 @@ from .plan import (
     TOUR_CSP,
     CachedMedia,
     CopyFile,
+    EncodedAudio,
     Output,
     PackedModel,
     Plan,
@@ -127,6 +129,11 @@ class Renderer:
             return self._page(action).encode("utf-8")
         if isinstance(action, CopyFile):
             return action.source.read_bytes()
+        if isinstance(action, EncodedAudio):
+            cached = self.media_cache.parent / "audio" / action.cache_name
+            if not cached.is_file():
+                wav_to_mp3(action.source, cached)
+            return cached.read_bytes()
         if isinstance(action, CachedMedia):
             return (self.media_cache / action.derivative.cache_name).read_bytes()
         if isinstance(action, PackedModel):
@@ -323,7 +330,7 @@ class Renderer:
             return None
         audio, vtt = narration_paths(narration)
         minutes, seconds = divmod(round(narration.duration), 60)
-        return {"src": audio, "vtt": vtt, "mime": narration.mime, "duration": f"{minutes}:{seconds:02d}",
+        return {"src": audio, "vtt": vtt, "mime": narration.published_mime, "duration": f"{minutes}:{seconds:02d}",
                 "lang": narration.lang,
                 "cues": [dict(cue, start_label=_clock(cue["start"])) for cue in narration.cues]}
 
@@ -390,7 +397,7 @@ class Renderer:
     def _guide_config(self, tour: Tour, scenes: list[Scene], guide: Narration, rel) -> dict[str, Any]:
         """The guided tour for the viewer: audio, cues (seconds, scene, view in degrees) and captions."""
         audio, vtt = narration_paths(guide)
-        return {"src": rel(audio), "mime": guide.mime, "vtt": rel(vtt) if vtt else None,
+        return {"src": rel(audio), "mime": guide.published_mime, "vtt": rel(vtt) if vtt else None,
                 "duration": round(guide.duration, 3), "lang": guide.lang, "cues": resolve_cues(tour, scenes),
                 "captions": [{"start": cue["start"], "end": cue["end"], "text": cue["text"]}
                              for cue in guide.cues if cue["start"] is not None]}

@@ -35,6 +35,11 @@ def test_narration_publishes_audio_captions_and_transcript(tmp_path: Path, corpu
     assert 'preload="none"' in html and '<track kind="captions"' in html
     vtt = next((out / "media").glob("*.vtt")).read_text()
     assert vtt.startswith("WEBVTT\n") and "00:00:07.000 --> 00:00:09.655" in vtt
+    wav = corpus / "audio" / "LJ001-0001.wav"
+    [mp3] = (out / "media").glob("*.mp3")
+    assert not list((out / "media").glob("*.wav")), "a WAV narration is published as MP3 only"
+    assert f'src="../../media/{mp3.name}" type="audio/mpeg"' in html
+    assert mp3.stat().st_size < wav.stat().st_size / 4
 
 
 def test_stamp_past_the_end_is_reported_at_its_line(tmp_path: Path, corpus: Path) -> None:
@@ -62,6 +67,7 @@ def test_setting_the_time_highlights_the_transcript_line(tmp_path: Path, corpus:
     audio = phone.locator("audio[data-narration]")
     audio.evaluate("a => { a.preload = 'auto'; a.load(); }")
     phone.wait_for_function("() => document.querySelector('audio').seekable.length > 0")
+    assert audio.evaluate("a => a.duration") == pytest.approx(9.655, abs=0.1), "Chromium decodes the MP3"
     track_cues = phone.evaluate("() => new Promise(done => { const t = document.querySelector('audio').textTracks[0];"
                                 " t.mode = 'hidden'; setTimeout(() => done(t.cues ? t.cues.length : -1), 500); })")
     assert track_cues == 3, "Chromium parses the WebVTT captions"
