@@ -163,8 +163,8 @@ def _open_image(path: Path, decode: bool) -> ImageInfo:
                 image.draft("RGB", (max(1, width // 8), max(1, height // 8)))
                 image.load()
     except Image.DecompressionBombError:
-        return ImageInfo(0, 0, "", f"the image has more than {2 * Image.MAX_IMAGE_PIXELS:,} pixels, over the limit "
-                                   "of max_image_pixels")
+        limit = 2 * (Image.MAX_IMAGE_PIXELS or 0)
+        return ImageInfo(0, 0, "", f"the image has more than {limit:,} pixels, over the limit of max_image_pixels")
     except UnidentifiedImageError:
         empty = path.stat().st_size == 0
         return ImageInfo(0, 0, "", "the file is empty (0 bytes)" if empty else

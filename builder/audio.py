@@ -47,9 +47,8 @@ from .diagnostics import InputError
 
 #: File suffixes accepted for narration (the same as validate.MEDIA_SUFFIXES["audio"] + FLAC).
 AUDIO_SUFFIXES = (".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac")
-TRANSCRIPT_SUFFIXES = {".txt": "txt", ".md": "md", ".vtt": "vtt"}
-
 TranscriptKind = Literal["txt", "md", "vtt"]
+TRANSCRIPT_SUFFIXES: dict[str, TranscriptKind] = {".txt": "txt", ".md": "md", ".vtt": "vtt"}
 
 _REEXPORT = "export the narration again as MP3 (64 kbit/s mono is plenty for speech) or Opus"
 
@@ -208,7 +207,7 @@ def _wav_layout(data) -> _WavLayout:
         pos = body + length + (length & 1)  # chunks are padded to an even size
     if fmt is None:
         raise AudioError("broken WAV: no fmt chunk (the file does not say how its sound is encoded)", _REEXPORT)
-    if data_start is None:
+    if data_start is None or data_size is None:
         raise AudioError("truncated WAV: no data chunk (the file holds no sound)", _REEXPORT)
     tag, channels, rate, align, bits = fmt
     if tag not in _WAV_CODECS:
@@ -730,7 +729,7 @@ def parse_stamp(text: str) -> float | None:
 def read_transcript(path: str | os.PathLike) -> Transcript:
     """Read and parse a transcript file; its kind comes from the suffix (.txt, .md, .vtt)."""
     path = Path(path)
-    kind = TRANSCRIPT_SUFFIXES.get(path.suffix.lower(), "txt")
+    kind: TranscriptKind = TRANSCRIPT_SUFFIXES.get(path.suffix.lower(), "txt")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -866,29 +865,29 @@ def check_transcript(transcript: Transcript, duration: float | None) -> list[Tra
     if not any(cue.text.strip() for cue in transcript.cues):
         problems.append(TranscriptProblem(1, "the transcript is empty", "write what the narrator says",
                                           "audio-transcript-empty"))
-    previous: Cue | None = None
+    previous: tuple[int, float] | None = None  # line and start of the last stamped cue
     for cue in transcript.cues:
-        if cue.start is None:
+        start = cue.start
+        if start is None:
             continue
-        stamp = _vtt_stamp(cue.start) if transcript.kind == "vtt" else _txt_stamp(cue.start)
-        if previous is not None and (cue.start < previous.start or
-                                     (cue.start == previous.start and transcript.kind != "vtt")):
-            prev = _vtt_stamp(previous.start) if transcript.kind == "vtt" else _txt_stamp(previous.start)
+        stamp = _vtt_stamp(start) if transcript.kind == "vtt" else _txt_stamp(start)
+        if previous is not None and (start < previous[1] or (start == previous[1] and transcript.kind != "vtt")):
+            prev = _vtt_stamp(previous[1]) if transcript.kind == "vtt" else _txt_stamp(previous[1])
             problems.append(TranscriptProblem(
-                cue.line, f"time stamp {stamp} is not after the one on line {previous.line} ({prev})",
+                cue.line, f"time stamp {stamp} is not after the one on line {previous[0]} ({prev})",
                 "stamps must go forward in time; fix the typo or reorder the lines", "audio-transcript-order"))
-        if duration is not None and cue.start >= duration:
+        if duration is not None and start >= duration:
             problems.append(TranscriptProblem(
                 cue.line, f"time stamp {stamp} is past the end of the audio, which is "
                 f"{format_duration(duration)} long",
                 "check the stamp, or whether this transcript belongs to another recording",
                 "audio-transcript-past-end"))
-        if cue.end is not None and cue.end <= cue.start:
+        if cue.end is not None and cue.end <= start:
             problems.append(TranscriptProblem(
                 cue.line, f"cue ends ({_vtt_stamp(cue.end)}) "
-                f"{'before' if cue.end < cue.start else 'at the moment'} it starts ({stamp})",
+                f"{'before' if cue.end < start else 'at the moment'} it starts ({stamp})",
                 "the time after --> must be later than the one before it", "audio-transcript-order"))
-        previous = cue
+        previous = (cue.line, start)
     return problems
 
 
@@ -914,20 +913,20 @@ def cue_times(transcript: Transcript, duration: float | None) -> list[tuple[int,
     order, past the end) are left out, so the output stays valid even for a transcript
     with problems.
     """
-    timed = [(i, cue) for i, cue in enumerate(transcript.cues) if cue.start is not None]
+    timed = [(i, cue, cue.start) for i, cue in enumerate(transcript.cues) if cue.start is not None]
     result: list[tuple[int, float, float]] = []
-    for k, (index, cue) in enumerate(timed):
-        if result and cue.start < result[-1][1]:
+    for k, (index, cue, start) in enumerate(timed):
+        if result and start < result[-1][1]:
             continue  # out of order: WebVTT cue starts must not go backwards
         if cue.end is not None:
             end = cue.end
         else:
-            later = [c.start for _, c in timed[k + 1:] if c.start > cue.start]
-            end = later[0] if later else (duration if duration is not None else cue.start + 10.0)
+            later = [other for _, _, other in timed[k + 1:] if other > start]
+            end = later[0] if later else (duration if duration is not None else start + 10.0)
         if duration is not None:
             end = min(end, duration)
-        if round(end * 1000) > round(cue.start * 1000):
-            result.append((index, cue.start, end))
+        if round(end * 1000) > round(start * 1000):
+            result.append((index, start, end))
     return result
 
 

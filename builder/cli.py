@@ -8,6 +8,7 @@ import tempfile
 import time
 import traceback
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -44,7 +45,7 @@ def _report(problems: list[Problem]) -> None:
         click.echo(format_text(problems), err=True)
 
 
-def _fail(problems: list[Problem]) -> None:
+def _fail(problems: list[Problem]) -> NoReturn:
     _report(problems)
     errors = sum(1 for p in problems if p.level == "error")
     click.echo(f"{errors} error(s); nothing was written.", err=True)
@@ -112,7 +113,7 @@ def qr(site: Path, out: Path) -> None:
     """Write a printable A4 sheet of QR labels (title, code, short URL)."""
     from .labels import write_label_sheet
     result = SiteBuilder(site.resolve()).check()
-    if any(p.level == "error" for p in result.problems) or result.site is None:
+    if any(p.level == "error" for p in result.problems) or result.site is None or result.theme is None:
         _fail(result.problems)
     count = write_label_sheet(result.site, result.theme, out)
     click.echo(f"wrote {count} labels to {out}; print at 100% scale on A4", err=True)

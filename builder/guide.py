@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 from .assets import AssetStore
 from .audio import format_duration, parse_stamp
@@ -61,7 +61,7 @@ def clock(seconds: float) -> str:
     return text + (f"{fraction:.3f}".rstrip("0")[1:] if fraction else "")
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -230,7 +230,8 @@ def resolve_cues(tour: Tour, scenes: list[Scene]) -> list[dict[str, Any]]:
     scene); angles a cue leaves out are those of the previous cue in the same scene, or the
     scene's own initial view when the cue names a scene."""
     spec = tour.narration or {}
-    cues = spec.get("cues") if isinstance(spec.get("cues"), list) else []
+    listed = spec.get("cues")
+    cues: list[Any] = listed if isinstance(listed, list) else []
     by_name = {scene.name: scene for scene in scenes}
     if not by_name:
         return []

@@ -88,7 +88,7 @@ def sweep_stale_temp(folder: Path) -> list[Path]:
     """
     import shutil  # here: costs a lone tile_panorama ~4 ms of imports (bz2, lzma)
 
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:

@@ -223,8 +223,8 @@ def _warn_unknown_nested(rel: str, value: Any, keys: NestedKeys, where: str, lin
         if key not in keys:
             problems.warning(rel, key_line, "unknown-key", f"unknown key '{key}' in {where}",
                              did_you_mean(str(key), set(keys)) or f"{where} takes: {', '.join(sorted(keys))}")
-        elif isinstance(keys, dict) and keys[key] is not None:
-            _warn_unknown_nested(rel, value[key], keys[key], f"{where}.{key}", key_line, problems)
+        elif isinstance(keys, dict) and (inner := keys[key]) is not None:
+            _warn_unknown_nested(rel, value[key], inner, f"{where}.{key}", key_line, problems)
 
 
 def _merge(base: LineDict, translation: LineDict | None) -> dict[str, Any]:
@@ -258,7 +258,7 @@ def _merge_images(base: list[Any], translated: list[Any]) -> list[Any]:
                 and "src" not in translated[index]:
             other = translated[index]
         merged = LineDict({**item, **(other or {}), "src": item.get("src")})
-        merged.line, merged.lines = item.line, dict(item.lines)
+        merged.line, merged.lines = getattr(item, "line", 0), dict(getattr(item, "lines", {}))
         result.append(merged)
     return result
 
@@ -412,7 +412,8 @@ def _scene(slug: str, lang: str, base: tuple[str, ParsedDocument],
     if any(key in meta for key in ("haov", "vaov", "voffset")):
         angles = (_number(meta.get("haov"), 360.0), _number(meta.get("vaov"), 180.0),
                   _number(meta.get("voffset"), 0.0))
-    hotspots = meta.get("hotspots") if isinstance(meta.get("hotspots"), list) else []
+    listed = meta.get("hotspots")
+    hotspots: list[Any] = listed if isinstance(listed, list) else []
     position = meta.get("plan_position")
     return Scene(
         tour=tour, name=name,
@@ -420,7 +421,7 @@ def _scene(slug: str, lang: str, base: tuple[str, ParsedDocument],
         order=_int(meta.get("order")),
         panorama={k: _text(v) for k, v in panorama.items()} if isinstance(panorama, dict) else _text(panorama),
         angles=angles,
-        view=_view(meta.get("view"), View()),
+        view=_view(meta.get("view"), View()) or View(),
         north=_number(meta.get("north"), 0.0),
         plan_position={k: _number(position.get(k), 0.0) for k in ("x", "y", "heading")}
         if isinstance(position, dict) else None,

@@ -128,5 +128,7 @@ def make_markdown(raw_html: bool) -> markdown.Markdown:
 
 def render_markdown(md: markdown.Markdown, text: str, heading_offset: int = 0) -> str:
     md.reset()
-    md.treeprocessors["disan_shift_headings"].offset = heading_offset
+    shift = md.treeprocessors["disan_shift_headings"]
+    assert isinstance(shift, _ShiftHeadings)
+    shift.offset = heading_offset
     return md.convert(text)

@@ -74,10 +74,9 @@ def plan_image(source: Path, digest: str, info: ImageInfo, settings: ImageSettin
 
 
 def render_derivative(derivative: Derivative) -> bytes:
-    with Image.open(derivative.source) as image:
-        image.draft("RGB", (derivative.width, derivative.height))
-        image = ImageOps.exif_transpose(image)
-        image = _to_srgb(image)
+    with Image.open(derivative.source) as opened:
+        opened.draft("RGB", (derivative.width, derivative.height))
+        image = _to_srgb(ImageOps.exif_transpose(opened))
         image = image.resize((derivative.width, derivative.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
     exif = Image.Exif()
     extra: dict[str, bytes] = {}
@@ -119,7 +118,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     if icc:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            image = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+            converted = ImageCms.profileToProfile(image, source, ImageCms.createProfile("sRGB"), outputMode="RGB")
+            image = converted if converted is not None else image
         except (ImageCms.PyCMSError, OSError):
             pass
     return image

@@ -71,7 +71,8 @@ def check_narration(audio: Any, lang: str, where: Origin, root: Path, assets: As
                        probed["hint"])
         return None
     info = AudioInfo(**probed)
-    vtt, cues = None, ()
+    vtt: str | None = None
+    cues: tuple[dict[str, Any], ...] = ()
     if audio.get("transcript"):
         transcript_path = check_asset(str(audio["transcript"]), where.file, where.line, root,
                                       set(TRANSCRIPT_SUFFIXES), "transcript", problems)

@@ -11,7 +11,7 @@ import base64
 import hashlib
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from .config import SiteConfig
 from .guide import guide_key
 from .hosting import Policies, host_files
 from .media import Derivative, ResponsiveImage, plan_image
-from .model import ContentModel, Exhibit, ImageRef, Scene, Tour
+from .model import ContentModel, Entry, Exhibit, ImageRef, Scene, Tour
 from .model3d import ExhibitModel
 from .narration import Narration
 from .panoramas import ScenePanorama
@@ -185,7 +185,8 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: 
     for derivative in sorted({d for image in images.values() for d in image.webp + image.jpeg},
                              key=lambda d: d.cache_name):
         outputs.append(Output(derivative.site_path, derivative.cache_name, CachedMedia(derivative)))
-    holders = {e.id: e for e in model.default(model.exhibits) if isinstance(e, Exhibit) and e.id}
+    holders: dict[str, Exhibit | Scene] = {e.id: e for e in model.default(model.exhibits)
+                                           if isinstance(e, Exhibit) and e.id}
     holders.update({s.id: s for s in model.default(model.scenes) if isinstance(s, Scene) and s.id})
     code_targets = {code: code_target(config, entry) for code, entry in holders.items()}
     for code, target in sorted(code_targets.items()):
@@ -424,8 +425,10 @@ class _Planner:
 
     def _translations(self, kind: str, slug: str) -> list[bool]:
         """The language switch marks which languages the entry is translated into."""
-        group = {"home": self.model.pages, "page": self.model.pages, "collection": self.model.collections,
-                 "exhibit": self.model.exhibits, "tour": self.model.tours, "tour-embed": self.model.tours}.get(kind)
+        groups: dict[str, Mapping[str, Mapping[str, Entry]]] = {
+            "home": self.model.pages, "page": self.model.pages, "collection": self.model.collections,
+            "exhibit": self.model.exhibits, "tour": self.model.tours, "tour-embed": self.model.tours}
+        group = groups.get(kind)
         entries = group.get(slug, {}) if group is not None else {}
         return [entry.translated for entry in entries.values()]
 

@@ -13,6 +13,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 import zxingcpp
 
@@ -30,8 +31,9 @@ class QrSymbol:
 @lru_cache(maxsize=4096)
 def make_qr(url: str) -> QrSymbol:
     barcode = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-    image = memoryview(barcode.to_image(scale=1, add_quiet_zones=True))
-    size = image.shape[0]
+    # zxingcpp's Image has the buffer protocol, which its stubs do not declare
+    image = memoryview(cast(Any, barcode.to_image(scale=1, add_quiet_zones=True)))
+    size = len(image)
     bits = image.tobytes().translate(bytes.maketrans(b"\x00\xff", b"10")).decode("ascii")
     return QrSymbol(size, tuple(bits[row * size:(row + 1) * size] for row in range(size)))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -147,6 +147,7 @@ class Renderer:
         raise TypeError(f"unknown output action {action!r}")
 
     def _template(self, name: str, context: dict[str, Any]) -> str:
+        assert self.env is not None, "set in __post_init__"
         try:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
@@ -199,8 +200,10 @@ class Renderer:
         for other in config.languages:
             if entry is not None:
                 url = entry_url(config, entry.kind, entry.slug, other)
-                group = {"page": self.model.pages, "collection": self.model.collections,
-                         "exhibit": self.model.exhibits, "tour": self.model.tours}[entry.kind]
+                groups: dict[str, Mapping[str, Mapping[str, Entry]]] = {
+                    "page": self.model.pages, "collection": self.model.collections,
+                    "exhibit": self.model.exhibits, "tour": self.model.tours}
+                group = groups[entry.kind]
                 translated = group[entry.slug][other].translated
                 if kind == "tour-embed":
                     url += "embed/"
@@ -373,7 +376,8 @@ class Renderer:
                 plan_image = {"src": rel(self.plan.media_urls[tour.plan]), "width": image.width,
                               "height": image.height}
         scene_views = [self._scene_view(scene, rel) for scene in scenes]
-        viewer = {"tour": tour.slug, "lang": lang, "start": start.name, "autorotate": tour.autorotate or False,
+        viewer: dict[str, Any] = {
+                  "tour": tour.slug, "lang": lang, "start": start.name, "autorotate": tour.autorotate or False,
                   "plan": plan_image, "strings": {k[5:]: v for k, v in self.strings[lang].items()
                                                   if k.startswith("tour_")},
                   "scenes": [view["config"] for view in scene_views]}

@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote, urlsplit
 import click
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 from .build import CACHE_DIR, SiteBuilder
 from .diagnostics import ContentError, Problem, format_text
@@ -107,7 +108,7 @@ class DevServer:
             click.echo(f"rebuilt in {seconds * 1000:.0f} ms ({result.write.written} files changed)", err=True)
             self.state.publish(result.warnings, seconds)
 
-    def watch(self) -> Observer:
+    def watch(self) -> BaseObserver:
         server = self
 
         class Handler(FileSystemEventHandler):

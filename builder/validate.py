@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,10 +66,11 @@ def validate_site(model: ContentModel, assets: AssetStore, issued: dict[str, Iss
             if same not in checked:
                 checked[same] = check_narration(entry.audio, entry.lang, entry.origin_of("audio"),
                                                 model.config.root, assets, problems)
-            if checked[same] is not None:
-                narrations[(entry.slug, entry.lang)] = checked[same]
-    for by_lang in model.collections.values():
-        for collection in by_lang.values():
+            narration = checked[same]
+            if narration is not None:
+                narrations[(entry.slug, entry.lang)] = narration
+    for collections in model.collections.values():
+        for collection in collections.values():
             if collection.image and (collection.translated or collection.lang == model.config.default_language):
                 check_image(collection.image, model, assets, problems)
     seen_images: set[tuple[str, str, str]] = set()
@@ -221,8 +223,8 @@ def _check_scene(scene: Scene, scenes: dict[str, Scene], model: ContentModel, as
         _check_hotspot(index, hotspot, scenes, exhibits, model, problems)
         if hotspot.kind == "image":
             check_image(ImageRef(hotspot.target, hotspot.label, origin=hotspot.origin), model, assets, problems)
-    raw = scene.meta.get("hotspots") if isinstance(scene.meta.get("hotspots"), list) else []
-    if len(raw) != len(scene.hotspots):
+    raw = scene.meta.get("hotspots")
+    if len(raw if isinstance(raw, list) else []) != len(scene.hotspots):
         where = scene.origin_of("hotspots")
         problems.error(where.file, where.line, "hotspot-format", "every hotspot must be a '{ yaw: …, pitch: … }' map",
                        "write each hotspot like: - { yaw: 95, pitch: -2, go: san-trong, label: Vào sân trong }")
@@ -286,7 +288,7 @@ def _check_file(src: str, where: Origin, model: ContentModel, suffixes: set[str]
 
 def panorama_source(scene: Scene, root: Path) -> Path | dict[str, Path]:
     """The file (or six cube faces) a scene shows; call only after validation passed."""
-    if isinstance(scene.panorama, dict):
+    if isinstance(scene.panorama, Mapping):
         return {face: resolve_asset(root, src) for face, src in scene.panorama.items()}
     return resolve_asset(root, scene.panorama)
 
@@ -301,9 +303,10 @@ def _check_panorama(scene: Scene, model: ContentModel, assets: AssetStore, probl
         problems.error(where.file, where.line, "panorama-missing", "this scene has no panorama",
                        "add 'panorama: assets/panoramas/<file>.jpg' (an equirectangular JPEG, PNG or TIFF)")
         return
-    sources = scene.panorama if isinstance(scene.panorama, dict) else {"": scene.panorama}
-    paths = [_check_file(src, where, model, IMAGE_SUFFIXES, "panorama", problems) for src in sources.values()]
-    if None in paths:
+    sources = scene.panorama if isinstance(scene.panorama, Mapping) else {"": scene.panorama}
+    checked = [_check_file(src, where, model, IMAGE_SUFFIXES, "panorama", problems) for src in sources.values()]
+    paths = [path for path in checked if path is not None]
+    if len(paths) != len(checked):
         return
     settings = TileSettings(max_pixels=model.config.max_panorama_pixels)
     try:
