@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import pyvips
 
+from builder.write import MANIFEST
 from tests.helpers import tree_digest
 
 CHECKSUMS = Path(__file__).parent / "demo-checksums.txt"
@@ -31,6 +32,7 @@ def _encoders() -> str:
 
 def test_the_demo_builds_to_the_recorded_bytes(built_demo: Path) -> None:
     sums = tree_digest(built_demo)
+    del sums[MANIFEST]  # the build's cache keys, which hash disan's own code: they change with every edit
     listing = _encoders() + "\n" + "".join(f"{digest}  {path}\n" for path, digest in sorted(sums.items()))
     if os.environ.get("DISAN_WRITE_CHECKSUMS"):
         CHECKSUMS.write_text(listing, encoding="utf-8")
