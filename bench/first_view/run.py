@@ -243,8 +243,8 @@ class Load:
         r = self.requests.get(rid)
         if r is not None and e.get("redirectResponse"):
             # a redirect re-uses the request id: keep the hop as its own record
-            self.requests[rid + "#" + str(len(self.requests))] = {**r, "finished": e["timestamp"],
-                                                                  "bytes": e["redirectResponse"].get("encodedDataLength", 0)}
+            hop_bytes = e["redirectResponse"].get("encodedDataLength", 0)
+            self.requests[rid + "#" + str(len(self.requests))] = {**r, "finished": e["timestamp"], "bytes": hop_bytes}
         self.requests[rid] = {"url": e["request"]["url"], "type": e.get("type", ""), "start": e["timestamp"],
                               "wall": e.get("wallTime"), "finished": None, "bytes": 0, "mime": "",
                               "hdr": 0, "data": 0}
@@ -501,7 +501,8 @@ def main():
         "tour_bytes_total": m(T, "bytes_total"), "tour_js_gzip": m(T, "js_gzip"), "tour_js_raw": m(T, "js_raw"),
         "exhibit_lcp_ms": m(E, "lcp_ms"), "exhibit_bytes_before_lcp": m(E, "bytes_before_lcp"),
         "exhibit_bytes_total": m(E, "bytes_total"),
-        "qr_to_lcp_ms": m(Q, "qr_to_lcp_ms"), "qr_redirect_ms": m(Q, "redirect_ms"), "qr_bytes_total": m(Q, "bytes_total"),
+        "qr_to_lcp_ms": m(Q, "qr_to_lcp_ms"), "qr_redirect_ms": m(Q, "redirect_ms"),
+        "qr_bytes_total": m(Q, "bytes_total"),
         "model_poster_ms": m(M, "poster_ms"), "model_bytes_before_poster": m(M, "bytes_before_poster"),
         "model_click_to_load_ms": m(M, "click_to_load_ms"), "model_bytes_after_click": m(M, "bytes_after_click"),
         "model_bytes_before_click": max(len(r["model_bytes_before_click"]) for r in M),
