@@ -63,32 +63,25 @@ def header_rules(config: SiteConfig, pages: dict[str, str], policies: Policies) 
 
 def _language_rules(base: str, pages: dict[str, str], policies: Policies) -> list[tuple[str, str]]:
     folders: dict[str, set[str]] = {}
-    rules: list[tuple[str, str]] = []
+    rules: list[tuple[str, str, str]] = []  # path pattern, policy, framing
     for path, kind in sorted(pages.items()):
         folder, _, rest = path.partition("/")
         if not rest:  # a page file at the top: index.html, 404.html
             rules += _exact(base + ("" if path == "index.html" else path), policies.of(kind))
-        elif folder == "tours":
-            continue
-        else:
+        elif folder != "tours":
             folders.setdefault(folder, set()).add(kind)
-    for folder, kinds in sorted(folders.items()):
-        rules.append((f"{base}{folder}/*", f"{policies.of(*kinds)}; {NOT_EMBEDDABLE}"))
-    tours = {path: kind for path, kind in pages.items() if path.startswith("tours/")}
-    if tours:
-        kinds = set(tours.values())
+    rules += [(f"{base}{folder}/*", policies.of(*kinds), NOT_EMBEDDABLE) for folder, kinds in sorted(folders.items())]
+    kinds = {kind for path, kind in pages.items() if path.startswith("tours/")}
+    if kinds:
         rules += _exact(f"{base}tours/", policies.of("tour-index"))
         if "tour" in kinds:
             rules += _exact(f"{base}tours/:tour/", policies.of("tour"))
         if "tour-embed" in kinds:
-            rules.append((f"{base}tours/:tour/embed/*", f"{policies.of('tour-embed')}; {EMBEDDABLE}"))
-    return [(path, policy if "frame-ancestors" in policy else f"{policy}; {NOT_EMBEDDABLE}")
-            for path, policy in rules]
+            rules.append((f"{base}tours/:tour/embed/*", policies.of("tour-embed"), EMBEDDABLE))
+    return [(path, f"{policy}; {framing}") for path, policy, framing in rules]
 
 
-def _exact(url: str, policy: str) -> list[tuple[str, str]]:
-    """A directory page answers both as `/x/` and as `/x/index.html`."""
-    if url.endswith("/"):
-        return [(url, policy), (url + "index.html", policy)]
-    return [(url, policy)]
-
+def _exact(url: str, policy: str) -> list[tuple[str, str, str]]:
+    """A directory page answers both as `/x/` and as `/x/index.html`; neither may be framed."""
+    urls = [url, url + "index.html"] if url.endswith("/") else [url]
+    return [(each, policy, NOT_EMBEDDABLE) for each in urls]

@@ -81,6 +81,17 @@ def temp_name(label: str) -> str:
     return f"{TEMP_PREFIX}{label}-{os.getpid()}-{os.urandom(4).hex()}"
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary name, so a killed build leaves no half-written file under ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}.tmp")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
 def sweep_stale_temp(folder: Path) -> list[Path]:
     """Remove the ``temp_name`` folders in ``folder`` whose owning process is gone.
 

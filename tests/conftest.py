@@ -58,6 +58,16 @@ def built_demo(demo_copy: Path) -> Path:
     return result.out_dir
 
 
+def _host_headers(rules: Path) -> HostHeaders | None:
+    return _parsed_host_headers(rules, rules.stat().st_mtime_ns) if rules.is_file() else None
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_host_headers(rules: Path, mtime_ns: int) -> HostHeaders:
+    """Parsed once per version of the file, not on every response."""
+    return HostHeaders(rules.read_text(encoding="utf-8"))
+
+
 class _StaticHostHandler(http.server.SimpleHTTPRequestHandler):
     """Serves files like a static host does: byte ranges (browsers seek media with them), and
     the site's `_headers`, so browser tests run under the published Content-Security-Policy."""
@@ -66,10 +76,10 @@ class _StaticHostHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
     def end_headers(self) -> None:
-        rules = Path(self.directory) / "_headers"
-        if rules.is_file():
+        rules = _host_headers(Path(self.directory) / "_headers")
+        if rules is not None:
             path = self.path.split("?", 1)[0].split("#", 1)[0]
-            for name, value in HostHeaders(rules.read_text(encoding="utf-8")).for_path(path).items():
+            for name, value in rules.for_path(path).items():
                 self.send_header(name, value)
         super().end_headers()
 

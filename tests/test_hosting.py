@@ -7,13 +7,8 @@ framing, and that no header is wider than the page asked for.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
-
-import pytest
 
 from tests.helpers import HostHeaders
 
@@ -67,33 +62,16 @@ def test_a_plain_page_is_not_given_the_3d_policy(built_demo: Path) -> None:
     assert "'wasm-unsafe-eval'" in model_page["script-src"]
 
 
-@pytest.fixture
-def other_origin(tmp_path: Path):
-    """A teacher's lesson page on another origin (localhost, not 127.0.0.1) framing the museum."""
-    servers = []
-
-    def start(html: str) -> str:
-        (tmp_path / "lesson.html").write_text(html, encoding="utf-8")
-        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
-        handler.log_message = lambda *args: None  # type: ignore[method-assign]
-        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://localhost:{server.server_address[1]}/lesson.html"
-
-    yield start
-    for server in servers:
-        server.shutdown()
-
-
 def test_a_lesson_on_another_site_can_frame_the_tour_embed_but_not_other_pages(
-        built_demo: Path, serve_dir, other_origin, browser) -> None:
+        built_demo: Path, serve_dir, browser, tmp_path: Path) -> None:
+    """A teacher's lesson page on another origin (localhost, not 127.0.0.1) frames the museum."""
     base = serve_dir(built_demo)
     tour = next(p.parent.parent.name for p in (built_demo / "tours").glob("*/embed/index.html"))
-    lesson = other_origin(f'<!doctype html><title>Bài học</title>'
-                          f'<iframe name="embed" src="{base}tours/{tour}/embed/"></iframe>'
-                          f'<iframe name="tour" src="{base}tours/{tour}/"></iframe>'
-                          f'<iframe name="about" src="{base}about/"></iframe>')
+    (tmp_path / "lesson.html").write_text(f'<!doctype html><title>Bài học</title>'
+                                          f'<iframe name="embed" src="{base}tours/{tour}/embed/"></iframe>'
+                                          f'<iframe name="tour" src="{base}tours/{tour}/"></iframe>'
+                                          f'<iframe name="about" src="{base}about/"></iframe>', encoding="utf-8")
+    lesson = serve_dir(tmp_path).replace("127.0.0.1", "localhost") + "lesson.html"
     page = browser.new_page()
     try:
         page.goto(lesson)

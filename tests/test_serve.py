@@ -83,12 +83,18 @@ def test_authoring_output_never_reaches_the_build_folder(dev_server) -> None:
     assert server.out_dir.is_relative_to(server.root / ".disan-cache")
 
 
+def _open_connected(browser, url: str):
+    """A tab on `url` whose live-reload script has reached the dev server."""
+    page = browser.new_page()
+    page.goto(url)
+    page.wait_for_selector("html[data-disan-live=connected]", state="attached")
+    return page
+
+
 @pytest.mark.browser
 def test_browser_shows_the_error_then_reloads_when_it_is_fixed(dev_server, browser) -> None:
     server, base = dev_server
-    page = browser.new_page()
-    page.goto(base + "exhibits/hien-vat-mau/")
-    page.wait_for_selector("html[data-disan-live=connected]", state="attached")
+    page = _open_connected(browser, base + "exhibits/hien-vat-mau/")
     source = server.root / "content/exhibits/hien-vat-mau.md"
     good = source.read_text()
     source.write_text(good.replace("title: Hiện vật mẫu", "title: [oops"), encoding="utf-8")
@@ -107,9 +113,7 @@ def test_browser_shows_the_error_then_reloads_when_it_is_fixed(dev_server, brows
 def test_a_good_build_with_a_typo_shows_the_hint_in_the_page(dev_server, browser) -> None:
     """Warnings do not stop the build, so they are shown over the page instead of an error."""
     server, base = dev_server
-    page = browser.new_page()
-    page.goto(base + "exhibits/hien-vat-mau/")
-    page.wait_for_selector("html[data-disan-live=connected]", state="attached")
+    page = _open_connected(browser, base + "exhibits/hien-vat-mau/")
     source = server.root / "content/exhibits/hien-vat-mau.md"
     with page.expect_navigation(timeout=10_000):
         source.write_text(source.read_text(encoding="utf-8").replace("    caption:", "    captoin:", 1),

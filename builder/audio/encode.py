@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import uuid
 from array import array
 from pathlib import Path
 
+from ..jobs import write_atomic
 from .probe import _wav_layout, _WavLayout
 
 MP3_KBPS = 64  # speech: clear at 64 kbit/s mono, a tenth of 16-bit 44.1 kHz WAV
@@ -38,13 +38,7 @@ def wav_to_mp3(source: str | os.PathLike, out: str | os.PathLike) -> Path:
     encoder.set_quality(2)
     encoded = bytes(encoder.encode(pcm)) + bytes(encoder.flush())
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.stem}.{uuid.uuid4().hex}{out.suffix}")
-    try:
-        tmp.write_bytes(encoded)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
+    write_atomic(out, encoded)
     return out
 
 

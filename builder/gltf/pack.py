@@ -5,9 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import struct
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +13,7 @@ import PIL
 from PIL import Image, JpegImagePlugin
 
 from ..config import DEFAULT_MAX_TEXTURE
+from ..jobs import write_atomic
 from .inspect import _load, _Model, _site_path  # noqa: F401
 from .types import (  # noqa: F401 - the shared vocabulary of the engine
     CHUNK_BIN,
@@ -102,7 +101,7 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
     self_contained = model.is_glb and len(model.files) == 1 and all(
         "uri" not in b for b in buffers) and all("uri" not in img for img in g.get("images") or [])
     if self_contained and not shrink:
-        _write_atomic(out_path, model.raw)
+        write_atomic(out_path, model.raw)
         return PackResult(out_path, model.triangles, bytes_before, len(model.raw), (), False, tuple(notes))
 
     # 3. rebuild: every buffer view's bytes go into one BIN chunk
@@ -180,7 +179,7 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
         doc.pop("buffers", None)
 
     glb = _glb_bytes(doc, b"".join(bin_parts))
-    _write_atomic(out_path, glb)
+    write_atomic(out_path, glb)
     check = _load(out_path, out_path.parent)
     if check.has_errors:  # a packer bug: never hand a broken file to the site
         out_path.unlink(missing_ok=True)
@@ -211,16 +210,6 @@ def _glb_bytes(doc: dict, bin_data: bytes) -> bytes:
         parts += [struct.pack("<II", len(padded), CHUNK_BIN), padded]
     body = b"".join(parts)
     return struct.pack("<4sII", GLB_MAGIC, 2, 12 + len(body)) + body
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{os.getpid()}-{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
 
 
 def _shrink_image(data: bytes, fmt: str, max_side: int) -> tuple[bytes, tuple[int, int]]:
