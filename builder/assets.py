@@ -19,8 +19,13 @@ from PIL import Image, UnidentifiedImageError
 from .diagnostics import InputError, Problems
 from .safepath import OutsideFolderError, contained
 
-IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif",
-                 "TIFF": "image/tiff"}
+IMAGE_FORMATS = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "WEBP": "image/webp",
+    "GIF": "image/gif",
+    "TIFF": "image/tiff",
+}
 
 
 class AssetPathError(InputError):
@@ -45,11 +50,15 @@ def resolve_asset(root: Path, src: str) -> Path:
         raise AssetPathError(f"'{src}' uses backslashes", f"use forward slashes: {src.replace(chr(92), '/')}")
     posix = PurePosixPath(src)
     if posix.is_absolute() or ":" in posix.parts[0]:
-        raise AssetPathError(f"'{src}' is an absolute path",
-                             "paths are relative to the folder that holds site.toml, like assets/images/x.jpg")
+        raise AssetPathError(
+            f"'{src}' is an absolute path",
+            "paths are relative to the folder that holds site.toml, like assets/images/x.jpg",
+        )
     if ".." in posix.parts:
-        raise AssetPathError(f"'{src}' points outside the site folder",
-                             "copy the file into assets/ and use a path like assets/images/x.jpg")
+        raise AssetPathError(
+            f"'{src}' points outside the site folder",
+            "copy the file into assets/ and use a path like assets/images/x.jpg",
+        )
     path = root / Path(*posix.parts)
     try:
         contained(path, root, src)
@@ -62,6 +71,7 @@ def resolve_asset(root: Path, src: str) -> Path:
 
 def _missing_hint(root: Path, posix: PurePosixPath) -> str:
     from .diagnostics import did_you_mean
+
     folder = root / Path(*posix.parent.parts)
     if folder.is_dir():
         near = did_you_mean(posix.name, sorted(p.name for p in folder.iterdir()))
@@ -115,9 +125,13 @@ class AssetStore:
         if header.error:
             return header
         if header.width * header.height > max_pixels:
-            return ImageInfo(header.width, header.height, header.format,
-                             f"the image is {header.width}×{header.height} = {header.width * header.height:,} "
-                             f"pixels, over the limit of {max_pixels:,} (max_image_pixels)")
+            return ImageInfo(
+                header.width,
+                header.height,
+                header.format,
+                f"the image is {header.width}×{header.height} = {header.width * header.height:,} "
+                f"pixels, over the limit of {max_pixels:,} (max_image_pixels)",
+            )
         return ImageInfo(**self.probe(path, "image", lambda p: asdict(probe_image(p))))
 
     def save(self) -> None:
@@ -167,8 +181,14 @@ def _open_image(path: Path, decode: bool) -> ImageInfo:
         return ImageInfo(0, 0, "", f"the image has more than {limit:,} pixels, over the limit of max_image_pixels")
     except UnidentifiedImageError:
         empty = path.stat().st_size == 0
-        return ImageInfo(0, 0, "", "the file is empty (0 bytes)" if empty else
-                         "this file is not an image disan can read (is it really a JPEG, PNG or WebP?)")
+        return ImageInfo(
+            0,
+            0,
+            "",
+            "the file is empty (0 bytes)"
+            if empty
+            else "this file is not an image disan can read (is it really a JPEG, PNG or WebP?)",
+        )
     except (OSError, SyntaxError, ValueError) as exc:
         return ImageInfo(0, 0, "", f"the image is damaged or cut short ({exc})")
     if orientation in (5, 6, 7, 8):
@@ -176,10 +196,9 @@ def _open_image(path: Path, decode: bool) -> ImageInfo:
     return ImageInfo(width, height, fmt)
 
 
-
-
-def check_asset(src: str, file: str, line: int, root: Path, suffixes: set[str], what: str,
-                problems: Problems) -> Path | None:
+def check_asset(
+    src: str, file: str, line: int, root: Path, suffixes: set[str], what: str, problems: Problems
+) -> Path | None:
     """The file a front-matter path names, or None after reporting why it cannot be used."""
     try:
         path = resolve_asset(root, src)
@@ -187,7 +206,12 @@ def check_asset(src: str, file: str, line: int, root: Path, suffixes: set[str], 
         problems.error(file, line, f"{what}-path", exc.message, exc.hint)
         return None
     if path.suffix.lower() not in suffixes:
-        problems.error(file, line, f"{what}-type", f"'{src}' is not a {what} file disan can use",
-                       f"use one of: {', '.join(sorted(suffixes))}")
+        problems.error(
+            file,
+            line,
+            f"{what}-type",
+            f"'{src}' is not a {what} file disan can use",
+            f"use one of: {', '.join(sorted(suffixes))}",
+        )
         return None
     return path

@@ -97,13 +97,31 @@ class SiteBuilder:
         except OutputFolderError as exc:
             raise ContentError([Problem("site.toml", 0, "error", "output-folder", exc.message, exc.hint)]) from None
         if site.model.tours and TOUR_BUNDLE not in theme.static_files():
-            raise ContentError([Problem("themes/default/package.json", 0, "error", "viewer-missing",
-                                        "the 360° viewer of the theme is not built",
-                                        "run `npm ci && npm run build` in themes/default (./run does this for you)")])
+            raise ContentError(
+                [
+                    Problem(
+                        "themes/default/package.json",
+                        0,
+                        "error",
+                        "viewer-missing",
+                        "the 360° viewer of the theme is not built",
+                        "run `npm ci && npm run build` in themes/default (./run does this for you)",
+                    )
+                ]
+            )
         if site.models and MODEL_BUNDLE not in theme.static_files():
-            raise ContentError([Problem("themes/default/package.json", 0, "error", "viewer-missing",
-                                        "the 3D viewer of the theme is not built",
-                                        "run `npm ci && npm run build` in themes/default (./run does this for you)")])
+            raise ContentError(
+                [
+                    Problem(
+                        "themes/default/package.json",
+                        0,
+                        "error",
+                        "viewer-missing",
+                        "the 3D viewer of the theme is not built",
+                        "run `npm ci && npm run build` in themes/default (./run does this for you)",
+                    )
+                ]
+            )
         panoramas, failures = make_panoramas(site.model, self.cache_dir, self.jobs, self.progress)
         if failures:
             raise ContentError(failures)
@@ -112,16 +130,31 @@ class SiteBuilder:
         packed = self._pack_models(site)
         if self._environment is None or self._environment[0] != theme.digest:
             self._environment = (theme.digest, make_environment(theme))
-        renderer = Renderer(site.model, plan, theme, self.cache_dir / "media", self.authoring, self._environment[1],
-                            jobs=1 if self.authoring else self.jobs, site_narrations=site.narrations,
-                            site_models=site.models, packed_models=packed)
+        renderer = Renderer(
+            site.model,
+            plan,
+            theme,
+            self.cache_dir / "media",
+            self.authoring,
+            self._environment[1],
+            jobs=1 if self.authoring else self.jobs,
+            site_narrations=site.narrations,
+            site_models=site.models,
+            packed_models=packed,
+        )
         written = write_site(plan.outputs, renderer.write_many, out, self.progress, in_place=self.authoring)
         new_codes = self._record_codes(site)
         self.assets.save()
         pages = sum(1 for o in plan.outputs if o.path.endswith(".html"))
-        return BuildResult(out, pages, len(plan.outputs), written,
-                           [p for p in checked.problems if p.level == "warning"], new_codes,
-                           time.perf_counter() - started)
+        return BuildResult(
+            out,
+            pages,
+            len(plan.outputs),
+            written,
+            [p for p in checked.problems if p.level == "warning"],
+            new_codes,
+            time.perf_counter() - started,
+        )
 
     def _registry(self, problems: Problems) -> dict[str, Issued]:
         """The registry, re-read only when the file changed (it lists every code ever issued)."""
@@ -137,6 +170,7 @@ class SiteBuilder:
         def report(done: int, total: int) -> None:
             if self.progress:
                 self.progress("images", done, total)
+
         ensure_derivatives(plan.derivatives, self.cache_dir / "media", self.jobs, report)
 
     def _pack_models(self, site: ValidatedSite) -> dict[Path, PackResult]:
@@ -152,8 +186,9 @@ class SiteBuilder:
             except (OSError, ValueError) as exc:  # e.g. a texture whose header is fine but whose pixels are not
                 rel = source.relative_to(self.root).as_posix()
                 hint = "open it in a 3D editor (e.g. Blender) and export it again as .glb"
-                raise ContentError([Problem(rel, 0, "error", "model-pack", f"the model cannot be packed: {exc}",
-                                            hint)]) from None
+                raise ContentError(
+                    [Problem(rel, 0, "error", "model-pack", f"the model cannot be packed: {exc}", hint)]
+                ) from None
             if self.progress:
                 self.progress("models", done, len(sources))
         return packed

@@ -17,8 +17,14 @@ from .diagnostics import ContentError, Problem, format_json, format_text
 
 
 def _site_option(function):
-    return click.option("--site", "site", type=click.Path(file_okay=False, path_type=Path), default=".",
-                        show_default=True, help="Folder that holds site.toml.")(function)
+    return click.option(
+        "--site",
+        "site",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=".",
+        show_default=True,
+        help="Folder that holds site.toml.",
+    )(function)
 
 
 class _ProgressLine:
@@ -60,10 +66,16 @@ def main() -> None:
 
 @main.command()
 @_site_option
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default: site.toml's output).")
-@click.option("--jobs", type=click.IntRange(1, 64), default=os.cpu_count() or 1, show_default=True,
-              help="Parallel processes for image work.")
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site.toml's output)."
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=os.cpu_count() or 1,
+    show_default=True,
+    help="Parallel processes for image work.",
+)
 def build(site: Path, out: Path | None, jobs: int) -> None:
     """Build the static site."""
     builder = SiteBuilder(site.resolve(), jobs=jobs, progress=_ProgressLine())
@@ -72,11 +84,17 @@ def build(site: Path, out: Path | None, jobs: int) -> None:
     except ContentError as exc:
         _fail(exc.problems)
     _report(result.warnings)
-    click.echo(f"built {result.pages} pages, {result.files} files in {result.seconds:.2f} s "
-               f"({result.write.written} written, {result.write.reused} unchanged) → {result.out_dir}", err=True)
+    click.echo(
+        f"built {result.pages} pages, {result.files} files in {result.seconds:.2f} s "
+        f"({result.write.written} written, {result.write.reused} unchanged) → {result.out_dir}",
+        err=True,
+    )
     if result.new_codes:
-        click.echo(f"issued new short codes {', '.join(result.new_codes)}: they are recorded in shortcodes.toml; "
-                   "commit that file with your content", err=True)
+        click.echo(
+            f"issued new short codes {', '.join(result.new_codes)}: they are recorded in shortcodes.toml; "
+            "commit that file with your content",
+            err=True,
+        )
 
 
 @main.command()
@@ -102,16 +120,19 @@ def check(site: Path, fmt: str) -> None:
 def serve(site: Path, port: int, host: str) -> None:
     """Build, watch the files, rebuild what changed and reload the browser."""
     from .serve import serve_site
+
     serve_site(site.resolve(), host, port)
 
 
 @main.command()
 @_site_option
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("qr-labels.html"),
-              show_default=True)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("qr-labels.html"), show_default=True
+)
 def qr(site: Path, out: Path) -> None:
     """Write a printable A4 sheet of QR labels (title, code, short URL)."""
     from .labels import write_label_sheet
+
     result = SiteBuilder(site.resolve()).check()
     if any(p.level == "error" for p in result.problems) or result.site is None or result.theme is None:
         _fail(result.problems)
@@ -124,6 +145,7 @@ def qr(site: Path, out: Path) -> None:
 def new(directory: Path) -> None:
     """Create a small working museum in DIRECTORY."""
     from .scaffold import scaffold
+
     try:
         scaffold(directory)
     except FileExistsError as exc:
@@ -146,6 +168,9 @@ def run() -> None:
         descriptor, log = tempfile.mkstemp(prefix="disan-error-", suffix=".log")  # O_EXCL: no symlink is followed
         with os.fdopen(descriptor, "w", encoding="utf-8") as file:
             file.write(traceback.format_exc())
-        click.echo(f"internal error: {exc.__class__.__name__}: {exc}\n    this is a bug in disan, not in your "
-                   f"content; the details are in {log} (set DISAN_DEBUG=1 to see them here)", err=True)
+        click.echo(
+            f"internal error: {exc.__class__.__name__}: {exc}\n    this is a bug in disan, not in your "
+            f"content; the details are in {log} (set DISAN_DEBUG=1 to see them here)",
+            err=True,
+        )
         sys.exit(3)

@@ -13,8 +13,20 @@ from .diagnostics import Problems, did_you_mean
 LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English", "fr": "Français", "zh": "中文", "ja": "日本語", "ko": "한국어"}
 
 KNOWN_KEYS = {
-    "title", "description", "base_url", "languages", "theme", "qr_base_url", "license",
-    "output", "i18n", "markdown", "images", "models", "max_image_pixels", "max_panorama_pixels",
+    "title",
+    "description",
+    "base_url",
+    "languages",
+    "theme",
+    "qr_base_url",
+    "license",
+    "output",
+    "i18n",
+    "markdown",
+    "images",
+    "models",
+    "max_image_pixels",
+    "max_panorama_pixels",
 }
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
@@ -68,16 +80,26 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
     """Read site.toml; report problems instead of raising so `check` can list them all."""
     path = root / "site.toml"
     if not path.is_file():
-        problems.error("site.toml", 0, "config-missing", f"no site.toml in {root}",
-                       "run the command in the folder that holds site.toml, pass --site DIR, "
-                       "or create a new museum with `disan new DIR`")
+        problems.error(
+            "site.toml",
+            0,
+            "config-missing",
+            f"no site.toml in {root}",
+            "run the command in the folder that holds site.toml, pass --site DIR, "
+            "or create a new museum with `disan new DIR`",
+        )
         return None
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         line = _toml_error_line(str(exc))
-        problems.error("site.toml", line, "config-syntax", f"site.toml is not valid TOML: {exc}",
-                       'check quotes and brackets; text values need "double quotes"')
+        problems.error(
+            "site.toml",
+            line,
+            "config-syntax",
+            f"site.toml is not valid TOML: {exc}",
+            'check quotes and brackets; text values need "double quotes"',
+        )
         return None
     return _parse_config(root, data, problems)
 
@@ -95,27 +117,51 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
     lines = _key_lines(root / "site.toml")
     for key in data:
         if key not in KNOWN_KEYS:
-            problems.warning("site.toml", lines.get(key, 0), "config-unknown-key",
-                             f"unknown setting '{key}'", did_you_mean(key, KNOWN_KEYS) or
-                             "see docs/authoring.md for the settings site.toml takes")
+            problems.warning(
+                "site.toml",
+                lines.get(key, 0),
+                "config-unknown-key",
+                f"unknown setting '{key}'",
+                did_you_mean(key, KNOWN_KEYS) or "see docs/authoring.md for the settings site.toml takes",
+            )
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.error("site.toml", lines.get("title", 0), "config-title", "site.toml needs a title",
-                       'add a line like: title = "Bảo tàng tỉnh"')
+        problems.error(
+            "site.toml",
+            lines.get("title", 0),
+            "config-title",
+            "site.toml needs a title",
+            'add a line like: title = "Bảo tàng tỉnh"',
+        )
         return None
     languages = data.get("languages", ["vi"])
-    if (not isinstance(languages, list) or not languages
-            or not all(isinstance(x, str) and x.isalpha() and x.islower() for x in languages)):
-        problems.error("site.toml", lines.get("languages", 0), "config-languages",
-                       "languages must be a list of language codes", 'for example: languages = ["vi", "en"]')
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or not all(isinstance(x, str) and x.isalpha() and x.islower() for x in languages)
+    ):
+        problems.error(
+            "site.toml",
+            lines.get("languages", 0),
+            "config-languages",
+            "languages must be a list of language codes",
+            'for example: languages = ["vi", "en"]',
+        )
         return None
     base_url = str(data.get("base_url", "/"))
     if base_url != "/" and not urlsplit(base_url).scheme.startswith("http"):
-        problems.error("site.toml", lines.get("base_url", 0), "config-base-url",
-                       f"base_url '{base_url}' is not an http(s) address",
-                       'for example: base_url = "https://museum.example.vn/"')
-    translations = {lang: {k: v for k, v in values.items() if k in TRANSLATABLE_KEYS and isinstance(v, str)}
-                    for lang, values in data.get("i18n", {}).items() if isinstance(values, dict)}
+        problems.error(
+            "site.toml",
+            lines.get("base_url", 0),
+            "config-base-url",
+            f"base_url '{base_url}' is not an http(s) address",
+            'for example: base_url = "https://museum.example.vn/"',
+        )
+    translations = {
+        lang: {k: v for k, v in values.items() if k in TRANSLATABLE_KEYS and isinstance(v, str)}
+        for lang, values in data.get("i18n", {}).items()
+        if isinstance(values, dict)
+    }
     markdown = data.get("markdown", {})
     images = data.get("images", {})
     try:
@@ -125,16 +171,24 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
             webp_quality=int(images.get("webp_quality", ImageSettings.webp_quality)),
         )
     except (TypeError, ValueError):
-        problems.error("site.toml", lines.get("images", 0), "config-images",
-                       "[images] widths and qualities must be whole numbers",
-                       "for example: widths = [480, 800, 1200]")
+        problems.error(
+            "site.toml",
+            lines.get("images", 0),
+            "config-images",
+            "[images] widths and qualities must be whole numbers",
+            "for example: widths = [480, 800, 1200]",
+        )
         image_settings = ImageSettings()
     models = data.get("models", {})
     max_texture = models.get("max_texture", DEFAULT_MAX_TEXTURE) if isinstance(models, dict) else None
     if not isinstance(max_texture, int) or isinstance(max_texture, bool) or not 256 <= max_texture <= 8192:
-        problems.error("site.toml", lines.get("models", 0), "config-models",
-                       "[models] max_texture must be a whole number of pixels from 256 to 8192",
-                       "for example: max_texture = 2048 (phones handle 2048; 4096 at most)")
+        problems.error(
+            "site.toml",
+            lines.get("models", 0),
+            "config-models",
+            "[models] max_texture must be a whole number of pixels from 256 to 8192",
+            "for example: max_texture = 2048 (phones handle 2048; 4096 at most)",
+        )
         max_texture = DEFAULT_MAX_TEXTURE
     return SiteConfig(
         root=root,

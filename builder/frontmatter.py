@@ -27,12 +27,16 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                              list("tTfF"))
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
@@ -45,8 +49,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
             raise yaml.constructor.ConstructorError(None, None, "a key must be a plain word", key_node.start_mark)
         key = str(key)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(None, None, f"the key '{key}' appears twice",
-                                                    key_node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, f"the key '{key}' appears twice", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
         mapping.lines[key] = key_node.start_mark.line + 1 + loader.line_offset
     return mapping
@@ -84,16 +87,20 @@ def parse_document(text: str) -> ParsedDocument:
         return ParsedDocument(empty, text, 1)
     first = _FENCE.match(text)
     if first is None:
-        raise FrontMatterError(1, "the first line must be exactly '---'",
-                               "put the front matter between two '---' lines")
+        raise FrontMatterError(
+            1, "the first line must be exactly '---'", "put the front matter between two '---' lines"
+        )
     closing = _FENCE.search(text, first.end())
     if closing is None:
-        raise FrontMatterError(1, "the front matter has no closing '---' line",
-                               "add a line with only '---' after the last front matter key")
-    yaml_text = text[first.end():closing.start()]
+        raise FrontMatterError(
+            1,
+            "the front matter has no closing '---' line",
+            "add a line with only '---' after the last front matter key",
+        )
+    yaml_text = text[first.end() : closing.start()]
     body_line = text.count("\n", 0, closing.end()) + 2
     meta = _load_yaml(yaml_text, line_offset=0)
-    return ParsedDocument(meta, text[closing.end():].lstrip("\n"), body_line)
+    return ParsedDocument(meta, text[closing.end() :].lstrip("\n"), body_line)
 
 
 def _load_yaml(yaml_text: str, line_offset: int) -> LineDict:
@@ -115,8 +122,11 @@ def _load_yaml(yaml_text: str, line_offset: int) -> LineDict:
         data = LineDict()
         data.lines = {}
     if not isinstance(data, LineDict):
-        raise FrontMatterError(line_offset + 2, "front matter must be a list of 'key: value' lines",
-                               "write one setting per line, like 'title: Trống đồng'")
+        raise FrontMatterError(
+            line_offset + 2,
+            "front matter must be a list of 'key: value' lines",
+            "write one setting per line, like 'title: Trống đồng'",
+        )
     return data
 
 

@@ -25,8 +25,10 @@ from .narration import Narration, check_narration
 
 NARRATION_KEYS = ("audio", "transcript", "cues")
 CUE_KEYS = ("at", "scene", "view")
-FORMAT_HINT = ("write it like: narration: { audio: assets/audio/x.vi.mp3, transcript: assets/audio/x.vi.txt, "
-               "cues: [ { at: \"0:00\", scene: cong-den } ] }")
+FORMAT_HINT = (
+    "write it like: narration: { audio: assets/audio/x.vi.mp3, transcript: assets/audio/x.vi.txt, "
+    'cues: [ { at: "0:00", scene: cong-den } ] }'
+)
 
 
 def guide_key(tour: str) -> str:
@@ -65,8 +67,9 @@ def _number(value: Any) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def check_tour_narrations(model: ContentModel, assets: AssetStore,
-                          problems: Problems) -> dict[tuple[str, str], Narration]:
+def check_tour_narrations(
+    model: ContentModel, assets: AssetStore, problems: Problems
+) -> dict[tuple[str, str], Narration]:
     """Every tour's narration in every language, keyed by (guide_key(tour), lang).
 
     A translation without its own `narration:` borrows the default one, like exhibits do;
@@ -91,37 +94,63 @@ def check_tour_narrations(model: ContentModel, assets: AssetStore,
                 continue
             where = tour.origin_of("narration")
             if not isinstance(raw, Mapping):
-                problems.error(where.file, where.line, "tour-narration-format",
-                               "narration must be a map with 'audio', 'transcript' and 'cues'", FORMAT_HINT)
+                problems.error(
+                    where.file,
+                    where.line,
+                    "tour-narration-format",
+                    "narration must be a map with 'audio', 'transcript' and 'cues'",
+                    FORMAT_HINT,
+                )
                 continue
             lines = getattr(raw, "lines", {})  # a translation's narration merged over the default one has none
             for key in raw:
                 if key not in NARRATION_KEYS:
-                    problems.warning(where.file, lines.get(key, where.line), "unknown-key",
-                                     f"unknown key '{key}' in narration",
-                                     did_you_mean(str(key), NARRATION_KEYS)
-                                     or "narration takes audio, transcript and cues")
+                    problems.warning(
+                        where.file,
+                        lines.get(key, where.line),
+                        "unknown-key",
+                        f"unknown key '{key}' in narration",
+                        did_you_mean(str(key), NARRATION_KEYS) or "narration takes audio, transcript and cues",
+                    )
             audio, transcript = raw.get("audio"), raw.get("transcript")
             if not isinstance(audio, str) or not audio.strip():
-                problems.error(where.file, lines.get("audio", where.line), "tour-narration-format",
-                               "the narration needs an 'audio' file", FORMAT_HINT)
+                problems.error(
+                    where.file,
+                    lines.get("audio", where.line),
+                    "tour-narration-format",
+                    "the narration needs an 'audio' file",
+                    FORMAT_HINT,
+                )
                 continue
             if transcript is not None and not isinstance(transcript, str):
-                problems.error(where.file, lines.get("transcript", where.line), "tour-narration-format",
-                               "the narration's 'transcript' must be a file path", FORMAT_HINT)
+                problems.error(
+                    where.file,
+                    lines.get("transcript", where.line),
+                    "tour-narration-format",
+                    "the narration's 'transcript' must be a file path",
+                    FORMAT_HINT,
+                )
                 continue
             same = (audio, transcript)
             if same not in checked:
                 audio_where = Origin(where.file, lines.get("audio", where.line))
-                checked[same] = check_narration({"src": audio, "transcript": transcript}, lang, audio_where,
-                                                model.config.root, assets, problems)
+                checked[same] = check_narration(
+                    {"src": audio, "transcript": transcript}, lang, audio_where, model.config.root, assets, problems
+                )
             narration = checked[same]
             cues = raw.get("cues")
             if scenes and cues is not None:
                 structure = id(cues) not in structure_checked  # translations keep the default cues
                 structure_checked.add(id(cues))
-                _check_cues(cues, _cues_origin(tour, base, raw, cues), scenes, audio,
-                            narration.duration if narration else None, structure, problems)
+                _check_cues(
+                    cues,
+                    _cues_origin(tour, base, raw, cues),
+                    scenes,
+                    audio,
+                    narration.duration if narration else None,
+                    structure,
+                    problems,
+                )
             if narration is not None:
                 found[(guide_key(name), lang)] = narration
     return found
@@ -136,14 +165,26 @@ def _cues_origin(tour: Tour, base: Tour, raw: Mapping, cues: Any) -> Origin:
     return Origin(where.file, getattr(raw, "lines", {}).get("cues", where.line))
 
 
-def _check_cues(cues: Any, where: Origin, scenes: Mapping[str, Scene], audio: str, duration: float | None,
-                structure: bool, problems: Problems) -> None:
+def _check_cues(
+    cues: Any,
+    where: Origin,
+    scenes: Mapping[str, Scene],
+    audio: str,
+    duration: float | None,
+    structure: bool,
+    problems: Problems,
+) -> None:
     """Times that go forward and stay inside the audio, known scenes, views the viewer can show.
     `structure` is False when the same cues were already checked for another language's audio."""
     if not isinstance(cues, list):
         if structure:
-            problems.error(where.file, where.line, "tour-cue-format", "narration cues must be a list",
-                           "write one cue per line: - { at: \"0:12\", scene: san-trong, view: { yaw: -40 } }")
+            problems.error(
+                where.file,
+                where.line,
+                "tour-cue-format",
+                "narration cues must be a list",
+                'write one cue per line: - { at: "0:12", scene: san-trong, view: { yaw: -40 } }',
+            )
         return
     previous: tuple[float, int] | None = None
     for index, cue in enumerate(cues, 1):
@@ -151,69 +192,130 @@ def _check_cues(cues: Any, where: Origin, scenes: Mapping[str, Scene], audio: st
         label = f"cue {index}"
         if not isinstance(cue, Mapping):
             if structure:
-                problems.error(where.file, line, "tour-cue-format", f"{label} must be a '{{ at: …, scene: … }}' map",
-                               "write each cue like: - { at: \"0:12\", view: { yaw: -40, pitch: 5, fov: 45 } }")
+                problems.error(
+                    where.file,
+                    line,
+                    "tour-cue-format",
+                    f"{label} must be a '{{ at: …, scene: … }}' map",
+                    'write each cue like: - { at: "0:12", view: { yaw: -40, pitch: 5, fov: 45 } }',
+                )
             continue
         at = parse_at(cue.get("at"))
         if structure:
             _check_cue_shape(cue, label, line, where.file, scenes, problems)
             if at is None:
-                problems.error(where.file, line, "tour-cue-time",
-                               f"{label} has no 'at' time" if "at" not in cue
-                               else f"{label}: {cue.get('at')!r} is not a time",
-                               "write when the cue starts in the audio: at: \"1:05\" (minutes:seconds), "
-                               "\"1:02:03\" or a number of seconds")
+                problems.error(
+                    where.file,
+                    line,
+                    "tour-cue-time",
+                    f"{label} has no 'at' time" if "at" not in cue else f"{label}: {cue.get('at')!r} is not a time",
+                    'write when the cue starts in the audio: at: "1:05" (minutes:seconds), '
+                    '"1:02:03" or a number of seconds',
+                )
         if at is None:
             continue
         if structure and previous is not None and at <= previous[0]:
-            problems.error(where.file, line, "tour-cue-order",
-                           f"{label} at {clock(at)} is not after the cue on line {previous[1]} ({clock(previous[0])})",
-                           "cues must go forward in time; fix the typo or reorder the cues")
+            problems.error(
+                where.file,
+                line,
+                "tour-cue-order",
+                f"{label} at {clock(at)} is not after the cue on line {previous[1]} ({clock(previous[0])})",
+                "cues must go forward in time; fix the typo or reorder the cues",
+            )
         if duration is not None and at >= duration:
-            problems.error(where.file, line, "tour-cue-past-end",
-                           f"{label} at {clock(at)} is past the end of the narration '{audio}', which is "
-                           f"{format_duration(duration)} long",
-                           "check the time, or whether these cues belong to another recording")
+            problems.error(
+                where.file,
+                line,
+                "tour-cue-past-end",
+                f"{label} at {clock(at)} is past the end of the narration '{audio}', which is "
+                f"{format_duration(duration)} long",
+                "check the time, or whether these cues belong to another recording",
+            )
         previous = (at, line)
 
 
-def _check_cue_shape(cue: Mapping, label: str, line: int, file: str, scenes: Mapping[str, Scene],
-                     problems: Problems) -> None:
+def _check_cue_shape(
+    cue: Mapping, label: str, line: int, file: str, scenes: Mapping[str, Scene], problems: Problems
+) -> None:
     for key in cue:
         if key not in CUE_KEYS:
-            problems.warning(file, line, "unknown-key", f"unknown key '{key}' in {label}",
-                             did_you_mean(str(key), CUE_KEYS) or "a cue takes at, scene and view")
+            problems.warning(
+                file,
+                line,
+                "unknown-key",
+                f"unknown key '{key}' in {label}",
+                did_you_mean(str(key), CUE_KEYS) or "a cue takes at, scene and view",
+            )
     scene, view = cue.get("scene"), cue.get("view")
     if scene is None and view is None:
-        problems.error(file, line, "tour-cue-format", f"{label} changes neither the scene nor the view",
-                       "add 'scene:' to go to another panorama, or 'view: { yaw: …, pitch: …, fov: … }' "
-                       "to look at something")
+        problems.error(
+            file,
+            line,
+            "tour-cue-format",
+            f"{label} changes neither the scene nor the view",
+            "add 'scene:' to go to another panorama, or 'view: { yaw: …, pitch: …, fov: … }' to look at something",
+        )
     if scene is not None and (not isinstance(scene, str) or scene not in scenes):
-        problems.error(file, line, "unknown-scene", f"{label} goes to '{scene}', which is not a scene of this tour",
-                       did_you_mean(str(scene), scenes) or f"scenes of this tour: {', '.join(scenes)}")
+        problems.error(
+            file,
+            line,
+            "unknown-scene",
+            f"{label} goes to '{scene}', which is not a scene of this tour",
+            did_you_mean(str(scene), scenes) or f"scenes of this tour: {', '.join(scenes)}",
+        )
     if view is None:
         return
     if not isinstance(view, Mapping):
-        problems.error(file, line, "tour-cue-view", f"the view of {label} must be a map",
-                       "write it like: view: { yaw: -40, pitch: 5, fov: 45 } (degrees)")
+        problems.error(
+            file,
+            line,
+            "tour-cue-view",
+            f"the view of {label} must be a map",
+            "write it like: view: { yaw: -40, pitch: 5, fov: 45 } (degrees)",
+        )
         return
     for key, value in view.items():
         if key not in VIEW_KEYS:
-            problems.warning(file, line, "unknown-key", f"unknown key '{key}' in the view of {label}",
-                             did_you_mean(str(key), VIEW_KEYS) or "a view takes yaw, pitch and fov")
+            problems.warning(
+                file,
+                line,
+                "unknown-key",
+                f"unknown key '{key}' in the view of {label}",
+                did_you_mean(str(key), VIEW_KEYS) or "a view takes yaw, pitch and fov",
+            )
         elif not _number(value):
-            problems.error(file, line, "tour-cue-view", f"{label}: {key} must be a number of degrees, not {value!r}",
-                           "write it like: view: { yaw: -40, pitch: 5, fov: 45 }")
+            problems.error(
+                file,
+                line,
+                "tour-cue-view",
+                f"{label}: {key} must be a number of degrees, not {value!r}",
+                "write it like: view: { yaw: -40, pitch: 5, fov: 45 }",
+            )
     yaw, pitch, fov = (view.get(key) for key in VIEW_KEYS)
     if _number(yaw) and not -360 <= yaw <= 360:
-        problems.error(file, line, "tour-cue-view", f"{label}: yaw {yaw:g} is outside -360…360 degrees",
-                       "yaw is the direction, 0 at the middle of the panorama and + to the right (-180…180)")
+        problems.error(
+            file,
+            line,
+            "tour-cue-view",
+            f"{label}: yaw {yaw:g} is outside -360…360 degrees",
+            "yaw is the direction, 0 at the middle of the panorama and + to the right (-180…180)",
+        )
     if _number(pitch) and not -90 <= pitch <= 90:
-        problems.error(file, line, "pitch-range", f"{label}: pitch {pitch:g} is outside -90…90 degrees",
-                       "pitch is the angle above (+) or below (-) the horizon; 90 is straight up")
+        problems.error(
+            file,
+            line,
+            "pitch-range",
+            f"{label}: pitch {pitch:g} is outside -90…90 degrees",
+            "pitch is the angle above (+) or below (-) the horizon; 90 is straight up",
+        )
     if _number(fov) and not MIN_FOV <= fov <= MAX_FOV:
-        problems.error(file, line, "fov-range", f"{label}: fov {fov:g} is outside {MIN_FOV:g}…{MAX_FOV:g} degrees",
-                       f"the viewer zooms from {MIN_FOV:g} (closest) to {MAX_FOV:g} (widest); 45 frames one object")
+        problems.error(
+            file,
+            line,
+            "fov-range",
+            f"{label}: fov {fov:g} is outside {MIN_FOV:g}…{MAX_FOV:g} degrees",
+            f"the viewer zooms from {MIN_FOV:g} (closest) to {MAX_FOV:g} (widest); 45 frames one object",
+        )
 
 
 def _yaw(value: float) -> float:

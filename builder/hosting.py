@@ -36,16 +36,17 @@ class Policies:
 def host_files(config: SiteConfig, pages: dict[str, str], policies: Policies) -> dict[str, str]:
     """`pages` maps each HTML output path to its page kind."""
     listed = sorted(p for p in pages if p != "404.html" and pages[p] != "redirect")
-    urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n"
-                   for p in listed)
-    sitemap = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-               f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n')
+    urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n" for p in listed)
+    sitemap = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
+    )
     robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n"
     rules = header_rules(config, pages, policies)
     headers = "".join(f"{path}\n  Content-Security-Policy: {policy}\n" for path, policy in rules)
-    headers += ("/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n"
-                + "".join(f"/{folder}/*\n  Cache-Control: public, max-age=31536000, immutable\n"
-                          for folder in CACHED_FOREVER))
+    headers += "/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n" + "".join(
+        f"/{folder}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in CACHED_FOREVER
+    )
     return {"sitemap.xml": sitemap, "robots.txt": robots, "_headers": headers}
 
 
@@ -55,8 +56,11 @@ def header_rules(config: SiteConfig, pages: dict[str, str], policies: Policies) 
     other_languages = {lang_prefix(config, lang) for lang in config.languages} - {""}
     for lang in config.languages:
         prefix = lang_prefix(config, lang)
-        mine = {path[len(prefix):]: kind for path, kind in pages.items() if path.startswith(prefix)
-                and (prefix or not any(path.startswith(other) for other in other_languages))}
+        mine = {
+            path[len(prefix) :]: kind
+            for path, kind in pages.items()
+            if path.startswith(prefix) and (prefix or not any(path.startswith(other) for other in other_languages))
+        }
         rules += _language_rules("/" + prefix, mine, policies)
     return rules
 

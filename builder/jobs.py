@@ -42,8 +42,12 @@ class LocalExecutor:
         from concurrent.futures import ProcessPoolExecutor, as_completed  # not needed by serial builds
         from multiprocessing import get_context
 
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
-                                 initializer=_init_local_worker, initargs=(os.getpid(), self.initializer)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=self.workers,
+            mp_context=get_context("spawn"),
+            initializer=_init_local_worker,
+            initargs=(os.getpid(), self.initializer),
+        ) as pool:
             futures = {pool.submit(fn, *args): index for index, args in enumerate(calls)}
             for future in as_completed(futures):
                 yield futures[future], future.result()

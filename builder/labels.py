@@ -22,8 +22,11 @@ from .urls import short_url
 from .validate import ValidatedSite
 
 KIND_ORDER = ("exhibit", "scene", "relic")
-GROUP_HEADINGS = {"exhibit": ("nav_exhibits", "Exhibits"), "scene": ("tour_scenes", "Tour scenes"),
-                  "relic": ("nav_relics", "Relics")}
+GROUP_HEADINGS = {
+    "exhibit": ("nav_exhibits", "Exhibits"),
+    "scene": ("tour_scenes", "Tour scenes"),
+    "relic": ("nav_relics", "Relics"),
+}
 
 
 @dataclass(frozen=True)
@@ -48,8 +51,7 @@ def label_groups(site: ValidatedSite, strings: Mapping[str, str]) -> list[LabelG
     by_kind: dict[str, list[Label]] = {}
     for code, holder in sorted(site.holders.items()):
         by_kind.setdefault(holder.kind, []).append(_label(site, code, holder))
-    kinds = sorted(by_kind, key=lambda kind: (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER),
-                                              kind))
+    kinds = sorted(by_kind, key=lambda kind: (KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), kind))
     return [LabelGroup(kind, _heading(kind, strings), tuple(by_kind[kind])) for kind in kinds]
 
 
@@ -69,8 +71,14 @@ def _label(site: ValidatedSite, code: str, holder: Holder) -> Label:
         tour = model.tours.get(holder.slug.split("/")[0], {}).get(lang)
         context = tour.title if tour is not None else ""
     url = short_url(model.config, code)
-    return Label(code=code, title=title, context=context, url=url, svg=Markup(qr_svg(url, title=title).decode()),
-                 retired=bool(getattr(entry, "retired", False)))
+    return Label(
+        code=code,
+        title=title,
+        context=context,
+        url=url,
+        svg=Markup(qr_svg(url, title=title).decode()),
+        retired=bool(getattr(entry, "retired", False)),
+    )
 
 
 def write_label_sheet(site: ValidatedSite, theme: Theme, out: Path) -> int:
@@ -79,8 +87,9 @@ def write_label_sheet(site: ValidatedSite, theme: Theme, out: Path) -> int:
     strings = theme.strings(lang, lang)
     groups = label_groups(site, strings)
     env = jinja2.Environment(loader=theme.loader(), autoescape=True, undefined=jinja2.StrictUndefined)
-    html = env.get_template("labels.html").render(lang=lang, title=config.text("title", lang), groups=groups,
-                                                  strings=strings)
+    html = env.get_template("labels.html").render(
+        lang=lang, title=config.text("title", lang), groups=groups, strings=strings
+    )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
     return sum(len(group.labels) for group in groups)

@@ -36,13 +36,25 @@ from .safepath import OutsideFolderError, contained
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COMMON_KEYS = {"title", "summary"}
-EXHIBIT_KEYS = COMMON_KEYS | set(FACT_KEYS) | {
-    "id", "collection", "images", "model", "audio", "related", "tags", "retired"}
+EXHIBIT_KEYS = (
+    COMMON_KEYS | set(FACT_KEYS) | {"id", "collection", "images", "model", "audio", "related", "tags", "retired"}
+)
 COLLECTION_KEYS = COMMON_KEYS | {"image", "order"}
 PAGE_KEYS = COMMON_KEYS | {"order"}
 TOUR_KEYS = COMMON_KEYS | {"start", "plan", "autorotate", "narration"}
-SCENE_KEYS = COMMON_KEYS | {"id", "order", "panorama", "haov", "vaov", "voffset", "view", "north", "plan_position",
-                            "hotspots", "audio"}
+SCENE_KEYS = COMMON_KEYS | {
+    "id",
+    "order",
+    "panorama",
+    "haov",
+    "vaov",
+    "voffset",
+    "view",
+    "north",
+    "plan_position",
+    "hotspots",
+    "audio",
+}
 HOTSPOT_TEXT_KEYS = ("label", "text")
 IMAGE_KEYS = {"src", "alt", "caption", "credit", "zoom"}
 # What nested keys take: a set lists a mapping's keys, a dict also says what some of them hold,
@@ -50,13 +62,35 @@ IMAGE_KEYS = {"src", "alt", "caption", "credit", "zoom"}
 NestedKeys = set[str] | dict[str, "NestedKeys | None"] | list["NestedKeys"]
 AUDIO_KEYS = {"src", "transcript"}
 NESTED_KEYS: dict[str, dict[str, NestedKeys]] = {
-    "exhibit": {"images": [IMAGE_KEYS], "audio": AUDIO_KEYS,
-                "model": {"src": None, "poster": None, "alt": None, "annotations": [{"position", "normal", "label"}]}},
-    "scene": {"view": set(VIEW_KEYS), "plan_position": {"x", "y", "heading"}, "audio": AUDIO_KEYS,
-              "hotspots": [{**dict.fromkeys(("yaw", "pitch", "label", *HOTSPOT_KINDS)), "view": set(VIEW_KEYS)}]},
+    "exhibit": {
+        "images": [IMAGE_KEYS],
+        "audio": AUDIO_KEYS,
+        "model": {"src": None, "poster": None, "alt": None, "annotations": [{"position", "normal", "label"}]},
+    },
+    "scene": {
+        "view": set(VIEW_KEYS),
+        "plan_position": {"x", "y", "heading"},
+        "audio": AUDIO_KEYS,
+        "hotspots": [{**dict.fromkeys(("yaw", "pitch", "label", *HOTSPOT_KINDS)), "view": set(VIEW_KEYS)}],
+    },
 }
-INHERITED_KEYS = {"id", "collection", "related", "retired", "order", "start", "plan", "autorotate", "panorama",
-                  "haov", "vaov", "voffset", "view", "north", "plan_position"}
+INHERITED_KEYS = {
+    "id",
+    "collection",
+    "related",
+    "retired",
+    "order",
+    "start",
+    "plan",
+    "autorotate",
+    "panorama",
+    "haov",
+    "vaov",
+    "voffset",
+    "view",
+    "north",
+    "plan_position",
+}
 
 
 @dataclass
@@ -76,7 +110,8 @@ class ParseCache:
         digest = hashlib.sha256(raw).hexdigest()
         try:
             parsed: ParsedDocument | FrontMatterError = parse_document(
-                unicodedata.normalize("NFC", raw.decode("utf-8")))
+                unicodedata.normalize("NFC", raw.decode("utf-8"))
+            )
         except UnicodeDecodeError:
             parsed = FrontMatterError(1, "the file is not UTF-8 text", "save the file as UTF-8 in your editor")
         except FrontMatterError as exc:
@@ -92,7 +127,12 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
     unreadable: list[str] = []
     broken_originals: set[tuple[str, str]] = set()
     documents: dict[str, dict[str, dict[str, tuple[str, ParsedDocument]]]] = {
-        "page": {}, "exhibit": {}, "collection": {}, "tour": {}, "scene": {}}
+        "page": {},
+        "exhibit": {},
+        "collection": {},
+        "tour": {},
+        "scene": {},
+    }
     for path in _markdown_files(root):
         rel = path.relative_to(root).as_posix()
         try:
@@ -103,9 +143,14 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
             continue
         kind = _kind_of(PurePosixPath(rel))
         if kind is None:
-            problems.warning(rel, 0, "content-unknown-folder", "this file is in a folder disan does not read",
-                             "pages go in content/, exhibits in content/exhibits/, collections in "
-                             "content/collections/, tours in tours/<tour>/")
+            problems.warning(
+                rel,
+                0,
+                "content-unknown-folder",
+                "this file is in a folder disan does not read",
+                "pages go in content/, exhibits in content/exhibits/, collections in "
+                "content/collections/, tours in tours/<tour>/",
+            )
             continue
         slug, lang = _slug_and_lang(path.name, config.languages)
         if kind in ("tour", "scene"):
@@ -120,13 +165,23 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
             continue
         bad = next((part for part in slug.split("/") if not SLUG.match(part)), None)
         if bad is not None:
-            problems.error(rel, 0, "slug", f"the name '{bad}' is not a valid slug",
-                           f"use lower-case a–z, 0–9 and '-' only, for example '{suggest_slug(bad)}'")
+            problems.error(
+                rel,
+                0,
+                "slug",
+                f"the name '{bad}' is not a valid slug",
+                f"use lower-case a–z, 0–9 and '-' only, for example '{suggest_slug(bad)}'",
+            )
             continue
         documents[kind].setdefault(slug, {})[lang] = (rel, parsed)
     builders = {"page": _page, "exhibit": _exhibit, "collection": _collection, "tour": _tour, "scene": _scene}
-    known = {"page": PAGE_KEYS, "exhibit": EXHIBIT_KEYS, "collection": COLLECTION_KEYS, "tour": TOUR_KEYS,
-             "scene": SCENE_KEYS}
+    known = {
+        "page": PAGE_KEYS,
+        "exhibit": EXHIBIT_KEYS,
+        "collection": COLLECTION_KEYS,
+        "tour": TOUR_KEYS,
+        "scene": SCENE_KEYS,
+    }
     model: dict[str, dict[str, dict[str, Any]]] = {kind: {} for kind in builders}
     for kind, by_slug in documents.items():
         for slug, by_lang in sorted(by_slug.items()):
@@ -135,9 +190,13 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
                 rel = next(iter(by_lang.values()))[0]
                 if (kind, slug) in broken_originals:
                     continue
-                problems.error(rel, 0, "translation-orphan",
-                               f"this translation has no {config.default_language} original",
-                               f"create the default-language file content/…/{slug}.md first")
+                problems.error(
+                    rel,
+                    0,
+                    "translation-orphan",
+                    f"this translation has no {config.default_language} original",
+                    f"create the default-language file content/…/{slug}.md first",
+                )
                 continue
             for rel, parsed in by_lang.values():
                 _warn_unknown_keys(rel, parsed.meta, known[kind], NESTED_KEYS.get(kind, {}), problems)
@@ -151,14 +210,25 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
                     cache.records[key] = builders[kind](slug, lang, base, translation)
                 by_language[lang] = cache.records[key]
             model[kind][slug] = by_language
-    return ContentModel(config=config, pages=model["page"], exhibits=model["exhibit"],
-                        collections=model["collection"], source_digests=digests, unreadable=tuple(unreadable),
-                        tours=model["tour"], scenes=model["scene"])
+    return ContentModel(
+        config=config,
+        pages=model["page"],
+        exhibits=model["exhibit"],
+        collections=model["collection"],
+        source_digests=digests,
+        unreadable=tuple(unreadable),
+        tours=model["tour"],
+        scenes=model["scene"],
+    )
 
 
 def _markdown_files(root: Path) -> list[Path]:
-    return [path for folder in ("content", "tours") if (root / folder).is_dir()
-            for path in sorted((root / folder).rglob("*.md"), key=str)]
+    return [
+        path
+        for folder in ("content", "tours")
+        if (root / folder).is_dir()
+        for path in sorted((root / folder).rglob("*.md"), key=str)
+    ]
 
 
 def _kind_of(rel: PurePosixPath) -> str | None:
@@ -189,24 +259,35 @@ def suggest_slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "trang"
 
 
-def _warn_unknown_keys(rel: str, meta: LineDict, known: set[str], nested: dict[str, NestedKeys],
-                       problems: Problems) -> None:
+def _warn_unknown_keys(
+    rel: str, meta: LineDict, known: set[str], nested: dict[str, NestedKeys], problems: Problems
+) -> None:
     for key in meta:
         if key not in known:
-            problems.warning(rel, meta.line_of(key), "unknown-key", f"unknown key '{key}'",
-                             did_you_mean(key, known) or "see docs/authoring.md for the keys this file takes")
+            problems.warning(
+                rel,
+                meta.line_of(key),
+                "unknown-key",
+                f"unknown key '{key}'",
+                did_you_mean(key, known) or "see docs/authoring.md for the keys this file takes",
+            )
         elif key in nested:
             _warn_unknown_nested(rel, meta[key], nested[key], key, meta.line_of(key), problems)
 
 
-def _warn_ignored_in_translation(rel: str, meta: LineDict, base: tuple[str, ParsedDocument],
-                                 problems: Problems) -> None:
+def _warn_ignored_in_translation(
+    rel: str, meta: LineDict, base: tuple[str, ParsedDocument], problems: Problems
+) -> None:
     """A translation takes ids, links and places from the original; a different value there is lost."""
     for key in meta:
         if key in INHERITED_KEYS and meta[key] != base[1].meta.get(key):
-            problems.warning(rel, meta.line_of(key), "translation-ignored",
-                             f"'{key}' is taken from {base[0]}; this line is ignored",
-                             f"change '{key}' in {base[0]}, or delete this line")
+            problems.warning(
+                rel,
+                meta.line_of(key),
+                "translation-ignored",
+                f"'{key}' is taken from {base[0]}; this line is ignored",
+                f"change '{key}' in {base[0]}, or delete this line",
+            )
 
 
 def _warn_unknown_nested(rel: str, value: Any, keys: NestedKeys, where: str, line: int, problems: Problems) -> None:
@@ -221,8 +302,13 @@ def _warn_unknown_nested(rel: str, value: Any, keys: NestedKeys, where: str, lin
     for key in value:
         key_line = lines.get(key, line)
         if key not in keys:
-            problems.warning(rel, key_line, "unknown-key", f"unknown key '{key}' in {where}",
-                             did_you_mean(str(key), set(keys)) or f"{where} takes: {', '.join(sorted(keys))}")
+            problems.warning(
+                rel,
+                key_line,
+                "unknown-key",
+                f"unknown key '{key}' in {where}",
+                did_you_mean(str(key), set(keys)) or f"{where} takes: {', '.join(sorted(keys))}",
+            )
         elif isinstance(keys, dict) and (inner := keys[key]) is not None:
             _warn_unknown_nested(rel, value[key], inner, f"{where}.{key}", key_line, problems)
 
@@ -254,8 +340,12 @@ def _merge_images(base: list[Any], translated: list[Any]) -> list[Any]:
             result.append(item)
             continue
         other = by_src.get(item.get("src"))
-        if other is None and index < len(translated) and isinstance(translated[index], dict) \
-                and "src" not in translated[index]:
+        if (
+            other is None
+            and index < len(translated)
+            and isinstance(translated[index], dict)
+            and "src" not in translated[index]
+        ):
             other = translated[index]
         merged = LineDict({**item, **(other or {}), "src": item.get("src")})
         merged.line, merged.lines = getattr(item, "line", 0), dict(getattr(item, "lines", {}))
@@ -285,18 +375,22 @@ def _text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def _common(slug: str, lang: str, base: tuple[str, ParsedDocument],
-            translation: tuple[str, ParsedDocument] | None) -> tuple[dict[str, Any], dict[str, Any]]:
+def _common(
+    slug: str, lang: str, base: tuple[str, ParsedDocument], translation: tuple[str, ParsedDocument] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
     base_rel, base_doc = base
     chosen_rel, chosen_doc = translation or base
     meta = _merge(base_doc.meta, translation[1].meta if translation else None)
     lines = LineDict(meta)
     lines.line, lines.lines = chosen_doc.meta.line or 1, {**base_doc.meta.lines, **chosen_doc.meta.lines}
     common = dict(
-        slug=slug, lang=lang,
-        title=_text(meta.get("title")), summary=_text(meta.get("summary")),
+        slug=slug,
+        lang=lang,
+        title=_text(meta.get("title")),
+        summary=_text(meta.get("summary")),
         body=chosen_doc.body,
-        origin=Origin(chosen_rel, 1), body_origin=Origin(chosen_rel, chosen_doc.body_line),
+        origin=Origin(chosen_rel, 1),
+        body_origin=Origin(chosen_rel, chosen_doc.body_line),
         sources=tuple(dict.fromkeys([base_rel, chosen_rel])),
         translated=translation is not None,
         meta=lines,
@@ -310,9 +404,14 @@ def _image(value: Any, origin_file: str) -> ImageRef | None:
     if not isinstance(value, dict):
         return None
     line = getattr(value, "line", 0)
-    return ImageRef(src=_text(value.get("src")), alt=_text(value.get("alt")), caption=_text(value.get("caption")),
-                    credit=_text(value.get("credit")), zoom=value.get("zoom") is True,
-                    origin=Origin(origin_file, line))
+    return ImageRef(
+        src=_text(value.get("src")),
+        alt=_text(value.get("alt")),
+        caption=_text(value.get("caption")),
+        credit=_text(value.get("credit")),
+        zoom=value.get("zoom") is True,
+        origin=Origin(origin_file, line),
+    )
 
 
 def _audio(value: Any) -> dict[str, Any] | None:
@@ -334,21 +433,23 @@ def _strings(value: Any) -> tuple[str, ...]:
     return ()
 
 
-def _page(slug: str, lang: str, base: tuple[str, ParsedDocument],
-          translation: tuple[str, ParsedDocument] | None) -> Page:
+def _page(
+    slug: str, lang: str, base: tuple[str, ParsedDocument], translation: tuple[str, ParsedDocument] | None
+) -> Page:
     common, meta = _common(slug, lang, base, translation)
     return Page(order=_int(meta.get("order")), **common)
 
 
-def _collection(slug: str, lang: str, base: tuple[str, ParsedDocument],
-                translation: tuple[str, ParsedDocument] | None) -> Collection:
+def _collection(
+    slug: str, lang: str, base: tuple[str, ParsedDocument], translation: tuple[str, ParsedDocument] | None
+) -> Collection:
     common, meta = _common(slug, lang, base, translation)
-    return Collection(image=_image(meta.get("image"), common["origin"].file), order=_int(meta.get("order")),
-                      **common)
+    return Collection(image=_image(meta.get("image"), common["origin"].file), order=_int(meta.get("order")), **common)
 
 
-def _exhibit(slug: str, lang: str, base: tuple[str, ParsedDocument],
-             translation: tuple[str, ParsedDocument] | None) -> Exhibit:
+def _exhibit(
+    slug: str, lang: str, base: tuple[str, ParsedDocument], translation: tuple[str, ParsedDocument] | None
+) -> Exhibit:
     common, meta = _common(slug, lang, base, translation)
     images = meta.get("images") or []
     file = common["origin"].file
@@ -356,8 +457,11 @@ def _exhibit(slug: str, lang: str, base: tuple[str, ParsedDocument],
         id=_text(meta.get("id")).upper() if isinstance(meta.get("id"), str) else _text(meta.get("id")),
         facts=tuple((key, _text(meta[key])) for key in FACT_KEYS if _text(meta.get(key))),
         collection=_text(meta.get("collection")),
-        images=tuple(ref for ref in (_image(item, file) for item in (images if isinstance(images, list) else []))
-                     if ref is not None),
+        images=tuple(
+            ref
+            for ref in (_image(item, file) for item in (images if isinstance(images, list) else []))
+            if ref is not None
+        ),
         related=tuple(r.upper() for r in _strings(meta.get("related"))),
         tags=_strings(meta.get("tags")),
         retired=meta.get("retired") is True,
@@ -365,7 +469,6 @@ def _exhibit(slug: str, lang: str, base: tuple[str, ParsedDocument],
         audio=_audio(meta.get("audio")),
         **common,
     )
-
 
 
 def _number(value: Any, default: float) -> float:
@@ -377,8 +480,11 @@ def _view(value: Any, default: View | None = None) -> View | None:
     if not isinstance(value, dict):
         return default
     base = default or View()
-    return View(yaw=_number(value.get("yaw"), base.yaw), pitch=_number(value.get("pitch"), base.pitch),
-                fov=_number(value.get("fov"), base.fov))
+    return View(
+        yaw=_number(value.get("yaw"), base.yaw),
+        pitch=_number(value.get("pitch"), base.pitch),
+        fov=_number(value.get("fov"), base.fov),
+    )
 
 
 def _hotspot(value: Any, file: str) -> Hotspot | None:
@@ -388,35 +494,46 @@ def _hotspot(value: Any, file: str) -> Hotspot | None:
     kinds = [k for k in HOTSPOT_KINDS if k in value]
     kind = kinds[0] if len(kinds) == 1 else ""
     target = value.get(kind) if kind else ""
-    return Hotspot(yaw=_number(value.get("yaw"), float("nan")), pitch=_number(value.get("pitch"), float("nan")),
-                   kind=kind, target=_text(target).upper() if kind == "exhibit" else _text(target),
-                   label=_text(value.get("label")), view=_view(value.get("view")),
-                   origin=Origin(file, getattr(value, "line", 0)))
+    return Hotspot(
+        yaw=_number(value.get("yaw"), float("nan")),
+        pitch=_number(value.get("pitch"), float("nan")),
+        kind=kind,
+        target=_text(target).upper() if kind == "exhibit" else _text(target),
+        label=_text(value.get("label")),
+        view=_view(value.get("view")),
+        origin=Origin(file, getattr(value, "line", 0)),
+    )
 
 
-def _tour(slug: str, lang: str, base: tuple[str, ParsedDocument],
-          translation: tuple[str, ParsedDocument] | None) -> Tour:
+def _tour(
+    slug: str, lang: str, base: tuple[str, ParsedDocument], translation: tuple[str, ParsedDocument] | None
+) -> Tour:
     common, meta = _common(slug, lang, base, translation)
     autorotate = meta.get("autorotate", 2)
-    return Tour(start=_text(meta.get("start")), plan=_text(meta.get("plan")),
-                autorotate=0.0 if autorotate is False else _number(autorotate, 2.0),
-                narration=meta.get("narration") if isinstance(meta.get("narration"), dict) else None, **common)
+    return Tour(
+        start=_text(meta.get("start")),
+        plan=_text(meta.get("plan")),
+        autorotate=0.0 if autorotate is False else _number(autorotate, 2.0),
+        narration=meta.get("narration") if isinstance(meta.get("narration"), dict) else None,
+        **common,
+    )
 
 
-def _scene(slug: str, lang: str, base: tuple[str, ParsedDocument],
-           translation: tuple[str, ParsedDocument] | None) -> Scene:
+def _scene(
+    slug: str, lang: str, base: tuple[str, ParsedDocument], translation: tuple[str, ParsedDocument] | None
+) -> Scene:
     common, meta = _common(slug, lang, base, translation)
     tour, name = slug.split("/", 1)
     panorama = meta.get("panorama")
     angles = None
     if any(key in meta for key in ("haov", "vaov", "voffset")):
-        angles = (_number(meta.get("haov"), 360.0), _number(meta.get("vaov"), 180.0),
-                  _number(meta.get("voffset"), 0.0))
+        angles = (_number(meta.get("haov"), 360.0), _number(meta.get("vaov"), 180.0), _number(meta.get("voffset"), 0.0))
     listed = meta.get("hotspots")
     hotspots: list[Any] = listed if isinstance(listed, list) else []
     position = meta.get("plan_position")
     return Scene(
-        tour=tour, name=name,
+        tour=tour,
+        name=name,
         id=_text(meta.get("id")).upper(),
         order=_int(meta.get("order")),
         panorama={k: _text(v) for k, v in panorama.items()} if isinstance(panorama, dict) else _text(panorama),
@@ -424,7 +541,8 @@ def _scene(slug: str, lang: str, base: tuple[str, ParsedDocument],
         view=_view(meta.get("view"), View()) or View(),
         north=_number(meta.get("north"), 0.0),
         plan_position={k: _number(position.get(k), 0.0) for k in ("x", "y", "heading")}
-        if isinstance(position, dict) else None,
+        if isinstance(position, dict)
+        else None,
         hotspots=tuple(h for h in (_hotspot(item, common["origin"].file) for item in hotspots) if h is not None),
         audio=_audio(meta.get("audio")),
         **common,

@@ -18,8 +18,9 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.\-]*):")
 _URL_INVISIBLES = re.compile(r"[\t\n\r]")
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
-_JSON_IN_HTML = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
-                               "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_JSON_IN_HTML = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 MAX_NESTING = 32
 _FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
 _QUOTE_MARKERS = re.compile(r"^(?: {0,3}>)+")
@@ -67,7 +68,7 @@ def nesting_problem(text: str) -> tuple[int, str] | None:
         quotes = _QUOTE_MARKERS.match(line)
         if quotes and quotes.group().count(">") > MAX_NESTING:
             return number, "block quotes (>)"
-        rest = line[quotes.end():] if quotes else line
+        rest = line[quotes.end() :] if quotes else line
         if len(rest.expandtabs(4)) - len(rest.expandtabs(4).lstrip(" ")) > 4 * MAX_NESTING:
             return number, "indented lists"
         if _MARKER_RUN.search(line) and len(set(line.strip())) > 1:
@@ -116,8 +117,9 @@ def _heading_id(text: str, separator: str) -> str:
 
 
 def make_markdown(raw_html: bool) -> markdown.Markdown:
-    md = markdown.Markdown(extensions=EXTENSIONS, output_format="html",
-                           extension_configs={"toc": {"slugify": _heading_id}})
+    md = markdown.Markdown(
+        extensions=EXTENSIONS, output_format="html", extension_configs={"toc": {"slugify": _heading_id}}
+    )
     if not raw_html:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")

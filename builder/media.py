@@ -65,12 +65,18 @@ def plan_image(source: Path, digest: str, info: ImageInfo, settings: ImageSettin
     widths = sorted(set(widths))
 
     def make(fmt: str, quality: int) -> tuple[Derivative, ...]:
-        return tuple(Derivative(source, digest, w, max(1, round(info.height * w / info.width)), fmt, quality, credit)
-                     for w in widths)
+        return tuple(
+            Derivative(source, digest, w, max(1, round(info.height * w / info.width)), fmt, quality, credit)
+            for w in widths
+        )
 
     largest = widths[-1]
-    return ResponsiveImage(largest, max(1, round(info.height * largest / info.width)),
-                           make("webp", settings.webp_quality), make("jpg", settings.jpeg_quality))
+    return ResponsiveImage(
+        largest,
+        max(1, round(info.height * largest / info.width)),
+        make("webp", settings.webp_quality),
+        make("jpg", settings.jpeg_quality),
+    )
 
 
 def render_derivative(derivative: Derivative) -> bytes:
@@ -85,8 +91,9 @@ def render_derivative(derivative: Derivative) -> bytes:
         extra["xmp"] = _xmp_rights(derivative.credit)
     buffer = io.BytesIO()
     if derivative.fmt == "jpg":
-        image.save(buffer, "JPEG", quality=derivative.quality, optimize=True, progressive=True, exif=exif.tobytes(),
-                   **extra)
+        image.save(
+            buffer, "JPEG", quality=derivative.quality, optimize=True, progressive=True, exif=exif.tobytes(), **extra
+        )
     else:
         image.save(buffer, "WEBP", quality=derivative.quality, method=4, exif=exif.tobytes(), **extra)
     return buffer.getvalue()
@@ -100,10 +107,12 @@ def _ascii(text: str) -> str:
 
 def _xmp_rights(credit: str) -> bytes:
     rights = escape(credit)
-    return ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-            '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:rights><rdf:Alt>'
-            f'<rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></dc:rights></rdf:Description></rdf:RDF>'
-            '</x:xmpmeta>').encode()
+    return (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:rights><rdf:Alt>'
+        f'<rdf:li xml:lang="x-default">{rights}</rdf:li></rdf:Alt></dc:rights></rdf:Description></rdf:RDF>'
+        "</x:xmpmeta>"
+    ).encode()
 
 
 def _to_srgb(image: Image.Image) -> Image.Image:
@@ -125,8 +134,9 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     return image
 
 
-def ensure_derivatives(derivatives: Iterable[Derivative], cache_dir: Path, jobs: int,
-                       progress: Callable[[int, int], None] | None = None) -> None:
+def ensure_derivatives(
+    derivatives: Iterable[Derivative], cache_dir: Path, jobs: int, progress: Callable[[int, int], None] | None = None
+) -> None:
     """Make every derivative not yet in the cache, in parallel processes."""
     missing = {d.cache_name: d for d in derivatives if not (cache_dir / d.cache_name).is_file()}
     if not missing:
@@ -140,8 +150,12 @@ def ensure_derivatives(derivatives: Iterable[Derivative], cache_dir: Path, jobs:
                 progress(done, len(todo))
         return
     # spawn, not fork: `serve` calls this from a process that runs watcher and server threads
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         for done, _ in enumerate(pool.map(_store, [cache_dir] * len(todo), todo, chunksize=2), 1):
             if progress:
                 progress(done, len(todo))

@@ -62,31 +62,53 @@ def parse_annotations(value: Any, where: Origin, problems: Problems) -> tuple[An
     if value is None:
         return ()
     if not isinstance(value, list):
-        problems.error(where.file, where.line, "model-annotations", "annotations must be a list",
-                       "write each one like: - { position: [0, 0.63, 0], normal: [0, 1, 0], label: Mặt trống }")
+        problems.error(
+            where.file,
+            where.line,
+            "model-annotations",
+            "annotations must be a list",
+            "write each one like: - { position: [0, 0.63, 0], normal: [0, 1, 0], label: Mặt trống }",
+        )
         return ()
     found = []
     for index, item in enumerate(value, 1):
         line = getattr(item, "line", 0) or where.line
         if not isinstance(item, dict):
-            problems.error(where.file, line, "model-annotations", f"annotation {index} is not a mapping",
-                           "write it like: - { position: [0, 0.63, 0], normal: [0, 1, 0], label: Mặt trống }")
+            problems.error(
+                where.file,
+                line,
+                "model-annotations",
+                f"annotation {index} is not a mapping",
+                "write it like: - { position: [0, 0.63, 0], normal: [0, 1, 0], label: Mặt trống }",
+            )
             continue
         position = _vector(item.get("position"))
         normal = _vector(item.get("normal", [0, 1, 0]))
         label = str(item.get("label") or "").strip()
         if position is None:
-            problems.error(where.file, line, "model-annotation-position",
-                           f"annotation {index} needs a position of three numbers (metres, as in the model)",
-                           "click the spot in `disan serve`'s 3D view, or read it from your 3D editor: "
-                           "position: [0.12, 0.5, 0.3]")
+            problems.error(
+                where.file,
+                line,
+                "model-annotation-position",
+                f"annotation {index} needs a position of three numbers (metres, as in the model)",
+                "click the spot in `disan serve`'s 3D view, or read it from your 3D editor: position: [0.12, 0.5, 0.3]",
+            )
         if normal is None or normal == (0.0, 0.0, 0.0):
-            problems.error(where.file, line, "model-annotation-normal",
-                           f"annotation {index}: normal must be three numbers, not all zero",
-                           "the normal points out of the surface, e.g. [0, 1, 0] for a spot on top")
+            problems.error(
+                where.file,
+                line,
+                "model-annotation-normal",
+                f"annotation {index}: normal must be three numbers, not all zero",
+                "the normal points out of the surface, e.g. [0, 1, 0] for a spot on top",
+            )
         if not label:
-            problems.error(where.file, line, "model-annotation-label", f"annotation {index} has no label",
-                           "add 'label:': it is shown on the model and read by screen readers")
+            problems.error(
+                where.file,
+                line,
+                "model-annotation-label",
+                f"annotation {index} has no label",
+                "add 'label:': it is shown on the model and read by screen readers",
+            )
         if position is not None and normal is not None and normal != (0.0, 0.0, 0.0) and label:
             found.append(Annotation(position, normal, label))
     return tuple(found)

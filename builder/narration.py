@@ -53,29 +53,37 @@ class Narration:
         return hashlib.sha256(f"{self.digest}:{self.vtt}".encode()).hexdigest()[:16]
 
 
-def check_narration(audio: Any, lang: str, where: Origin, root: Path, assets: AssetStore,
-                    problems: Problems) -> Narration | None:
+def check_narration(
+    audio: Any, lang: str, where: Origin, root: Path, assets: AssetStore, problems: Problems
+) -> Narration | None:
     """The narration an `audio:` block describes, or None after reporting what is wrong."""
     if isinstance(audio, str):
         audio = {"src": audio}
     if not isinstance(audio, dict) or not audio.get("src"):
-        problems.error(where.file, where.line, "audio-format", "audio needs a 'src' file",
-                       "write it like: audio: { src: assets/audio/x.vi.mp3, transcript: assets/audio/x.vi.txt }")
+        problems.error(
+            where.file,
+            where.line,
+            "audio-format",
+            "audio needs a 'src' file",
+            "write it like: audio: { src: assets/audio/x.vi.mp3, transcript: assets/audio/x.vi.txt }",
+        )
         return None
     path = check_asset(str(audio["src"]), where.file, where.line, root, set(AUDIO_SUFFIXES), "audio", problems)
     if path is None:
         return None
     probed = assets.probe(path, "audio", _probe)
     if "error" in probed:
-        problems.error(where.file, where.line, "audio-unreadable", f"'{audio['src']}': {probed['error']}",
-                       probed["hint"])
+        problems.error(
+            where.file, where.line, "audio-unreadable", f"'{audio['src']}': {probed['error']}", probed["hint"]
+        )
         return None
     info = AudioInfo(**probed)
     vtt: str | None = None
     cues: tuple[dict[str, Any], ...] = ()
     if audio.get("transcript"):
-        transcript_path = check_asset(str(audio["transcript"]), where.file, where.line, root,
-                                      set(TRANSCRIPT_SUFFIXES), "transcript", problems)
+        transcript_path = check_asset(
+            str(audio["transcript"]), where.file, where.line, root, set(TRANSCRIPT_SUFFIXES), "transcript", problems
+        )
         if transcript_path is None:
             return None
         transcript = read_transcript(transcript_path)

@@ -30,9 +30,9 @@ class ScenePanorama:
     poster: Path
 
 
-def make_panoramas(model: ContentModel, cache_dir: Path, jobs: int,
-                   progress: Callable[[str, int, int], None] | None = None
-                   ) -> tuple[dict[str, ScenePanorama], list[Problem]]:
+def make_panoramas(
+    model: ContentModel, cache_dir: Path, jobs: int, progress: Callable[[str, int, int], None] | None = None
+) -> tuple[dict[str, ScenePanorama], list[Problem]]:
     """Tiles and posters for every scene, keyed by scene slug; bad panoramas become problems."""
     lang = model.config.default_language
     scenes = [by_lang[lang] for _, by_lang in sorted(model.scenes.items())]
@@ -63,7 +63,8 @@ def _poster(folder: Path, view: View, poster_dir: Path) -> Path:
         poster_dir.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
         render_view(folder / EQUIRECT_PATH, view, *POSTER_SIZE).jpegsave(
-            str(tmp), Q=POSTER_QUALITY, strip=True, optimize_coding=True, interlace=True)
+            str(tmp), Q=POSTER_QUALITY, strip=True, optimize_coding=True, interlace=True
+        )
         os.replace(tmp, target)
     return target
 
@@ -94,4 +95,3 @@ def render_view(equirect: Path, view: View, width: int, height: int) -> pyvips.I
     u = (u >= source.width).ifthenelse(u - source.width, u)
     index = u.bandjoin(v)
     return source.mapim(index, interpolate=pyvips.Interpolate.new("bilinear"), extend="copy")
-

@@ -31,13 +31,16 @@ from .urls import entry_url, index_url, output_file, short_url
 from .validate import ValidatedSite
 
 EXHIBITS_PER_INDEX_PAGE = 60
-PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-            "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'")
+PAGE_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'"
+)
 # The 360° viewer decodes tiles into blob: URLs and styles its own elements from script.
 TOUR_CSP = PAGE_CSP.replace("img-src 'self' data:", "img-src 'self' data: blob:") + "; worker-src 'self' blob:"
 # Draco and Basis decoders are WebAssembly, and glTF textures are decoded from blob: URLs.
 MODEL_CSP = TOUR_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'").replace(
-    "connect-src 'self'", "connect-src 'self' blob:")
+    "connect-src 'self'", "connect-src 'self' blob:"
+)
 TOUR_BUNDLE = "vendor/tour.js"
 MODEL_BUNDLE = "vendor/model-viewer.js"
 # model-viewer fetches its decoders by fixed file names inside one folder: the folder is
@@ -159,34 +162,41 @@ def code_digest(package: Path) -> str:
 CODE_DIGEST = code_digest(Path(__file__).resolve().parent)
 
 
-def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: dict[str, ScenePanorama],
-              authoring: bool = False) -> Plan:
+def plan_site(
+    site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: dict[str, ScenePanorama], authoring: bool = False
+) -> Plan:
     model = site.model
     config = model.config
     images = _plan_images(model, assets, site.models)
     static_urls, static_outputs = _plan_static(theme, assets, bool(site.models))
     # where the site lies on disk is not content: a moved or copied site keeps every key
-    base = _hash(CODE_DIGEST, theme.digest, repr(replace(config, root=Path())), authoring,
-                 sorted(static_urls.items()))
-    shared = _hash(base, [_entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
-                   _image_keys(images, [c.image for by_lang in model.collections.values() for c in by_lang.values()
-                                        if c.image]),
-                   sorted(model.tours))  # every page's menu links to the tours when there are any
+    base = _hash(CODE_DIGEST, theme.digest, repr(replace(config, root=Path())), authoring, sorted(static_urls.items()))
+    shared = _hash(
+        base,
+        [_entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
+        _image_keys(images, [c.image for by_lang in model.collections.values() for c in by_lang.values() if c.image]),
+        sorted(model.tours),
+    )  # every page's menu links to the tours when there are any
     planner = _Planner(model, images, shared, site.narrations, site.models)
     outputs = static_outputs + planner.pages()
     outputs += _plan_narrations(site.narrations)
-    outputs += [Output(m.site_path, m.key, PackedModel(m.source))
-                for m in sorted({m.key: m for m in site.models.values()}.values(), key=lambda m: m.key)]
+    outputs += [
+        Output(m.site_path, m.key, PackedModel(m.source))
+        for m in sorted({m.key: m for m in site.models.values()}.values(), key=lambda m: m.key)
+    ]
     media = _plan_tour_media(model, assets)
-    outputs += [Output(path, key, CopyFile(resolve_asset(config.root, source)))
-                for path, (key, source) in sorted(media.items())]
+    outputs += [
+        Output(path, key, CopyFile(resolve_asset(config.root, source))) for path, (key, source) in sorted(media.items())
+    ]
     outputs += _plan_tiles(panoramas)
     outputs += planner.tour_pages(panoramas, media)
-    for derivative in sorted({d for image in images.values() for d in image.webp + image.jpeg},
-                             key=lambda d: d.cache_name):
+    for derivative in sorted(
+        {d for image in images.values() for d in image.webp + image.jpeg}, key=lambda d: d.cache_name
+    ):
         outputs.append(Output(derivative.site_path, derivative.cache_name, CachedMedia(derivative)))
-    holders: dict[str, Exhibit | Scene] = {e.id: e for e in model.default(model.exhibits)
-                                           if isinstance(e, Exhibit) and e.id}
+    holders: dict[str, Exhibit | Scene] = {
+        e.id: e for e in model.default(model.exhibits) if isinstance(e, Exhibit) and e.id
+    }
     holders.update({s.id: s for s in model.default(model.scenes) if isinstance(s, Scene) and s.id})
     code_targets = {code: code_target(config, entry) for code, entry in holders.items()}
     for code, target in sorted(code_targets.items()):
@@ -199,8 +209,15 @@ def plan_site(site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: 
     csp = model_csp(theme) if site.models else MODEL_CSP
     outputs.extend(_host_outputs(config, outputs, csp, bool(site.models)))
     derivatives = [o.action.derivative for o in outputs if isinstance(o.action, CachedMedia)]
-    return Plan(outputs=outputs, images=images, static_urls=static_urls, derivatives=derivatives, panoramas=panoramas,
-                media_urls={source: path for path, (_, source) in media.items()}, model_csp=csp)
+    return Plan(
+        outputs=outputs,
+        images=images,
+        static_urls=static_urls,
+        derivatives=derivatives,
+        panoramas=panoramas,
+        media_urls={source: path for path, (_, source) in media.items()},
+        model_csp=csp,
+    )
 
 
 def code_target(config, entry: Exhibit | Scene) -> str:
@@ -214,8 +231,13 @@ def _plan_tour_media(model: ContentModel, assets: AssetStore) -> dict[str, tuple
     """Audio, video and plan files used by tours, copied under a name that changes with their content."""
     files: dict[str, tuple[str, str]] = {}
     sources = [t.plan for t in model.default(model.tours) if isinstance(t, Tour) and t.plan]
-    sources += [h.target for s in model.default(model.scenes) if isinstance(s, Scene)
-                for h in s.hotspots if h.kind in ("audio", "video")]
+    sources += [
+        h.target
+        for s in model.default(model.scenes)
+        if isinstance(s, Scene)
+        for h in s.hotspots
+        if h.kind in ("audio", "video")
+    ]
     for src in sorted(set(sources)):
         path = resolve_asset(model.config.root, src)
         digest = assets.digest(path)
@@ -225,8 +247,10 @@ def _plan_tour_media(model: ContentModel, assets: AssetStore) -> dict[str, tuple
 
 def narration_paths(narration: Narration) -> tuple[str, str | None]:
     """Where a narration's audio and captions are published."""
-    return (f"media/{narration.key}{narration.published_suffix}",
-            f"media/{narration.key}.vtt" if narration.vtt else None)
+    return (
+        f"media/{narration.key}{narration.published_suffix}",
+        f"media/{narration.key}.vtt" if narration.vtt else None,
+    )
 
 
 def _plan_narrations(narrations: dict[tuple[str, str], Narration]) -> list[Output]:
@@ -234,8 +258,9 @@ def _plan_narrations(narrations: dict[tuple[str, str], Narration]) -> list[Outpu
     for narration in sorted(set(narrations.values()), key=lambda n: n.key):
         audio, vtt = narration_paths(narration)
         action = EncodedAudio(narration.audio, narration.digest) if narration.encoded else CopyFile(narration.audio)
-        outputs.append(Output(audio, _hash(narration.digest, MP3_KBPS) if narration.encoded else narration.digest,
-                              action))
+        outputs.append(
+            Output(audio, _hash(narration.digest, MP3_KBPS) if narration.encoded else narration.digest, action)
+        )
         if vtt and narration.vtt:
             outputs.append(Output(vtt, _hash(narration.vtt), TextFile(narration.vtt)))
     return outputs
@@ -246,8 +271,9 @@ def _plan_tiles(panoramas: dict[str, ScenePanorama]) -> list[Output]:
     for panorama in sorted(panoramas.values(), key=lambda p: p.tileset.key):
         tileset = panorama.tileset
         for rel in [*tileset.tile_paths(), tileset.preview, tileset.equirect]:
-            outputs.append(Output(f"tiles/{tileset.key}/{rel}", f"{tileset.key}:{rel}",
-                                  CopyFile(panorama.folder / rel)))
+            outputs.append(
+                Output(f"tiles/{tileset.key}/{rel}", f"{tileset.key}:{rel}", CopyFile(panorama.folder / rel))
+            )
         outputs.append(Output(poster_path(panorama), panorama.poster.stem, CopyFile(panorama.poster)))
     return outputs
 
@@ -258,8 +284,11 @@ def poster_path(panorama: ScenePanorama) -> str:
 
 def _host_outputs(config: SiteConfig, outputs: list[Output], model_policy: str, has_models: bool) -> list[Output]:
     """The policy ladder mirrors what the renderer puts in each page's meta tag."""
-    pages = {o.path: o.action.kind if isinstance(o.action, RenderPage) else "redirect"
-             for o in outputs if isinstance(o.action, RenderPage | Redirect)}
+    pages = {
+        o.path: o.action.kind if isinstance(o.action, RenderPage) else "redirect"
+        for o in outputs
+        if isinstance(o.action, RenderPage | Redirect)
+    }
     shows_3d = 2 if has_models else 0
 
     def needs(kind: str) -> int:
@@ -271,8 +300,9 @@ def _host_outputs(config: SiteConfig, outputs: list[Output], model_policy: str, 
     return [Output(name, _hash(text), TextFile(text)) for name, text in sorted(files.items())]
 
 
-def _plan_images(model: ContentModel, assets: AssetStore,
-                 models: dict[tuple[str, str], ExhibitModel]) -> dict[tuple[str, str], ResponsiveImage]:
+def _plan_images(
+    model: ContentModel, assets: AssetStore, models: dict[tuple[str, str], ExhibitModel]
+) -> dict[tuple[str, str], ResponsiveImage]:
     """One responsive set per (source, credit); the credit is written into the file.
     Every language's entries are planned: a translation with its own credit shows its own set,
     and a source with the same credit in two languages is made once."""
@@ -283,8 +313,14 @@ def _plan_images(model: ContentModel, assets: AssetStore,
     refs += [m.poster for m in models.values() if m.poster]
     for collections in model.collections.values():
         refs += [c.image for c in collections.values() if c.image]
-    refs += [ImageRef(h.target, h.label) for scenes in model.scenes.values() for s in scenes.values()
-             if isinstance(s, Scene) for h in s.hotspots if h.kind == "image"]
+    refs += [
+        ImageRef(h.target, h.label)
+        for scenes in model.scenes.values()
+        for s in scenes.values()
+        if isinstance(s, Scene)
+        for h in s.hotspots
+        if h.kind == "image"
+    ]
     planned: dict[tuple[str, str], ResponsiveImage] = {}
     for ref in refs:
         key = (ref.src, ref.credit)
@@ -301,8 +337,11 @@ def _plan_static(theme: Theme, assets: AssetStore, models: bool) -> tuple[dict[s
     The 3D viewer and its decoders (2.4 MB) are published only by sites that show a model."""
     urls: dict[str, str] = {}
     outputs: list[Output] = []
-    files = {name: path for name, path in theme.static_files().items()
-             if models or not (name.startswith(DECODERS) or name.startswith(("vendor/model-viewer.", "vendor/model.")))}
+    files = {
+        name: path
+        for name, path in theme.static_files().items()
+        if models or not (name.startswith(DECODERS) or name.startswith(("vendor/model-viewer.", "vendor/model.")))
+    }
     fixed = sorted(name for name in files if name.startswith(DECODERS))
     if fixed:
         folder = f"static/{DECODERS[:-1]}.{_hash([assets.digest(files[n]) for n in fixed])[:10]}/"
@@ -311,7 +350,7 @@ def _plan_static(theme: Theme, assets: AssetStore, models: bool) -> tuple[dict[s
         digest = assets.digest(path)
         stem, dot, suffix = name.rpartition(".")
         if name in fixed:
-            hashed = folder + name[len(DECODERS):]
+            hashed = folder + name[len(DECODERS) :]
         else:
             hashed = f"static/{stem}.{digest[:10]}.{suffix}" if dot else f"static/{name}"
         urls[name] = hashed
@@ -346,41 +385,89 @@ class _Planner:
 
     def _exhibit_key(self, exhibit: Exhibit) -> str:
         model = self.models.get((exhibit.slug, exhibit.lang))
-        return _hash(_entry_digest(self.model, exhibit), _image_keys(self.images, exhibit.images),
-                     self._narration_key(exhibit),
-                     (model.key, _image_keys(self.images, [model.poster])) if model else "")
+        return _hash(
+            _entry_digest(self.model, exhibit),
+            _image_keys(self.images, exhibit.images),
+            self._narration_key(exhibit),
+            (model.key, _image_keys(self.images, [model.poster])) if model else "",
+        )
 
     def pages(self) -> list[Output]:
         config = self.model.config
         outputs: list[Output] = []
         exhibits_by_id = self.model.exhibit_by_id()
         for lang in config.languages:
-            listed = sorted((by_lang[lang] for by_lang in self.model.exhibits.values()),
-                            key=lambda e: (e.title.casefold(), e.slug))
+            listed = sorted(
+                (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (e.title.casefold(), e.slug)
+            )
             all_keys = [self._exhibit_key(e) for e in listed]
-            outputs.append(self._page("home.html", lang, "home", "index", entry_url(config, "page", "index", lang),
-                                      [all_keys[:HOME_FEATURED], len(listed)]))
+            outputs.append(
+                self._page(
+                    "home.html",
+                    lang,
+                    "home",
+                    "index",
+                    entry_url(config, "page", "index", lang),
+                    [all_keys[:HOME_FEATURED], len(listed)],
+                )
+            )
             for slug, by_lang in self.model.pages.items():
                 if slug != "index":
-                    outputs.append(self._page("page.html", lang, "page", slug, entry_url(config, "page", slug, lang),
-                                              [_entry_digest(self.model, by_lang[lang])]))
+                    outputs.append(
+                        self._page(
+                            "page.html",
+                            lang,
+                            "page",
+                            slug,
+                            entry_url(config, "page", slug, lang),
+                            [_entry_digest(self.model, by_lang[lang])],
+                        )
+                    )
             for slug in self.model.collections:
                 members = [k for e, k in zip(listed, all_keys, strict=True) if e.collection == slug]
-                outputs.append(self._page("collection.html", lang, "collection", slug,
-                                          entry_url(config, "collection", slug, lang), members))
-            outputs.append(self._page("collections.html", lang, "collection-index", "",
-                                      index_url(config, "collection", lang), []))
+                outputs.append(
+                    self._page(
+                        "collection.html",
+                        lang,
+                        "collection",
+                        slug,
+                        entry_url(config, "collection", slug, lang),
+                        members,
+                    )
+                )
+            outputs.append(
+                self._page("collections.html", lang, "collection-index", "", index_url(config, "collection", lang), [])
+            )
             pages = max(1, math.ceil(len(listed) / EXHIBITS_PER_INDEX_PAGE))
             for number in range(1, pages + 1):
-                chunk = all_keys[(number - 1) * EXHIBITS_PER_INDEX_PAGE:number * EXHIBITS_PER_INDEX_PAGE]
-                outputs.append(self._page("exhibits.html", lang, "exhibit-index", "",
-                                          index_url(config, "exhibit", lang, number), chunk + [pages], number))
+                chunk = all_keys[(number - 1) * EXHIBITS_PER_INDEX_PAGE : number * EXHIBITS_PER_INDEX_PAGE]
+                outputs.append(
+                    self._page(
+                        "exhibits.html",
+                        lang,
+                        "exhibit-index",
+                        "",
+                        index_url(config, "exhibit", lang, number),
+                        chunk + [pages],
+                        number,
+                    )
+                )
             for exhibit, key in zip(listed, all_keys, strict=True):
-                related = [self._exhibit_key(self.model.exhibits[exhibits_by_id[code].slug][lang])
-                           for code in exhibit.related if code in exhibits_by_id]
-                outputs.append(self._page("exhibit.html", lang, "exhibit", exhibit.slug,
-                                          entry_url(config, "exhibit", exhibit.slug, lang),
-                                          [key, related]))
+                related = [
+                    self._exhibit_key(self.model.exhibits[exhibits_by_id[code].slug][lang])
+                    for code in exhibit.related
+                    if code in exhibits_by_id
+                ]
+                outputs.append(
+                    self._page(
+                        "exhibit.html",
+                        lang,
+                        "exhibit",
+                        exhibit.slug,
+                        entry_url(config, "exhibit", exhibit.slug, lang),
+                        [key, related],
+                    )
+                )
         outputs.append(self._page("404.html", config.default_language, "404", "", "404.html", []))
         return outputs
 
@@ -393,15 +480,33 @@ class _Planner:
         for lang in config.languages:
             tours = sorted(self.model.tours)
             if tours:
-                outputs.append(self._page("tours.html", lang, "tour-index", "", index_url(config, "tour", lang),
-                                          [(_entry_digest(self.model, self.model.tours[t][lang]),
-                                            self._scene_keys(t, lang, panoramas)) for t in tours]))
+                outputs.append(
+                    self._page(
+                        "tours.html",
+                        lang,
+                        "tour-index",
+                        "",
+                        index_url(config, "tour", lang),
+                        [
+                            (_entry_digest(self.model, self.model.tours[t][lang]), self._scene_keys(t, lang, panoramas))
+                            for t in tours
+                        ],
+                    )
+                )
             for name in tours:
                 scenes = self.model.tour_scenes(name, lang)
-                cards = [self._exhibit_key(self.model.exhibits[exhibits[h.target].slug][lang])
-                         for scene in scenes for h in scene.hotspots if h.kind == "exhibit" and h.target in exhibits]
-                deps = [_entry_digest(self.model, self.model.tours[name][lang]),
-                        self._scene_keys(name, lang, panoramas), cards, media_keys]
+                cards = [
+                    self._exhibit_key(self.model.exhibits[exhibits[h.target].slug][lang])
+                    for scene in scenes
+                    for h in scene.hotspots
+                    if h.kind == "exhibit" and h.target in exhibits
+                ]
+                deps = [
+                    _entry_digest(self.model, self.model.tours[name][lang]),
+                    self._scene_keys(name, lang, panoramas),
+                    cards,
+                    media_keys,
+                ]
                 guide = self.narrations.get((guide_key(name), lang))  # the guided tour's audio and captions
                 deps.append(guide.key if guide else "")
                 url = entry_url(config, "tour", name, lang)
@@ -414,21 +519,30 @@ class _Planner:
         keys: list = []
         for scene in self.model.tour_scenes(tour, lang):
             panorama = panoramas.get(scene.slug)
-            keys.append((_entry_digest(self.model, scene), panorama.tileset.key if panorama else "",
-                         panorama.poster.stem if panorama else "", self._narration_key(scene)))
+            keys.append(
+                (
+                    _entry_digest(self.model, scene),
+                    panorama.tileset.key if panorama else "",
+                    panorama.poster.stem if panorama else "",
+                    self._narration_key(scene),
+                )
+            )
         return keys
 
-    def _page(self, template: str, lang: str, kind: str, slug: str, url: str, deps: list,
-              number: int = 1) -> Output:
+    def _page(self, template: str, lang: str, kind: str, slug: str, url: str, deps: list, number: int = 1) -> Output:
         action = RenderPage(template, lang, kind, slug, number, url)
         return Output(output_file(url), _hash(self.shared, action, deps, self._translations(kind, slug)), action)
 
     def _translations(self, kind: str, slug: str) -> list[bool]:
         """The language switch marks which languages the entry is translated into."""
         groups: dict[str, Mapping[str, Mapping[str, Entry]]] = {
-            "home": self.model.pages, "page": self.model.pages, "collection": self.model.collections,
-            "exhibit": self.model.exhibits, "tour": self.model.tours, "tour-embed": self.model.tours}
+            "home": self.model.pages,
+            "page": self.model.pages,
+            "collection": self.model.collections,
+            "exhibit": self.model.exhibits,
+            "tour": self.model.tours,
+            "tour-embed": self.model.tours,
+        }
         group = groups.get(kind)
         entries = group.get(slug, {}) if group is not None else {}
         return [entry.translated for entry in entries.values()]
-

@@ -35,19 +35,24 @@ def make_qr(url: str) -> QrSymbol:
     image = memoryview(cast(Any, barcode.to_image(scale=1, add_quiet_zones=True)))
     size = len(image)
     bits = image.tobytes().translate(bytes.maketrans(b"\x00\xff", b"10")).decode("ascii")
-    return QrSymbol(size, tuple(bits[row * size:(row + 1) * size] for row in range(size)))
+    return QrSymbol(size, tuple(bits[row * size : (row + 1) * size] for row in range(size)))
 
 
 def qr_svg(url: str, title: str = "") -> bytes:
     """A scalable code: one path of horizontal runs, white background, crisp at any size."""
     symbol = make_qr(url)
-    path = "".join(f"M{m.start()} {y}h{m.end() - m.start()}v1h-{m.end() - m.start()}z"
-                   for y, row in enumerate(symbol.rows) for m in DARK_RUN.finditer(row))
+    path = "".join(
+        f"M{m.start()} {y}h{m.end() - m.start()}v1h-{m.end() - m.start()}z"
+        for y, row in enumerate(symbol.rows)
+        for m in DARK_RUN.finditer(row)
+    )
     title_text = (title or url).replace("&", "&amp;").replace("<", "&lt;")
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {symbol.size} {symbol.size}" '
-            f'shape-rendering="crispEdges"><title>{title_text}</title>'
-            f'<rect width="{symbol.size}" height="{symbol.size}" fill="#fff"/>'
-            f'<path fill="#000" d="{path}"/></svg>').encode()
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {symbol.size} {symbol.size}" '
+        f'shape-rendering="crispEdges"><title>{title_text}</title>'
+        f'<rect width="{symbol.size}" height="{symbol.size}" fill="#fff"/>'
+        f'<path fill="#000" d="{path}"/></svg>'
+    ).encode()
 
 
 def qr_png(url: str, scale: int = 10) -> bytes:
@@ -63,8 +68,12 @@ def qr_png(url: str, scale: int = 10) -> bytes:
         raw += b"\0" + int(bits, 2).to_bytes(padded // 8, "big")
         raw += (b"\2" + bytes(padded // 8)) * (scale - 1)
     header = struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(bytes(raw), 6)) + \
-        _chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _chunk(b"IHDR", header)
+        + _chunk(b"IDAT", zlib.compress(bytes(raw), 6))
+        + _chunk(b"IEND", b"")
+    )
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:

@@ -51,34 +51,55 @@ def load_registry(root: Path, problems: Problems) -> dict[str, Issued]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        problems.error(REGISTRY_FILE, 0, "registry-syntax", f"{REGISTRY_FILE} is not valid TOML: {exc}",
-                       "restore it from version control (git checkout shortcodes.toml)")
+        problems.error(
+            REGISTRY_FILE,
+            0,
+            "registry-syntax",
+            f"{REGISTRY_FILE} is not valid TOML: {exc}",
+            "restore it from version control (git checkout shortcodes.toml)",
+        )
         return {}
     lines = {m.group(1): n for n, line in enumerate(text.splitlines(), 1) if (m := re.match(r"\[(\w+)\]", line))}
-    return {code: Issued(code, str(v.get("kind", "")), str(v.get("slug", "")), lines.get(code, 0))
-            for code, v in data.items() if isinstance(v, dict)}
+    return {
+        code: Issued(code, str(v.get("kind", "")), str(v.get("slug", "")), lines.get(code, 0))
+        for code, v in data.items()
+        if isinstance(v, dict)
+    }
 
 
-def check_registry(issued: dict[str, Issued], holders: dict[str, Holder],
-                   slugs: dict[str, set[str]], problems: Problems) -> None:
+def check_registry(
+    issued: dict[str, Issued], holders: dict[str, Holder], slugs: dict[str, set[str]], problems: Problems
+) -> None:
     """Report codes that vanished or were given to another object."""
     for code, old in sorted(issued.items()):
         holder = holders.get(code)
         if holder is None:
-            problems.error(REGISTRY_FILE, old.line, "shortcode-vanished",
-                           f"short code {code} was issued to {old.kind} '{old.slug}' but nothing has it now; "
-                           "printed QR labels would lead nowhere",
-                           f"restore the {old.kind} with `id: {code}`; to take it off display keep its file "
-                           "and add `retired: true`")
+            problems.error(
+                REGISTRY_FILE,
+                old.line,
+                "shortcode-vanished",
+                f"short code {code} was issued to {old.kind} '{old.slug}' but nothing has it now; "
+                "printed QR labels would lead nowhere",
+                f"restore the {old.kind} with `id: {code}`; to take it off display keep its file "
+                "and add `retired: true`",
+            )
         elif holder.kind != old.kind or (holder.slug != old.slug and old.slug in slugs.get(old.kind, set())):
-            problems.error(holder.file, holder.line, "shortcode-reused",
-                           f"short code {code} already belongs to {old.kind} '{old.slug}'; "
-                           "a code is never given to another object",
-                           "give this object a new code that is not listed in shortcodes.toml")
+            problems.error(
+                holder.file,
+                holder.line,
+                "shortcode-reused",
+                f"short code {code} already belongs to {old.kind} '{old.slug}'; "
+                "a code is never given to another object",
+                "give this object a new code that is not listed in shortcodes.toml",
+            )
         elif holder.slug != old.slug:
-            problems.warning(holder.file, holder.line, "shortcode-moved",
-                             f"short code {code} moves from '{old.slug}' to '{holder.slug}'",
-                             "printed labels will open the new page; the build records the move in shortcodes.toml")
+            problems.warning(
+                holder.file,
+                holder.line,
+                "shortcode-moved",
+                f"short code {code} moves from '{old.slug}' to '{holder.slug}'",
+                "printed labels will open the new page; the build records the move in shortcodes.toml",
+            )
 
 
 def updated_registry_text(issued: dict[str, Issued], holders: dict[str, Holder]) -> str:

@@ -76,8 +76,14 @@ def _translate(context: jinja2.runtime.Context, key: str, **values: Any) -> str:
 
 def make_environment(theme: Theme) -> jinja2.Environment:
     """Compiling templates takes ~0.1 s: `serve` keeps one environment while the theme is unchanged."""
-    env = jinja2.Environment(loader=theme.loader(), autoescape=True, undefined=jinja2.StrictUndefined,
-                             trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    env = jinja2.Environment(
+        loader=theme.loader(),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
     env.globals.update(url=_url, static=_static, t=_translate)
     return env
 
@@ -104,8 +110,10 @@ class Renderer:
         config = self.model.config
         self.strings = {lang: self.theme.strings(lang, config.default_language) for lang in config.languages}
         self._by_id = self.model.exhibit_by_id()
-        self._codes: dict[str, Entry] = {**self._by_id, **{s.id: s for s in self.model.default(self.model.scenes)
-                                                           if isinstance(s, Scene) and s.id}}
+        self._codes: dict[str, Entry] = {
+            **self._by_id,
+            **{s.id: s for s in self.model.default(self.model.scenes) if isinstance(s, Scene) and s.id},
+        }
 
     def write_many(self, outputs: list[Output], root: Path, atomic: bool = False) -> Iterator[int]:
         """Render and write each output under `root`; yields how many are done, for progress.
@@ -114,13 +122,14 @@ class Renderer:
         a 2,000-object site has ~10,000 outputs, and both the rendering and the file system
         calls cost more than passing work to a second core.
         """
-        chunks = [outputs[i:i + WORKER_CHUNK] for i in range(0, len(outputs), WORKER_CHUNK)]
+        chunks = [outputs[i : i + WORKER_CHUNK] for i in range(0, len(outputs), WORKER_CHUNK)]
         if self.jobs <= 1 or len(outputs) < PARALLEL_THRESHOLD:
             yield from (write_outputs(self, chunk, root, atomic) for chunk in chunks)
             return
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_adopt_renderer,
-                                 initargs=(self, os.getpid())) as pool:
+        with ProcessPoolExecutor(
+            self.jobs, mp_context=context, initializer=_adopt_renderer, initargs=(self, os.getpid())
+        ) as pool:
             yield from pool.map(_write_in_worker, chunks, [root] * len(chunks), [atomic] * len(chunks))
 
     def render(self, output: Output) -> bytes:
@@ -151,25 +160,50 @@ class Renderer:
         try:
             return self.env.get_template(name).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            problem = Problem(_theme_file(self.theme, exc.name or name), exc.lineno or 0, "error", "theme-syntax",
-                              f"template error: {exc.message}", "fix the template syntax on that line")
+            problem = Problem(
+                _theme_file(self.theme, exc.name or name),
+                exc.lineno or 0,
+                "error",
+                "theme-syntax",
+                f"template error: {exc.message}",
+                "fix the template syntax on that line",
+            )
         except jinja2.UndefinedError as exc:
             file, line = _template_frame(exc, self.theme, name)
-            problem = Problem(file, line, "error", "theme-undefined", f"template error: {exc.message}",
-                              "the template uses a name disan does not provide; check its spelling")
+            problem = Problem(
+                file,
+                line,
+                "error",
+                "theme-undefined",
+                f"template error: {exc.message}",
+                "the template uses a name disan does not provide; check its spelling",
+            )
         raise ContentError([problem])
 
     def _base_context(self, lang: str, page_url: str, kind: str, entry: Entry | None) -> dict[str, Any]:
         config = self.model.config
         root_path = "/" + config.base_url.split("://", 1)[-1].partition("/")[2]
         return {
-            "lang": lang, "kind": kind, "page_url": page_url, "root_path": root_path,
-            "strings": self.strings[lang], "static_urls": self.plan.static_urls,
-            "site": {"title": config.text("title", lang), "description": config.text("description", lang),
-                     "license": config.text("license", lang), "home": entry_url(config, "page", "index", lang),
-                     "default_language": config.default_language, "base_url": config.base_url},
-            "canonical": config.base_url + (page_url if entry is None or entry.translated
-                                             else entry_url(config, entry.kind, entry.slug, config.default_language)),
+            "lang": lang,
+            "kind": kind,
+            "page_url": page_url,
+            "root_path": root_path,
+            "strings": self.strings[lang],
+            "static_urls": self.plan.static_urls,
+            "site": {
+                "title": config.text("title", lang),
+                "description": config.text("description", lang),
+                "license": config.text("license", lang),
+                "home": entry_url(config, "page", "index", lang),
+                "default_language": config.default_language,
+                "base_url": config.base_url,
+            },
+            "canonical": config.base_url
+            + (
+                page_url
+                if entry is None or entry.translated
+                else entry_url(config, entry.kind, entry.slug, config.default_language)
+            ),
             "csp": PAGE_CSP,
             "authoring": self.authoring,
             "nav": self._nav(lang),
@@ -179,18 +213,41 @@ class Renderer:
 
     def _nav(self, lang: str) -> list[dict[str, str]]:
         config = self.model.config
-        items = [{"title": self.strings[lang].get("nav_exhibits", "Exhibits"), "lang": lang,
-                  "url": index_url(config, "exhibit", lang)}]
+        items = [
+            {
+                "title": self.strings[lang].get("nav_exhibits", "Exhibits"),
+                "lang": lang,
+                "url": index_url(config, "exhibit", lang),
+            }
+        ]
         if self.model.collections:
-            items.append({"title": self.strings[lang].get("nav_collections", "Collections"), "lang": lang,
-                          "url": index_url(config, "collection", lang)})
+            items.append(
+                {
+                    "title": self.strings[lang].get("nav_collections", "Collections"),
+                    "lang": lang,
+                    "url": index_url(config, "collection", lang),
+                }
+            )
         if self.model.tours:
-            items.append({"title": self.strings[lang].get("nav_tours", "Tours"), "lang": lang,
-                          "url": index_url(config, "tour", lang)})
-        pages = sorted((by_lang[lang] for slug, by_lang in self.model.pages.items() if slug != "index"),
-                       key=lambda p: (p.order, p.title.casefold()))
-        items.extend({"title": p.title, "url": entry_url(config, "page", p.slug, lang),
-                      "lang": lang if p.translated else config.default_language} for p in pages)
+            items.append(
+                {
+                    "title": self.strings[lang].get("nav_tours", "Tours"),
+                    "lang": lang,
+                    "url": index_url(config, "tour", lang),
+                }
+            )
+        pages = sorted(
+            (by_lang[lang] for slug, by_lang in self.model.pages.items() if slug != "index"),
+            key=lambda p: (p.order, p.title.casefold()),
+        )
+        items.extend(
+            {
+                "title": p.title,
+                "url": entry_url(config, "page", p.slug, lang),
+                "lang": lang if p.translated else config.default_language,
+            }
+            for p in pages
+        )
         return items
 
     def _alternates(self, kind: str, entry: Entry | None, page_url: str, lang: str) -> list[dict[str, Any]]:
@@ -201,8 +258,11 @@ class Renderer:
             if entry is not None:
                 url = entry_url(config, entry.kind, entry.slug, other)
                 groups: dict[str, Mapping[str, Mapping[str, Entry]]] = {
-                    "page": self.model.pages, "collection": self.model.collections,
-                    "exhibit": self.model.exhibits, "tour": self.model.tours}
+                    "page": self.model.pages,
+                    "collection": self.model.collections,
+                    "exhibit": self.model.exhibits,
+                    "tour": self.model.tours,
+                }
                 group = groups[entry.kind]
                 translated = group[entry.slug][other].translated
                 if kind == "tour-embed":
@@ -211,11 +271,18 @@ class Renderer:
                 url, translated = entry_url(config, "page", "index", other), True
             else:
                 prefix_now = "" if lang == config.default_language else f"{lang}/"
-                rest = page_url[len(prefix_now):] if page_url.startswith(prefix_now) else page_url
+                rest = page_url[len(prefix_now) :] if page_url.startswith(prefix_now) else page_url
                 url = ("" if other == config.default_language else f"{other}/") + rest
                 translated = True
-            result.append({"lang": other, "name": LANGUAGE_NAMES.get(other, other), "url": url,
-                           "current": other == lang, "translated": translated})
+            result.append(
+                {
+                    "lang": other,
+                    "name": LANGUAGE_NAMES.get(other, other),
+                    "url": url,
+                    "current": other == lang,
+                    "translated": translated,
+                }
+            )
         return result
 
     def _page(self, action: RenderPage) -> str:
@@ -225,23 +292,31 @@ class Renderer:
         if action.kind == "home":
             entry = model.pages.get("index", {}).get(lang)
             listed = self._listed(lang)
-            extra = {"featured": [self._card(e) for e in listed[:HOME_FEATURED]],
-                     "collections": [self._collection_card(c[lang]) for c in self._collections()],
-                     "total": len(listed)}
+            extra = {
+                "featured": [self._card(e) for e in listed[:HOME_FEATURED]],
+                "collections": [self._collection_card(c[lang]) for c in self._collections()],
+                "total": len(listed),
+            }
         elif action.kind == "page":
             entry = model.pages[action.slug][lang]
         elif action.kind == "collection":
             entry = model.collections[action.slug][lang]
-            extra = {"members": [self._card(e) for e in self._listed(lang) if e.collection == action.slug],
-                     "image": self._picture(entry.image) if entry.image else None}
+            extra = {
+                "members": [self._card(e) for e in self._listed(lang) if e.collection == action.slug],
+                "image": self._picture(entry.image) if entry.image else None,
+            }
         elif action.kind == "collection-index":
             extra = {"collections": [self._collection_card(c[lang]) for c in self._collections()]}
         elif action.kind == "exhibit-index":
             listed = self._listed(lang)
             pages = max(1, -(-len(listed) // EXHIBITS_PER_INDEX_PAGE))
-            chunk = listed[(action.number - 1) * EXHIBITS_PER_INDEX_PAGE:action.number * EXHIBITS_PER_INDEX_PAGE]
-            extra = {"exhibits": [self._card(e) for e in chunk], "number": action.number, "pages": pages,
-                     "page_urls": [index_url(model.config, "exhibit", lang, n) for n in range(1, pages + 1)]}
+            chunk = listed[(action.number - 1) * EXHIBITS_PER_INDEX_PAGE : action.number * EXHIBITS_PER_INDEX_PAGE]
+            extra = {
+                "exhibits": [self._card(e) for e in chunk],
+                "number": action.number,
+                "pages": pages,
+                "page_urls": [index_url(model.config, "exhibit", lang, n) for n in range(1, pages + 1)],
+            }
         elif action.kind == "exhibit":
             entry = model.exhibits[action.slug][lang]
             extra = self._exhibit_context(entry)
@@ -261,8 +336,9 @@ class Renderer:
         return self._template(action.template, context)
 
     def _listed(self, lang: str) -> list[Exhibit]:
-        return sorted((by_lang[lang] for by_lang in self.model.exhibits.values()),
-                      key=lambda e: (e.title.casefold(), e.slug))
+        return sorted(
+            (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (e.title.casefold(), e.slug)
+        )
 
     def _collections(self) -> list[dict[str, Any]]:
         lang = self.model.config.default_language
@@ -272,27 +348,44 @@ class Renderer:
         image = self.plan.images.get((ref.src, ref.credit))
         if image is None:
             return None
-        return {"alt": ref.alt, "caption": ref.caption, "credit": ref.credit, "width": image.width,
-                "height": image.height,
-                "webp": ", ".join(f"{d.site_path} {d.width}w" for d in image.webp),
-                "jpeg": ", ".join(f"{d.site_path} {d.width}w" for d in image.jpeg),
-                "webp_items": [(d.site_path, d.width) for d in image.webp],
-                "jpeg_items": [(d.site_path, d.width) for d in image.jpeg],
-                "fallback": image.jpeg[min(1, len(image.jpeg) - 1)].site_path,
-                "smallest": image.jpeg[0].site_path, "smallest_webp": image.webp[0].site_path}
+        return {
+            "alt": ref.alt,
+            "caption": ref.caption,
+            "credit": ref.credit,
+            "width": image.width,
+            "height": image.height,
+            "webp": ", ".join(f"{d.site_path} {d.width}w" for d in image.webp),
+            "jpeg": ", ".join(f"{d.site_path} {d.width}w" for d in image.jpeg),
+            "webp_items": [(d.site_path, d.width) for d in image.webp],
+            "jpeg_items": [(d.site_path, d.width) for d in image.jpeg],
+            "fallback": image.jpeg[min(1, len(image.jpeg) - 1)].site_path,
+            "smallest": image.jpeg[0].site_path,
+            "smallest_webp": image.webp[0].site_path,
+        }
 
     def _card(self, exhibit: Exhibit) -> dict[str, Any]:
         config = self.model.config
-        return {"title": exhibit.title, "summary": exhibit.summary, "id": exhibit.id, "retired": exhibit.retired,
-                "url": entry_url(config, "exhibit", exhibit.slug, exhibit.lang), "translated": exhibit.translated,
-                "image": self._picture(exhibit.images[0]) if exhibit.images else None}
+        return {
+            "title": exhibit.title,
+            "summary": exhibit.summary,
+            "id": exhibit.id,
+            "retired": exhibit.retired,
+            "url": entry_url(config, "exhibit", exhibit.slug, exhibit.lang),
+            "translated": exhibit.translated,
+            "image": self._picture(exhibit.images[0]) if exhibit.images else None,
+        }
 
     def _collection_card(self, collection) -> dict[str, Any]:
         config = self.model.config
-        return {"title": collection.title, "summary": collection.summary, "translated": collection.translated,
-                "id": "", "retired": False,
-                "url": entry_url(config, "collection", collection.slug, collection.lang),
-                "image": self._picture(collection.image) if collection.image else None}
+        return {
+            "title": collection.title,
+            "summary": collection.summary,
+            "translated": collection.translated,
+            "id": "",
+            "retired": False,
+            "url": entry_url(config, "collection", collection.slug, collection.lang),
+            "image": self._picture(collection.image) if collection.image else None,
+        }
 
     def _exhibit_context(self, exhibit: Exhibit) -> dict[str, Any]:
         config, lang = self.model.config, exhibit.lang
@@ -304,12 +397,14 @@ class Renderer:
             "facts": [(self.strings[lang].get(f"fact_{key}", key), value) for key, value in exhibit.facts],
             "pictures": [p for p in (self._picture(ref) for ref in exhibit.images) if p],
             "collection": {"title": collection.title, "url": entry_url(config, "collection", collection.slug, lang)}
-            if collection else None,
+            if collection
+            else None,
             "related": [self._card(e) for e in related],
             "short_url": short_url(config, exhibit.id),
             "narration": self._narration(exhibit),
             "model": self._model(exhibit),
-            "qr_svg": code_url + "qr.svg", "qr_png": code_url + "qr.png",
+            "qr_svg": code_url + "qr.svg",
+            "qr_png": code_url + "qr.png",
         }
 
     def _model(self, exhibit: Exhibit) -> dict[str, Any] | None:
@@ -320,9 +415,14 @@ class Renderer:
         megabytes, triangles = f"{size / 1e6:.1f}" if size >= 100_000 else f"{size / 1e6:.2f}", f"{found.triangles:,}"
         if exhibit.lang != "en":  # Vietnamese writes 1,5 MB and 17.456
             megabytes, triangles = megabytes.replace(".", ","), triangles.replace(",", ".")
-        return {"src": found.site_path, "alt": found.alt, "size": f"{megabytes} MB", "triangles": triangles,
-                "poster": self._picture(found.poster) if found.poster else None,
-                "annotations": found.annotations}
+        return {
+            "src": found.site_path,
+            "alt": found.alt,
+            "size": f"{megabytes} MB",
+            "triangles": triangles,
+            "poster": self._picture(found.poster) if found.poster else None,
+            "annotations": found.annotations,
+        }
 
     def _narration(self, exhibit: Exhibit) -> dict[str, Any] | None:
         return self._narration_view(self.site_narrations.get((exhibit.slug, exhibit.lang)))
@@ -333,23 +433,38 @@ class Renderer:
             return None
         audio, vtt = narration_paths(narration)
         minutes, seconds = divmod(round(narration.duration), 60)
-        return {"src": audio, "vtt": vtt, "mime": narration.published_mime, "duration": f"{minutes}:{seconds:02d}",
-                "lang": narration.lang,
-                "cues": [dict(cue, start_label=_clock(cue["start"])) for cue in narration.cues]}
+        return {
+            "src": audio,
+            "vtt": vtt,
+            "mime": narration.published_mime,
+            "duration": f"{minutes}:{seconds:02d}",
+            "lang": narration.lang,
+            "cues": [dict(cue, start_label=_clock(cue["start"])) for cue in narration.cues],
+        }
 
     def _card_media(self, exhibit: Exhibit, rel) -> dict[str, Any]:
         """The 3D model and narration an exhibit card in a tour shows, as on the exhibit page."""
         media: dict[str, Any] = {}
         model = self._model(exhibit)
         if model:
-            media["model"] = {"src": rel(model["src"]), "alt": model["alt"], "size": model["size"],
-                              "poster": rel(model["poster"]["fallback"]) if model["poster"] else None,
-                              "annotations": [{"position": a.position_attr, "normal": a.normal_attr, "label": a.label}
-                                              for a in model["annotations"]]}
+            media["model"] = {
+                "src": rel(model["src"]),
+                "alt": model["alt"],
+                "size": model["size"],
+                "poster": rel(model["poster"]["fallback"]) if model["poster"] else None,
+                "annotations": [
+                    {"position": a.position_attr, "normal": a.normal_attr, "label": a.label}
+                    for a in model["annotations"]
+                ],
+            }
         narration = self._narration(exhibit)
         if narration:
-            media["audio"] = {"src": rel(narration["src"]), "mime": narration["mime"], "lang": narration["lang"],
-                              "vtt": rel(narration["vtt"]) if narration["vtt"] else None}
+            media["audio"] = {
+                "src": rel(narration["src"]),
+                "mime": narration["mime"],
+                "lang": narration["lang"],
+                "vtt": rel(narration["vtt"]) if narration["vtt"] else None,
+            }
         return media
 
     def _tour_card(self, tour: Tour) -> dict[str, Any]:
@@ -357,9 +472,16 @@ class Renderer:
         scenes = self.model.tour_scenes(tour.slug, tour.lang)
         start = next((s for s in scenes if s.name == tour.start), scenes[0] if scenes else None)
         panorama = self.plan.panoramas.get(start.slug) if start else None
-        return {"title": tour.title, "summary": tour.summary, "translated": tour.translated, "id": "",
-                "retired": False, "url": entry_url(config, "tour", tour.slug, tour.lang),
-                "poster": poster_path(panorama) if panorama else "", "scenes": len(scenes)}
+        return {
+            "title": tour.title,
+            "summary": tour.summary,
+            "translated": tour.translated,
+            "id": "",
+            "retired": False,
+            "url": entry_url(config, "tour", tour.slug, tour.lang),
+            "poster": poster_path(panorama) if panorama else "",
+            "scenes": len(scenes),
+        }
 
     def _tour_context(self, tour: Tour, page_url: str) -> dict[str, Any]:
         """The tour page: server-rendered poster and index, plus the viewer's JSON configuration."""
@@ -373,38 +495,59 @@ class Renderer:
         plan_image = None
         if tour.plan:
             with Image.open(config.root / tour.plan) as image:
-                plan_image = {"src": rel(self.plan.media_urls[tour.plan]), "width": image.width,
-                              "height": image.height}
+                plan_image = {"src": rel(self.plan.media_urls[tour.plan]), "width": image.width, "height": image.height}
         scene_views = [self._scene_view(scene, rel) for scene in scenes]
         viewer: dict[str, Any] = {
-                  "tour": tour.slug, "lang": lang, "start": start.name, "autorotate": tour.autorotate or False,
-                  "plan": plan_image, "strings": {k[5:]: v for k, v in self.strings[lang].items()
-                                                  if k.startswith("tour_")},
-                  "scenes": [view["config"] for view in scene_views]}
+            "tour": tour.slug,
+            "lang": lang,
+            "start": start.name,
+            "autorotate": tour.autorotate or False,
+            "plan": plan_image,
+            "strings": {k[5:]: v for k, v in self.strings[lang].items() if k.startswith("tour_")},
+            "scenes": [view["config"] for view in scene_views],
+        }
         guide = self.site_narrations.get((guide_key(tour.slug), lang))
         if guide is not None:
             viewer["narration"] = self._guide_config(tour, scenes, guide, rel)
         shows_models = any("model" in h for view in scene_views for h in view["config"]["hotspots"])
         if shows_models:
             viewer["model_viewer"] = {
-                "viewer": rel(self.plan.static_urls[MODEL_BUNDLE]), "decoders": rel(self.plan.static_urls[DECODERS]),
-                "strings": {k[6:]: v for k, v in self.strings[lang].items() if k.startswith("model_")}}
+                "viewer": rel(self.plan.static_urls[MODEL_BUNDLE]),
+                "decoders": rel(self.plan.static_urls[DECODERS]),
+                "strings": {k[6:]: v for k, v in self.strings[lang].items() if k.startswith("model_")},
+            }
         start_panorama = self.plan.panoramas[start.slug]
-        return {"tour": tour, "scenes": scene_views, "start": start, "authoring": self.authoring,
-                "viewer_json": inline_json(viewer),
-                "poster": poster_path(start_panorama), "poster_size": POSTER_SIZE,
-                "preview": f"tiles/{start_panorama.tileset.key}/{start_panorama.tileset.preview}",
-                "embed_url": config.base_url + entry_url(config, "tour", tour.slug, lang) + "embed/",
-                "tour_url": entry_url(config, "tour", tour.slug, lang), "narration": self._narration_view(guide),
-                "shows_models": shows_models}
+        return {
+            "tour": tour,
+            "scenes": scene_views,
+            "start": start,
+            "authoring": self.authoring,
+            "viewer_json": inline_json(viewer),
+            "poster": poster_path(start_panorama),
+            "poster_size": POSTER_SIZE,
+            "preview": f"tiles/{start_panorama.tileset.key}/{start_panorama.tileset.preview}",
+            "embed_url": config.base_url + entry_url(config, "tour", tour.slug, lang) + "embed/",
+            "tour_url": entry_url(config, "tour", tour.slug, lang),
+            "narration": self._narration_view(guide),
+            "shows_models": shows_models,
+        }
 
     def _guide_config(self, tour: Tour, scenes: list[Scene], guide: Narration, rel) -> dict[str, Any]:
         """The guided tour for the viewer: audio, cues (seconds, scene, view in degrees) and captions."""
         audio, vtt = narration_paths(guide)
-        return {"src": rel(audio), "mime": guide.published_mime, "vtt": rel(vtt) if vtt else None,
-                "duration": round(guide.duration, 3), "lang": guide.lang, "cues": resolve_cues(tour, scenes),
-                "captions": [{"start": cue["start"], "end": cue["end"], "text": cue["text"]}
-                             for cue in guide.cues if cue["start"] is not None]}
+        return {
+            "src": rel(audio),
+            "mime": guide.published_mime,
+            "vtt": rel(vtt) if vtt else None,
+            "duration": round(guide.duration, 3),
+            "lang": guide.lang,
+            "cues": resolve_cues(tour, scenes),
+            "captions": [
+                {"start": cue["start"], "end": cue["end"], "text": cue["text"]}
+                for cue in guide.cues
+                if cue["start"] is not None
+            ],
+        }
 
     def _scene_view(self, scene: Scene, rel) -> dict[str, Any]:
         """One scene for the viewer config and for the HTML index that mirrors it."""
@@ -413,8 +556,12 @@ class Renderer:
         base = f"tiles/{panorama.tileset.key}/"
         hotspots, links = [], []
         for hotspot in scene.hotspots:
-            item: dict[str, Any] = {"type": hotspot.kind, "yaw": hotspot.yaw, "pitch": hotspot.pitch,
-                                    "label": hotspot.label}
+            item: dict[str, Any] = {
+                "type": hotspot.kind,
+                "yaw": hotspot.yaw,
+                "pitch": hotspot.pitch,
+                "label": hotspot.label,
+            }
             href = f"#scene={scene.name}"
             if hotspot.kind == "go":
                 item["target"] = hotspot.target
@@ -425,45 +572,79 @@ class Renderer:
                 exhibit = self.model.exhibits[self._by_id[hotspot.target].slug][lang]
                 card = self._card(exhibit)
                 picture = card["image"]
-                item.update(label=hotspot.label or exhibit.title, code=exhibit.id, url=rel(card["url"]),
-                            summary=exhibit.summary, image={"src": rel(picture["fallback"]), "alt": picture["alt"],
-                                                            "srcset": ", ".join(f"{rel(p)} {w}w" for p, w in
-                                                                                picture["jpeg_items"])}
-                            if picture else None)
+                item.update(
+                    label=hotspot.label or exhibit.title,
+                    code=exhibit.id,
+                    url=rel(card["url"]),
+                    summary=exhibit.summary,
+                    image={
+                        "src": rel(picture["fallback"]),
+                        "alt": picture["alt"],
+                        "srcset": ", ".join(f"{rel(p)} {w}w" for p, w in picture["jpeg_items"]),
+                    }
+                    if picture
+                    else None,
+                )
                 item.update(self._card_media(exhibit, rel))
                 href = rel(card["url"])
             elif hotspot.kind in ("audio", "video"):
                 item["src"] = href = rel(self.plan.media_urls[hotspot.target])
             elif hotspot.kind == "image":
                 image = self.plan.images[(hotspot.target, "")]
-                item.update(src=rel(image.jpeg[-1].site_path), alt=hotspot.label,
-                            srcset=", ".join(f"{rel(d.site_path)} {d.width}w" for d in image.jpeg))
+                item.update(
+                    src=rel(image.jpeg[-1].site_path),
+                    alt=hotspot.label,
+                    srcset=", ".join(f"{rel(d.site_path)} {d.width}w" for d in image.jpeg),
+                )
                 href = item["src"]
             elif hotspot.kind == "text":
                 item["text"] = hotspot.target
             elif hotspot.kind == "url":
                 item["href"] = href = hotspot.target
             hotspots.append(item)
-            links.append({"label": item["label"], "href": href, "kind": hotspot.kind,
-                          "text": hotspot.target if hotspot.kind == "text" else ""})
+            links.append(
+                {
+                    "label": item["label"],
+                    "href": href,
+                    "kind": hotspot.kind,
+                    "text": hotspot.target if hotspot.kind == "text" else "",
+                }
+            )
         description = render_markdown(self.markdown, scene.body, 2)
         scene_config = {
-            "id": scene.name, "title": scene.title, "code": scene.id or None, "north": scene.north,
-            "view": asdict(scene.view), "plan_position": dict(scene.plan_position) if scene.plan_position else None,
-            "base": rel(base), "panorama": panorama.tileset.psv_config(),
-            "equirect": rel(base + panorama.tileset.equirect), "hotspots": hotspots,
+            "id": scene.name,
+            "title": scene.title,
+            "code": scene.id or None,
+            "north": scene.north,
+            "view": asdict(scene.view),
+            "plan_position": dict(scene.plan_position) if scene.plan_position else None,
+            "base": rel(base),
+            "panorama": panorama.tileset.psv_config(),
+            "equirect": rel(base + panorama.tileset.equirect),
+            "hotspots": hotspots,
         }
-        return {"scene": scene, "config": scene_config, "links": links, "description": Markup(description),
-                "short_url": short_url(config, scene.id) if scene.id else "",
-                "narration": self._narration_view(self.site_narrations.get((scene.slug, lang)))}
+        return {
+            "scene": scene,
+            "config": scene_config,
+            "links": links,
+            "description": Markup(description),
+            "short_url": short_url(config, scene.id) if scene.id else "",
+            "narration": self._narration_view(self.site_narrations.get((scene.slug, lang))),
+        }
 
     def _redirect(self, action: Redirect, path: str) -> str:
         config = self.model.config
         holder = self._codes[action.code]
         page_url = posixpath.dirname(path) + "/"
         context = self._base_context(config.default_language, page_url, "redirect", None)
-        context.update({"target": action.target, "code": action.code, "title": holder.title,
-                        "canonical": config.base_url + action.target})
+        context.update(
+            {
+                "target": action.target,
+                "code": action.code,
+                "title": holder.title,
+                "canonical": config.base_url + action.target,
+            }
+        )
         return self._template("shortcode.html", context)
 
 

@@ -31,9 +31,11 @@ def contained(path: Path, folder: Path, shown: str, folder_name: str = "the site
         return target
     link = _first_link(path, folder)
     via = f"'{link.relative_to(folder).as_posix()}' is a link to '{os.readlink(link)}', so " if link else ""
-    raise OutsideFolderError(f"{via}'{shown}' leads outside {folder_name} (to {target})",
-                             "copy the file into the folder instead of linking to it; "
-                             "disan never publishes files from outside it", shown)
+    raise OutsideFolderError(
+        f"{via}'{shown}' leads outside {folder_name} (to {target})",
+        "copy the file into the folder instead of linking to it; disan never publishes files from outside it",
+        shown,
+    )
 
 
 def _first_link(path: Path, folder: Path) -> Path | None:

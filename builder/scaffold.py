@@ -7,7 +7,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 FILES = {
-    "site.toml": '''title = "Bảo tàng mới"
+    "site.toml": """title = "Bảo tàng mới"
 description = "Bảo tàng số làm bằng disan."
 base_url = "https://museum.example.vn/"
 languages = ["vi", "en"]
@@ -17,35 +17,35 @@ license = "CC BY-SA 4.0"
 [i18n.en]
 title = "New museum"
 description = "A digital museum made with disan."
-''',
-    "content/index.md": '''---
+""",
+    "content/index.md": """---
 title: Bảo tàng mới
 summary: Chào mừng đến với bảo tàng số.
 ---
 Sửa tệp `content/index.md` để viết lời chào của bảo tàng.
-''',
-    "content/index.en.md": '''---
+""",
+    "content/index.en.md": """---
 title: New museum
 summary: Welcome to the digital museum.
 ---
 Edit `content/index.en.md` to write the museum's welcome.
-''',
-    "content/about.md": '''---
+""",
+    "content/about.md": """---
 title: Giới thiệu
 ---
 Viết về bảo tàng ở đây.
-''',
-    "content/collections/chinh.md": '''---
+""",
+    "content/collections/chinh.md": """---
 title: Sưu tập chính
 summary: Các hiện vật tiêu biểu.
 ---
-''',
-    "content/collections/chinh.en.md": '''---
+""",
+    "content/collections/chinh.en.md": """---
 title: Main collection
 summary: Highlights of the museum.
 ---
-''',
-    "content/exhibits/hien-vat-mau.md": '''---
+""",
+    "content/exhibits/hien-vat-mau.md": """---
 id: HV01
 title: Hiện vật mẫu
 summary: Một hiện vật để bắt đầu.
@@ -58,8 +58,8 @@ images:
     caption: Hình minh hoạ
 ---
 Mô tả hiện vật bằng Markdown.
-''',
-    "content/exhibits/hien-vat-mau.en.md": '''---
+""",
+    "content/exhibits/hien-vat-mau.en.md": """---
 title: Sample object
 summary: An object to start with.
 category: Object
@@ -70,7 +70,7 @@ images:
     caption: Illustration
 ---
 Describe the object in Markdown.
-''',
+""",
 }
 
 

@@ -36,9 +36,11 @@ AUTHORING_BUNDLE = BUILTIN_THEMES / "default" / "live" / "authoring.js"
 IGNORED_PARTS = {".git", CACHE_DIR, "node_modules", "__pycache__", ".venv", ".pytest_cache"}
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes")
 CHANGE_EVENTS = {"created", "deleted", "modified", "moved", "closed"}
-LIVE_TAG = ('<link rel="stylesheet" href="/__disan/live.css">'
-            '<script src="/__disan/live.js" data-generation="{}" defer></script>'
-            '<script type="module" src="/__disan/authoring.js"></script>')
+LIVE_TAG = (
+    '<link rel="stylesheet" href="/__disan/live.css">'
+    '<script src="/__disan/live.js" data-generation="{}" defer></script>'
+    '<script type="module" src="/__disan/authoring.js"></script>'
+)
 DROPPED_CONNECTION = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError)
 
 
@@ -60,8 +62,11 @@ class LiveState:
             self.changed.notify_all()
 
     def snapshot(self) -> dict:
-        return {"generation": self.generation, "seconds": round(self.last_seconds, 3),
-                "problems": [p.as_json() for p in self.problems]}
+        return {
+            "generation": self.generation,
+            "seconds": round(self.last_seconds, 3),
+            "problems": [p.as_json() for p in self.problems],
+        }
 
 
 class DevServer:
@@ -96,10 +101,15 @@ class DevServer:
             except Exception as exc:  # noqa: BLE001 - a bug must not stop the watcher; the tabs and terminal show it
                 seconds = time.perf_counter() - started
                 click.echo(traceback.format_exc(), err=True)
-                problem = Problem("(disan)", 0, "error", "internal-error",
-                                  f"internal error while building: {exc.__class__.__name__}: {exc}",
-                                  "this is a bug in disan, not in your content; the details are in the terminal. "
-                                  "The last good site is still served; saving a file tries again.")
+                problem = Problem(
+                    "(disan)",
+                    0,
+                    "error",
+                    "internal-error",
+                    f"internal error while building: {exc.__class__.__name__}: {exc}",
+                    "this is a bug in disan, not in your content; the details are in the terminal. "
+                    "The last good site is still served; saving a file tries again.",
+                )
                 self.state.publish([problem], seconds)
                 return
             seconds = time.perf_counter() - started
@@ -135,8 +145,9 @@ class DevServer:
         if not parts or parts[0].startswith(("_", ".")) or IGNORED_PARTS.intersection(parts):
             return False
         name = parts[-1]
-        return not name.startswith((".", "#")) and not name.endswith(("~", ".swp", ".tmp")) \
-            and name != "shortcodes.toml"
+        return (
+            not name.startswith((".", "#")) and not name.endswith(("~", ".swp", ".tmp")) and name != "shortcodes.toml"
+        )
 
     def _rebuild_loop(self) -> None:
         while True:
@@ -209,12 +220,19 @@ class DevServer:
                     end = min(int(wanted.group(2) or len(data) - 1), len(data) - 1)
                     self.send_response(HTTPStatus.PARTIAL_CONTENT)
                     self.send_header("Content-Range", f"bytes {start}-{end}/{len(data)}")
-                    data = data[start:end + 1]
+                    data = data[start : end + 1]
                 else:
                     self.send_response(status)
                 self.send_header("Accept-Ranges", "bytes")
-                self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") or
-                                                         kind.endswith(("javascript", "json", "svg+xml")) else ""))
+                self.send_header(
+                    "Content-Type",
+                    kind
+                    + (
+                        "; charset=utf-8"
+                        if kind.startswith("text/") or kind.endswith(("javascript", "json", "svg+xml"))
+                        else ""
+                    ),
+                )
                 self.send_header("Content-Length", str(len(data)))
                 self.send_header("Cache-Control", "no-store")
                 self.end_headers()

@@ -46,8 +46,13 @@ class Theme:
         for folder in reversed(self.folders):
             static = folder / "static"
             if static.is_dir():
-                files.update({p.relative_to(static).as_posix(): p for p in static.rglob("*")
-                              if p.is_file() and p not in self.refused})
+                files.update(
+                    {
+                        p.relative_to(static).as_posix(): p
+                        for p in static.rglob("*")
+                        if p.is_file() and p not in self.refused
+                    }
+                )
         return dict(sorted(files.items()))
 
     def strings(self, lang: str, fallback: str) -> dict[str, str]:
@@ -63,8 +68,11 @@ class Theme:
 
 def load_theme(root: Path, name: str, problems: Problems, file_digest: Callable[[Path], str]) -> Theme | None:
     """The site's theme folder may hold only files of the site; the built-in one only its own."""
-    bounds = [(folder, bound) for folder, bound in ((root / "themes" / name, root), (BUILTIN_THEMES / name, None))
-              if folder.is_dir()]
+    bounds = [
+        (folder, bound)
+        for folder, bound in ((root / "themes" / name, root), (BUILTIN_THEMES / name, None))
+        if folder.is_dir()
+    ]
     refused: set[Path] = set()
     for folder, bound in bounds:
         for part in THEME_PARTS:
@@ -74,10 +82,22 @@ def load_theme(root: Path, name: str, problems: Problems, file_digest: Callable[
                     refused.add(folder.resolve() / path.relative_to(folder))
     folders = tuple(dict.fromkeys(folder.resolve() for folder, _ in bounds))
     if not folders:
-        known = sorted({p.name for base in (root / "themes", BUILTIN_THEMES) if base.is_dir()
-                        for p in base.iterdir() if p.is_dir()})
-        problems.error("site.toml", 0, "theme-missing", f"there is no theme '{name}'",
-                       did_you_mean(name, known) or f"themes available: {', '.join(known) or 'none'}")
+        known = sorted(
+            {
+                p.name
+                for base in (root / "themes", BUILTIN_THEMES)
+                if base.is_dir()
+                for p in base.iterdir()
+                if p.is_dir()
+            }
+        )
+        problems.error(
+            "site.toml",
+            0,
+            "theme-missing",
+            f"there is no theme '{name}'",
+            did_you_mean(name, known) or f"themes available: {', '.join(known) or 'none'}",
+        )
         return None
     return Theme(name, folders, _digest_folders(folders, file_digest, refused), frozenset(refused))
 

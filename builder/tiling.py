@@ -82,8 +82,7 @@ FACES = ("front", "right", "back", "left", "top", "bottom")
 #: PSV's default order of a cubemap stripe (``baseUrl`` of type ``stripe``).
 STRIPE_ORDER = ("left", "front", "right", "back", "top", "bottom")
 #: Keys of a six-face source and the PSV face each one becomes.
-SIX_FACE_KEYS = {"front": "front", "back": "back", "left": "left", "right": "right",
-                 "up": "top", "down": "bottom"}
+SIX_FACE_KEYS = {"front": "front", "back": "back", "left": "left", "right": "right", "up": "top", "down": "bottom"}
 #: PSV's CubemapTilesAdapter accepts at most 16 tiles per face side.
 MAX_TILES_PER_SIDE = 16
 #: Neutral dark grey painted where a partial panorama has no pixels.
@@ -239,8 +238,14 @@ def _vips_reason(exc: pyvips.Error) -> str:
     return text[-1] if text else "unknown error"
 
 
-_XMP_FIELDS = ("CroppedAreaImageWidthPixels", "CroppedAreaImageHeightPixels", "FullPanoWidthPixels",
-               "FullPanoHeightPixels", "CroppedAreaLeftPixels", "CroppedAreaTopPixels")
+_XMP_FIELDS = (
+    "CroppedAreaImageWidthPixels",
+    "CroppedAreaImageHeightPixels",
+    "FullPanoWidthPixels",
+    "FullPanoHeightPixels",
+    "CroppedAreaLeftPixels",
+    "CroppedAreaTopPixels",
+)
 
 
 def _gpano(image: pyvips.Image) -> dict[str, float]:
@@ -252,7 +257,8 @@ def _gpano(image: pyvips.Image) -> dict[str, float]:
     for name in _XMP_FIELDS:
         # both serialisations: GPano:Name="123" and <GPano:Name>123</GPano:Name>
         match = re.search(rf"GPano:{name}\s*=\s*[\"']([-\d.]+)[\"']", text) or re.search(
-            rf"<GPano:{name}>\s*([-\d.]+)\s*</GPano:{name}>", text)
+            rf"<GPano:{name}>\s*([-\d.]+)\s*</GPano:{name}>", text
+        )
         if match:
             found[name] = float(match.group(1))
     return found
@@ -269,8 +275,12 @@ def read_panorama_info(path: str | os.PathLike) -> tuple[int, int, PanoramaAngle
     width, height = image.width, image.height
     warnings: list[str] = []
     xmp = _gpano(image)
-    needed = {"CroppedAreaImageWidthPixels", "CroppedAreaImageHeightPixels",
-              "FullPanoWidthPixels", "FullPanoHeightPixels"}
+    needed = {
+        "CroppedAreaImageWidthPixels",
+        "CroppedAreaImageHeightPixels",
+        "FullPanoWidthPixels",
+        "FullPanoHeightPixels",
+    }
     if not needed <= xmp.keys():
         return width, height, None, warnings
     cw, ch = xmp["CroppedAreaImageWidthPixels"], xmp["CroppedAreaImageHeightPixels"]
@@ -278,19 +288,22 @@ def read_panorama_info(path: str | os.PathLike) -> tuple[int, int, PanoramaAngle
     top = xmp.get("CroppedAreaTopPixels", (fh - ch) / 2)
     name = Path(path).name
     if min(cw, ch, fw, fh) <= 0 or cw > fw or ch > fh:
-        warnings.append(f"{name}: its GPano XMP is inconsistent ({int(cw)}×{int(ch)} cropped from "
-                        f"{int(fw)}×{int(fh)}); ignoring it")
+        warnings.append(
+            f"{name}: its GPano XMP is inconsistent ({int(cw)}×{int(ch)} cropped from {int(fw)}×{int(fh)}); ignoring it"
+        )
         return width, height, None, warnings
     if (int(cw), int(ch)) != (width, height):
         if abs((cw / ch) / (width / height) - 1) > 0.01:
             warnings.append(
                 f"{name}: its GPano XMP describes a {int(cw)}×{int(ch)} image but the file is "
-                f"{width}×{height} with another shape; ignoring the XMP")
+                f"{width}×{height} with another shape; ignoring the XMP"
+            )
             return width, height, None, warnings
         warnings.append(
             f"{name}: its GPano XMP describes a {int(cw)}×{int(ch)} image but the file is "
             f"{width}×{height} (resized after the metadata was written?); using the XMP angles "
-            f"scaled to the pixels")
+            f"scaled to the pixels"
+        )
     haov = 360.0 * cw / fw
     vaov = 180.0 * ch / fh
     voffset = 90.0 - (top + ch / 2) / fh * 180.0
@@ -302,8 +315,9 @@ def read_panorama_info(path: str | os.PathLike) -> tuple[int, int, PanoramaAngle
     return width, height, angles, warnings
 
 
-def _resolve_angles(path, width: int, height: int, angles: PanoramaAngles | None,
-                    xmp_angles: PanoramaAngles | None) -> PanoramaAngles:
+def _resolve_angles(
+    path, width: int, height: int, angles: PanoramaAngles | None, xmp_angles: PanoramaAngles | None
+) -> PanoramaAngles:
     if angles is not None:
         return angles
     if xmp_angles is not None:
@@ -322,15 +336,15 @@ def _resolve_angles(path, width: int, height: int, angles: PanoramaAngles | None
 def _check_pixels(width: int, height: int, settings: TileSettings, name: str) -> None:
     if width * height > settings.max_pixels:
         raise TilingError(
-            f"{name} is {width}×{height} = {width * height:,} pixels, over the limit of "
-            f"{settings.max_pixels:,} pixels",
+            f"{name} is {width}×{height} = {width * height:,} pixels, over the limit of {settings.max_pixels:,} pixels",
             "downscale the image, or raise max_panorama_pixels in site.toml if you trust this "
             "file (the limit protects the build from decompression bombs)",
         )
 
 
-def check_panorama(source: Source, settings: TileSettings = TileSettings(),
-                   angles: PanoramaAngles | None = None) -> tuple[PanoramaAngles | None, list[str]]:
+def check_panorama(
+    source: Source, settings: TileSettings = TileSettings(), angles: PanoramaAngles | None = None
+) -> tuple[PanoramaAngles | None, list[str]]:
     """All cheap (header-only) checks of a source: raises TilingError, returns (angles, warnings).
 
     The angles are None for six-face input.  Use ``verify_image`` for a full decode check.
@@ -341,8 +355,10 @@ def check_panorama(source: Source, settings: TileSettings = TileSettings(),
         for key, path in source.items():
             image = _open(path)
             if image.width != image.height:
-                raise TilingError(f"cube face '{key}' ({Path(path).name}) is {image.width}×{image.height}, "
-                                  f"not square", "export the six cube faces as square images")
+                raise TilingError(
+                    f"cube face '{key}' ({Path(path).name}) is {image.width}×{image.height}, not square",
+                    "export the six cube faces as square images",
+                )
             total += image.width * image.height
         _check_pixels(total, 1, settings, "the six cube faces")
         return None, []
@@ -388,7 +404,7 @@ def choose_face_size(full_width: float, tile_size: int = 512) -> int:
     ideal = max(full_width / math.pi, 1.0)
     n = round(math.log2(ideal / tile_size))
     n = max(0, min(n, int(math.log2(MAX_TILES_PER_SIDE))))
-    return tile_size * 2 ** n
+    return tile_size * 2**n
 
 
 def _levels(face_size: int, tile_size: int) -> tuple[tuple[int, int], ...]:
@@ -404,8 +420,7 @@ def _const_like(image: pyvips.Image, value: float) -> pyvips.Image:
     return (image * 0.0) + value
 
 
-def _exact_map(kind: str, n: int, i0: int, j0: int, cols: int, rows: int, step: int,
-               geo: _Canvas) -> pyvips.Image:
+def _exact_map(kind: str, n: int, i0: int, j0: int, cols: int, rows: int, step: int, geo: _Canvas) -> pyvips.Image:
     """Two-band float (x, y) canvas coordinates of face pixels i0+k·step, j0+m·step.
 
     Only two kinds are ever computed, the other faces are mirror images of them (see
@@ -497,8 +512,14 @@ class _RowStore:
     can have any height, so other formats are fetched.
     """
 
-    def __init__(self, image: pyvips.Image, canvas: _Canvas, multiple: int, name: str,
-                 on_chunk: Callable[[pyvips.Image], None] | None = None):
+    def __init__(
+        self,
+        image: pyvips.Image,
+        canvas: _Canvas,
+        multiple: int,
+        name: str,
+        on_chunk: Callable[[pyvips.Image], None] | None = None,
+    ):
         """Chunks are a whole number of ``multiple`` rows (the derivative's shrink)."""
         self.image = image
         self.canvas = canvas
@@ -529,8 +550,7 @@ class _RowStore:
             except pyvips.Error as exc:
                 raise TilingError(
                     f"{self.name} is truncated or corrupt: {_vips_reason(exc)}",
-                    "copy or export the file again; an interrupted upload or download often cuts "
-                    "images short",
+                    "copy or export the file again; an interrupted upload or download often cuts images short",
                 ) from exc
             self.chunks[self.decoded // self.chunk_rows] = chunk
             if self.on_chunk:
@@ -663,11 +683,12 @@ class _Writer:
             return
         strips = [strip for strip, _, _ in queue]
         strip = _side_by_side(strips)
-        data = strip.jpegsave_buffer(Q=self.quality, keep="none", subsample_mode=self.subsample,
-                                     restart_interval=self.tile // self.mcu)
+        data = strip.jpegsave_buffer(
+            Q=self.quality, keep="none", subsample_mode=self.subsample, restart_interval=self.tile // self.mcu
+        )
         tiles = split_jpeg(data, self.tile, self.mcu) if strip.width > self.tile else [data]
         for _, rels, done in queue:
-            mine, tiles = tiles[:len(rels)], tiles[len(rels):]
+            mine, tiles = tiles[: len(rels)], tiles[len(rels) :]
             for data, rel in zip(mine, rels, strict=True):
                 self.write(data, rel)
             done(mine)
@@ -693,8 +714,8 @@ def _jpeg_parts(data: bytes, tile: int, mcu: int) -> tuple[list[bytes], int, int
         if data[position] != 0xFF:
             raise ValueError("not a baseline JPEG written by libvips")
         marker = data[position + 1]
-        length = int.from_bytes(data[position + 2:position + 4], "big")
-        segment = data[position:position + 2 + length]
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
+        segment = data[position : position + 2 + length]
         if marker not in (0xDB, 0xC0, 0xC4, 0xDD, 0xDA):
             raise ValueError(f"unexpected JPEG marker 0x{marker:02x}")
         if marker == 0xC0:  # frame header
@@ -752,8 +773,18 @@ class _Level:
     """One level of one face: writes each tile row once all its rows have arrived (strips
     may come in any order) and feeds the 2×2 box-shrunk tile row to the level below."""
 
-    def __init__(self, face: str, level: int, size: int, tile: int, writer: _Writer,
-                 below: _Level | None, keep_pixels: bool, keep_jpegs: bool, on_face: Callable):
+    def __init__(
+        self,
+        face: str,
+        level: int,
+        size: int,
+        tile: int,
+        writer: _Writer,
+        below: _Level | None,
+        keep_pixels: bool,
+        keep_jpegs: bool,
+        on_face: Callable,
+    ):
         self.face, self.level, self.size, self.tile = face, level, size, tile
         self.writer, self.below = writer, below
         self.pieces: dict[int, pyvips.Image] = {}  # first face row -> rows not yet written
@@ -775,8 +806,10 @@ class _Level:
         self._emit(_stack([self.pieces.pop(k) for k in have]), start // self.tile)
 
     def _emit(self, strip: pyvips.Image, row: int) -> None:
-        rels = [TILE_PATTERN.format(level=self.level, face=self.face, row=row, col=col)
-                for col in range(self.size // self.tile)]
+        rels = [
+            TILE_PATTERN.format(level=self.level, face=self.face, row=row, col=col)
+            for col in range(self.size // self.tile)
+        ]
         if self.keep_pixels:
             self.pixels[row] = strip
         self.writer.save_tiles(strip, rels, lambda jpegs: self._written(row, jpegs))
@@ -798,8 +831,9 @@ class _Level:
 class _FaceOutputs:
     """The pyramid of one face plus its fallback and preview faces."""
 
-    def __init__(self, face: str, face_size: int, settings: TileSettings, writer: _Writer,
-                 previews: dict[str, pyvips.Image]):
+    def __init__(
+        self, face: str, face_size: int, settings: TileSettings, writer: _Writer, previews: dict[str, pyvips.Image]
+    ):
         self.face = face
         tile = settings.tile_size
         levels = _levels(face_size, tile)
@@ -811,8 +845,17 @@ class _FaceOutputs:
         below = None
         for index, (size, _) in enumerate(levels):
             fallback = size == self.fallback_level
-            below = _Level(face, index, size, tile, writer, below, size == tile or (fallback and not self.join),
-                           fallback and self.join, self._on_face)
+            below = _Level(
+                face,
+                index,
+                size,
+                tile,
+                writer,
+                below,
+                size == tile or (fallback and not self.join),
+                fallback and self.join,
+                self._on_face,
+            )
         self.top = below
 
     def _on_face(self, size: int, image: pyvips.Image | None, jpegs: list[list[bytes]]) -> None:
@@ -887,8 +930,10 @@ def _mirror(face: str, j0: int, n: int) -> Mirror:
 def _mirror_linear(mirror: Mirror | None, canvas: _Canvas) -> tuple[list[float], list[float]]:
     """(scale, offset) per band of the value part of a mirror (libvips ``linear``)."""
     mx, my = (mirror[1], mirror[2]) if mirror else (False, False)
-    return ([-1.0 if mx else 1.0, -1.0 if my else 1.0],
-            [2.0 * canvas.x_offset + 180.0 * canvas.x_scale if mx else 0.0, canvas.height - 1.0 if my else 0.0])
+    return (
+        [-1.0 if mx else 1.0, -1.0 if my else 1.0],
+        [2.0 * canvas.x_offset + 180.0 * canvas.x_scale if mx else 0.0, canvas.height - 1.0 if my else 0.0],
+    )
 
 
 def _mirror_ranges(ranges: Ranges, mirror: Mirror | None, canvas: _Canvas) -> Ranges:
@@ -911,8 +956,7 @@ class _Source:
     """The computed maps of one strip's rows: of the side faces, or of the lower half of
     the top face (which every top and bottom strip mirrors, see ``_mirror``)."""
 
-    def __init__(self, coarse: pyvips.Image, exact: pyvips.Image | None, ranges: Ranges,
-                 pole_ranges: Ranges | None):
+    def __init__(self, coarse: pyvips.Image, exact: pyvips.Image | None, ranges: Ranges, pole_ranges: Ranges | None):
         self.coarse = coarse  # grid rows of the strip, in canvas coordinates
         self.exact = exact  # exactly computed pole block (see _pole_block), canvas coordinates
         self.nan = None if exact is None else exact.linear(0.0, math.nan)  # the block, skipped by mapim
@@ -935,8 +979,10 @@ class _Maps:
         self.n, self.rows, self.canvas = n, rows, canvas
         self.cols = n // _GRID + 1
         self.top_row = n // 2 // _GRID  # the first grid row of the top kind is face row n/2
-        self.grids = {kind: _exact_map(kind, n, 0, j0, self.cols, self.cols - j0 // _GRID, _GRID, canvas)
-                      .copy_memory() for kind, j0 in (("side", 0), ("top", n // 2))}
+        self.grids = {
+            kind: _exact_map(kind, n, 0, j0, self.cols, self.cols - j0 // _GRID, _GRID, canvas).copy_memory()
+            for kind, j0 in (("side", 0), ("top", n // 2))
+        }
         self.sources: dict[tuple[str, int], _Source] = {}
 
     def source(self, kind: str, j0: int) -> _Source:
@@ -1009,8 +1055,9 @@ def _plan_strip(face: str, n: int, j0: int, rows: int, maps: _Maps) -> _Strip:
     return _Strip(faces, j0, source, mirror, _pole_block(face, n, j0, rows), *_area(ranges, canvas), pole)
 
 
-def _mirrored(image: pyvips.Image, plan: _Strip, canvas: _Canvas, origin: Sequence[float],
-              to: Sequence[float]) -> pyvips.Image:
+def _mirrored(
+    image: pyvips.Image, plan: _Strip, canvas: _Canvas, origin: Sequence[float], to: Sequence[float]
+) -> pyvips.Image:
     """A map of the plan's source, relative to canvas position ``origin``, turned into
     the plan's own map relative to ``to`` (rows flipped, then one ``linear``)."""
     if plan.mirror and plan.mirror[0]:
@@ -1031,9 +1078,16 @@ def _strip_map(n: int, rows: int, plan: _Strip, canvas: _Canvas, with_pole: bool
     source = plan.source
     if source.fine is None:
         source.origin = ox, oy = float(plan.x0), float(plan.y0)
-        half = (source.coarse - [ox, oy]).affine(
-            [_GRID, 0, 0, _GRID], interpolate=pyvips.Interpolate.new("bilinear"), oarea=[0, 0, n // 2, rows],
-            extend="copy").copy_memory()
+        half = (
+            (source.coarse - [ox, oy])
+            .affine(
+                [_GRID, 0, 0, _GRID],
+                interpolate=pyvips.Interpolate.new("bilinear"),
+                oarea=[0, 0, n // 2, rows],
+                extend="copy",
+            )
+            .copy_memory()
+        )
         # Every face is symmetric about its middle column: column n-1-i looks at the yaw
         # mirrored about the face's yaw reference (yaw 0 for both kinds of source), at the
         # same pitch.  Upsample half (once: in memory, as it is read twice), mirror it: in
@@ -1045,8 +1099,7 @@ def _strip_map(n: int, rows: int, plan: _Strip, canvas: _Canvas, with_pole: bool
     fine = _mirrored(source.fine, plan, canvas, source.origin, (plan.x0, plan.y0))
     if plan.block:
         i0, b0, _, _ = plan.block
-        block = (_mirrored(source.exact, plan, canvas, (0.0, 0.0), (plan.x0, plan.y0)) if with_pole
-                 else source.nan)
+        block = _mirrored(source.exact, plan, canvas, (0.0, 0.0), (plan.x0, plan.y0)) if with_pole else source.nan
         fine = fine.insert(block, i0, b0 - plan.j0)
     return fine
 
@@ -1065,8 +1118,7 @@ def _pole_pixels(rows: pyvips.Image, top: int, plan: _Strip, canvas: _Canvas, in
     return area.mapim(index, interpolate=interpolate, extend="copy")
 
 
-def _face_strip_map(face: str, n: int, j0: int, rows: int, canvas: _Canvas,
-                    maps: _Maps | None = None) -> pyvips.Image:
+def _face_strip_map(face: str, n: int, j0: int, rows: int, canvas: _Canvas, maps: _Maps | None = None) -> pyvips.Image:
     """The index map the tiler uses for rows [j0, j0 + rows) of ``face``, in canvas
     coordinates (for tests)."""
     maps = maps or _Maps(n, rows, canvas)
@@ -1084,8 +1136,9 @@ def _keep_map(plans: Sequence[_Strip | None], index: int, size: int) -> bool:
     return bool(later) and (later[0] == index + 1 or size <= _KEEP_MAP_BYTES)
 
 
-def _reproject(image: pyvips.Image, canvas: _Canvas, face_size: int, settings: TileSettings,
-               writer: _Writer, name: str, on_chunk) -> dict[str, pyvips.Image]:
+def _reproject(
+    image: pyvips.Image, canvas: _Canvas, face_size: int, settings: TileSettings, writer: _Writer, name: str, on_chunk
+) -> dict[str, pyvips.Image]:
     n = face_size
     rows = _strip_plan(n, settings.tile_size)
     strips = list(range(0, n, rows))
@@ -1145,10 +1198,16 @@ def _derivative_shrink(canvas: _Canvas, settings: TileSettings) -> int:
 def _reusable_equirect(source: Path, image: pyvips.Image, canvas: _Canvas, settings: TileSettings) -> bool:
     """A plain 8-bit sRGB JPEG of the whole sphere, no wider than the derivative may be, is
     already the derivative: copying it (metadata stripped) saves an 8-megapixel JPEG encode."""
-    return (image.get("vips-loader").startswith("jpeg") and image.bands == 3 and image.format == "uchar"
-            and image.get_typeof("icc-profile-data") == 0 and image.width == canvas.width
-            and image.height == canvas.height and canvas.width == 2 * canvas.height
-            and _derivative_shrink(canvas, settings) == 1)
+    return (
+        image.get("vips-loader").startswith("jpeg")
+        and image.bands == 3
+        and image.format == "uchar"
+        and image.get_typeof("icc-profile-data") == 0
+        and image.width == canvas.width
+        and image.height == canvas.height
+        and canvas.width == 2 * canvas.height
+        and _derivative_shrink(canvas, settings) == 1
+    )
 
 
 def strip_jpeg_metadata(data: bytes) -> bytes:
@@ -1159,9 +1218,9 @@ def strip_jpeg_metadata(data: bytes) -> bytes:
         marker = data[position + 1]
         if marker == 0xDA:  # start of scan: the image data follows, keep the rest as it is
             break
-        length = int.from_bytes(data[position + 2:position + 4], "big")
+        length = int.from_bytes(data[position + 2 : position + 4], "big")
         if not (0xE1 <= marker <= 0xEF or marker == 0xFE):
-            kept += data[position:position + 2 + length]
+            kept += data[position : position + 2 + length]
         position += 2 + length
     return bytes(kept + data[position:])
 
@@ -1211,8 +1270,9 @@ class _Derivative:
 # --------------------------------------------------------------------------- six faces
 
 
-def _tile_six_faces(paths: dict[str, Path], face_size: int | None, settings: TileSettings,
-                    writer: _Writer) -> tuple[int, tuple[int, int]]:
+def _tile_six_faces(
+    paths: dict[str, Path], face_size: int | None, settings: TileSettings, writer: _Writer
+) -> tuple[int, tuple[int, int]]:
     sizes = [_open(p).width for p in paths.values()]
     n = face_size or choose_face_size(max(sizes) * math.pi, settings.tile_size)
     previews: dict[str, pyvips.Image] = {}
@@ -1225,8 +1285,10 @@ def _tile_six_faces(paths: dict[str, Path], face_size: int | None, settings: Til
                 image = image.resize(n / image.width, vscale=n / image.height)
             image = image.copy_memory()
         except pyvips.Error as exc:
-            raise TilingError(f"cube face '{key}' ({path.name}) is truncated or corrupt: "
-                              f"{_vips_reason(exc)}", "export the cube face again") from exc
+            raise TilingError(
+                f"cube face '{key}' ({path.name}) is truncated or corrupt: {_vips_reason(exc)}",
+                "export the cube face again",
+            ) from exc
         out = _FaceOutputs(face, n, settings, writer, previews)
         for j0 in range(0, n, settings.tile_size):
             out.add(image.crop(0, j0, n, settings.tile_size), j0)
@@ -1246,8 +1308,7 @@ def _cube_to_equirect(faces: dict[str, pyvips.Image], width: int) -> pyvips.Imag
     n = faces["front"].width
     height = width // 2
     order = list(FACES)
-    atlas = pyvips.Image.arrayjoin(
-        [faces[f].embed(1, 1, n + 2, n + 2, extend="copy") for f in order], across=6)
+    atlas = pyvips.Image.arrayjoin([faces[f].embed(1, 1, n + 2, n + 2, extend="copy") for f in order], across=6)
     xy = pyvips.Image.xyz(width, height)
     yaw = (xy[0] + 0.5) * (360.0 / width) - 180.0
     pitch = 90.0 - (xy[1] + 0.5) * (180.0 / height)
@@ -1267,8 +1328,10 @@ def _cube_to_equirect(faces: dict[str, pyvips.Image], width: int) -> pyvips.Imag
     is_r = (ar > af) & (ar >= au)
 
     def pick(index: int):
-        a_side = is_r.ifthenelse((r > 0).ifthenelse(choices["right"][index], choices["left"][index]),
-                                 (f > 0).ifthenelse(choices["front"][index], choices["back"][index]))
+        a_side = is_r.ifthenelse(
+            (r > 0).ifthenelse(choices["right"][index], choices["left"][index]),
+            (f > 0).ifthenelse(choices["front"][index], choices["back"][index]),
+        )
         a_pole = (u > 0).ifthenelse(choices["top"][index], choices["bottom"][index])
         return (is_f | is_r).ifthenelse(a_side, a_pole)
 
@@ -1276,8 +1339,9 @@ def _cube_to_equirect(faces: dict[str, pyvips.Image], width: int) -> pyvips.Imag
         # an image, not a number: ifthenelse would cast a constant to the uchar condition
         return _const_like(f, order.index(name) * (n + 2) + 1.0)
 
-    offset = is_r.ifthenelse((r > 0).ifthenelse(slot("right"), slot("left")),
-                             (f > 0).ifthenelse(slot("front"), slot("back")))
+    offset = is_r.ifthenelse(
+        (r > 0).ifthenelse(slot("right"), slot("left")), (f > 0).ifthenelse(slot("front"), slot("back"))
+    )
     offset = (is_f | is_r).ifthenelse(offset, (u > 0).ifthenelse(slot("top"), slot("bottom")))
     a, b = pick(0), pick(1)
     x = (a + 1.0) * (n / 2.0) - 0.5 + offset
@@ -1291,24 +1355,36 @@ def _cube_to_equirect(faces: dict[str, pyvips.Image], width: int) -> pyvips.Imag
 
 def _source_key(source: Source, settings: TileSettings, angles: PanoramaAngles | None) -> str:
     digest = hashlib.sha256()
-    digest.update(json.dumps({"v": TILER_VERSION, "settings": asdict(settings),
-                              "angles": asdict(angles) if angles else None}, sort_keys=True).encode())
-    paths = ([_six_face_paths(source)[k] for k in sorted(SIX_FACE_KEYS)]
-             if isinstance(source, Mapping) else [Path(source)])
+    digest.update(
+        json.dumps(
+            {"v": TILER_VERSION, "settings": asdict(settings), "angles": asdict(angles) if angles else None},
+            sort_keys=True,
+        ).encode()
+    )
+    paths = (
+        [_six_face_paths(source)[k] for k in sorted(SIX_FACE_KEYS)] if isinstance(source, Mapping) else [Path(source)]
+    )
     for path in paths:
         try:
             with open(path, "rb") as handle:
                 for block in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(block)
         except OSError as exc:
-            raise TilingError(f"cannot read panorama file {path}: {exc.strerror}",
-                              "check the file name and folder") from exc
+            raise TilingError(
+                f"cannot read panorama file {path}: {exc.strerror}", "check the file name and folder"
+            ) from exc
         digest.update(b"\0")
     return digest.hexdigest()[:32]
 
 
-def tile_panorama(source: Source, out_dir: str | os.PathLike, settings: TileSettings = TileSettings(),
-                  angles: PanoramaAngles | None = None, *, key: str | None = None) -> TileSet:
+def tile_panorama(
+    source: Source,
+    out_dir: str | os.PathLike,
+    settings: TileSettings = TileSettings(),
+    angles: PanoramaAngles | None = None,
+    *,
+    key: str | None = None,
+) -> TileSet:
     """Tile one panorama into ``out_dir`` (created; must be new or empty) and return its TileSet.
 
     ``source`` is an equirectangular JPEG/PNG/TIFF path or a dict of six cube faces.
@@ -1335,8 +1411,10 @@ def tile_panorama(source: Source, out_dir: str | os.PathLike, settings: TileSett
         try:
             image = _normalise(image)
         except pyvips.Error as exc:
-            raise TilingError(f"cannot convert {Path(source).name} to RGB: {_vips_reason(exc)}",
-                              "export the panorama as an 8-bit RGB JPEG") from exc
+            raise TilingError(
+                f"cannot convert {Path(source).name} to RGB: {_vips_reason(exc)}",
+                "export the panorama as an 8-bit RGB JPEG",
+            ) from exc
         reusable = _reusable_equirect(Path(source), image, canvas, settings)
         derivative = _Derivative(canvas, settings, out)
         try:
@@ -1355,11 +1433,17 @@ def tile_panorama(source: Source, out_dir: str | os.PathLike, settings: TileSett
         else:
             eq_size = derivative.save(writer)
     fallback = min(settings.fallback_size, n)
-    tileset = TileSet(key=key, face_size=n, tile_size=settings.tile_size,
-                      levels=_levels(n, settings.tile_size), preview_face_size=settings.preview_face_size,
-                      fallback_size=fallback, equirect_size=eq_size, warnings=tuple(warnings))
-    (out / MANIFEST).write_text(json.dumps(tileset.to_json(), indent=2, sort_keys=True) + "\n",
-                                encoding="utf-8")
+    tileset = TileSet(
+        key=key,
+        face_size=n,
+        tile_size=settings.tile_size,
+        levels=_levels(n, settings.tile_size),
+        preview_face_size=settings.preview_face_size,
+        fallback_size=fallback,
+        equirect_size=eq_size,
+        warnings=tuple(warnings),
+    )
+    (out / MANIFEST).write_text(json.dumps(tileset.to_json(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return tileset
 
 
@@ -1371,9 +1455,12 @@ def load_tileset(directory: str | os.PathLike) -> TileSet:
     return TileSet.from_json(data)
 
 
-def cached_tile_panorama(source: Source, cache_dir: str | os.PathLike,
-                         settings: TileSettings = TileSettings(),
-                         angles: PanoramaAngles | None = None) -> tuple[TileSet, Path]:
+def cached_tile_panorama(
+    source: Source,
+    cache_dir: str | os.PathLike,
+    settings: TileSettings = TileSettings(),
+    angles: PanoramaAngles | None = None,
+) -> tuple[TileSet, Path]:
     """Tile into ``cache_dir/<key>/`` unless it is already there (then nothing is done).
 
     The tile set is built in a temporary sibling folder and renamed into place, so an
@@ -1410,18 +1497,21 @@ Job = Source | tuple
 
 
 def _run_job(job: Job, cache_dir: str, settings: TileSettings):
-    source, angles = (job if isinstance(job, tuple) else (job, None))
+    source, angles = job if isinstance(job, tuple) else (job, None)
     try:
         return cached_tile_panorama(source, cache_dir, settings, angles)
     except TilingError as exc:
         return exc
 
 
-def tile_panoramas(jobs: Sequence[Job], cache_dir: str | os.PathLike,
-                   settings: TileSettings = TileSettings(), workers: int = 1,
-                   progress: Callable[[int, int, Job], None] | None = None,
-                   executor: Executor | None = None,
-                   ) -> list[tuple[TileSet, Path] | TilingError]:
+def tile_panoramas(
+    jobs: Sequence[Job],
+    cache_dir: str | os.PathLike,
+    settings: TileSettings = TileSettings(),
+    workers: int = 1,
+    progress: Callable[[int, int, Job], None] | None = None,
+    executor: Executor | None = None,
+) -> list[tuple[TileSet, Path] | TilingError]:
     """Tile many panoramas in ``workers`` processes (each job: source or (source, angles)).
 
     Results come back in job order; a job with bad input gives its TilingError instead of

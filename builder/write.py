@@ -37,22 +37,32 @@ def check_output_folder(site_root: Path, out_dir: Path) -> None:
     """Refuse to replace a folder disan did not make: it may hold someone's work."""
     out, root = out_dir.resolve(), site_root.resolve()
     if out == root or root.is_relative_to(out):
-        raise OutputFolderError(f"the output folder {out_dir} contains the site itself",
-                                "choose an output folder inside the site, like _site")
+        raise OutputFolderError(
+            f"the output folder {out_dir} contains the site itself",
+            "choose an output folder inside the site, like _site",
+        )
     for source in ("content", "assets", "tours", "themes"):
         if out == root / source or out.is_relative_to(root / source):
-            raise OutputFolderError(f"the output folder {out_dir} is inside {source}/",
-                                    "choose an output folder of its own, like _site")
+            raise OutputFolderError(
+                f"the output folder {out_dir} is inside {source}/", "choose an output folder of its own, like _site"
+            )
     if out.exists() and any(out.iterdir()) and not (out / MANIFEST).is_file():
-        raise OutputFolderError(f"the folder {out_dir} exists and was not made by disan",
-                                "empty it, delete it, or choose another folder with --out")
+        raise OutputFolderError(
+            f"the folder {out_dir} exists and was not made by disan",
+            "empty it, delete it, or choose another folder with --out",
+        )
 
 
 WriteMany = Callable[[list[Output], Path, bool], Iterable[int]]
 
 
-def write_site(outputs: list[Output], write_many: WriteMany, out_dir: Path,
-               progress: Progress | None = None, in_place: bool = False) -> WriteResult:
+def write_site(
+    outputs: list[Output],
+    write_many: WriteMany,
+    out_dir: Path,
+    progress: Progress | None = None,
+    in_place: bool = False,
+) -> WriteResult:
     """The manifest of keys lives inside the output, so it is swapped in together with the files.
 
     `in_place` (for `disan serve`'s private folder) rewrites only changed files, each one

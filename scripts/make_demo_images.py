@@ -33,6 +33,7 @@ JPEG_QUALITY = 85
 # small helpers
 # ---------------------------------------------------------------------------
 
+
 def clamp(v, lo=0, hi=255):
     return lo if v < lo else hi if v > hi else v
 
@@ -162,6 +163,7 @@ def emboss(img, relief, face, depth, shade=0.55, hilite=0.35, cast=0.45):
 # bands: ring (polar) or straight strips, with a local drawing pen
 # ---------------------------------------------------------------------------
 
+
 class PolarBand:
     """The ring r0..r1 around (cx, cy).  u runs counter-clockwise (as seen)."""
 
@@ -213,8 +215,7 @@ class Pen:
 
     def sub(self, x, vb, c):
         """A child pen at local offset x, baseline at local v=vb, scaled by c."""
-        child = Pen(self.d, self.b, self.uf + self.dir * x * self.k, self.s * c,
-                    flip=self.dir < 0, fill=self.fill)
+        child = Pen(self.d, self.b, self.uf + self.dir * x * self.k, self.s * c, flip=self.dir < 0, fill=self.fill)
         base = 0.5 + (vb - 0.5) * self.s + self.voff
         child.voff = base - 0.5 + 0.5 * self.s * c
         return child
@@ -264,9 +265,8 @@ def bezier(p0, p1, p2, p3, n=16):
     out = []
     for i in range(n + 1):
         t = i / n
-        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t ** 3
-        out.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
-                    a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
+        a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t**3
+        out.append((a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0], a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1]))
     return out
 
 
@@ -274,27 +274,28 @@ def bezier(p0, p1, p2, p3, n=16):
 # Dong Son motifs (local units; band height = 1)
 # ---------------------------------------------------------------------------
 
+
 def m_heron(p):
     """Flying long-beaked bird (chim Lac) in profile, heading +u."""
-    body = bezier((-0.38, 0.47), (-0.2, 0.6), (0.2, 0.6), (0.34, 0.5), 10) + \
-        bezier((0.34, 0.5), (0.2, 0.36), (-0.2, 0.36), (-0.38, 0.47), 10)
+    body = bezier((-0.38, 0.47), (-0.2, 0.6), (0.2, 0.6), (0.34, 0.5), 10) + bezier(
+        (0.34, 0.5), (0.2, 0.36), (-0.2, 0.36), (-0.38, 0.47), 10
+    )
     p.poly(body)
     p.poly([(0.26, 0.55), (0.62, 0.63), (0.74, 0.63), (0.72, 0.58), (0.58, 0.56), (0.3, 0.46)])  # neck
     p.disc((0.74, 0.62), 0.055)
-    p.poly([(0.76, 0.65), (1.3, 0.58), (0.77, 0.59)])            # long beak
-    p.line([(0.72, 0.66), (0.6, 0.76)], 0.025)                    # crest
+    p.poly([(0.76, 0.65), (1.3, 0.58), (0.77, 0.59)])  # long beak
+    p.line([(0.72, 0.66), (0.6, 0.76)], 0.025)  # crest
     p.line([(0.7, 0.67), (0.55, 0.72)], 0.025)
-    wing = [(0.16, 0.54), (0.24, 0.74), (0.14, 0.92), (-0.06, 0.99), (-0.3, 0.95),
-            (-0.26, 0.8), (-0.2, 0.56)]
+    wing = [(0.16, 0.54), (0.24, 0.74), (0.14, 0.92), (-0.06, 0.99), (-0.3, 0.95), (-0.26, 0.8), (-0.2, 0.56)]
     p.poly(wing)
-    for k in range(4):                                            # feather grooves
+    for k in range(4):  # feather grooves
         t = (k + 1) / 5
         p.line([(-0.02 - 0.1 * t, 0.58), (0.18 - 0.45 * t, 0.9 + 0.05 * math.sin(t * 3))], 0.018, fill=0)
     p.poly([(0.06, 0.42), (-0.04, 0.24), (-0.2, 0.16), (-0.3, 0.2), (-0.24, 0.42)])  # far wing
     p.poly([(-0.34, 0.5), (-0.7, 0.64), (-0.76, 0.56), (-0.64, 0.48), (-0.76, 0.38), (-0.7, 0.32)])  # tail
     p.line([(-0.66, 0.56), (-0.4, 0.49)], 0.015, fill=0)
     p.line([(-0.66, 0.4), (-0.4, 0.46)], 0.015, fill=0)
-    p.line([(-0.18, 0.42), (-0.5, 0.3), (-0.72, 0.26)], 0.025)     # trailing legs
+    p.line([(-0.18, 0.42), (-0.5, 0.3), (-0.72, 0.26)], 0.025)  # trailing legs
 
 
 def m_small_bird(p):
@@ -309,11 +310,11 @@ def m_small_bird(p):
 
 def m_deer(p, antlers=True):
     p.ell((0.0, 0.46), 0.34, 0.12)
-    p.line([(0.25, 0.5), (0.38, 0.7)], 0.08)                    # neck
-    p.ell((0.44, 0.74), 0.1, 0.055, rot=-0.4)                   # head
+    p.line([(0.25, 0.5), (0.38, 0.7)], 0.08)  # neck
+    p.ell((0.44, 0.74), 0.1, 0.055, rot=-0.4)  # head
     for x0, x1 in ((-0.25, -0.3), (-0.15, -0.12), (0.17, 0.12), (0.25, 0.3)):
         p.line([(x0, 0.42), (x1, 0.06)], 0.045)
-    p.line([(-0.32, 0.5), (-0.44, 0.58)], 0.04)                 # tail
+    p.line([(-0.32, 0.5), (-0.44, 0.58)], 0.04)  # tail
     if antlers:
         p.line([(0.4, 0.78), (0.34, 0.95), (0.26, 1.0)], 0.03)
         p.line([(0.36, 0.9), (0.46, 0.99)], 0.03)
@@ -325,11 +326,11 @@ def m_dancer(p, holding=0):
     p.line([(-0.02, 0.04), (0.08, 0.23)], 0.05)
     p.line([(0.2, 0.04), (0.13, 0.23)], 0.05)
     p.poly([(0.03, 0.22), (0.19, 0.22), (0.16, 0.46), (0.07, 0.46)])
-    p.poly([(0.05, 0.28), (-0.2, 0.16), (-0.24, 0.22), (-0.04, 0.38)])    # feather skirt
+    p.poly([(0.05, 0.28), (-0.2, 0.16), (-0.24, 0.22), (-0.04, 0.38)])  # feather skirt
     p.disc((0.12, 0.53), 0.062)
     p.poly([(0.13, 0.58), (0.1, 0.78), (0.0, 0.97), (-0.06, 0.96), (0.0, 0.76), (0.06, 0.58)])
     p.poly([(0.08, 0.58), (-0.12, 0.8), (-0.22, 0.84), (-0.18, 0.78), (0.04, 0.56)])
-    if holding == 1:   # axe raised
+    if holding == 1:  # axe raised
         p.line([(0.14, 0.42), (0.28, 0.5), (0.3, 0.62)], 0.035)
         p.line([(0.3, 0.4), (0.3, 0.82)], 0.025)
         p.poly([(0.3, 0.78), (0.42, 0.84), (0.4, 0.7), (0.3, 0.72)])
@@ -348,8 +349,18 @@ def m_house(p, variant=0):
         p.line([(x, 0.04), (x, 0.36)], 0.045)
     p.line([(-0.7, 0.36), (0.7, 0.36)], 0.06)
     if variant == 0:
-        p.poly([(-0.98, 0.86), (-0.86, 0.84), (-0.72, 0.52), (0.72, 0.52), (0.86, 0.84),
-                (0.98, 0.86), (0.6, 0.7), (-0.6, 0.7)])
+        p.poly(
+            [
+                (-0.98, 0.86),
+                (-0.86, 0.84),
+                (-0.72, 0.52),
+                (0.72, 0.52),
+                (0.86, 0.84),
+                (0.98, 0.86),
+                (0.6, 0.7),
+                (-0.6, 0.7),
+            ]
+        )
         p.line([(-0.75, 0.52), (-0.7, 0.36)], 0.04)
         p.line([(0.75, 0.52), (0.7, 0.36)], 0.04)
         p.disc((0.0, 0.76), 0.06)
@@ -372,7 +383,7 @@ def m_pounders(p):
         p.disc((bx, 0.55), 0.06)
         p.line([(bx, 0.6), (bx + 0.25 * side, 0.88), (bx + 0.34 * side, 0.95)], 0.03)
         p.line([(bx, 0.44), (0.08 * side, 0.62)], 0.03)
-        p.line([(0.06 * side, 0.9), (0.0 * side, 0.22)], 0.035)   # pestle
+        p.line([(0.06 * side, 0.9), (0.0 * side, 0.22)], 0.035)  # pestle
 
 
 def m_drummers(p):
@@ -401,9 +412,9 @@ def m_boat(p, seed=0):
     for k in range(9):
         x = -1.9 + k * 0.48
         p.line([(x, 0.22), (x + 0.12, 0.34)], 0.02, fill=0)
-    p.disc((2.58, 0.74), 0.06)                                    # prow bird head
+    p.disc((2.58, 0.74), 0.06)  # prow bird head
     p.poly([(2.62, 0.76), (2.95, 0.7), (2.63, 0.71)])
-    p.line([(-2.3, 0.3), (-2.6, 0.05)], 0.04)                     # steering oar
+    p.line([(-2.3, 0.3), (-2.6, 0.05)], 0.04)  # steering oar
     p.poly([(-0.5, 0.34), (0.1, 0.34), (0.1, 0.56), (-0.5, 0.56)])  # platform / cabin
     p.line([(-0.55, 0.58), (0.15, 0.58)], 0.04)
     xs = [-1.9, -1.45, -1.0, 0.55, 1.0, 1.45, 1.9]
@@ -420,6 +431,7 @@ def m_peacock(p):
 # ---------------------------------------------------------------------------
 # geometric bands
 # ---------------------------------------------------------------------------
+
 
 def pat_dots(d, band, n, rad=0.22, v=0.5):
     for i in range(n):
@@ -480,10 +492,20 @@ def pat_boundaries(d, band, width):
 # bronze drum tympanum (top view)
 # ---------------------------------------------------------------------------
 
-PATINA_GREEN = dict(dark=(30, 42, 36), mid=(74, 100, 84), light=(138, 160, 132),
-                    brown=((50, 38, 28), (116, 90, 58)), face=((98, 88, 60), (184, 160, 108)))
-PATINA_GREY = dict(dark=(34, 44, 42), mid=(82, 104, 94), light=(150, 168, 150),
-                   brown=((46, 36, 28), (104, 84, 60)), face=((84, 84, 70), (166, 160, 128)))
+PATINA_GREEN = dict(
+    dark=(30, 42, 36),
+    mid=(74, 100, 84),
+    light=(138, 160, 132),
+    brown=((50, 38, 28), (116, 90, 58)),
+    face=((98, 88, 60), (184, 160, 108)),
+)
+PATINA_GREY = dict(
+    dark=(34, 44, 42),
+    mid=(82, 104, 94),
+    light=(150, 168, 150),
+    brown=((46, 36, 28), (104, 84, 60)),
+    face=((84, 84, 70), (166, 160, 128)),
+)
 
 
 def patina_texture(size, seed, pal, base_cell=None):
@@ -494,8 +516,11 @@ def patina_texture(size, seed, pal, base_cell=None):
     n2 = fractal_noise(size, seed + 1, base_cell=max(8, base_cell // 2), octaves=4)
     spots = n2.point(lambda v: 0 if v < pal.get("spot", 150) else min(255, (v - pal.get("spot", 150)) * 6))
     spots = spots.filter(ImageFilter.GaussianBlur(2))
-    brown = ImageOps.colorize(fractal_noise(size, seed + 2, base_cell=max(8, base_cell // 3), octaves=3),
-                              black=pal["brown"][0], white=pal["brown"][1])
+    brown = ImageOps.colorize(
+        fractal_noise(size, seed + 2, base_cell=max(8, base_cell // 3), octaves=3),
+        black=pal["brown"][0],
+        white=pal["brown"][1],
+    )
     img = Image.composite(brown, img, scale_mask(spots, 0.75))
     return img
 
@@ -506,24 +531,52 @@ def face_texture(size, seed, pal, base_cell):
 
 
 TYMPANUM_NGOC_LU = dict(
-    rays=14, star=0.165, pal=PATINA_GREEN, birds=18, seed=101,
+    rays=14,
+    star=0.165,
+    pal=PATINA_GREEN,
+    birds=18,
+    seed=101,
     bands=[
-        (0.165, 0.19, "dots", 64), (0.19, 0.245, "tangent", 26), (0.245, 0.27, "ladder", 120),
-        (0.27, 0.43, "scene", 0), (0.43, 0.455, "dots", 150), (0.455, 0.51, "tangent", 52),
-        (0.51, 0.535, "ladder", 200), (0.535, 0.64, "animals", 0), (0.64, 0.665, "dots", 230),
-        (0.665, 0.72, "tangent", 72), (0.72, 0.745, "saw", 170), (0.745, 0.905, "herons", 18),
-        (0.905, 0.93, "dots", 300), (0.93, 0.975, "tangent", 98),
-    ])
+        (0.165, 0.19, "dots", 64),
+        (0.19, 0.245, "tangent", 26),
+        (0.245, 0.27, "ladder", 120),
+        (0.27, 0.43, "scene", 0),
+        (0.43, 0.455, "dots", 150),
+        (0.455, 0.51, "tangent", 52),
+        (0.51, 0.535, "ladder", 200),
+        (0.535, 0.64, "animals", 0),
+        (0.64, 0.665, "dots", 230),
+        (0.665, 0.72, "tangent", 72),
+        (0.72, 0.745, "saw", 170),
+        (0.745, 0.905, "herons", 18),
+        (0.905, 0.93, "dots", 300),
+        (0.93, 0.975, "tangent", 98),
+    ],
+)
 
 TYMPANUM_HOANG_HA = dict(
-    rays=16, star=0.15, pal=PATINA_GREY, birds=14, seed=202,
+    rays=16,
+    star=0.15,
+    pal=PATINA_GREY,
+    birds=14,
+    seed=202,
     bands=[
-        (0.15, 0.175, "dots", 60), (0.175, 0.225, "tangent", 24), (0.225, 0.25, "dots", 90),
-        (0.25, 0.41, "scene2", 0), (0.41, 0.435, "ladder", 170), (0.435, 0.49, "spirals", 46),
-        (0.49, 0.515, "dots", 170), (0.515, 0.62, "animals2", 0), (0.62, 0.645, "saw", 170),
-        (0.645, 0.7, "tangent", 70), (0.7, 0.725, "dots", 230), (0.725, 0.895, "herons", 14),
-        (0.895, 0.92, "ladder", 330), (0.92, 0.97, "tangent", 96),
-    ])
+        (0.15, 0.175, "dots", 60),
+        (0.175, 0.225, "tangent", 24),
+        (0.225, 0.25, "dots", 90),
+        (0.25, 0.41, "scene2", 0),
+        (0.41, 0.435, "ladder", 170),
+        (0.435, 0.49, "spirals", 46),
+        (0.49, 0.515, "dots", 170),
+        (0.515, 0.62, "animals2", 0),
+        (0.62, 0.645, "saw", 170),
+        (0.645, 0.7, "tangent", 70),
+        (0.7, 0.725, "dots", 230),
+        (0.725, 0.895, "herons", 14),
+        (0.895, 0.92, "ladder", 330),
+        (0.92, 0.97, "tangent", 96),
+    ],
+)
 
 
 def draw_star(d, cx, cy, r_star, rays, start):
@@ -531,9 +584,14 @@ def draw_star(d, cx, cy, r_star, rays, start):
     half = math.pi / rays * 0.62
     for k in range(rays):
         a = start + 2 * math.pi * k / rays
-        d.polygon([(cx + r_in * math.cos(a - half), cy + r_in * math.sin(a - half)),
-                   (cx + r_star * math.cos(a), cy + r_star * math.sin(a)),
-                   (cx + r_in * math.cos(a + half), cy + r_in * math.sin(a + half))], fill=255)
+        d.polygon(
+            [
+                (cx + r_in * math.cos(a - half), cy + r_in * math.sin(a - half)),
+                (cx + r_star * math.cos(a), cy + r_star * math.sin(a)),
+                (cx + r_in * math.cos(a + half), cy + r_in * math.sin(a + half)),
+            ],
+            fill=255,
+        )
     d.ellipse((cx - r_in * 1.08, cy - r_in * 1.08, cx + r_in * 1.08, cy + r_in * 1.08), fill=255)
     band = PolarBand(cx, cy, r_star * 0.48, r_star * 0.95, start=start + math.pi / rays)
     for k in range(rays):
@@ -545,8 +603,7 @@ def draw_star(d, cx, cy, r_star, rays, start):
 def draw_scene_band(d, band, variant, seed):
     rng = random.Random(seed)
     if variant == "scene":
-        seq = ["house0", "pound", "d", "d1", "d2", "d", "d1", "d",
-               "house1", "drums", "d2", "d", "d1", "d", "d"]
+        seq = ["house0", "pound", "d", "d1", "d2", "d", "d1", "d", "house1", "drums", "d2", "d", "d1", "d", "d"]
     else:
         seq = ["house1", "pound", "d", "d2", "d1", "d", "drums", "house0", "d", "d1", "d", "d2", "d"]
     widths = {"house0": 2.3, "house1": 1.9, "pound": 1.3, "drums": 1.9, "d": 0.72, "d1": 0.78, "d2": 0.78}
@@ -594,7 +651,7 @@ def tympanum_relief(size, centre, R, cfg):
     draw_star(d, cx, cy, cfg["star"] * R, cfg["rays"], start)
     lw = max(2, int(R * 0.004))
     seed = cfg["seed"]
-    for (a, b, kind, n) in cfg["bands"]:
+    for a, b, kind, n in cfg["bands"]:
         band = PolarBand(cx, cy, a * R, b * R, start=start)
         pat_boundaries(d, band, lw)
         inner = PolarBand(cx, cy, a * R + lw, b * R - lw, start=start)
@@ -649,8 +706,12 @@ def make_tympanum(cfg, side=1600, seed_offset=0):
     bg = spotlight_background(size, (S * 0.42, S * 0.38), S * 0.85, (58, 52, 46), (14, 12, 11), cfg["seed"] + 99)
     R = S * 0.455
     c = (S / 2, S / 2)
-    bg = soft_shadow(bg, (c[0] - R + S * 0.025, c[1] - R + S * 0.03, c[0] + R + S * 0.035, c[1] + R + S * 0.04),
-                     blur=S * 0.02, strength=0.85)
+    bg = soft_shadow(
+        bg,
+        (c[0] - R + S * 0.025, c[1] - R + S * 0.03, c[0] + R + S * 0.035, c[1] + R + S * 0.04),
+        blur=S * 0.02,
+        strength=0.85,
+    )
     img, alpha = tympanum_layer(size, c, R, cfg, seed_offset)
     bg.paste(img, (0, 0), alpha)
     out = bg.resize((side, side), Image.Resampling.LANCZOS)
@@ -660,6 +721,7 @@ def make_tympanum(cfg, side=1600, seed_offset=0):
 # ---------------------------------------------------------------------------
 # solids of revolution (drum side, jar, vase): unrolled texture -> 3D view
 # ---------------------------------------------------------------------------
+
 
 def spline_profile(points, H):
     """Radius for every row 0..H from control points [(y_frac, r_px), ...]
@@ -679,10 +741,10 @@ def spline_profile(points, H):
         (y0, r0), (y1, r1) = pts[seg], pts[seg + 1]
         hgt = y1 - y0
         t = 0.0 if hgt == 0 else min(1.0, max(0.0, (y - y0) / hgt))
-        h00 = 2 * t ** 3 - 3 * t ** 2 + 1
-        h10 = t ** 3 - 2 * t ** 2 + t
-        h01 = -2 * t ** 3 + 3 * t ** 2
-        h11 = t ** 3 - t ** 2
+        h00 = 2 * t**3 - 3 * t**2 + 1
+        h10 = t**3 - 2 * t**2 + t
+        h01 = -2 * t**3 + 3 * t**2
+        h11 = t**3 - t**2
         out.append(h00 * r0 + h10 * hgt * tang[seg] + h01 * r1 + h11 * hgt * tang[seg + 1])
     return out
 
@@ -692,8 +754,22 @@ def _norm(v):
     return tuple(c / n for c in v)
 
 
-def lathe(size, cx, top, radii, tex, elev=0.16, light=(-0.55, 0.45, 0.7), ambient=0.3,
-          diffuse=0.85, spec=0.3, shininess=20, spec_colour=(255, 244, 220), Wf=1024, step=8):
+def lathe(
+    size,
+    cx,
+    top,
+    radii,
+    tex,
+    elev=0.16,
+    light=(-0.55, 0.45, 0.7),
+    ambient=0.3,
+    diffuse=0.85,
+    spec=0.3,
+    shininess=20,
+    spec_colour=(255, 244, 220),
+    Wf=1024,
+    step=8,
+):
     """Render a solid of revolution seen slightly from above.
 
     radii[y] is the radius (px) of row y (0 = top); tex is the unrolled
@@ -736,6 +812,7 @@ def lathe(size, cx, top, radii, tex, elev=0.16, light=(-0.55, 0.45, 0.7), ambien
     F = ImageChops.add(F, Image.composite(solid(F.size, spec_colour), solid(F.size, (0, 0, 0)), Pimg))
     # 3. mesh: screen (X, Y) -> (s, y)
     import bisect
+
     x0, x1 = int(cx - Rmax) - step, int(cx + Rmax) + step
     y0, y1 = int(top - elev * Rmax) - step, int(top + H + elev * Rmax) + step
     xs = list(range(x0, x1 + step, step))
@@ -758,8 +835,7 @@ def lathe(size, cx, top, radii, tex, elev=0.16, light=(-0.55, 0.45, 0.7), ambien
     for ix in range(len(xs) - 1):
         for iy in range(len(ys) - 1):
             a, b, c, d = grid[ix, iy], grid[ix, iy + 1], grid[ix + 1, iy + 1], grid[ix + 1, iy]
-            mesh.append(((xs[ix], ys[iy], xs[ix + 1], ys[iy + 1]),
-                         (a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1])))
+            mesh.append(((xs[ix], ys[iy], xs[ix + 1], ys[iy + 1]), (a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1])))
     rgb = F.transform(size, Image.Transform.MESH, mesh, resample=Image.Resampling.BILINEAR)
     alpha = Image.new("L", size, 0)
     ad = ImageDraw.Draw(alpha)
@@ -784,7 +860,7 @@ def relief_texture(size, seed, pal, draw_fn, depth=3, cell=None):
 def strip_bands(d, Tw, layout, H, lw, seed):
     """Draw a list of (y0_frac, y1_frac, kind, n) bands across an unrolled texture."""
     rng = random.Random(seed)
-    for (a, b, kind, n) in layout:
+    for a, b, kind, n in layout:
         yb, yt = b * H, a * H
         band = StripBand(0, Tw, yb, yb - yt)
         if kind != "plain":
@@ -810,8 +886,7 @@ def strip_bands(d, Tw, layout, H, lw, seed):
                 uf = (i + 0.5) / n
                 m_boat(Pen(d, inner, uf, scale=0.62, voff=-0.12), seed=rng.randrange(1000))
                 for k in range(3):
-                    m_small_bird(Pen(d, inner, uf + (k - 1) * 0.25 / n + 0.5 / n * 0.0,
-                                     scale=0.22, voff=0.36))
+                    m_small_bird(Pen(d, inner, uf + (k - 1) * 0.25 / n + 0.5 / n * 0.0, scale=0.22, voff=0.36))
         elif kind == "panels":
             # rectangles with pairs of feathered dancers, separated by ladder strips
             for i in range(n):
@@ -827,8 +902,9 @@ def strip_bands(d, Tw, layout, H, lw, seed):
                     m_dancer(p.sub(x * w, 0.06, 0.85), holding=(k + i) % 3)
 
 
-def draw_handles(img, cx, top, radii, H, unit, ya, yb, reach, width,
-                 colours=((28, 38, 32), (78, 100, 84), (150, 164, 130))):
+def draw_handles(
+    img, cx, top, radii, H, unit, ya, yb, reach, width, colours=((28, 38, 32), (78, 100, 84), (150, 164, 130))
+):
     """Strip handles bulging out of both outlines between rows ya*H and yb*H."""
     d = ImageDraw.Draw(img)
     dark, mid, light = colours
@@ -843,15 +919,26 @@ def draw_handles(img, cx, top, radii, H, unit, ya, yb, reach, width,
             pts = bezier(p0, p1, p2, p3, 30)
             shade = 0.7 if k else 1.0
             d.line(pts, fill=mix((0, 0, 0), dark, shade), width=int(unit * width), joint="curve")
-            d.line([(x - side * unit * 0.15, y) for x, y in pts], fill=mix((0, 0, 0), mid, shade),
-                   width=int(unit * width * 0.7), joint="curve")
-            d.line([(x - side * unit * 0.45, y - unit * 0.2) for x, y in pts],
-                   fill=mix((0, 0, 0), light, shade * 0.8), width=max(1, int(unit * 0.35)), joint="curve")
+            d.line(
+                [(x - side * unit * 0.15, y) for x, y in pts],
+                fill=mix((0, 0, 0), mid, shade),
+                width=int(unit * width * 0.7),
+                joint="curve",
+            )
+            d.line(
+                [(x - side * unit * 0.45, y - unit * 0.2) for x, y in pts],
+                fill=mix((0, 0, 0), light, shade * 0.8),
+                width=max(1, int(unit * 0.35)),
+                joint="curve",
+            )
             # rice-grain ribs across the strip
             for j in range(3, len(pts) - 3, 3):
                 x, y = pts[j]
-                d.line([(x - unit * 0.7, y), (x + unit * 0.7, y)], fill=mix((0, 0, 0), dark, shade),
-                       width=max(1, int(unit * 0.18)))
+                d.line(
+                    [(x - unit * 0.7, y), (x + unit * 0.7, y)],
+                    fill=mix((0, 0, 0), dark, shade),
+                    width=max(1, int(unit * 0.18)),
+                )
     return img
 
 
@@ -862,18 +949,36 @@ def make_drum_side(cfg, size=(1600, 1200)):
     # floor line
     floor = vertical_gradient((W, int(Hh * 0.3)), (40, 36, 32), (20, 18, 16))
     bg.paste(Image.blend(bg.crop((0, int(Hh * 0.7), W, Hh)), floor, 0.5), (0, int(Hh * 0.7)))
-    unit = W * 0.0072            # px per cm
+    unit = W * 0.0072  # px per cm
     Hd = int(63 * unit)
-    prof = [(0.0, 37.6), (0.05, 39.4), (0.16, 40.6), (0.28, 38.6), (0.38, 33.6), (0.46, 32.2),
-            (0.6, 32.0), (0.7, 32.6), (0.8, 35.0), (0.92, 38.6), (1.0, 40.0)]
+    prof = [
+        (0.0, 37.6),
+        (0.05, 39.4),
+        (0.16, 40.6),
+        (0.28, 38.6),
+        (0.38, 33.6),
+        (0.46, 32.2),
+        (0.6, 32.0),
+        (0.7, 32.6),
+        (0.8, 35.0),
+        (0.92, 38.6),
+        (1.0, 40.0),
+    ]
     radii = spline_profile([(y, r * unit) for y, r in prof], Hd)
     Rmax = max(radii)
     Tw = int(2 * math.pi * Rmax)
     lw = max(2, int(unit * 0.25))
-    layout = [(0.02, 0.06, "tangent", 60), (0.06, 0.085, "dots", 180), (0.085, 0.3, "boats", 6),
-              (0.3, 0.325, "dots", 180), (0.325, 0.37, "tangent", 60),
-              (0.395, 0.42, "ladder", 300), (0.42, 0.6, "panels", 12), (0.6, 0.625, "ladder", 300),
-              (0.625, 0.665, "tangent", 60)]
+    layout = [
+        (0.02, 0.06, "tangent", 60),
+        (0.06, 0.085, "dots", 180),
+        (0.085, 0.3, "boats", 6),
+        (0.3, 0.325, "dots", 180),
+        (0.325, 0.37, "tangent", 60),
+        (0.395, 0.42, "ladder", 300),
+        (0.42, 0.6, "panels", 12),
+        (0.6, 0.625, "ladder", 300),
+        (0.625, 0.665, "tangent", 60),
+    ]
 
     def draw_fn(d, sz):
         strip_bands(d, sz[0], layout, sz[1], lw, cfg["seed"])
@@ -883,8 +988,12 @@ def make_drum_side(cfg, size=(1600, 1200)):
     elev = 0.2
     R_face = 39.65 * unit
     top = Hh * 0.5 - Hd * 0.5 + elev * R_face * 0.6
-    bg = soft_shadow(bg, (cx - Rmax * 1.05, top + Hd - elev * Rmax * 0.9, cx + Rmax * 1.12,
-                          top + Hd + elev * Rmax * 1.3), blur=unit * 2.5, strength=0.9)
+    bg = soft_shadow(
+        bg,
+        (cx - Rmax * 1.05, top + Hd - elev * Rmax * 0.9, cx + Rmax * 1.12, top + Hd + elev * Rmax * 1.3),
+        blur=unit * 2.5,
+        strength=0.9,
+    )
     rgb, alpha = lathe(canvas_size, cx, top, radii, tex, elev=elev, spec=0.22, shininess=14)
     bg.paste(rgb, (0, 0), alpha)
     # handles: one pair on each side, flat strips from the shoulder to the body
@@ -911,22 +1020,27 @@ def draw_couple_statue(img, x, y, h, seed):
     d = ImageDraw.Draw(img)
     dark, mid, light = (24, 32, 27), (78, 98, 82), (146, 156, 122)
     w = max(1, int(h * 0.07))
-    d.ellipse((x - 0.34 * h, y - 0.08 * h, x + 0.34 * h, y + 0.08 * h), fill=dark)   # footing
+    d.ellipse((x - 0.34 * h, y - 0.08 * h, x + 0.34 * h, y + 0.08 * h), fill=dark)  # footing
     for side in (-1, 1):
         bx = x + side * 0.12 * h
         lean = -side * 0.05 * h
         for col, off in ((dark, 0.035 * h), (mid, 0.0)):
             d.line([(bx - 0.05 * h + off, y), (bx - 0.03 * h + off, y - 0.3 * h)], fill=col, width=w + 1)
             d.line([(bx + 0.05 * h + off, y), (bx + 0.03 * h + off, y - 0.3 * h)], fill=col, width=w + 1)
-            d.ellipse((bx - 0.1 * h + off + lean * 0.5, y - 0.66 * h, bx + 0.1 * h + off + lean * 0.5, y - 0.26 * h),
-                      fill=col)
+            d.ellipse(
+                (bx - 0.1 * h + off + lean * 0.5, y - 0.66 * h, bx + 0.1 * h + off + lean * 0.5, y - 0.26 * h), fill=col
+            )
             hx, hy, hr = bx + lean + off, y - 0.77 * h, 0.105 * h
             d.ellipse((hx - hr, hy - hr, hx + hr, hy + hr), fill=col)
         d.ellipse((bx - 0.07 * h + lean * 0.5, y - 0.62 * h, bx - 0.01 * h + lean * 0.5, y - 0.36 * h), fill=light)
         d.ellipse((bx + lean - 0.07 * h, y - 0.84 * h, bx + lean - 0.01 * h, y - 0.76 * h), fill=light)
     # arms around each other
-    d.line([(x - 0.14 * h, y - 0.52 * h), (x, y - 0.58 * h), (x + 0.14 * h, y - 0.52 * h)], fill=mid,
-           width=w, joint="curve")
+    d.line(
+        [(x - 0.14 * h, y - 0.52 * h), (x, y - 0.58 * h), (x + 0.14 * h, y - 0.52 * h)],
+        fill=mid,
+        width=w,
+        joint="curve",
+    )
 
 
 def paste_low_cone(canvas, disc, dalpha, cx, base_y, R, zfun, elev, marks=(), step=8):
@@ -939,7 +1053,7 @@ def paste_low_cone(canvas, disc, dalpha, cx, base_y, R, zfun, elev, marks=(), st
     # shading in top view: normal of the cone
     Ns = 128
     data = []
-    lx, ly, lz = _norm((-0.5, 0.75, 0.45))   # x right, y up, z towards viewer (front = +depth)
+    lx, ly, lz = _norm((-0.5, 0.75, 0.45))  # x right, y up, z towards viewer (front = +depth)
     for j in range(Ns):
         for i in range(Ns):
             x = (i + 0.5) / Ns * 2 * R - R
@@ -985,8 +1099,7 @@ def paste_low_cone(canvas, disc, dalpha, cx, base_y, R, zfun, elev, marks=(), st
     for ix in range(len(xs) - 1):
         for iy in range(len(ys) - 1):
             a, b, c, d = grid[ix, iy], grid[ix, iy + 1], grid[ix + 1, iy + 1], grid[ix + 1, iy]
-            mesh.append(((xs[ix], ys[iy], xs[ix + 1], ys[iy + 1]),
-                         (a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1])))
+            mesh.append(((xs[ix], ys[iy], xs[ix + 1], ys[iy + 1]), (a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1])))
     rgb = disc.transform(canvas.size, Image.Transform.MESH, mesh, resample=Image.Resampling.BILINEAR)
     # outline of the cone: union of its horizontal circles
     alpha = Image.new("L", canvas.size, 0)
@@ -1015,11 +1128,22 @@ def make_jar(size=(1200, 1600), seed=303):
     Rmax = max(radii)
     Tw = int(2 * math.pi * Rmax)
     lw = max(2, int(unit * 0.22))
-    layout = [(0.03, 0.05, "dots", 150), (0.05, 0.09, "tangent", 60), (0.09, 0.11, "saw", 160),
-              (0.11, 0.13, "dots", 150), (0.13, 0.33, "boats", 6), (0.33, 0.35, "dots", 150),
-              (0.35, 0.39, "tangent", 60), (0.39, 0.41, "sawdown", 160), (0.41, 0.55, "herons", 10),
-              (0.55, 0.57, "ladder", 260), (0.57, 0.61, "tangent", 60), (0.61, 0.63, "dots", 150),
-              (0.63, 0.66, "zigzag", 90), (0.66, 0.68, "ladder", 260)]
+    layout = [
+        (0.03, 0.05, "dots", 150),
+        (0.05, 0.09, "tangent", 60),
+        (0.09, 0.11, "saw", 160),
+        (0.11, 0.13, "dots", 150),
+        (0.13, 0.33, "boats", 6),
+        (0.33, 0.35, "dots", 150),
+        (0.35, 0.39, "tangent", 60),
+        (0.39, 0.41, "sawdown", 160),
+        (0.41, 0.55, "herons", 10),
+        (0.55, 0.57, "ladder", 260),
+        (0.57, 0.61, "tangent", 60),
+        (0.61, 0.63, "dots", 150),
+        (0.63, 0.66, "zigzag", 90),
+        (0.66, 0.68, "ladder", 260),
+    ]
 
     def draw_fn(d, sz):
         strip_bands(d, sz[0], layout, sz[1], lw, seed)
@@ -1028,8 +1152,12 @@ def make_jar(size=(1200, 1600), seed=303):
     cx = W / 2
     elev = 0.2
     top = Hh * 0.86 - Hb - elev * Rmax * 0.5
-    bg = soft_shadow(bg, (cx - Rmax * 1.05, top + Hb - elev * Rmax * 0.8, cx + Rmax * 1.12,
-                          top + Hb + elev * Rmax * 1.3), blur=unit * 2.5, strength=0.9)
+    bg = soft_shadow(
+        bg,
+        (cx - Rmax * 1.05, top + Hb - elev * Rmax * 0.8, cx + Rmax * 1.12, top + Hb + elev * Rmax * 1.3),
+        blur=unit * 2.5,
+        strength=0.9,
+    )
     rgb, alpha = lathe(canvas_size, cx, top, radii, tex, elev=elev, spec=0.2, shininess=14)
     bg.paste(rgb, (0, 0), alpha)
     bg = draw_handles(bg, cx, top, radii, Hb, unit, 0.03, 0.12, reach=2.2, width=1.8)
@@ -1037,18 +1165,35 @@ def make_jar(size=(1200, 1600), seed=303):
     rim_h = int(2.2 * unit)
     rim_r = [31.9 * unit] * (rim_h + 1)
     rim_T = int(2 * math.pi * rim_r[0])
-    rim_tex = relief_texture((rim_T, rim_h), seed + 5, pal,
-                             lambda d, sz: strip_bands(d, sz[0], [(0.15, 0.85, "dots", 160)], sz[1], lw, seed),
-                             depth=2)
+    rim_tex = relief_texture(
+        (rim_T, rim_h),
+        seed + 5,
+        pal,
+        lambda d, sz: strip_bands(d, sz[0], [(0.15, 0.85, "dots", 160)], sz[1], lw, seed),
+        depth=2,
+    )
     rim_top = top - rim_h + unit * 0.8
     rrgb, ralpha = lathe(canvas_size, cx, rim_top, rim_r, rim_tex, elev=elev, spec=0.2, shininess=14)
     bg.paste(rrgb, (0, 0), ralpha)
     lidR = 31.9 * unit
-    lid_cfg = dict(rays=12, star=0.28, seed=seed + 9, pal=pal, bands=[
-        (0.28, 0.33, "dots", 50), (0.33, 0.42, "tangent", 30), (0.42, 0.47, "ladder", 150),
-        (0.47, 0.6, "herons", 10), (0.6, 0.65, "dots", 110), (0.65, 0.74, "tangent", 46),
-        (0.74, 0.79, "saw", 130), (0.79, 0.84, "dots", 150), (0.84, 0.93, "tangent", 60),
-        (0.93, 0.97, "ladder", 260)])
+    lid_cfg = dict(
+        rays=12,
+        star=0.28,
+        seed=seed + 9,
+        pal=pal,
+        bands=[
+            (0.28, 0.33, "dots", 50),
+            (0.33, 0.42, "tangent", 30),
+            (0.42, 0.47, "ladder", 150),
+            (0.47, 0.6, "herons", 10),
+            (0.6, 0.65, "dots", 110),
+            (0.65, 0.74, "tangent", 46),
+            (0.74, 0.79, "saw", 130),
+            (0.79, 0.84, "dots", 150),
+            (0.84, 0.93, "tangent", 60),
+            (0.93, 0.97, "ladder", 260),
+        ],
+    )
     D = int(2 * lidR)
     disc, dalpha = tympanum_layer((D, D), (lidR, lidR), lidR - 1, lid_cfg)
 
@@ -1076,6 +1221,7 @@ def make_jar(size=(1200, 1600), seed=303):
 # ---------------------------------------------------------------------------
 # Chu Dau blue-and-white vase
 # ---------------------------------------------------------------------------
+
 
 class Brush:
     """Paints cobalt on two L layers: `wash` (pale fill) and `line` (outlines)."""
@@ -1119,8 +1265,7 @@ def paint_peony(br, base, direction, s, lw, rng):
     """A peony in side view: a fan of petals opening from `base` towards `direction`."""
     bx, by = base
     dx, dy = math.cos(direction), math.sin(direction)
-    for layer, (length, n, spread, wash) in enumerate(((1.0, 7, 1.2, 90), (0.8, 6, 0.95, 120),
-                                                        (0.58, 5, 0.75, 150))):
+    for layer, (length, n, spread, wash) in enumerate(((1.0, 7, 1.2, 90), (0.8, 6, 0.95, 120), (0.58, 5, 0.75, 150))):
         for k in range(n):
             a = direction + spread * (k / (n - 1) - 0.5) * 2 + rng.uniform(-0.05, 0.05)
             tip = (bx + math.cos(a) * s * length, by + math.sin(a) * s * length)
@@ -1133,8 +1278,9 @@ def paint_peony(br, base, direction, s, lw, rng):
     br.dl.ellipse((cxx - r, cyy - r, cxx + r, cyy + r), outline=255, width=lw)
     for k in range(5):
         a = direction + (k - 2) * 0.45
-        br.dl.line([(cxx, cyy), (cxx + math.cos(a) * r * 0.8, cyy + math.sin(a) * r * 0.8)], fill=255,
-                   width=max(1, lw // 2))
+        br.dl.line(
+            [(cxx, cyy), (cxx + math.cos(a) * r * 0.8, cyy + math.sin(a) * r * 0.8)], fill=255, width=max(1, lw // 2)
+        )
     for side in (-1, 1):
         a = direction + math.pi + side * 1.1
         paint_leaf(br, base, (bx + math.cos(a) * s * 0.45, by + math.sin(a) * s * 0.45), s * 0.09, lw, wash=140)
@@ -1170,8 +1316,10 @@ def paint_scroll_band(br, W, y0, y1, n_flowers, lw, rng):
             for side in (-1, 1):
                 tx = x + side * s * 1.7
                 ty = mid + amp * math.sin(2 * math.pi * n_flowers * tx / W) + (s * 0.25 if up else -s * 0.25)
-                spiral = [(tx + math.cos(t) * s * 0.16 * (1 - t / 9), ty + math.sin(t) * s * 0.16 * (1 - t / 9))
-                          for t in [i * 0.3 for i in range(30)]]
+                spiral = [
+                    (tx + math.cos(t) * s * 0.16 * (1 - t / 9), ty + math.sin(t) * s * 0.16 * (1 - t / 9))
+                    for t in [i * 0.3 for i in range(30)]
+                ]
                 br.dl.line(spiral, fill=255, width=max(1, lw - 1), joint="curve")
 
 
@@ -1198,8 +1346,9 @@ def paint_lappets(br, W, y0, y1, n, lw):
     for k in range(n):
         cx = W * (k + 0.5) / n
         w = W / n * 0.46
-        pts = bezier((cx - w, y0), (cx - w, y0 + h * 0.55), (cx - w * 0.35, y0 + h * 0.6),
-                     (cx - w * 0.2, y0 + h * 0.72), 10)
+        pts = bezier(
+            (cx - w, y0), (cx - w, y0 + h * 0.55), (cx - w * 0.35, y0 + h * 0.6), (cx - w * 0.2, y0 + h * 0.72), 10
+        )
         pts += bezier((cx - w * 0.2, y0 + h * 0.72), (cx - w * 0.3, y0 + h * 0.95), (cx, y0 + h * 1.0), (cx, y0 + h), 8)
         right = [(2 * cx - x, y) for x, y in pts[::-1]]
         shape = pts + right
@@ -1222,15 +1371,18 @@ def paint_lotus_panels(br, W, y0, y1, n, lw):
         x0 = W * k / n + W / n * 0.06
         x1 = W * (k + 1) / n - W / n * 0.06
         xm = (x0 + x1) / 2
-        outline = [(x0, y1), (x0, y0 + h * 0.35)] + bezier((x0, y0 + h * 0.35), (x0, y0 + h * 0.02),
-                                                             (xm - (x1 - x0) * 0.1, y0), (xm, y0 - h * 0.08), 10)
+        outline = [(x0, y1), (x0, y0 + h * 0.35)] + bezier(
+            (x0, y0 + h * 0.35), (x0, y0 + h * 0.02), (xm - (x1 - x0) * 0.1, y0), (xm, y0 - h * 0.08), 10
+        )
         outline += [(2 * xm - x, y) for x, y in outline[::-1]]
         br.dl.line(outline, fill=255, width=lw, joint="curve")
         inner = [(xm + (x - xm) * 0.7, y0 + h * 0.12 + (y - y0) * 0.82) for x, y in outline]
         br.dw.polygon(inner, fill=95)
         br.dl.line(inner, fill=255, width=max(1, lw // 2), joint="curve")
-        sc = [(xm + math.cos(t) * (x1 - x0) * 0.12 * (1 - t / 12), y0 + h * 0.5 + math.sin(t) * h * 0.12 * (1 - t / 12))
-              for t in [i * 0.35 for i in range(30)]]
+        sc = [
+            (xm + math.cos(t) * (x1 - x0) * 0.12 * (1 - t / 12), y0 + h * 0.5 + math.sin(t) * h * 0.12 * (1 - t / 12))
+            for t in [i * 0.35 for i in range(30)]
+        ]
         br.dl.line(sc, fill=255, width=max(1, lw // 2), joint="curve")
         br.dl.line([(xm, y0 + h * 0.62), (xm, y1 - h * 0.08)], fill=255, width=max(1, lw // 2))
 
@@ -1241,8 +1393,10 @@ def paint_wave_scroll(br, W, y0, y1, n, lw):
         x = W * k / n
         w = W / n
         pts = bezier((x, y1 - h * 0.2), (x + w * 0.3, y0), (x + w * 0.7, y0), (x + w * 0.7, y0 + h * 0.5), 10)
-        pts += [(x + w * 0.7 - math.sin(t) * w * 0.15 * (1 - t / 7), y0 + h * 0.5 + (1 - math.cos(t)) * h * 0.12)
-                for t in [i * 0.4 for i in range(1, 16)]]
+        pts += [
+            (x + w * 0.7 - math.sin(t) * w * 0.15 * (1 - t / 7), y0 + h * 0.5 + (1 - math.cos(t)) * h * 0.12)
+            for t in [i * 0.4 for i in range(1, 16)]
+        ]
         br.dl.line(pts, fill=255, width=max(1, lw - 1), joint="curve")
 
 
@@ -1285,13 +1439,15 @@ def vase_texture(Tw, H, radii, seed):
     intensity = ImageChops.multiply(intensity, dens)
     glaze_n = fractal_noise((Tw, H), seed + 2, base_cell=max(8, H // 10), octaves=4)
     glaze = ImageOps.colorize(glaze_n, black=(214, 212, 196), white=(238, 236, 224))
-    cobalt = ImageOps.colorize(fractal_noise((Tw, H), seed + 3, base_cell=max(8, H // 60), octaves=3),
-                               black=(24, 38, 88), white=(58, 78, 128))
+    cobalt = ImageOps.colorize(
+        fractal_noise((Tw, H), seed + 3, base_cell=max(8, H // 60), octaves=3), black=(24, 38, 88), white=(58, 78, 128)
+    )
     img = Image.composite(cobalt, glaze, intensity)
     # unglazed foot with a brownish wash
     foot_y = int(0.958 * H)
-    foot = ImageOps.colorize(fractal_noise((Tw, H - foot_y), seed + 4, base_cell=16, octaves=3),
-                             black=(132, 112, 92), white=(178, 156, 130))
+    foot = ImageOps.colorize(
+        fractal_noise((Tw, H - foot_y), seed + 4, base_cell=16, octaves=3), black=(132, 112, 92), white=(178, 156, 130)
+    )
     img.paste(foot, (0, foot_y))
     return img
 
@@ -1299,21 +1455,54 @@ def vase_texture(Tw, H, radii, seed):
 def render_vase(canvas, cx, base_y, height, seed=404, elev=0.12):
     """Draw the vase standing on base_y onto canvas (RGB, modified copy returned)."""
     H = int(height)
-    prof = [(0.0, 0.094), (0.018, 0.086), (0.06, 0.062), (0.15, 0.05), (0.27, 0.06), (0.38, 0.105),
-            (0.5, 0.18), (0.62, 0.228), (0.72, 0.243), (0.82, 0.226), (0.9, 0.175), (0.945, 0.14),
-            (0.958, 0.128), (0.975, 0.13), (1.0, 0.127)]
+    prof = [
+        (0.0, 0.094),
+        (0.018, 0.086),
+        (0.06, 0.062),
+        (0.15, 0.05),
+        (0.27, 0.06),
+        (0.38, 0.105),
+        (0.5, 0.18),
+        (0.62, 0.228),
+        (0.72, 0.243),
+        (0.82, 0.226),
+        (0.9, 0.175),
+        (0.945, 0.14),
+        (0.958, 0.128),
+        (0.975, 0.13),
+        (1.0, 0.127),
+    ]
     radii = spline_profile([(y, r * H) for y, r in prof], H)
     Rmax = max(radii)
     Tw = int(2 * math.pi * Rmax)
     tex = vase_texture(Tw, H, radii, seed)
     top = base_y - H - elev * radii[-1]
-    canvas = soft_shadow(canvas, (cx - radii[-1] * 1.5, base_y - radii[-1] * elev * 1.2,
-                                  cx + radii[-1] * 1.9, base_y + radii[-1] * elev * 1.6),
-                         blur=H * 0.012, strength=0.55)
-    canvas = soft_shadow(canvas, (cx - Rmax * 0.9, base_y - Rmax * 0.3, cx + Rmax * 1.6, base_y + Rmax * 0.35),
-                         blur=H * 0.04, strength=0.25)
-    rgb, alpha = lathe(canvas.size, cx, top, radii, tex, elev=elev, light=(-0.6, 0.45, 0.66), ambient=0.42,
-                       diffuse=0.7, spec=0.5, shininess=90, spec_colour=(255, 255, 250))
+    canvas = soft_shadow(
+        canvas,
+        (cx - radii[-1] * 1.5, base_y - radii[-1] * elev * 1.2, cx + radii[-1] * 1.9, base_y + radii[-1] * elev * 1.6),
+        blur=H * 0.012,
+        strength=0.55,
+    )
+    canvas = soft_shadow(
+        canvas,
+        (cx - Rmax * 0.9, base_y - Rmax * 0.3, cx + Rmax * 1.6, base_y + Rmax * 0.35),
+        blur=H * 0.04,
+        strength=0.25,
+    )
+    rgb, alpha = lathe(
+        canvas.size,
+        cx,
+        top,
+        radii,
+        tex,
+        elev=elev,
+        light=(-0.6, 0.45, 0.66),
+        ambient=0.42,
+        diffuse=0.7,
+        spec=0.5,
+        shininess=90,
+        spec_colour=(255, 255, 250),
+    )
     canvas.paste(rgb, (0, 0), alpha)
     # the mouth: rim and dark inside
     r0 = radii[0]
@@ -1322,16 +1511,24 @@ def render_vase(canvas, cx, base_y, height, seed=404, elev=0.12):
     ri = r0 * 0.8
     d.ellipse((cx - ri, top - ri * elev, cx + ri, top + ri * elev), fill=(62, 60, 56))
     d.ellipse((cx - ri, top - ri * elev + ri * elev * 0.5, cx + ri, top + ri * elev), fill=(38, 36, 34))
-    d.arc((cx - r0, top - r0 * elev, cx + r0, top + r0 * elev), start=180, end=360, fill=(40, 56, 104),
-          width=max(2, int(H * 0.004)))
+    d.arc(
+        (cx - r0, top - r0 * elev, cx + r0, top + r0 * elev),
+        start=180,
+        end=360,
+        fill=(40, 56, 104),
+        width=max(2, int(H * 0.004)),
+    )
     return canvas
 
 
 def make_vase(size=(1200, 1600), seed=404):
     W, Hh = size[0] * SS, size[1] * SS
     bg = vertical_gradient((W, Hh), (206, 202, 194), (168, 162, 152))
-    bg = Image.composite(bg, multiply_light(bg, solid((W, Hh), 200).convert("L")),
-                         radial_mask((W, Hh), (W * 0.45, Hh * 0.4), Hh * 0.8).point(lambda v: 255 - v // 2))
+    bg = Image.composite(
+        bg,
+        multiply_light(bg, solid((W, Hh), 200).convert("L")),
+        radial_mask((W, Hh), (W * 0.45, Hh * 0.4), Hh * 0.8).point(lambda v: 255 - v // 2),
+    )
     floor_y = int(Hh * 0.8)
     floor = vertical_gradient((W, Hh - floor_y), (180, 174, 164), (148, 142, 132))
     bg.paste(floor, (0, floor_y))
@@ -1344,6 +1541,7 @@ def make_vase(size=(1200, 1600), seed=404):
 # ---------------------------------------------------------------------------
 # Nguyen dynasty royal decree (sac phong) on yellow paper
 # ---------------------------------------------------------------------------
+
 
 def tapered_stroke(draw, centre, widths, fill):
     """Polygon around a centre line whose half-width follows `widths` (callable t->w)."""
@@ -1369,21 +1567,29 @@ def brush_character(draw, x, y, c, rng, fill=255):
     w = c * 0.055
 
     def H(x0, x1, yy):
-        pts = bezier((x0, yy), (x0 + (x1 - x0) * 0.3, yy - c * 0.02), (x0 + (x1 - x0) * 0.7, yy - c * 0.03),
-                     (x1, yy - c * 0.01), 10)
-        tapered_stroke(draw, pts, lambda t: w * (1.0 - 0.35 * math.sin(math.pi * t) + 0.25 * max(0, t - 0.85) * 6),
-                       fill)
+        pts = bezier(
+            (x0, yy),
+            (x0 + (x1 - x0) * 0.3, yy - c * 0.02),
+            (x0 + (x1 - x0) * 0.7, yy - c * 0.03),
+            (x1, yy - c * 0.01),
+            10,
+        )
+        tapered_stroke(
+            draw, pts, lambda t: w * (1.0 - 0.35 * math.sin(math.pi * t) + 0.25 * max(0, t - 0.85) * 6), fill
+        )
 
     def V(xx, y0, y1, hook=False):
-        pts = bezier((xx, y0), (xx + c * 0.01, y0 + (y1 - y0) * 0.3), (xx - c * 0.005, y0 + (y1 - y0) * 0.7),
-                     (xx, y1), 10)
+        pts = bezier(
+            (xx, y0), (xx + c * 0.01, y0 + (y1 - y0) * 0.3), (xx - c * 0.005, y0 + (y1 - y0) * 0.7), (xx, y1), 10
+        )
         if hook:
             pts += [(xx - c * 0.04, y1 - c * 0.03), (xx - c * 0.08, y1 - c * 0.05)]
         tapered_stroke(draw, pts, lambda t: w * (1.1 - 0.3 * t), fill)
 
     def dot(xx, yy):
-        pts = bezier((xx, yy), (xx + c * 0.02, yy + c * 0.01), (xx + c * 0.04, yy + c * 0.04),
-                     (xx + c * 0.05, yy + c * 0.07), 6)
+        pts = bezier(
+            (xx, yy), (xx + c * 0.02, yy + c * 0.01), (xx + c * 0.04, yy + c * 0.04), (xx + c * 0.05, yy + c * 0.07), 6
+        )
         tapered_stroke(draw, pts, lambda t: w * (0.6 + 0.8 * math.sin(math.pi * t)), fill)
 
     def left_fall(xx, y0, y1):
@@ -1391,8 +1597,9 @@ def brush_character(draw, x, y, c, rng, fill=255):
         tapered_stroke(draw, pts, lambda t: w * (1.0 - 0.85 * t), fill)
 
     def right_fall(xx, y0, y1):
-        pts = bezier((xx, y0), (xx + c * 0.06, y0 + (y1 - y0) * 0.5), (xx + c * 0.14, y1 - c * 0.02),
-                     (xx + c * 0.26, y1), 10)
+        pts = bezier(
+            (xx, y0), (xx + c * 0.06, y0 + (y1 - y0) * 0.5), (xx + c * 0.14, y1 - c * 0.02), (xx + c * 0.26, y1), 10
+        )
         tapered_stroke(draw, pts, lambda t: w * (0.4 + 1.0 * math.sin(math.pi * min(1, t * 1.2))), fill)
 
     def component(x0, y0, x1, y1, depth=0):
@@ -1408,7 +1615,7 @@ def brush_character(draw, x, y, c, rng, fill=255):
             component(x0, y0, x1, split - c * 0.03, 1)
             component(x0, split + c * 0.03, x1, y1, 1)
             return
-        if kind < 0.66 and rng.random() < 0.3 and min(cw, ch) > c * 0.3:   # a box with strokes inside
+        if kind < 0.66 and rng.random() < 0.3 and min(cw, ch) > c * 0.3:  # a box with strokes inside
             V(x0 + cw * 0.1, y0 + ch * 0.1, y1 - ch * 0.05)
             H(x0 + cw * 0.1, x1 - cw * 0.1, y0 + ch * 0.12)
             V(x1 - cw * 0.12, y0 + ch * 0.12, y1 - ch * 0.05, hook=rng.random() < 0.5)
@@ -1417,7 +1624,7 @@ def brush_character(draw, x, y, c, rng, fill=255):
                 H(x0 + cw * 0.2, x1 - cw * 0.2, (y0 + y1) / 2)
             return
         nh = rng.choice((1, 1, 2, 2, 3))
-        lower = 0.55 if rng.random() < 0.45 else 0.85   # leave room for falling strokes
+        lower = 0.55 if rng.random() < 0.45 else 0.85  # leave room for falling strokes
         for i in range(nh):
             yy = y0 + ch * (0.12 + lower * (i + 0.5) / nh) + rng.uniform(-0.04, 0.04) * ch
             H(x0 + cw * rng.uniform(0.05, 0.25), x1 - cw * rng.uniform(0.05, 0.25), yy)
@@ -1468,12 +1675,17 @@ def dragon_path_mask(size, path, width, seed, head_scale=1.0):
     # body: scaled circles with scale arcs
     for i in range(n - 1, -1, -1):
         t = i / (n - 1)
-        r = width * (0.55 + 0.45 * math.sin(math.pi * min(1, t * 1.3 + 0.15))) * (1 - 0.65 * t ** 2)
+        r = width * (0.55 + 0.45 * math.sin(math.pi * min(1, t * 1.3 + 0.15))) * (1 - 0.65 * t**2)
         x, y = path[i]
         d.ellipse((x - r, y - r, x + r, y + r), fill=255)
         if i % 3 == 0:
-            d.arc((x - r * 0.8, y - r * 0.8, x + r * 0.8, y + r * 0.8), start=200, end=340, fill=70,
-                  width=max(2, int(width * 0.08)))
+            d.arc(
+                (x - r * 0.8, y - r * 0.8, x + r * 0.8, y + r * 0.8),
+                start=200,
+                end=340,
+                fill=70,
+                width=max(2, int(width * 0.08)),
+            )
     # dorsal fins
     for i in range(4, n - 4, 5):
         (x0, y0), (x1, y1) = path[i - 1], path[i + 1]
@@ -1483,9 +1695,14 @@ def dragon_path_mask(size, path, width, seed, head_scale=1.0):
         t = i / (n - 1)
         r = width * (1 - 0.6 * t)
         x, y = path[i]
-        d.polygon([(x + nx * r * 0.7 - dx / L * r * 0.3, y + ny * r * 0.7 - dy / L * r * 0.3),
-                   (x + nx * r * 1.45 + dx / L * r * 0.2, y + ny * r * 1.45 + dy / L * r * 0.2),
-                   (x + nx * r * 0.7 + dx / L * r * 0.5, y + ny * r * 0.7 + dy / L * r * 0.5)], fill=255)
+        d.polygon(
+            [
+                (x + nx * r * 0.7 - dx / L * r * 0.3, y + ny * r * 0.7 - dy / L * r * 0.3),
+                (x + nx * r * 1.45 + dx / L * r * 0.2, y + ny * r * 1.45 + dy / L * r * 0.2),
+                (x + nx * r * 0.7 + dx / L * r * 0.5, y + ny * r * 0.7 + dy / L * r * 0.5),
+            ],
+            fill=255,
+        )
     # legs with three-clawed feet
     for frac in (0.18, 0.3, 0.55, 0.68):
         i = int(frac * (n - 1))
@@ -1501,8 +1718,11 @@ def dragon_path_mask(size, path, width, seed, head_scale=1.0):
         d.line([(x, y), (kx, ky), (fx, fy)], fill=200, width=int(width * 0.35), joint="curve")
         for k in range(3):
             a = math.atan2(fy - ky, fx - kx) + (k - 1) * 0.7
-            d.line([(fx, fy), (fx + math.cos(a) * width * 0.45, fy + math.sin(a) * width * 0.45)], fill=255,
-                   width=max(2, int(width * 0.1)))
+            d.line(
+                [(fx, fy), (fx + math.cos(a) * width * 0.45, fy + math.sin(a) * width * 0.45)],
+                fill=255,
+                width=max(2, int(width * 0.1)),
+            )
     # head
     hx, hy = path[0]
     (ax, ay) = path[2]
@@ -1513,17 +1733,41 @@ def dragon_path_mask(size, path, width, seed, head_scale=1.0):
     def T(u, v):
         return (hx + u * s * ca - v * s * sa, hy + u * s * sa + v * s * ca)
 
-    d.polygon([T(-0.4, -0.5), T(0.3, -0.55), T(0.95, -0.3), T(1.0, -0.05), T(0.5, 0.0), T(0.95, 0.25),
-               T(0.8, 0.4), T(0.2, 0.45), T(-0.4, 0.5)], fill=200)
-    d.ellipse([T(0.15, -0.4)[0] - s * 0.12, T(0.15, -0.4)[1] - s * 0.12, T(0.15, -0.4)[0] + s * 0.12,
-               T(0.15, -0.4)[1] + s * 0.12], fill=255)
+    d.polygon(
+        [
+            T(-0.4, -0.5),
+            T(0.3, -0.55),
+            T(0.95, -0.3),
+            T(1.0, -0.05),
+            T(0.5, 0.0),
+            T(0.95, 0.25),
+            T(0.8, 0.4),
+            T(0.2, 0.45),
+            T(-0.4, 0.5),
+        ],
+        fill=200,
+    )
+    d.ellipse(
+        [
+            T(0.15, -0.4)[0] - s * 0.12,
+            T(0.15, -0.4)[1] - s * 0.12,
+            T(0.15, -0.4)[0] + s * 0.12,
+            T(0.15, -0.4)[1] + s * 0.12,
+        ],
+        fill=255,
+    )
     for hv in (-0.5, -0.35):
-        d.line([T(-0.1, hv), T(-0.6, hv - 0.5), T(-0.95, hv - 0.55)], fill=255, width=max(2, int(s * 0.08)),
-               joint="curve")
+        d.line(
+            [T(-0.1, hv), T(-0.6, hv - 0.5), T(-0.95, hv - 0.55)], fill=255, width=max(2, int(s * 0.08)), joint="curve"
+        )
     for wv in (-0.1, 0.3):
-        d.line([T(0.9, wv), T(1.3, wv + 0.3), T(1.5, wv + 0.1), T(1.7, wv + 0.4)], fill=255,
-               width=max(2, int(s * 0.04)), joint="curve")
-    for k in range(5):   # mane
+        d.line(
+            [T(0.9, wv), T(1.3, wv + 0.3), T(1.5, wv + 0.1), T(1.7, wv + 0.4)],
+            fill=255,
+            width=max(2, int(s * 0.04)),
+            joint="curve",
+        )
+    for k in range(5):  # mane
         d.polygon([T(-0.3, -0.4 + k * 0.2), T(-1.0, -0.6 + k * 0.3), T(-0.5, -0.3 + k * 0.2)], fill=220)
     return m
 
@@ -1532,11 +1776,23 @@ def cloud_motif(draw, x, y, s, fill, width):
     """A 'cloud' scroll: three curls on a tail."""
     for dx, dy, r in ((0, 0, 1.0), (0.9, -0.35, 0.8), (1.7, 0.05, 0.65)):
         cx, cy, rr = x + dx * s, y + dy * s, r * s * 0.5
-        pts = [(cx + math.cos(t) * rr * (1 - t / 12), cy + math.sin(t) * rr * (1 - t / 12))
-               for t in [i * 0.3 for i in range(0, 32)]]
+        pts = [
+            (cx + math.cos(t) * rr * (1 - t / 12), cy + math.sin(t) * rr * (1 - t / 12))
+            for t in [i * 0.3 for i in range(0, 32)]
+        ]
         draw.line(pts, fill=fill, width=width, joint="curve")
-    draw.line(bezier((x - s * 0.4, y + s * 0.45), (x + s * 0.5, y + s * 0.7), (x + s * 1.4, y + s * 0.5),
-                     (x + s * 2.4, y + s * 0.6), 16), fill=fill, width=width, joint="curve")
+    draw.line(
+        bezier(
+            (x - s * 0.4, y + s * 0.45),
+            (x + s * 0.5, y + s * 0.7),
+            (x + s * 1.4, y + s * 0.5),
+            (x + s * 2.4, y + s * 0.6),
+            16,
+        ),
+        fill=fill,
+        width=width,
+        joint="curve",
+    )
 
 
 def make_decree(size=(2400, 1500), seed=505):
@@ -1551,10 +1807,19 @@ def make_decree(size=(2400, 1500), seed=505):
     # the sheet
     px0, py0, px1, py1 = int(W * 0.05), int(H * 0.08), int(W * 0.95), int(H * 0.93)
     pw, ph = px1 - px0, py1 - py0
-    bg = soft_shadow(bg, (px0 + W * 0.006, py0 + H * 0.012, px1 + W * 0.01, py1 + H * 0.018), blur=W * 0.008,
-                     strength=0.8, ellipse=False)
-    paper = ImageOps.colorize(fractal_noise((pw, ph), seed + 2, base_cell=pw // 8, octaves=4),
-                              black=(208, 160, 70), mid=(228, 186, 92), white=(240, 204, 118))
+    bg = soft_shadow(
+        bg,
+        (px0 + W * 0.006, py0 + H * 0.012, px1 + W * 0.01, py1 + H * 0.018),
+        blur=W * 0.008,
+        strength=0.8,
+        ellipse=False,
+    )
+    paper = ImageOps.colorize(
+        fractal_noise((pw, ph), seed + 2, base_cell=pw // 8, octaves=4),
+        black=(208, 160, 70),
+        mid=(228, 186, 92),
+        white=(240, 204, 118),
+    )
     # fibres
     fib = Image.new("L", (pw, ph), 0)
     fd = ImageDraw.Draw(fib)
@@ -1569,8 +1834,14 @@ def make_decree(size=(2400, 1500), seed=505):
     gold = Image.new("L", (pw, ph), 0)
     gd = ImageDraw.Draw(gold)
     for _ in range(26):
-        cloud_motif(gd, rng.uniform(0.05, 0.9) * pw, rng.uniform(0.1, 0.9) * ph, ph * rng.uniform(0.035, 0.05),
-                    200, max(2, int(ph * 0.004)))
+        cloud_motif(
+            gd,
+            rng.uniform(0.05, 0.9) * pw,
+            rng.uniform(0.1, 0.9) * ph,
+            ph * rng.uniform(0.035, 0.05),
+            200,
+            max(2, int(ph * 0.004)),
+        )
     path = []
     for i in range(120):
         t = i / 119
@@ -1579,8 +1850,9 @@ def make_decree(size=(2400, 1500), seed=505):
     # a flaming pearl
     gd.ellipse((pw * 0.86, ph * 0.28, pw * 0.9, ph * 0.28 + pw * 0.04), outline=220, width=max(2, int(ph * 0.005)))
     gold = gold.filter(ImageFilter.GaussianBlur(1.5))
-    goldc = ImageOps.colorize(fractal_noise((pw, ph), seed + 4, base_cell=40, octaves=3),
-                              black=(238, 200, 112), white=(255, 238, 178))
+    goldc = ImageOps.colorize(
+        fractal_noise((pw, ph), seed + 4, base_cell=40, octaves=3), black=(238, 200, 112), white=(255, 238, 178)
+    )
     edge_g = ImageChops.subtract(gold.filter(ImageFilter.MaxFilter(7)), gold)
     paper = Image.composite(solid(paper.size, (170, 112, 38)), paper, scale_mask(edge_g, 0.55))
     paper = Image.composite(goldc, paper, scale_mask(gold, 0.7))
@@ -1615,7 +1887,7 @@ def make_decree(size=(2400, 1500), seed=505):
     x -= col_gap * 1.9
     lines = [12, 12, 11, 12, 9, 12, 11, 5]
     for k, n in enumerate(lines):
-        y = m2 + c * (0.5 if k not in (2, 6) else 1.6)   # raised/indented lines as in real decrees
+        y = m2 + c * (0.5 if k not in (2, 6) else 1.6)  # raised/indented lines as in real decrees
         for _ in range(n):
             if y + c > ph - m2 - c * 0.3:
                 break
@@ -1639,8 +1911,9 @@ def make_decree(size=(2400, 1500), seed=505):
     seal = Image.new("L", (pw, ph), 0)
     sd = ImageDraw.Draw(seal)
     sd.rectangle((sx, sy, sx + ss, sy + ss), fill=255)
-    sd.rectangle((sx + ss * 0.04, sy + ss * 0.04, sx + ss * 0.96, sy + ss * 0.96), outline=0,
-                 width=max(2, int(ss * 0.02)))
+    sd.rectangle(
+        (sx + ss * 0.04, sy + ss * 0.04, sx + ss * 0.96, sy + ss * 0.96), outline=0, width=max(2, int(ss * 0.02))
+    )
     seal_glyphs(sd, sx + ss * 0.08, sy + ss * 0.08, ss * 0.84, random.Random(seed + 7), 0)
     seal = seal.rotate(1.5, center=(sx + ss / 2, sy + ss / 2), resample=Image.Resampling.BICUBIC)
     blot = fractal_noise((pw, ph), seed + 8, base_cell=18, octaves=4)
@@ -1658,12 +1931,17 @@ def make_decree(size=(2400, 1500), seed=505):
     fold = fold.filter(ImageFilter.GaussianBlur(3))
     paper = multiply_light(paper, fold)
     age = radial_mask((pw, ph), (pw / 2, ph / 2), math.hypot(pw, ph) * 0.55).point(
-        lambda v: 255 if v < 170 else int(255 - (v - 170) * 1.3))
+        lambda v: 255 if v < 170 else int(255 - (v - 170) * 1.3)
+    )
     paper = multiply_light(paper, age)
     stains = fractal_noise((pw, ph), seed + 9, base_cell=pw // 10, octaves=4).point(
-        lambda v: 0 if v < 200 else (v - 200) * 3)
-    paper = Image.composite(ImageChops.multiply(paper, solid(paper.size, (210, 170, 120))), paper,
-                            stains.filter(ImageFilter.GaussianBlur(6)))
+        lambda v: 0 if v < 200 else (v - 200) * 3
+    )
+    paper = Image.composite(
+        ImageChops.multiply(paper, solid(paper.size, (210, 170, 120))),
+        paper,
+        stains.filter(ImageFilter.GaussianBlur(6)),
+    )
     # slightly ragged edges
     pm = Image.new("L", (pw, ph), 0)
     pmd = ImageDraw.Draw(pm)
@@ -1687,6 +1965,7 @@ def make_decree(size=(2400, 1500), seed=505):
 # golden seal with a coiled-dragon knob (3/4 view, simple 3D)
 # ---------------------------------------------------------------------------
 
+
 class View3D:
     def __init__(self, cx, cy, scale, yaw_deg=34, pitch_deg=24):
         self.cx, self.cy, self.S = cx, cy, scale
@@ -1701,8 +1980,7 @@ class View3D:
 
     def project(self, p):
         x1, y1, z1 = self.rot(p)
-        return (self.cx + self.S * x1, self.cy + self.S * (-y1 * self.cp + z1 * self.sp),
-                z1 * self.cp + y1 * self.sp)
+        return (self.cx + self.S * x1, self.cy + self.S * (-y1 * self.cp + z1 * self.sp), z1 * self.cp + y1 * self.sp)
 
     def facing(self, n):
         x1, y1, z1 = self.rot(n)
@@ -1729,10 +2007,10 @@ def gold_sphere_sprite(size=256, light=(-0.5, 0.7, 0.55)):
             z = math.sqrt(1 - d2)
             dif = max(0.0, x * lx + y * ly + z * lz)
             spec = max(0.0, x * hx + y * hy + z * hz) ** 28
-            env = 0.5 + 0.5 * y                    # sky above, dark floor below
+            env = 0.5 + 0.5 * y  # sky above, dark floor below
             t = min(1.0, 0.12 + 0.75 * dif + 0.18 * env)
             col = mix(GOLD_DARK, GOLD_MID, t) if t < 0.75 else mix(GOLD_MID, GOLD_LIGHT, (t - 0.75) * 2)
-            rim = 0.55 + 0.45 * z ** 0.5               # darker outline (reads as scales)
+            rim = 0.55 + 0.45 * z**0.5  # darker outline (reads as scales)
             col = tuple(clamp(int(c * rim + 255 * spec * 0.9)) for c in col)
             a = 255 if d2 < 0.96 else int(255 * (1 - d2) / 0.04)
             px[i, j] = col + (a,)
@@ -1749,8 +2027,12 @@ def catmull(points, samples_per_seg=24):
         for k in range(samples_per_seg):
             t = k / samples_per_seg
             t2, t3 = t * t, t * t * t
-            out.append(tuple(0.5 * ((2 * b) + (-a + c) * t + (2 * a - 5 * b + 4 * c - d) * t2 +
-                                    (-a + 3 * b - 3 * c + d) * t3) for a, b, c, d in zip(p0, p1, p2, p3, strict=True)))
+            out.append(
+                tuple(
+                    0.5 * ((2 * b) + (-a + c) * t + (2 * a - 5 * b + 4 * c - d) * t2 + (-a + 3 * b - 3 * c + d) * t3)
+                    for a, b, c, d in zip(p0, p1, p2, p3, strict=True)
+                )
+            )
     out.append(points[-1])
     return out
 
@@ -1809,11 +2091,24 @@ def seal_parts(view, seed):
     """All the spheres (world point, radius) of the dragon knob."""
     rng = random.Random(seed)
     base_y = 2.1
-    key = [(-4.6, 0.5, -2.6), (-3.2, 0.8, -4.3), (-0.4, 1.4, -4.6), (2.6, 2.6, -3.4), (3.9, 4.4, -1.0),
-           (3.0, 5.7, 1.3), (0.8, 5.3, 1.5), (-1.5, 3.6, 0.4), (-2.9, 2.0, 1.6), (-1.9, 1.6, 3.5),
-           (0.2, 2.6, 4.1), (1.1, 4.4, 3.9), (1.3, 5.8, 3.4)]
+    key = [
+        (-4.6, 0.5, -2.6),
+        (-3.2, 0.8, -4.3),
+        (-0.4, 1.4, -4.6),
+        (2.6, 2.6, -3.4),
+        (3.9, 4.4, -1.0),
+        (3.0, 5.7, 1.3),
+        (0.8, 5.3, 1.5),
+        (-1.5, 3.6, 0.4),
+        (-2.9, 2.0, 1.6),
+        (-1.9, 1.6, 3.5),
+        (0.2, 2.6, 4.1),
+        (1.1, 4.4, 3.9),
+        (1.3, 5.8, 3.4),
+    ]
     key = [(x, y + base_y, z) for x, y, z in key]
     path = catmull(key, 30)
+
     def thickness(t):
         r = 0.16 + 0.96 * min(1.0, t / 0.32) ** 0.8
         if t > 0.78:
@@ -1830,9 +2125,17 @@ def seal_parts(view, seed):
         up = _norm((-tx * ty, 1 - ty * ty, -tz * ty))
         for s in range(5):
             f = s / 4
-            parts.append(((p[0] + up[0] * r * (0.8 + 0.7 * f) - tx * 0.2 * f,
-                           p[1] + up[1] * r * (0.8 + 0.7 * f) - ty * 0.2 * f,
-                           p[2] + up[2] * r * (0.8 + 0.7 * f) - tz * 0.2 * f), r * 0.28 * (1 - 0.8 * f), "gold"))
+            parts.append(
+                (
+                    (
+                        p[0] + up[0] * r * (0.8 + 0.7 * f) - tx * 0.2 * f,
+                        p[1] + up[1] * r * (0.8 + 0.7 * f) - ty * 0.2 * f,
+                        p[2] + up[2] * r * (0.8 + 0.7 * f) - tz * 0.2 * f,
+                    ),
+                    r * 0.28 * (1 - 0.8 * f),
+                    "gold",
+                )
+            )
     # four legs down to the platform, with claws
     for frac, out_dir in ((0.2, (-0.2, 0, -1)), (0.33, (1, 0, -0.3)), (0.72, (-1, 0, 0.4)), (0.86, (0.3, 0, 1))):
         p, r = body[int(frac * (len(body) - 1))]
@@ -1843,8 +2146,10 @@ def seal_parts(view, seed):
         parts += [(q, rr, "gold") for q, rr in tube(leg, lambda t: 0.55 - 0.25 * t, step=0.1)]
         for c in range(5):
             a = math.atan2(od[2], od[0]) + (c - 2) * 0.45
-            claw = [(foot[0] + math.cos(a) * 0.6 * f, base_y + 0.25 - 0.15 * f, foot[2] + math.sin(a) * 0.6 * f)
-                    for f in (0.0, 0.5, 1.0)]
+            claw = [
+                (foot[0] + math.cos(a) * 0.6 * f, base_y + 0.25 - 0.15 * f, foot[2] + math.sin(a) * 0.6 * f)
+                for f in (0.0, 0.5, 1.0)
+            ]
             parts += [(q, rr, "gold") for q, rr in tube(claw, lambda t: 0.22 - 0.17 * t, step=0.07)]
     # head: skull, snout, jaw, horns, mane, eyes, whiskers
     head = path[-1]
@@ -1857,18 +2162,21 @@ def seal_parts(view, seed):
     parts.append((at(0, 0, 0.1), 1.05, "gold"))
     for k in range(10):
         f = 0.4 + k * 0.16
-        parts.append((at(f, 0, 0.1 - 0.05 * k), 0.78 - 0.035 * k, "gold"))        # snout
+        parts.append((at(f, 0, 0.1 - 0.05 * k), 0.78 - 0.035 * k, "gold"))  # snout
         parts.append((at(f * 0.95, 0, -0.55 - 0.02 * k), 0.42 - 0.02 * k, "gold"))  # lower jaw
-    parts.append((at(2.15, 0, -0.1), 0.42, "gold"))                                  # nose
+    parts.append((at(2.15, 0, -0.1), 0.42, "gold"))  # nose
     for s in (-1, 1):
         parts.append((at(0.55, s * 0.55, 0.55), 0.3, "eye"))
-        parts.append((at(0.45, s * 0.5, 0.75), 0.3, "gold"))                          # brow
-        horn = catmull([at(-0.2, s * 0.4, 0.8), at(-0.9, s * 0.6, 1.6), at(-1.7, s * 0.7, 2.0),
-                        at(-2.3, s * 0.9, 1.9)], 10)
+        parts.append((at(0.45, s * 0.5, 0.75), 0.3, "gold"))  # brow
+        horn = catmull(
+            [at(-0.2, s * 0.4, 0.8), at(-0.9, s * 0.6, 1.6), at(-1.7, s * 0.7, 2.0), at(-2.3, s * 0.9, 1.9)], 10
+        )
         parts += [(q, rr, "gold") for q, rr in tube(horn, lambda t: 0.26 - 0.16 * t, step=0.08)]
-        for m in range(4):     # mane flames
-            fl = catmull([at(-0.5, s * 0.6, 0.3 - m * 0.35), at(-1.3, s * 0.9, 0.5 - m * 0.4),
-                          at(-2.0, s * 1.0, 0.9 - m * 0.5)], 8)
+        for m in range(4):  # mane flames
+            fl = catmull(
+                [at(-0.5, s * 0.6, 0.3 - m * 0.35), at(-1.3, s * 0.9, 0.5 - m * 0.4), at(-2.0, s * 1.0, 0.9 - m * 0.5)],
+                8,
+            )
             parts += [(q, rr, "gold") for q, rr in tube(fl, lambda t: 0.26 - 0.2 * t, step=0.08)]
         wh = catmull([at(2.0, s * 0.3, -0.2), at(2.6, s * 0.9, -0.4), at(3.0, s * 1.1, 0.1)], 10)
         parts += [(q, rr, "gold") for q, rr in tube(wh, lambda t: 0.08, step=0.05)]
@@ -1902,11 +2210,13 @@ def render_seal(canvas, cx, cy, scale, seed=606, yaw=34, pitch=24):
         for j in range(8):
             brush_character(edr, x, 70 + j * 46, 40, rng)
     for ti, (a, y0, y1) in enumerate(tiers):
-        faces = [((0, 0, 1), (-a, y1, a), (2 * a, 0, 0), (0, y0 - y1, 0)),     # front (+z)
-                 ((1, 0, 0), (a, y1, a), (0, 0, -2 * a), (0, y0 - y1, 0)),     # right (+x)
-                 ((-1, 0, 0), (-a, y1, -a), (0, 0, 2 * a), (0, y0 - y1, 0)),   # left
-                 ((0, 0, -1), (a, y1, -a), (-2 * a, 0, 0), (0, y0 - y1, 0)),   # back
-                 ((0, 1, 0), (-a, y1, -a), (2 * a, 0, 0), (0, 0, 2 * a))]      # top
+        faces = [
+            ((0, 0, 1), (-a, y1, a), (2 * a, 0, 0), (0, y0 - y1, 0)),  # front (+z)
+            ((1, 0, 0), (a, y1, a), (0, 0, -2 * a), (0, y0 - y1, 0)),  # right (+x)
+            ((-1, 0, 0), (-a, y1, -a), (0, 0, 2 * a), (0, y0 - y1, 0)),  # left
+            ((0, 0, -1), (a, y1, -a), (-2 * a, 0, 0), (0, y0 - y1, 0)),  # back
+            ((0, 1, 0), (-a, y1, -a), (2 * a, 0, 0), (0, 0, 2 * a)),
+        ]  # top
         for n, origin, U, V in faces:
             if view.facing(n) <= 0.01:
                 continue
@@ -1985,15 +2295,25 @@ def make_court_banner(size=(1600, 900), seed=707):
     """Collection banner: the vase and the golden seal on a lacquer table before yellow silk."""
     W, H = size[0] * SS, size[1] * SS
     rng = random.Random(seed)
-    silk = ImageOps.colorize(fractal_noise((W, H), seed, base_cell=W // 5, octaves=5),
-                             black=(196, 146, 46), mid=(222, 176, 72), white=(238, 200, 104))
+    silk = ImageOps.colorize(
+        fractal_noise((W, H), seed, base_cell=W // 5, octaves=5),
+        black=(196, 146, 46),
+        mid=(222, 176, 72),
+        white=(238, 200, 104),
+    )
     weave = value_noise((W, H // 3), 1, seed + 1).resize((W, H), Image.Resampling.NEAREST)
     silk = ImageChops.overlay(silk, Image.merge("RGB", [weave.point(lambda v: 120 + v * 16 // 255)] * 3))
     clouds = Image.new("L", (W, H), 0)
     cd = ImageDraw.Draw(clouds)
     for _ in range(40):
-        cloud_motif(cd, rng.uniform(-0.05, 1.0) * W, rng.uniform(0.0, 0.7) * H, H * rng.uniform(0.03, 0.05),
-                    255, max(2, int(H * 0.004)))
+        cloud_motif(
+            cd,
+            rng.uniform(-0.05, 1.0) * W,
+            rng.uniform(0.0, 0.7) * H,
+            H * rng.uniform(0.03, 0.05),
+            255,
+            max(2, int(H * 0.004)),
+        )
     clouds = scale_mask(clouds.filter(ImageFilter.GaussianBlur(1.5)), 0.5)
     silk = Image.composite(solid((W, H), (250, 226, 150)), silk, clouds)
     # folds of the hanging cloth
@@ -2004,8 +2324,12 @@ def make_court_banner(size=(1600, 900), seed=707):
         fd.line((x, 0, x + rng.uniform(-30, 30), H), fill=205, width=int(W * 0.02))
     silk = multiply_light(silk, folds.filter(ImageFilter.GaussianBlur(W * 0.015)))
     table_y = int(H * 0.68)
-    table = ImageOps.colorize(fractal_noise((W, H - table_y), seed + 2, base_cell=W // 8, octaves=4),
-                              black=(56, 12, 10), mid=(96, 22, 16), white=(128, 40, 26))
+    table = ImageOps.colorize(
+        fractal_noise((W, H - table_y), seed + 2, base_cell=W // 8, octaves=4),
+        black=(56, 12, 10),
+        mid=(96, 22, 16),
+        white=(128, 40, 26),
+    )
     table = multiply_light(table, vertical_gradient(table.size, (255, 255, 255), (150, 150, 150)).convert("L"))
     bg = silk.copy()
     bg.paste(table, (0, table_y))
@@ -2080,8 +2404,10 @@ def main(argv):
         img = build()
         path = OUT / f"{name}.jpg"
         save_jpeg(img, path, orientation)
-        print(f"{path.relative_to(ROOT)}  {img.width}x{img.height}  {path.stat().st_size // 1024} KB"
-              + (f"  (stored rotated, EXIF Orientation={orientation})" if orientation else ""))
+        print(
+            f"{path.relative_to(ROOT)}  {img.width}x{img.height}  {path.stat().st_size // 1024} KB"
+            + (f"  (stored rotated, EXIF Orientation={orientation})" if orientation else "")
+        )
         if preview:
             p = img.copy()
             p.thumbnail((800, 800))

@@ -168,14 +168,17 @@ def catmull_rom(points, per_span):
     ext = [(2 * p[0][0] - p[1][0], 2 * p[0][1] - p[1][1]), *p, (2 * p[-1][0] - p[-2][0], 2 * p[-1][1] - p[-2][1])]
     out = [p[0]]
     for i in range(len(p) - 1):
-        p0, p1, p2, p3 = ext[i:i + 4]
+        p0, p1, p2, p3 = ext[i : i + 4]
         k_max = per_span[i] if isinstance(per_span, (list, tuple)) else per_span
         for k in range(1, k_max + 1):
             t = k / k_max
             t2, t3 = t * t, t * t * t
-            out.append(tuple(0.5 * (2 * b + (c - a) * t + (2 * a - 5 * b + 4 * c - d) * t2
-                                    + (-a + 3 * b - 3 * c + d) * t3)
-                             for a, b, c, d in zip(p0, p1, p2, p3, strict=True)))
+            out.append(
+                tuple(
+                    0.5 * (2 * b + (c - a) * t + (2 * a - 5 * b + 4 * c - d) * t2 + (-a + 3 * b - 3 * c + d) * t3)
+                    for a, b, c, d in zip(p0, p1, p2, p3, strict=True)
+                )
+            )
     return np.array(out, dtype=np.float64)
 
 
@@ -224,8 +227,12 @@ class Prim:
         self.count += len(pos)
 
     def arrays(self):
-        return (np.concatenate(self.positions), np.concatenate(self.normals), np.concatenate(self.uvs),
-                np.concatenate(self.indices))
+        return (
+            np.concatenate(self.positions),
+            np.concatenate(self.normals),
+            np.concatenate(self.uvs),
+            np.concatenate(self.indices),
+        )
 
 
 def angle_table(n):
@@ -250,7 +257,7 @@ def map_groups(sections, layout):
         v0, v1 = layout[name]
         start = 0
         for sec in secs:
-            s = s_all[start:start + len(sec.pts)]
+            s = s_all[start : start + len(sec.pts)]
             sec.v = v0 + (v1 - v0) * s / total
             start += len(sec.pts)
         info[name] = GroupMap(pts[:, 0], pts[:, 1], s_all, v0, v1)
@@ -280,7 +287,7 @@ class GroupMap:
     def s_of_y(self, y):
         """Arc length at height y on the rising part of the group (y must increase there)."""
         top = int(np.argmax(self.y))
-        return float(np.interp(y, self.y[:top + 1], self.s[:top + 1]))
+        return float(np.interp(y, self.y[: top + 1], self.s[: top + 1]))
 
 
 def revolve(sections, nseg, prims):
@@ -318,8 +325,9 @@ def revolve(sections, nseg, prims):
                 tris.append(np.stack([a, b, c], axis=1))
             if r[i + 1] > 0:
                 tris.append(np.stack([a, c, d], axis=1))
-        prims[sec.prim].add(pos.reshape(-1, 3), nor.reshape(-1, 3), uv.reshape(-1, 2),
-                            np.concatenate(tris).astype(np.int64))
+        prims[sec.prim].add(
+            pos.reshape(-1, 3), nor.reshape(-1, 3), uv.reshape(-1, 2), np.concatenate(tris).astype(np.int64)
+        )
 
 
 def sweep_tube(path, frame_n, frame_b, half_n, half_b, around, uv_u, uv_v):
@@ -331,8 +339,11 @@ def sweep_tube(path, frame_n, frame_b, half_n, half_b, around, uv_u, uv_v):
     k = len(path)
     sin_p, cos_p = angle_table(around)
     cols = around + 1
-    pos = (path[:, None, :] + half_n * cos_p[None, :, None] * frame_n[:, None, :]
-           + half_b * sin_p[None, :, None] * frame_b[:, None, :])
+    pos = (
+        path[:, None, :]
+        + half_n * cos_p[None, :, None] * frame_n[:, None, :]
+        + half_b * sin_p[None, :, None] * frame_b[:, None, :]
+    )
     nor = cos_p[None, :, None] / half_n * frame_n[:, None, :] + sin_p[None, :, None] / half_b * frame_b[:, None, :]
     nor = nor / np.sqrt((nor * nor).sum(axis=2))[..., None]
     uv = np.empty((k, cols, 2))
@@ -365,9 +376,14 @@ def sweep_tube(path, frame_n, frame_b, half_n, half_b, around, uv_u, uv_v):
 def face_normals(pos, tris):
     a, b, c = pos[tris[:, 0]], pos[tris[:, 1]], pos[tris[:, 2]]
     e1, e2 = b - a, c - a
-    return np.stack([e1[:, 1] * e2[:, 2] - e1[:, 2] * e2[:, 1],
-                     e1[:, 2] * e2[:, 0] - e1[:, 0] * e2[:, 2],
-                     e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0]], axis=1)
+    return np.stack(
+        [
+            e1[:, 1] * e2[:, 2] - e1[:, 2] * e2[:, 1],
+            e1[:, 2] * e2[:, 0] - e1[:, 0] * e2[:, 2],
+            e1[:, 0] * e2[:, 1] - e1[:, 1] * e2[:, 0],
+        ],
+        axis=1,
+    )
 
 
 def orient(pos, nor, tris):
@@ -401,10 +417,27 @@ DRUM_TOP = 0.630
 DRUM_FACE_R = 0.395  # radius of the flat top (the tympanum); the rim rounds off to 0.396
 DRUM_FACE_MAP = DRUM_FACE_R / 0.985  # the face texture's half width in metres
 # outer profile, bottom to top (r, y): chân (foot), thân (body), tang (upper body), the rim
-DRUM_FOOT = [(0.400, 0.000), (0.395, 0.012), (0.384, 0.036), (0.367, 0.072), (0.350, 0.112),
-             (0.337, 0.150), (0.331, 0.178)]
-DRUM_BODY = [(0.331, 0.178), (0.333, 0.270), (0.337, 0.355), (0.345, 0.400), (0.357, 0.442), (0.369, 0.488),
-             (0.377, 0.532), (0.380, 0.566), (0.378, 0.592), (0.373, 0.607)]
+DRUM_FOOT = [
+    (0.400, 0.000),
+    (0.395, 0.012),
+    (0.384, 0.036),
+    (0.367, 0.072),
+    (0.350, 0.112),
+    (0.337, 0.150),
+    (0.331, 0.178),
+]
+DRUM_BODY = [
+    (0.331, 0.178),
+    (0.333, 0.270),
+    (0.337, 0.355),
+    (0.345, 0.400),
+    (0.357, 0.442),
+    (0.369, 0.488),
+    (0.377, 0.532),
+    (0.380, 0.566),
+    (0.378, 0.592),
+    (0.373, 0.607),
+]
 DRUM_FOOT_STEPS = [2, 2, 2, 2, 1, 1]  # samples per span of the control points
 DRUM_BODY_STEPS = [1, 1, 1, 2, 2, 2, 2, 2, 1]
 DRUM_RIM = [(0.373, 0.607), (0.384, 0.609), (0.393, 0.613), (0.396, 0.619), (0.396, 0.626), (DRUM_FACE_R, DRUM_TOP)]
@@ -443,8 +476,7 @@ def drum_sections():
         Section(foot, 0, "outer"),
         Section(body, 0, "outer"),
         Section(rim, 0, "outer"),
-        Section(np.array([(DRUM_FACE_R, DRUM_TOP), (0.0, DRUM_TOP)]), 1,
-                f"planar:{DRUM_FACE_MAP!r}"),
+        Section(np.array([(DRUM_FACE_R, DRUM_TOP), (0.0, DRUM_TOP)]), 1, f"planar:{DRUM_FACE_MAP!r}"),
     ]
     groups = map_groups(sections, layout)
     return sections, groups
@@ -464,8 +496,8 @@ def drum_handles(prim):
     ctrl = (max(a[0], b[0]) + 0.070, 0.5 * (y_top + y_bot) + 0.028)
     steps = 14
     ts = np.arange(steps + 1) / steps
-    rho = (1 - ts) ** 2 * a[0] + 2 * (1 - ts) * ts * ctrl[0] + ts ** 2 * b[0]
-    yy = (1 - ts) ** 2 * a[1] + 2 * (1 - ts) * ts * ctrl[1] + ts ** 2 * b[1]
+    rho = (1 - ts) ** 2 * a[0] + 2 * (1 - ts) * ts * ctrl[0] + ts**2 * b[0]
+    yy = (1 - ts) ** 2 * a[1] + 2 * (1 - ts) * ts * ctrl[1] + ts**2 * b[1]
     d_rho = 2 * (1 - ts) * (ctrl[0] - a[0]) + 2 * ts * (b[0] - ctrl[0])
     d_y = 2 * (1 - ts) * (ctrl[1] - a[1]) + 2 * ts * (b[1] - ctrl[1])
     length = np.sqrt(d_rho * d_rho + d_y * d_y)
@@ -513,13 +545,15 @@ class Disc:
         """Points (t, r) of a motif placed at angle a, radius f0: t along the anticlockwise
         direction, r outwards (units of the face radius)."""
         ca, sa = math.cos(a), math.sin(a)
-        return [(self.c + self.R * ((f0 + r) * ca - t * sa), self.c - self.R * ((f0 + r) * sa + t * ca))
-                for t, r in pts]
+        return [
+            (self.c + self.R * ((f0 + r) * ca - t * sa), self.c - self.R * ((f0 + r) * sa + t * ca)) for t, r in pts
+        ]
 
     def ring(self, f, w=3.0, fill=255):
         rr = f * self.R
-        self.d.ellipse([self.c - rr, self.c - rr, self.c + rr, self.c + rr], outline=fill,
-                       width=max(1, round(w * self.px)))
+        self.d.ellipse(
+            [self.c - rr, self.c - rr, self.c + rr, self.c + rr], outline=fill, width=max(1, round(w * self.px))
+        )
 
     def disc(self, f, fill=255):
         rr = f * self.R
@@ -569,8 +603,14 @@ class Disc:
         for k in range(n):
             a0, a1 = TAU * k / n, TAU * (k + 1) / n
             self.poly([self.p(f0, a0), self.p(f1, 0.5 * (a0 + a1)), self.p(f0, a1)])
-            self.line([self.p(f0 + 0.35 * (f1 - f0), 0.5 * (a0 + a1) - 0.25 * (a1 - a0)),
-                       self.p(f0 + 0.35 * (f1 - f0), 0.5 * (a0 + a1) + 0.25 * (a1 - a0))], 1.6, fill=0)
+            self.line(
+                [
+                    self.p(f0 + 0.35 * (f1 - f0), 0.5 * (a0 + a1) - 0.25 * (a1 - a0)),
+                    self.p(f0 + 0.35 * (f1 - f0), 0.5 * (a0 + a1) + 0.25 * (a1 - a0)),
+                ],
+                1.6,
+                fill=0,
+            )
 
 
 def ellipse_pts(cx, cy, rx, ry, n=16, rot=0.0):
@@ -587,11 +627,13 @@ def heron(scale=1.0):
     """A flying long-beaked bird (chim Lạc) seen from the side, heading +t: long neck and beak,
     a crest, wings spread up and down and swept back with serrated feathers, a long forked
     tail (local units, r outwards)."""
-    parts = [ellipse_pts(0.0, 0.0, 0.024, 0.0065, 18),
-             [(0.018, 0.003), (0.044, 0.010), (0.047, 0.005), (0.020, -0.003)],  # neck
-             ellipse_pts(0.049, 0.008, 0.0052, 0.0048, 12),  # head
-             [(0.053, 0.0095), (0.108, 0.004), (0.053, 0.0055)],  # beak
-             [(0.046, 0.011), (0.030, 0.022), (0.033, 0.023), (0.049, 0.012)]]  # crest
+    parts = [
+        ellipse_pts(0.0, 0.0, 0.024, 0.0065, 18),
+        [(0.018, 0.003), (0.044, 0.010), (0.047, 0.005), (0.020, -0.003)],  # neck
+        ellipse_pts(0.049, 0.008, 0.0052, 0.0048, 12),  # head
+        [(0.053, 0.0095), (0.108, 0.004), (0.053, 0.0055)],  # beak
+        [(0.046, 0.011), (0.030, 0.022), (0.033, 0.023), (0.049, 0.012)],
+    ]  # crest
     for sign in (1, -1):
         wing = [(0.010, sign * 0.003), (0.006, sign * 0.024), (-0.006, sign * 0.044), (-0.022, sign * 0.060)]
         for k in range(5):  # the trailing edge, feather by feather
@@ -600,8 +642,17 @@ def heron(scale=1.0):
             wing.append((-0.022 + 0.016 * t, sign * (0.054 - 0.052 * t)))
         wing.append((-0.010, sign * 0.003))
         parts.append(wing)
-    parts.append([(-0.020, 0.003), (-0.058, 0.013), (-0.078, 0.017), (-0.060, 0.004), (-0.080, -0.006),
-                  (-0.058, -0.006), (-0.020, -0.003)])  # tail
+    parts.append(
+        [
+            (-0.020, 0.003),
+            (-0.058, 0.013),
+            (-0.078, 0.017),
+            (-0.060, 0.004),
+            (-0.080, -0.006),
+            (-0.058, -0.006),
+            (-0.020, -0.003),
+        ]
+    )  # tail
     return [[(t * scale, r * scale) for t, r in pts] for pts in parts]
 
 
@@ -637,10 +688,12 @@ def stilt_house():
 
 
 def deer():
-    parts = [ellipse_pts(0.0, 0.026, 0.024, 0.009, 16),
-             [(0.016, 0.030), (0.028, 0.048), (0.033, 0.046), (0.022, 0.026)],  # neck
-             ellipse_pts(0.034, 0.049, 0.008, 0.0045, 10, 0.3),
-             [(-0.024, 0.030), (-0.032, 0.038), (-0.030, 0.028)]]  # tail
+    parts = [
+        ellipse_pts(0.0, 0.026, 0.024, 0.009, 16),
+        [(0.016, 0.030), (0.028, 0.048), (0.033, 0.046), (0.022, 0.026)],  # neck
+        ellipse_pts(0.034, 0.049, 0.008, 0.0045, 10, 0.3),
+        [(-0.024, 0.030), (-0.032, 0.038), (-0.030, 0.028)],
+    ]  # tail
     for x in (-0.016, -0.010, 0.012, 0.018):
         parts.append([(x - 0.002, 0.024), (x + 0.002, 0.024), (x + 0.0015, 0.000), (x - 0.0015, 0.000)])
     for dx in (-0.004, 0.003):  # antlers
@@ -650,12 +703,14 @@ def deer():
 
 
 def standing_bird():
-    return [ellipse_pts(0.0, 0.030, 0.014, 0.007, 14, -0.3),
-            ellipse_pts(0.012, 0.044, 0.005, 0.005, 10),
-            [(0.015, 0.046), (0.034, 0.040), (0.015, 0.042)],
-            [(-0.013, 0.032), (-0.026, 0.024), (-0.012, 0.027)],
-            [(-0.002, 0.024), (0.000, 0.024), (-0.003, 0.000), (-0.005, 0.000)],
-            [(0.003, 0.024), (0.005, 0.024), (0.004, 0.000), (0.002, 0.000)]]
+    return [
+        ellipse_pts(0.0, 0.030, 0.014, 0.007, 14, -0.3),
+        ellipse_pts(0.012, 0.044, 0.005, 0.005, 10),
+        [(0.015, 0.046), (0.034, 0.040), (0.015, 0.042)],
+        [(-0.013, 0.032), (-0.026, 0.024), (-0.012, 0.027)],
+        [(-0.002, 0.024), (0.000, 0.024), (-0.003, 0.000), (-0.005, 0.000)],
+        [(0.003, 0.024), (0.005, 0.024), (0.004, 0.000), (0.002, 0.000)],
+    ]
 
 
 def draw_face_relief():
@@ -764,8 +819,9 @@ class Wrap:
 
     def line(self, pts, w, fill=255):
         for k in (-1, 0, 1):
-            self.d.line([(x + k * self.w, y) for x, y in pts], fill=fill, width=max(1, round(w * self.ss)),
-                        joint="curve")
+            self.d.line(
+                [(x + k * self.w, y) for x, y in pts], fill=fill, width=max(1, round(w * self.ss)), joint="curve"
+            )
 
     def hband(self, s0, s1, fill=255):
         y0, y1 = sorted((self.xy(0, s0)[1], self.xy(0, s1)[1]))
@@ -787,9 +843,11 @@ def boat():
         t = -0.15 + 0.30 * k / 20
         hull.append((t, 0.012 + 0.030 * (abs(t) / 0.15) ** 3))
     bottom = [(t, -0.004 + 0.012 * (abs(t) / 0.15) ** 2) for t, _ in reversed(hull)]
-    parts = [hull + bottom,
-             [(0.148, 0.040), (0.168, 0.058), (0.176, 0.052), (0.160, 0.036)],  # bird-head prow
-             [(-0.150, 0.040), (-0.166, 0.060), (-0.158, 0.062), (-0.142, 0.042)]]
+    parts = [
+        hull + bottom,
+        [(0.148, 0.040), (0.168, 0.058), (0.176, 0.052), (0.160, 0.036)],  # bird-head prow
+        [(-0.150, 0.040), (-0.166, 0.060), (-0.158, 0.062), (-0.142, 0.042)],
+    ]
     for k in range(5):  # warriors with tall feathers
         t = -0.090 + 0.045 * k
         parts.append([(t - 0.004, 0.012), (t + 0.004, 0.012), (t + 0.003, 0.040), (t - 0.003, 0.040)])
@@ -801,13 +859,15 @@ def boat():
 
 def warrior():
     """A feather-clad warrior for the panels of the body (metres)."""
-    parts = [[(-0.008, 0.000), (-0.003, 0.000), (0.000, 0.036), (-0.005, 0.036)],
-             [(0.004, 0.000), (0.009, 0.000), (0.005, 0.036), (0.000, 0.036)],
-             [(-0.009, 0.034), (0.009, 0.034), (0.007, 0.074), (-0.007, 0.074)],
-             ellipse_pts(0.0, 0.083, 0.007, 0.007, 12),
-             [(0.006, 0.070), (0.026, 0.088), (0.028, 0.084), (0.008, 0.064)],
-             [(0.024, 0.070), (0.027, 0.070), (0.027, 0.112), (0.024, 0.112)],  # spear
-             [(-0.007, 0.068), (-0.022, 0.052), (-0.019, 0.050), (-0.006, 0.062)]]
+    parts = [
+        [(-0.008, 0.000), (-0.003, 0.000), (0.000, 0.036), (-0.005, 0.036)],
+        [(0.004, 0.000), (0.009, 0.000), (0.005, 0.036), (0.000, 0.036)],
+        [(-0.009, 0.034), (0.009, 0.034), (0.007, 0.074), (-0.007, 0.074)],
+        ellipse_pts(0.0, 0.083, 0.007, 0.007, 12),
+        [(0.006, 0.070), (0.026, 0.088), (0.028, 0.084), (0.008, 0.064)],
+        [(0.024, 0.070), (0.027, 0.070), (0.027, 0.112), (0.024, 0.112)],  # spear
+        [(-0.007, 0.068), (-0.022, 0.052), (-0.019, 0.050), (-0.006, 0.062)],
+    ]
     for k in range(5):
         ang = math.radians(70 + 16 * k)
         parts.append([(-0.0015, 0.088), (0.042 * math.cos(ang), 0.088 + 0.042 * math.sin(ang)), (0.0015, 0.088)])
@@ -830,8 +890,11 @@ def drum_side_texture(gm):
         rr = 0.0085 * wrap.w / (TAU * top_r)
         for scale, width in ((1.0, 2.2), (0.55, 1.8)):
             for off in (-wrap.w, 0, wrap.w):
-                wrap.d.ellipse([x + off - rr * scale, y - rr * scale, x + off + rr * scale, y + rr * scale],
-                               outline=255, width=round(width * SS))
+                wrap.d.ellipse(
+                    [x + off - rr * scale, y - rr * scale, x + off + rr * scale, y + rr * scale],
+                    outline=255,
+                    width=round(width * SS),
+                )
         x2, y2 = wrap.xy((k + 1) / n_circ, sy(0.572))
         wrap.line([(x + rr * 0.6, y + rr * 0.8), (x2 - rr * 0.6, y2 - rr * 0.8)], 2.0)
     wrap.hline(sy(0.558), 2.5)
@@ -884,10 +947,29 @@ VASE_T = 0.005
 VASE_BASE = [(0.0, 0.005), (0.066, 0.005)]
 VASE_FOOT_IN = [(0.066, 0.005), (0.070, 0.000)]
 VASE_FOOT_RING = [(0.070, 0.000), (0.080, 0.000)]
-VASE_BODY = [(0.080, 0.000), (0.085, 0.010), (0.088, 0.020), (0.096, 0.038), (0.109, 0.064), (0.122, 0.095),
-             (0.131, 0.128), (0.1355, 0.163), (0.133, 0.198), (0.123, 0.236), (0.106, 0.272), (0.085, 0.306),
-             (0.066, 0.336), (0.052, 0.363), (0.043, 0.389), (0.0395, 0.414), (0.0405, 0.440), (0.0455, 0.462),
-             (0.0535, 0.480), (0.0625, 0.492), (0.0685, 0.4975)]
+VASE_BODY = [
+    (0.080, 0.000),
+    (0.085, 0.010),
+    (0.088, 0.020),
+    (0.096, 0.038),
+    (0.109, 0.064),
+    (0.122, 0.095),
+    (0.131, 0.128),
+    (0.1355, 0.163),
+    (0.133, 0.198),
+    (0.123, 0.236),
+    (0.106, 0.272),
+    (0.085, 0.306),
+    (0.066, 0.336),
+    (0.052, 0.363),
+    (0.043, 0.389),
+    (0.0395, 0.414),
+    (0.0405, 0.440),
+    (0.0455, 0.462),
+    (0.0535, 0.480),
+    (0.0625, 0.492),
+    (0.0685, 0.4975),
+]
 VASE_W, VASE_H = 1024, 1024
 VASE_OUTER = (0, 960)
 VASE_INNER = (964, 992)
@@ -909,14 +991,16 @@ def vase_sections():
     lip = np.array(lip)
     inner = body[2:] - VASE_T * n[2:]  # from the foot's top up to the lip, offset inwards
     inner = inner[::-1]
-    inner = np.vstack([inner[0:1], inner[2::2]]) if len(inner) % 2 else np.vstack([inner[0:1], inner[2::2],
-                                                                                       inner[-1:]])
+    inner = np.vstack([inner[0:1], inner[2::2]]) if len(inner) % 2 else np.vstack([inner[0:1], inner[2::2], inner[-1:]])
     inner[0] = lip[-1]
     floor_y = float(inner[-1, 1])
     floor = np.array([inner[-1], (0.0, floor_y)])
     h = VASE_H
-    layout = {"base": (VASE_UNGLAZED[0] / h, VASE_UNGLAZED[1] / h), "outer": (VASE_OUTER[1] / h, VASE_OUTER[0] / h),
-              "inner": (VASE_INNER[0] / h, VASE_INNER[1] / h)}
+    layout = {
+        "base": (VASE_UNGLAZED[0] / h, VASE_UNGLAZED[1] / h),
+        "outer": (VASE_OUTER[1] / h, VASE_OUTER[0] / h),
+        "inner": (VASE_INNER[0] / h, VASE_INNER[1] / h),
+    }
     sections = [
         Section(np.array(VASE_BASE), 0, "base"),
         Section(np.array(VASE_FOOT_IN), 0, "base"),
@@ -943,7 +1027,7 @@ def plantain_leaf(u0, du, s0, s1, steps=14):
     left, right = [], []
     for k in range(steps + 1):
         h = k / steps
-        w = du * 1.25 * (h ** 0.45) * (1 - h) ** 0.8
+        w = du * 1.25 * (h**0.45) * (1 - h) ** 0.8
         s = s0 + (s1 - s0) * h
         left.append((u0 - w, s))
         right.append((u0 + w, s))
@@ -1030,8 +1114,9 @@ def draw_vase_ink(gm):
         for sign in (-1, 1):
             wrap.poly(wrap.local(u0, s_flower, leaf_pts(sign * 0.013, 0.004, 0.014, 0.006, sign * 0.4)), WASH + 40)
         um = u0 + 0.5 / n_ruyi
-        spiral = [(0.009 * (1 - a / 36) * math.cos(a / 4.0), 0.009 * (1 - a / 36) * math.sin(a / 4.0))
-                  for a in range(0, 30)]
+        spiral = [
+            (0.009 * (1 - a / 36) * math.cos(a / 4.0), 0.009 * (1 - a / 36) * math.sin(a / 4.0)) for a in range(0, 30)
+        ]
         wrap.line(wrap.local(um, s_top - 0.070, spiral), 1.2, LINE)
     wrap.hline(sy(0.302), 1.6, LINE)
     wrap.hline(sy(0.296), 1.2, LINE)
@@ -1054,8 +1139,12 @@ def draw_vase_ink(gm):
         # peony under the crest, on a short stalk
         s_c = s_mid + amp - 0.050
         wrap.line(wrap.local(u_crest, s_c, [(0.0, 0.050), (0.006, 0.030), (0.0, 0.012)]), 1.8, LINE)
-        for rad, lobes, depth, fill in ((0.044, 9, 0.22, WASH), (0.032, 7, 0.30, LINE), (0.020, 6, 0.35, WASH + 40),
-                                        (0.008, 5, 0.20, LINE)):
+        for rad, lobes, depth, fill in (
+            (0.044, 9, 0.22, WASH),
+            (0.032, 7, 0.30, LINE),
+            (0.020, 6, 0.35, WASH + 40),
+            (0.008, 5, 0.20, LINE),
+        ):
             draw(u_crest, s_c, scallop(0.0, 0.0, rad, lobes, depth), fill)
         # lotus standing in the trough
         s_t = s_mid - amp + 0.006
@@ -1073,8 +1162,10 @@ def draw_vase_ink(gm):
             draw(u, s_on, pts, WASH)
             wrap.line(wrap.local(u, s_on, [(0.0, 0.0), (0.042 * math.cos(ang), 0.042 * math.sin(ang))]), 1.0, LINE)
         for u_c, s_c, sign in (((k + 0.5) / waves, s_mid + 0.034, 1), (k / waves, s_mid - 0.034, -1)):
-            spiral = [(0.015 * (1 - a / 40) * math.cos(a / 4.5), sign * 0.015 * (1 - a / 40) * math.sin(a / 4.5))
-                      for a in range(0, 34)]
+            spiral = [
+                (0.015 * (1 - a / 40) * math.cos(a / 4.5), sign * 0.015 * (1 - a / 40) * math.sin(a / 4.5))
+                for a in range(0, 34)
+            ]
             wrap.line(wrap.local(u_c, s_c, spiral), 1.2, LINE)
     wrap.hline(sy(0.110), 1.6, LINE)
     wrap.hline(sy(0.104), 1.2, LINE)
@@ -1085,8 +1176,13 @@ def draw_vase_ink(gm):
         u0 = (k + 0.5) / n_panel
         half = 0.5 / n_panel * 0.92
         for scale, w in ((1.0, 1.6), (0.70, 1.1)):
-            wrap.line(lotus_panel(wrap, u0, half * scale, s0 + (1 - scale) * 0.008,
-                                  s1 - (1 - scale) * 0.012, scale == 1.0, WASH - 60), w, LINE)
+            wrap.line(
+                lotus_panel(
+                    wrap, u0, half * scale, s0 + (1 - scale) * 0.008, s1 - (1 - scale) * 0.012, scale == 1.0, WASH - 60
+                ),
+                w,
+                LINE,
+            )
         wrap.poly([wrap.xy(u, s) for u, s in plantain_leaf(u0, half * 0.35, s0 + 0.006, s1 - 0.010, 8)], LINE)
     wrap.hline(sy(0.028), 1.6, LINE)
     return wrap.img.reduce(SS).filter(ImageFilter.GaussianBlur(0.7))
@@ -1171,7 +1267,8 @@ def build_glb(name, prims, materials):
         attrs = pygltflib.Attributes(
             POSITION=add_accessor(p32, "VEC3", pygltflib.FLOAT, pygltflib.ARRAY_BUFFER, True),
             NORMAL=add_accessor(n32, "VEC3", pygltflib.FLOAT, pygltflib.ARRAY_BUFFER),
-            TEXCOORD_0=add_accessor(uv.astype(np.float32), "VEC2", pygltflib.FLOAT, pygltflib.ARRAY_BUFFER))
+            TEXCOORD_0=add_accessor(uv.astype(np.float32), "VEC2", pygltflib.FLOAT, pygltflib.ARRAY_BUFFER),
+        )
         itype = np.uint16 if len(pos) < 65535 else np.uint32
         ctype = pygltflib.UNSIGNED_SHORT if itype is np.uint16 else pygltflib.UNSIGNED_INT
         idx = add_accessor(tris.astype(itype).reshape(-1), "SCALAR", ctype, pygltflib.ELEMENT_ARRAY_BUFFER)
@@ -1180,22 +1277,38 @@ def build_glb(name, prims, materials):
     for index, m in enumerate(materials):
         view = add_view(jpeg_bytes(m.texture, m.quality))
         images.append(pygltflib.Image(bufferView=view, mimeType="image/jpeg", name=m.name))
-        samplers.append(pygltflib.Sampler(magFilter=pygltflib.LINEAR, minFilter=pygltflib.LINEAR_MIPMAP_LINEAR,
-                                          wrapS=m.wrap_s, wrapT=m.wrap_t))
+        samplers.append(
+            pygltflib.Sampler(
+                magFilter=pygltflib.LINEAR, minFilter=pygltflib.LINEAR_MIPMAP_LINEAR, wrapS=m.wrap_s, wrapT=m.wrap_t
+            )
+        )
         textures.append(pygltflib.Texture(sampler=index, source=index))
-        mats.append(pygltflib.Material(
-            name=m.name,
-            pbrMetallicRoughness=pygltflib.PbrMetallicRoughness(
-                baseColorTexture=pygltflib.TextureInfo(index=index), metallicFactor=m.metallic,
-                roughnessFactor=m.roughness)))
+        mats.append(
+            pygltflib.Material(
+                name=m.name,
+                pbrMetallicRoughness=pygltflib.PbrMetallicRoughness(
+                    baseColorTexture=pygltflib.TextureInfo(index=index),
+                    metallicFactor=m.metallic,
+                    roughnessFactor=m.roughness,
+                ),
+            )
+        )
     while len(blob) % 4:
         blob.append(0)
     gltf = pygltflib.GLTF2(
         asset=pygltflib.Asset(version="2.0", generator=GENERATOR, copyright=COPYRIGHT),
-        scene=0, scenes=[pygltflib.Scene(nodes=[0])], nodes=[pygltflib.Node(mesh=0, name=name)],
-        meshes=[pygltflib.Mesh(name=name, primitives=primitives)], accessors=accessors, bufferViews=views,
-        buffers=[pygltflib.Buffer(byteLength=len(blob))], images=images, samplers=samplers, textures=textures,
-        materials=mats)
+        scene=0,
+        scenes=[pygltflib.Scene(nodes=[0])],
+        nodes=[pygltflib.Node(mesh=0, name=name)],
+        meshes=[pygltflib.Mesh(name=name, primitives=primitives)],
+        accessors=accessors,
+        bufferViews=views,
+        buffers=[pygltflib.Buffer(byteLength=len(blob))],
+        images=images,
+        samplers=samplers,
+        textures=textures,
+        materials=mats,
+    )
     gltf.set_binary_blob(bytes(blob))
     return b"".join(gltf.save_to_bytes())
 
@@ -1204,10 +1317,12 @@ def build_glb(name, prims, materials):
 # the software rasteriser for the posters
 # ---------------------------------------------------------------------------
 
-SRGB_TO_LINEAR = np.array([((c / 255) / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4)
-                           for c in range(256)])
-LINEAR_TO_SRGB = np.array([255 * (12.92 * x if x <= 0.0031308 else 1.055 * x ** (1 / 2.4) - 0.055)
-                           for x in (k / 4095 for k in range(4096))])
+SRGB_TO_LINEAR = np.array(
+    [((c / 255) / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4) for c in range(256)]
+)
+LINEAR_TO_SRGB = np.array(
+    [255 * (12.92 * x if x <= 0.0031308 else 1.055 * x ** (1 / 2.4) - 0.055) for x in (k / 4095 for k in range(4096))]
+)
 
 
 def to_srgb(lin):
@@ -1250,8 +1365,13 @@ def camera(bmin, bmax, theta, phi, fov, aspect=1.0, margin=1.08):
     direction = np.array([math.sin(ph) * math.sin(th), math.cos(ph), math.sin(ph) * math.cos(th)])
     fwd = -direction
     right = np.array([math.cos(th), 0.0, -math.sin(th)])
-    up = np.array([fwd[1] * right[2] - fwd[2] * right[1], fwd[2] * right[0] - fwd[0] * right[2],
-                   fwd[0] * right[1] - fwd[1] * right[0]])
+    up = np.array(
+        [
+            fwd[1] * right[2] - fwd[2] * right[1],
+            fwd[2] * right[0] - fwd[0] * right[2],
+            fwd[0] * right[1] - fwd[1] * right[0],
+        ]
+    )
     up = -up if up[1] < 0 else up
     t = math.tan(math.radians(fov) / 2)
     corners = np.array([[x, y, z] for x in (bmin[0], bmax[0]) for y in (bmin[1], bmax[1]) for z in (bmin[2], bmax[2])])
@@ -1311,11 +1431,11 @@ def render(prims, textures, materials, size, bmin, bmax):
     coords = np.arange(n) + 0.5
     for i in order:
         x0, x1, y0, y1 = x0s[i], x1s[i], y0s[i], y1s[i]
-        region = zbuf[y0:y1 + 1, x0:x1 + 1]
+        region = zbuf[y0 : y1 + 1, x0 : x1 + 1]
         if near[i] >= region.max():
             continue
-        px = coords[x0:x1 + 1]
-        py = coords[y0:y1 + 1, None]
+        px = coords[x0 : x1 + 1]
+        py = coords[y0 : y1 + 1, None]
         w0 = (w0a[i] * px + w0c[i]) + w0b[i] * py
         w1 = (w1a[i] * px + w1c[i]) + w1b[i] * py
         q = (qa[i] * px + qc[i]) + qb[i] * py
@@ -1324,8 +1444,8 @@ def render(prims, textures, materials, size, bmin, bmax):
             continue
         depth = 1.0 / q[hit]
         region[hit] = depth
-        tid[y0:y1 + 1, x0:x1 + 1][hit] = i
-        bb = bary[y0:y1 + 1, x0:x1 + 1]
+        tid[y0 : y1 + 1, x0 : x1 + 1][hit] = i
+        bb = bary[y0 : y1 + 1, x0 : x1 + 1]
         bb[..., 0][hit] = w0[hit] * z0[i] * depth
         bb[..., 1][hit] = w1[hit] * z1[i] * depth
     # background: light neutral grey, and a soft contact shadow on the floor (y = 0); the ray
@@ -1430,8 +1550,12 @@ def drum_annotations(sections):
     """The star at the centre of the face, and the foot (on the front, +z)."""
     foot = front_anchor(sections, "outer", 0.072, 0.0, DRUM_SEGMENTS)
     return [
-        {"position": [0.0, DRUM_TOP, 0.0], "normal": [0.0, 1.0, 0.0], "label": "Ngôi sao 14 cánh giữa mặt trống",
-         "label_en": "The 14-pointed star at the centre of the face"},
+        {
+            "position": [0.0, DRUM_TOP, 0.0],
+            "normal": [0.0, 1.0, 0.0],
+            "label": "Ngôi sao 14 cánh giữa mặt trống",
+            "label_en": "The 14-pointed star at the centre of the face",
+        },
         {"position": foot[0], "normal": foot[1], "label": "Chân trống loe rộng", "label_en": "The flared foot"},
     ]
 
@@ -1441,10 +1565,18 @@ def vase_annotations(sections):
     body = front_anchor(sections, "outer", 0.200, 20.0, VASE_SEGMENTS)
     lotus = front_anchor(sections, "outer", 0.066, -15.0, VASE_SEGMENTS)
     return [
-        {"position": body[0], "normal": body[1], "label": "Cành hoa mẫu đơn và hoa sen vẽ lam trên thân",
-         "label_en": "Peonies and lotuses painted in cobalt blue on the body"},
-        {"position": lotus[0], "normal": lotus[1], "label": "Vòng cánh sen quanh chân bình",
-         "label_en": "A ring of lotus petal panels round the base"},
+        {
+            "position": body[0],
+            "normal": body[1],
+            "label": "Cành hoa mẫu đơn và hoa sen vẽ lam trên thân",
+            "label_en": "Peonies and lotuses painted in cobalt blue on the body",
+        },
+        {
+            "position": lotus[0],
+            "normal": lotus[1],
+            "label": "Vòng cánh sen quanh chân bình",
+            "label_en": "A ring of lotus petal panels round the base",
+        },
     ]
 
 
@@ -1458,8 +1590,10 @@ def make_drum():
         check_mesh(pos, nor, tris, f"drum primitive {k}")
     side = drum_side_texture(groups["outer"])
     face = drum_face_texture()
-    materials = [Material("dong-son-bronze-side", side, 0.8, 0.45, quality=78),
-                 Material("dong-son-bronze-face", face, 0.8, 0.45, pygltflib.CLAMP_TO_EDGE, quality=84)]
+    materials = [
+        Material("dong-son-bronze-side", side, 0.8, 0.45, quality=78),
+        Material("dong-son-bronze-face", face, 0.8, 0.45, pygltflib.CLAMP_TO_EDGE, quality=84),
+    ]
     glb = build_glb("trong-dong-ngoc-lu", arrays, materials)
     return glb, arrays, materials, drum_annotations(sections)
 
@@ -1490,7 +1624,7 @@ def textures_of(glb):
     out = []
     for img in doc.images:
         view = doc.bufferViews[img.bufferView]
-        data = blob[view.byteOffset:view.byteOffset + view.byteLength]
+        data = blob[view.byteOffset : view.byteOffset + view.byteLength]
         arr = np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
         out.append(SRGB_TO_LINEAR[arr])
     return out
@@ -1540,9 +1674,11 @@ def main(argv):
         img.save(images_dir / f"{name}-3d.jpg", "JPEG", quality=POSTER_QUALITY, optimize=True, subsampling="4:2:0")
         triangles = sum(len(a[3]) for a in arrays)
         vertices = sum(len(a[0]) for a in arrays)
-        print(f"assets/models/{name}.glb  {len(glb) // 1024} KB, {triangles} triangles, {vertices} vertices; "
-              f"assets/images/{name}-3d.jpg {(images_dir / f'{name}-3d.jpg').stat().st_size // 1024} KB "
-              f"({time.perf_counter() - started:.1f} s)")
+        print(
+            f"assets/models/{name}.glb  {len(glb) // 1024} KB, {triangles} triangles, {vertices} vertices; "
+            f"assets/images/{name}-3d.jpg {(images_dir / f'{name}-3d.jpg').stat().st_size // 1024} KB "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
         print("  model: annotations (vi):\n" + annotation_yaml(annotations, "vi"))
         print("  model: annotations (en):\n" + annotation_yaml(annotations, "en"))
         if preview:

@@ -484,8 +484,14 @@ def bronze(seed, bands=(), base=BRONZE, cx=0.0, cy=0.0):
 
 def plinth_box(key, x, y, top, half):
     """The labelled plinth an exhibit stands on: a box from the floor to `top`."""
-    return Box(f"plinth-{key}", (x - half, y - half, FLOOR_Z), (x + half, y + half, top), plinth(key)(top),
-               tags=("int",), key=key)
+    return Box(
+        f"plinth-{key}",
+        (x - half, y - half, FLOOR_Z),
+        (x + half, y + half, top),
+        plinth(key)(top),
+        tags=("int",),
+        key=key,
+    )
 
 
 def plinth(label):

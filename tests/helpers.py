@@ -15,8 +15,11 @@ import pytest
 
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file under `folder` with its content hash, for byte-for-byte comparisons."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def write_exhibits(site: Path, count: int, words: int = 300) -> None:
@@ -27,13 +30,17 @@ def write_exhibits(site: Path, count: int, words: int = 300) -> None:
     for number in range(count):
         (folder / f"vat-{number:04d}.md").write_text(
             f"---\nid: V{number:04d}\ntitle: Hiện vật số {number}\nsummary: Tóm tắt {number}.\n---\n"
-            f"## Lịch sử\n\n{paragraph}\n", encoding="utf-8")
+            f"## Lịch sử\n\n{paragraph}\n",
+            encoding="utf-8",
+        )
 
 
 def validator_dir() -> Path | None:
     """The npm gltf-validator package, if this machine has it (./run test installs it in tests/node)."""
-    candidates = [os.environ.get("DISAN_GLTF_VALIDATOR", ""),
-                  str(Path(__file__).parent / "node" / "node_modules" / "gltf-validator")]
+    candidates = [
+        os.environ.get("DISAN_GLTF_VALIDATOR", ""),
+        str(Path(__file__).parent / "node" / "node_modules" / "gltf-validator"),
+    ]
     for candidate in candidates:
         if candidate and (Path(candidate) / "index.js").is_file() and shutil.which("node"):
             return Path(candidate)
@@ -61,12 +68,19 @@ def khronos_validate(files: list[Path], tmp_path: Path) -> dict:
     """The Khronos glTF-Validator's verdict on each file (keyed by the path as given)."""
     package = validator_dir()
     if package is None:
-        pytest.skip("Khronos glTF-Validator not found: set DISAN_GLTF_VALIDATOR to an installed "
-                    "node_modules/gltf-validator folder (npm install gltf-validator) to run this check")
+        pytest.skip(
+            "Khronos glTF-Validator not found: set DISAN_GLTF_VALIDATOR to an installed "
+            "node_modules/gltf-validator folder (npm install gltf-validator) to run this check"
+        )
     script = tmp_path / "validate.js"
     script.write_text(VALIDATE_JS, encoding="utf-8")
-    done = subprocess.run(["node", str(script), str(package.resolve()), *map(str, files)],
-                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    done = subprocess.run(
+        ["node", str(script), str(package.resolve()), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -89,8 +103,13 @@ class HostHeaders:
 
     def matching(self, path: str, name: str) -> list[str]:
         """The values of header `name` from every rule matching `path`, one per rule."""
-        return [value for pattern, headers in self.rules if pattern.fullmatch(path)
-                for header, value in headers if header.lower() == name.lower()]
+        return [
+            value
+            for pattern, headers in self.rules
+            if pattern.fullmatch(path)
+            for header, value in headers
+            if header.lower() == name.lower()
+        ]
 
     def for_path(self, path: str) -> dict[str, str]:
         names = {header for _, headers in self.rules for header, _ in headers}

@@ -37,10 +37,11 @@ CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 AUDIO = CORPUS / "audio"
 
 # Transcripts from SOURCES.md (LJ Speech metadata.csv).
-LJ001_0001 = ("Printing, in the only sense with which we are at present concerned, differs from most if not "
-              "from all the arts and crafts represented in the Exhibition")
-LJ001_0007 = ('the earliest book printed with movable types, the Gutenberg, or "forty-two line Bible" of '
-              'about 1455,')
+LJ001_0001 = (
+    "Printing, in the only sense with which we are at present concerned, differs from most if not "
+    "from all the arts and crafts represented in the Exhibition"
+)
+LJ001_0007 = 'the earliest book printed with movable types, the Gutenberg, or "forty-two line Bible" of about 1455,'
 
 
 @pytest.fixture(scope="module")
@@ -59,13 +60,11 @@ def write_wav(path: Path, seconds: float, rate: int = 16000, channels: int = 1, 
         out.setnchannels(channels)
         out.setsampwidth(width)
         out.setframerate(rate)
-        out.writeframes(bytes(range(256)) * (frames * channels * width // 256) +
-                        bytes(frames * channels * width % 256))
+        out.writeframes(bytes(range(256)) * (frames * channels * width // 256) + bytes(frames * channels * width % 256))
     return path
 
 
-def mp3_frames(count: int, header: bytes = b"\xff\xfb\x90\x40", length: int = 417,
-               first_payload: bytes = b"") -> bytes:
+def mp3_frames(count: int, header: bytes = b"\xff\xfb\x90\x40", length: int = 417, first_payload: bytes = b"") -> bytes:
     """`count` MPEG frames with the given 4-byte header (default MPEG-1 Layer III, 128 kbit/s,
     44.1 kHz, joint stereo, no padding: 144 * 128000 / 44100 = 417 bytes)."""
     frames = []
@@ -118,30 +117,50 @@ def atom(kind: bytes, *children: bytes) -> bytes:
     return struct.pack(">I4s", 8 + len(body), kind) + body
 
 
-def m4a_file(rate: int = 44100, seconds: float = 2.5, channels: int = 2, handler: bytes = b"soun",
-             mdhd_scale: int | None = None, version: int = 0, mdat: bytes = bytes(64),
-             movie_seconds: float | None = None) -> bytes:
+def m4a_file(
+    rate: int = 44100,
+    seconds: float = 2.5,
+    channels: int = 2,
+    handler: bytes = b"soun",
+    mdhd_scale: int | None = None,
+    version: int = 0,
+    mdat: bytes = bytes(64),
+    movie_seconds: float | None = None,
+) -> bytes:
     scale = mdhd_scale or rate
     duration = round(seconds * scale)
     if version == 1:
         times = struct.pack(">BxxxQQIQ", 1, 0, 0, scale, duration)
     else:
         times = struct.pack(">BxxxIIII", 0, 0, 0, scale, duration)
-    mvhd = atom(b"mvhd", struct.pack(">BxxxIIII", 0, 0, 0, 1000,
-                                             round((movie_seconds or seconds) * 1000)), bytes(80))
+    mvhd = atom(b"mvhd", struct.pack(">BxxxIIII", 0, 0, 0, 1000, round((movie_seconds or seconds) * 1000)), bytes(80))
     mdhd = atom(b"mdhd", times, bytes(4))
     hdlr = atom(b"hdlr", bytes(8), handler, bytes(12), b"SoundHandler\x00")
-    mp4a = atom(b"mp4a", bytes(6), struct.pack(">H", 1), bytes(8),
-                struct.pack(">HHHHI", channels, 16, 0, 0, rate << 16), atom(b"esds", bytes(30)))
+    mp4a = atom(
+        b"mp4a",
+        bytes(6),
+        struct.pack(">H", 1),
+        bytes(8),
+        struct.pack(">HHHHI", channels, 16, 0, 0, rate << 16),
+        atom(b"esds", bytes(30)),
+    )
     stsd = atom(b"stsd", struct.pack(">II", 0, 1), mp4a)
-    trak = atom(b"trak", atom(b"tkhd", bytes(84)),
-                atom(b"mdia", mdhd, hdlr, atom(b"minf", atom(b"stbl", stsd))))
+    trak = atom(b"trak", atom(b"tkhd", bytes(84)), atom(b"mdia", mdhd, hdlr, atom(b"minf", atom(b"stbl", stsd))))
     return atom(b"ftyp", b"M4A ", bytes(4), b"M4A mp42isom") + atom(b"moov", mvhd, trak) + atom(b"mdat", mdat)
 
 
 def adts_frames(count: int, rate_index: int = 4, channels: int = 2, length: int = 200) -> bytes:
-    header = bytes([0xFF, 0xF1, (1 << 6) | (rate_index << 2) | (channels >> 2),
-                    ((channels & 3) << 6) | (length >> 11), (length >> 3) & 0xFF, ((length & 7) << 5) | 0x1F, 0xFC])
+    header = bytes(
+        [
+            0xFF,
+            0xF1,
+            (1 << 6) | (rate_index << 2) | (channels >> 2),
+            ((channels & 3) << 6) | (length >> 11),
+            (length >> 3) & 0xFF,
+            ((length & 7) << 5) | 0x1F,
+            0xFC,
+        ]
+    )
     return (header + bytes(length - 7)) * count
 
 
@@ -166,11 +185,14 @@ def error_of(path: Path) -> AudioError:
 # ----------------------------------------------------------------------------- corpus
 
 
-@pytest.mark.parametrize("name, seconds, rate, fmt", [
-    ("LJ001-0001.wav", 9.66, 22050, "wav"),
-    ("LJ001-0007.mp3", 8.46, 22050, "mp3"),
-    ("p286_011.wav", 6.77, 48000, "wav"),
-])
+@pytest.mark.parametrize(
+    "name, seconds, rate, fmt",
+    [
+        ("LJ001-0001.wav", 9.66, 22050, "wav"),
+        ("LJ001-0007.mp3", 8.46, 22050, "mp3"),
+        ("p286_011.wav", 6.77, 48000, "wav"),
+    ],
+)
 def test_corpus_durations(corpus_audio: Path, name: str, seconds: float, rate: int, fmt: str) -> None:
     info = probe_audio(corpus_audio / name)
     assert info.format == fmt
@@ -184,7 +206,7 @@ def test_corpus_mp3_without_info_header_is_counted(corpus_audio: Path, tmp_path:
     """The same MP3 with its Info tag blanked: every frame is walked, one more frame (the tag)."""
     data = bytearray((corpus_audio / "LJ001-0007.mp3").read_bytes())
     at = data.index(b"Info")
-    data[at:at + 4] = b"XXXX"
+    data[at : at + 4] = b"XXXX"
     (tmp_path / "blank.mp3").write_bytes(bytes(data))
     assert probe_audio(tmp_path / "blank.mp3").duration_s == pytest.approx(325 * 576 / 22050, abs=1e-6)
 
@@ -208,8 +230,7 @@ def test_real_ogg_vorbis_and_flac_from_sox(corpus_audio: Path, tmp_path: Path) -
 # ----------------------------------------------------------------------------- WAV
 
 
-@pytest.mark.parametrize("seconds, rate, channels, width", [(1.5, 16000, 1, 2), (0.25, 44100, 2, 3),
-                                                            (2.0, 8000, 1, 1)])
+@pytest.mark.parametrize("seconds, rate, channels, width", [(1.5, 16000, 1, 2), (0.25, 44100, 2, 3), (2.0, 8000, 1, 1)])
 def test_wav(tmp_path: Path, seconds: float, rate: int, channels: int, width: int) -> None:
     info = probe_audio(write_wav(tmp_path / "a.wav", seconds, rate, channels, width))
     assert (info.format, info.codec, info.sample_rate, info.channels) == ("wav", "pcm", rate, channels)
@@ -219,15 +240,25 @@ def test_wav(tmp_path: Path, seconds: float, rate: int, channels: int, width: in
 def test_wav_with_chunk_before_fmt_and_odd_padding(tmp_path: Path) -> None:
     pcm = bytes(16000 * 2)  # 1 s of 16 kHz 16-bit mono
     fmt = struct.pack("<HHIIHH", 1, 1, 16000, 32000, 2, 16)
-    body = (b"WAVE" + b"LIST" + struct.pack("<I", 3) + b"abc\x00" + b"fmt " + struct.pack("<I", 16) + fmt +
-            b"data" + struct.pack("<I", len(pcm)) + pcm)
+    body = (
+        b"WAVE"
+        + b"LIST"
+        + struct.pack("<I", 3)
+        + b"abc\x00"
+        + b"fmt "
+        + struct.pack("<I", 16)
+        + fmt
+        + b"data"
+        + struct.pack("<I", len(pcm))
+        + pcm
+    )
     (tmp_path / "a.wav").write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
     assert probe_audio(tmp_path / "a.wav").duration_s == pytest.approx(1.0)
 
 
 def test_truncated_wav(tmp_path: Path) -> None:
     data = write_wav(tmp_path / "a.wav", 1.0).read_bytes()
-    (tmp_path / "cut.wav").write_bytes(data[:len(data) // 2])
+    (tmp_path / "cut.wav").write_bytes(data[: len(data) // 2])
     error = error_of(tmp_path / "cut.wav")
     assert error.message.startswith("truncated WAV") and "32,000 bytes" in error.message and error.hint
 
@@ -257,11 +288,14 @@ def test_renamed_jpeg(tmp_path: Path) -> None:
     assert "not audio" in error.message and "JPEG" in error.message and "renamed" in error.hint
 
 
-@pytest.mark.parametrize("content, words", [
-    (b"<!DOCTYPE html><html><body>404</body></html>", "HTML"),
-    ("Xin chào, đây là một tệp văn bản.\n".encode(), "text file"),
-    (bytes(range(1, 200)) * 20, "not a recognised audio file"),
-])
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"<!DOCTYPE html><html><body>404</body></html>", "HTML"),
+        ("Xin chào, đây là một tệp văn bản.\n".encode(), "text file"),
+        (bytes(range(1, 200)) * 20, "not a recognised audio file"),
+    ],
+)
 def test_other_non_audio(tmp_path: Path, content: bytes, words: str) -> None:
     (tmp_path / "a.m4a").write_bytes(content)
     assert words in error_of(tmp_path / "a.m4a").message
@@ -332,8 +366,9 @@ def test_flac(tmp_path: Path) -> None:
 @pytest.mark.parametrize("version, scale", [(0, None), (1, None), (0, 1000)])
 def test_m4a(tmp_path: Path, version: int, scale: int | None) -> None:
     """The sound track's mdhd is authoritative (the movie header says 3 s here: a longer video track)."""
-    (tmp_path / "a.m4a").write_bytes(m4a_file(rate=44100, seconds=2.5, version=version, mdhd_scale=scale,
-                                              movie_seconds=3.0))
+    (tmp_path / "a.m4a").write_bytes(
+        m4a_file(rate=44100, seconds=2.5, version=version, mdhd_scale=scale, movie_seconds=3.0)
+    )
     info = probe_audio(tmp_path / "a.m4a")
     assert (info.format, info.mime, info.codec) == ("m4a", "audio/mp4", "aac")
     assert (info.sample_rate, info.channels) == (44100, 2)
@@ -405,13 +440,23 @@ def _tone_wav(path: Path, seconds: float, rate: int, channels: int, width: int, 
         body = b"".join(int(v * peak).to_bytes(width, "little", signed=True) for v in levels for _ in range(channels))
     align = channels * width
     fmt = struct.pack("<HHIIHH", fmt_tag, channels, rate, rate * align, align, width * 8)
-    path.write_bytes(b"RIFF" + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(body)) + b"WAVE"
-                     + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(body)) + body)
+    path.write_bytes(
+        b"RIFF"
+        + struct.pack("<I", 4 + 8 + len(fmt) + 8 + len(body))
+        + b"WAVE"
+        + b"fmt "
+        + struct.pack("<I", len(fmt))
+        + fmt
+        + b"data"
+        + struct.pack("<I", len(body))
+        + body
+    )
     return path
 
 
-@pytest.mark.parametrize(("channels", "width", "fmt_tag"), [(1, 2, 1), (2, 3, 1), (1, 1, 1), (2, 4, 1), (1, 4, 3),
-                                                            (6, 2, 1)])
+@pytest.mark.parametrize(
+    ("channels", "width", "fmt_tag"), [(1, 2, 1), (2, 3, 1), (1, 1, 1), (2, 4, 1), (1, 4, 3), (6, 2, 1)]
+)
 def test_wav_becomes_an_mp3_of_the_same_length(tmp_path: Path, channels: int, width: int, fmt_tag: int) -> None:
     source = _tone_wav(tmp_path / "a.wav", 2.0, 22050, channels, width, fmt_tag)
     out = audio.wav_to_mp3(source, tmp_path / "out" / "a.mp3")
@@ -465,12 +510,13 @@ Nó là một trong những trống đồng đẹp nhất.
 def test_parse_stamped_text() -> None:
     transcript = parse_transcript(STAMPED, "md")
     # untimed paragraphs before the first stamp stay apart; after a stamp they join its cue
-    assert [(c.start, c.line) for c in transcript.cues] == [(None, 1), (None, 3), (5.0, 4), (3723.0, 8),
-                                                            (750.5, 9)]
+    assert [(c.start, c.line) for c in transcript.cues] == [(None, 1), (None, 3), (5.0, 4), (3723.0, 8), (750.5, 9)]
     assert [c.text for c in transcript.cues[:2]] == ["# Trống đồng Ngọc Lũ", "Bài thuyết minh của bảo tàng."]
-    assert transcript.cues[2].text == ("Trống đồng Ngọc Lũ được tìm thấy năm 1893–1894.\n"
-                                       "Nó là một trong những trống đồng đẹp nhất.\n\n"
-                                       "Đoạn thứ hai của cùng câu chuyện.")
+    assert transcript.cues[2].text == (
+        "Trống đồng Ngọc Lũ được tìm thấy năm 1893–1894.\n"
+        "Nó là một trong những trống đồng đẹp nhất.\n\n"
+        "Đoạn thứ hai của cùng câu chuyện."
+    )
     # the malformed stamp is reported and its line kept as text of the cue before
     assert [(p.line, p.code) for p in transcript.problems] == [(10, "audio-transcript-stamp")]
     assert "[0:7]" in transcript.problems[0].message
@@ -480,14 +526,19 @@ def test_parse_stamped_text() -> None:
 def test_untimed_transcript_has_no_captions() -> None:
     transcript = parse_transcript("First paragraph\ncontinues.\n\n[Note: not a stamp]\n\n- [1] footnote\n", "txt")
     assert [(c.start, c.line, c.text) for c in transcript.cues] == [
-        (None, 1, "First paragraph\ncontinues."), (None, 4, "[Note: not a stamp]"), (None, 6, "- [1] footnote")]
+        (None, 1, "First paragraph\ncontinues."),
+        (None, 4, "[Note: not a stamp]"),
+        (None, 6, "- [1] footnote"),
+    ]
     assert transcript.problems == [] and not transcript.timed
     assert to_webvtt(transcript, 10.0) is None
     assert check_transcript(transcript, 10.0) == []
 
 
-@pytest.mark.parametrize("stamp, seconds", [("0:05", 5), ("00:05", 5), ("1:02:03", 3723), ("12:30.5", 750.5),
-                                            ("75:00", 4500), ("0:05,25", 5.25)])
+@pytest.mark.parametrize(
+    "stamp, seconds",
+    [("0:05", 5), ("00:05", 5), ("1:02:03", 3723), ("12:30.5", 750.5), ("75:00", 4500), ("0:05,25", 5.25)],
+)
 def test_stamps(stamp: str, seconds: float) -> None:
     assert audio.parse_stamp(stamp) == pytest.approx(seconds)
 
@@ -558,15 +609,24 @@ just text without timing
 def test_parse_vtt() -> None:
     transcript = parse_transcript(VTT, "vtt")
     assert [(c.start, c.end, c.line) for c in transcript.cues] == [
-        (0.0, 2.5, 10), (2.5, 4.0, 14), (4.0, 3.0, 17), (67.5, 69.0, 23)]
+        (0.0, 2.5, 10),
+        (2.5, 4.0, 14),
+        (4.0, 3.0, 17),
+        (67.5, 69.0, 23),
+    ]
     assert transcript.cues[0].text == "Hướng dẫn viên: Xin chào & chào mừng"
-    assert [(p.line, p.code) for p in transcript.problems] == [(20, "audio-transcript-stamp"),
-                                                               (26, "audio-transcript-vtt")]
+    assert [(p.line, p.code) for p in transcript.problems] == [
+        (20, "audio-transcript-stamp"),
+        (26, "audio-transcript-vtt"),
+    ]
     assert "'00:06.0000'" in transcript.problems[0].message
     problems = check_transcript(transcript, 60.0)
     assert [(p.line, p.code) for p in problems] == [
-        (20, "audio-transcript-stamp"), (26, "audio-transcript-vtt"), (17, "audio-transcript-order"),
-        (23, "audio-transcript-past-end")]
+        (20, "audio-transcript-stamp"),
+        (26, "audio-transcript-vtt"),
+        (17, "audio-transcript-order"),
+        (23, "audio-transcript-past-end"),
+    ]
     assert "before it starts" in problems[2].message
 
 
@@ -623,9 +683,15 @@ def strict_webvtt(text: str, duration: float | None = None) -> list[tuple[str, f
 def test_strict_checker_rejects_bad_vtt() -> None:
     good = "WEBVTT\n\ncue-0\n00:00:01.000 --> 00:00:02.000\nhi\n"
     strict_webvtt(good)
-    for bad in (good.replace("WEBVTT", "WEBVT"), good.replace("00:00:01.000", "00:01.000"),
-                good.replace("hi", "a < b"), good.replace("hi", "a & b"), good.replace("02.000", "00.500"),
-                good.replace("\n\ncue", "\ncue"), good[:-1]):
+    for bad in (
+        good.replace("WEBVTT", "WEBVT"),
+        good.replace("00:00:01.000", "00:01.000"),
+        good.replace("hi", "a < b"),
+        good.replace("hi", "a & b"),
+        good.replace("02.000", "00.500"),
+        good.replace("\n\ncue", "\ncue"),
+        good[:-1],
+    ):
         with pytest.raises(AssertionError):
             strict_webvtt(bad)
 
@@ -637,13 +703,17 @@ def test_webvtt_from_corpus_transcripts(corpus_audio: Path) -> None:
     assert len(phrases) == 3
     stamps = ["0:00", "0:01.2", "0:04.5"]
     text = "Narration (LJ Speech, public domain)\n\n" + "".join(
-        f"[{stamp}] {phrase}\n" for stamp, phrase in zip(stamps, phrases, strict=True))
+        f"[{stamp}] {phrase}\n" for stamp, phrase in zip(stamps, phrases, strict=True)
+    )
     transcript = parse_transcript(text, "txt")
     assert check_transcript(transcript, duration) == []
     vtt = to_webvtt(transcript, duration)
     cues = strict_webvtt(vtt, duration)
-    assert [(c[0], c[1], c[2]) for c in cues] == [("cue-1", 0.0, 1.2), ("cue-2", 1.2, 4.5),
-                                                   ("cue-3", 4.5, round(duration, 3))]
+    assert [(c[0], c[1], c[2]) for c in cues] == [
+        ("cue-1", 0.0, 1.2),
+        ("cue-2", 1.2, 4.5),
+        ("cue-3", 4.5, round(duration, 3)),
+    ]
     assert "00:00:04.500 --> 00:00:09.655" in vtt
     assert " ".join(c[3] for c in cues) == LJ001_0001
     assert to_webvtt(transcript, duration) == vtt  # deterministic
@@ -651,8 +721,10 @@ def test_webvtt_from_corpus_transcripts(corpus_audio: Path) -> None:
 
 def test_webvtt_escaping_and_round_trip(corpus_audio: Path) -> None:
     duration = probe_audio(corpus_audio / "LJ001-0007.mp3").duration_s
-    text = (f"[0:00.5] {LJ001_0007}\n[0:06] <Gutenberg> & Schöffer --> Mainz\n\n"
-            f"a second paragraph\n[0:08] tail\n[0:09] past the end\n")
+    text = (
+        f"[0:00.5] {LJ001_0007}\n[0:06] <Gutenberg> & Schöffer --> Mainz\n\n"
+        f"a second paragraph\n[0:08] tail\n[0:09] past the end\n"
+    )
     transcript = parse_transcript(text, "txt")
     assert [p.line for p in check_transcript(transcript, duration)] == [6]
     vtt = to_webvtt(transcript, duration)
@@ -685,7 +757,8 @@ def test_transcript_data() -> None:
     assert audio.transcript_data(transcript, 4.0) == [
         {"id": "cue-0", "start": None, "end": None, "text": "Intro", "line": 1},
         {"id": "cue-1", "start": 1.0, "end": 3.0, "text": "a", "line": 2},
-        {"id": "cue-2", "start": 3.0, "end": 4.0, "text": "b", "line": 3}]
+        {"id": "cue-2", "start": 3.0, "end": 4.0, "text": "b", "line": 3},
+    ]
 
 
 @pytest.mark.browser
@@ -693,6 +766,7 @@ def test_chromium_parses_our_webvtt(browser, corpus_audio: Path) -> None:
     """Chromium's own WebVTT parser loads every cue with our times and text."""
     import base64
     import json
+
     duration = probe_audio(corpus_audio / "LJ001-0007.mp3").duration_s
     transcript = parse_transcript(f"[0:00.5] {LJ001_0007}\n[0:06] <b> & c\n", "txt")
     vtt = to_webvtt(transcript, duration)

@@ -136,7 +136,7 @@ def test_images_are_upright_sized_and_stripped_but_credited(site: Path, tmp_path
             exif = image.getexif()
             assert exif.get(0x0112) is None and not exif.get_ifd(0x8825), "GPS and orientation are stripped"
             assert exif.get(0x8298) == "Anh: Bao tang A"
-            assert "<rdf:li xml:lang=\"x-default\">Ảnh: Bảo tàng A</rdf:li>" in image.info["xmp"].decode()
+            assert '<rdf:li xml:lang="x-default">Ảnh: Bảo tàng A</rdf:li>' in image.info["xmp"].decode()
     html = (out / "exhibits/hien-vat-mau/index.html").read_text()
     assert 'width="1000" height="300"' in html and "480w" in html and 'type="image/webp"' in html
 
@@ -159,8 +159,10 @@ def test_sigkill_mid_build_leaves_previous_output_intact(site: Path) -> None:
     (site / "assets/images/hien-vat-mau.jpg").write_bytes(_jpeg((9, 9, 200)))
     for page in (site / "content/exhibits").glob("vat-*.md"):
         page.write_text(page.read_text() + "\nThêm một câu.\n", encoding="utf-8")
-    process = subprocess.Popen([sys.executable, "-c", "from builder.cli import run; run()", "build", "--site",
-                                str(site), "--jobs", "1"], stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from builder.cli import run; run()", "build", "--site", str(site), "--jobs", "1"],
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     staging = site / f"_site.tmp-{process.pid}"
     while time.monotonic() < deadline:

@@ -19,7 +19,7 @@ def _expected(case: str) -> tuple[str, str, str, int, str]:
     level, code, *rest = (BROKEN / case / "EXPECT").read_text().split()
     line_index = next(i for i, word in enumerate(rest) if word.isdigit())
     file = " ".join(rest[:line_index])
-    return level, code, file, int(rest[line_index]), " ".join(rest[line_index + 1:])
+    return level, code, file, int(rest[line_index]), " ".join(rest[line_index + 1 :])
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -26,8 +26,10 @@ CHECKSUMS = Path(__file__).parent / "demo-checksums.txt"
 
 def _encoders() -> str:
     libvips = ".".join(str(pyvips.version(i)) for i in range(3))
-    return (f"# pillow {version('pillow')}, libvips {libvips}, lameenc {version('lameenc')}, "
-            f"zxing-cpp {version('zxing-cpp')}")
+    return (
+        f"# pillow {version('pillow')}, libvips {libvips}, lameenc {version('lameenc')}, "
+        f"zxing-cpp {version('zxing-cpp')}"
+    )
 
 
 def test_the_demo_builds_to_the_recorded_bytes(built_demo: Path) -> None:
@@ -44,4 +46,5 @@ def test_the_demo_builds_to_the_recorded_bytes(built_demo: Path) -> None:
     changed = sorted(p for p in expected.keys() & sums.keys() if expected[p] != sums[p])
     assert not changed and expected.keys() == sums.keys(), (
         f"changed: {changed[:10]}; new: {sorted(sums.keys() - expected.keys())[:10]}; "
-        f"gone: {sorted(expected.keys() - sums.keys())[:10]} (if this is meant, see this test's docstring)")
+        f"gone: {sorted(expected.keys() - sums.keys())[:10]} (if this is meant, see this test's docstring)"
+    )

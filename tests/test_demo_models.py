@@ -71,7 +71,7 @@ def read_mesh(path: Path) -> tuple[dict, list[tuple[float, float, float]], list[
         view = gltf.bufferViews[acc.bufferView]
         start = (view.byteOffset or 0) + (acc.byteOffset or 0)
         values = array(typecode)
-        values.frombytes(blob[start:start + view.byteLength - (acc.byteOffset or 0)])
+        values.frombytes(blob[start : start + view.byteLength - (acc.byteOffset or 0)])
         return values
 
     positions: list[tuple[float, float, float]] = []
@@ -82,7 +82,7 @@ def read_mesh(path: Path) -> tuple[dict, list[tuple[float, float, float]], list[
         count = gltf.accessors[prim.attributes.POSITION].count
         positions += [(pos[i], pos[i + 1], pos[i + 2]) for i in range(0, count * 3, 3)]
         code = {pygltflib.UNSIGNED_SHORT: "H", pygltflib.UNSIGNED_INT: "I"}[gltf.accessors[prim.indices].componentType]
-        idx = data(prim.indices, code)[:gltf.accessors[prim.indices].count]
+        idx = data(prim.indices, code)[: gltf.accessors[prim.indices].count]
         triangles += [(base + idx[i], base + idx[i + 1], base + idx[i + 2]) for i in range(0, len(idx), 3)]
     return doc, positions, triangles
 
@@ -93,6 +93,7 @@ def front_matter(path: Path) -> dict:
 
 def closest_on_triangle(p, a, b, c):
     """Closest point to p on triangle abc (Ericson, Real-Time Collision Detection, 5.1.5)."""
+
     def sub(u, v):
         return (u[0] - v[0], u[1] - v[1], u[2] - v[2])
 
@@ -259,8 +260,9 @@ def test_the_script_prints_the_anchors_written_in_the_exhibits() -> None:
     for name in MODELS:
         annotations = script.annotations(name)
         written = annotations_of(MODELS[name][0])
-        assert [(a["position"], a["normal"], a["label"]) for a in annotations] == \
-            [(a["position"], a["normal"], a["label"]) for a in written["vi"]]
+        assert [(a["position"], a["normal"], a["label"]) for a in annotations] == [
+            (a["position"], a["normal"], a["label"]) for a in written["vi"]
+        ]
         assert [a["label_en"] for a in annotations] == [a["label"] for a in written["en"]]
 
 
@@ -282,15 +284,16 @@ def _same_glb(made: bytes, committed: Path, tmp_path: Path) -> None:
     doc, positions, triangles = read_mesh(tmp_path / "made.glb")
     doc_c, positions_c, triangles_c = read_mesh(committed)
     assert triangles == triangles_c and len(positions) == len(positions_c)
-    assert max(abs(u - v) for p, q in zip(positions, positions_c, strict=True)
-               for u, v in zip(p, q, strict=True)) < 1e-5
+    assert (
+        max(abs(u - v) for p, q in zip(positions, positions_c, strict=True) for u, v in zip(p, q, strict=True)) < 1e-5
+    )
     made_gltf = pygltflib.GLTF2.load_binary(str(tmp_path / "made.glb"))
     committed_gltf = pygltflib.GLTF2.load_binary(str(committed))
     for image, image_c in zip(made_gltf.images, committed_gltf.images, strict=True):
         view, view_c = made_gltf.bufferViews[image.bufferView], committed_gltf.bufferViews[image_c.bufferView]
         blob, blob_c = made_gltf.binary_blob(), committed_gltf.binary_blob()
         start, start_c = view.byteOffset or 0, view_c.byteOffset or 0
-        assert _same_image(blob[start:start + view.byteLength], blob_c[start_c:start_c + view_c.byteLength])
+        assert _same_image(blob[start : start + view.byteLength], blob_c[start_c : start_c + view_c.byteLength])
 
 
 def test_the_script_regenerates_every_file(tmp_path: Path) -> None:
@@ -298,8 +301,7 @@ def test_the_script_regenerates_every_file(tmp_path: Path) -> None:
     assert script.main(["--out", str(tmp_path)]) == 0
     for name in MODELS:
         _same_glb((tmp_path / "assets/models" / f"{name}.glb").read_bytes(), glb_path(name), tmp_path)
-        assert _same_image((tmp_path / "assets/images" / f"{name}-3d.jpg").read_bytes(),
-                           poster_path(name).read_bytes())
+        assert _same_image((tmp_path / "assets/images" / f"{name}-3d.jpg").read_bytes(), poster_path(name).read_bytes())
 
 
 # ----------------------------------------------------------------------------- independent validator
@@ -321,6 +323,6 @@ def test_textures_are_plain_rgb_jpegs(name: str) -> None:
     blob = gltf.binary_blob()
     for image in gltf.images:
         view = gltf.bufferViews[image.bufferView]
-        with Image.open(io.BytesIO(blob[view.byteOffset:view.byteOffset + view.byteLength])) as tex:
+        with Image.open(io.BytesIO(blob[view.byteOffset : view.byteOffset + view.byteLength])) as tex:
             assert tex.format == "JPEG" and tex.mode == "RGB" and not tex.getexif()
             assert all(side & (side - 1) == 0 for side in tex.size)

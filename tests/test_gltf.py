@@ -51,28 +51,33 @@ def glb_parts(path: Path) -> tuple[dict, bytes]:
     assert (magic, version, length) == (b"glTF", 2, len(data))
     json_len, json_type = struct.unpack_from("<II", data, 12)
     assert json_type == 0x4E4F534A and json_len % 4 == 0
-    doc = json.loads(data[20:20 + json_len])
+    doc = json.loads(data[20 : 20 + json_len])
     rest = 20 + json_len
     binary = b""
     if rest < len(data):
         bin_len, bin_type = struct.unpack_from("<II", data, rest)
         assert bin_type == 0x004E4942 and bin_len % 4 == 0 and rest + 8 + bin_len == len(data)
-        binary = data[rest + 8:]
+        binary = data[rest + 8 :]
     return doc, binary
 
 
 def embedded_image(doc: dict, binary: bytes, index: int) -> Image.Image:
     view = doc["bufferViews"][doc["images"][index]["bufferView"]]
     start = view.get("byteOffset", 0)
-    return Image.open(io.BytesIO(binary[start:start + view["byteLength"]]))
+    return Image.open(io.BytesIO(binary[start : start + view["byteLength"]]))
 
 
 def image_bytes(fmt: str, size: tuple[int, int], mode: str = "RGB") -> bytes:
     """A small picture with detail (a gradient with stripes), so re-encoding is not trivial."""
     width, height = size
     im = Image.new("RGB", size)
-    im.putdata([((x * 255) // max(width - 1, 1), (y * 255) // max(height - 1, 1), 255 * ((x // 7 + y // 5) % 2))
-                for y in range(height) for x in range(width)])
+    im.putdata(
+        [
+            ((x * 255) // max(width - 1, 1), (y * 255) // max(height - 1, 1), 255 * ((x // 7 + y // 5) % 2))
+            for y in range(height)
+            for x in range(width)
+        ]
+    )
     if mode != "RGB":
         im = im.convert(mode)
     out = io.BytesIO()
@@ -91,15 +96,23 @@ def triangle_gltf(images: list[bytes | str] | None = None) -> tuple[pygltflib.GL
         scene=0,
         scenes=[pygltflib.Scene(nodes=[0])],
         nodes=[pygltflib.Node(mesh=0)],
-        meshes=[pygltflib.Mesh(primitives=[pygltflib.Primitive(
-            attributes=pygltflib.Attributes(POSITION=0, TEXCOORD_0=1), indices=2,
-            material=0 if images else None)])],
+        meshes=[
+            pygltflib.Mesh(
+                primitives=[
+                    pygltflib.Primitive(
+                        attributes=pygltflib.Attributes(POSITION=0, TEXCOORD_0=1),
+                        indices=2,
+                        material=0 if images else None,
+                    )
+                ]
+            )
+        ],
         accessors=[
-            pygltflib.Accessor(bufferView=0, componentType=pygltflib.FLOAT, count=3, type=pygltflib.VEC3,
-                               min=[0, 0, 0], max=[1, 1, 0]),
+            pygltflib.Accessor(
+                bufferView=0, componentType=pygltflib.FLOAT, count=3, type=pygltflib.VEC3, min=[0, 0, 0], max=[1, 1, 0]
+            ),
             pygltflib.Accessor(bufferView=1, componentType=pygltflib.FLOAT, count=3, type=pygltflib.VEC2),
-            pygltflib.Accessor(bufferView=2, componentType=pygltflib.UNSIGNED_SHORT, count=3,
-                               type=pygltflib.SCALAR),
+            pygltflib.Accessor(bufferView=2, componentType=pygltflib.UNSIGNED_SHORT, count=3, type=pygltflib.SCALAR),
         ],
         bufferViews=[
             pygltflib.BufferView(buffer=0, byteOffset=0, byteLength=36, target=pygltflib.ARRAY_BUFFER),
@@ -109,22 +122,30 @@ def triangle_gltf(images: list[bytes | str] | None = None) -> tuple[pygltflib.GL
         buffers=[pygltflib.Buffer(byteLength=len(blob))],
     )
     if images:
-        model.materials = [pygltflib.Material(pbrMetallicRoughness=pygltflib.PbrMetallicRoughness(
-            baseColorTexture=pygltflib.TextureInfo(index=0)))]
+        model.materials = [
+            pygltflib.Material(
+                pbrMetallicRoughness=pygltflib.PbrMetallicRoughness(baseColorTexture=pygltflib.TextureInfo(index=0))
+            )
+        ]
         model.samplers = [pygltflib.Sampler()]
         model.textures = [pygltflib.Texture(source=i, sampler=0) for i in range(len(images))]
         if len(images) > 1:  # the other images as emissive / occlusion / normal, so every one is used
             material = model.materials[0]
-            for slot, index in zip(("emissiveTexture", "occlusionTexture", "normalTexture"), range(1, len(images)),
-                                   strict=False):
-                info = (pygltflib.OcclusionTextureInfo if slot == "occlusionTexture" else
-                        pygltflib.NormalMaterialTexture if slot == "normalTexture" else pygltflib.TextureInfo)
+            for slot, index in zip(
+                ("emissiveTexture", "occlusionTexture", "normalTexture"), range(1, len(images)), strict=False
+            ):
+                info = (
+                    pygltflib.OcclusionTextureInfo
+                    if slot == "occlusionTexture"
+                    else pygltflib.NormalMaterialTexture
+                    if slot == "normalTexture"
+                    else pygltflib.TextureInfo
+                )
                 setattr(material, slot, info(index=index))
     return model, blob
 
 
-def write_gltf(folder: Path, images: list[bytes | str] | None = None, name: str = "model.gltf",
-               edit=None) -> Path:
+def write_gltf(folder: Path, images: list[bytes | str] | None = None, name: str = "model.gltf", edit=None) -> Path:
     """A .gltf + model.bin + one file per image (bytes) or the given uri (str); ``edit`` mutates first."""
     folder.mkdir(parents=True, exist_ok=True)
     model, blob = triangle_gltf(images)
@@ -153,8 +174,9 @@ def write_glb(path: Path, images: list[bytes] | None = None, edit=None) -> Path:
     for image in images or []:
         blob += b"\0" * (-len(blob) % 4)
         model.bufferViews.append(pygltflib.BufferView(buffer=0, byteOffset=len(blob), byteLength=len(image)))
-        model.images.append(pygltflib.Image(bufferView=len(model.bufferViews) - 1,
-                                            mimeType=gltf.MIME_TYPES[sniff_image(image)]))
+        model.images.append(
+            pygltflib.Image(bufferView=len(model.bufferViews) - 1, mimeType=gltf.MIME_TYPES[sniff_image(image)])
+        )
         blob += image
     model.buffers[0].byteLength = len(blob)
     if edit:
@@ -244,7 +266,8 @@ def test_pack_multi_file_model_into_one_clean_glb(models: Path, packed, name: st
 def test_pack_shrinks_4k_textures_keeping_format_and_mode(models: Path, packed) -> None:
     result, target = packed["marble_bust_01/marble_bust_01_4k.gltf"]
     assert [(t.pointer, t.before, t.after) for t in result.textures_resized] == [
-        (f"/images/{i}", (4096, 4096), (2048, 2048)) for i in range(3)]
+        (f"/images/{i}", (4096, 4096), (2048, 2048)) for i in range(3)
+    ]
     doc, binary = glb_parts(target)
     source = json.loads((models / "marble_bust_01" / "marble_bust_01_4k.gltf").read_text())
     for i, image in enumerate(source["images"]):
@@ -264,7 +287,7 @@ def test_pack_avocado_keeps_textures_at_the_limit_untouched(models: Path, packed
     for i, image in enumerate(source["images"]):
         view = doc["bufferViews"][doc["images"][i]["bufferView"]]
         start = view["byteOffset"]
-        assert binary[start:start + view["byteLength"]] == (models / "Avocado" / image["uri"]).read_bytes()
+        assert binary[start : start + view["byteLength"]] == (models / "Avocado" / image["uri"]).read_bytes()
 
 
 def test_packed_corpus_models_pass_the_khronos_validator(models: Path, packed, tmp_path: Path) -> None:
@@ -290,7 +313,7 @@ def test_pack_rewrites_draco_glb_without_touching_compressed_geometry(models: Pa
 
     def view_bytes(doc: dict, binary: bytes) -> bytes:
         view = doc["bufferViews"][index]
-        return binary[view.get("byteOffset", 0):view.get("byteOffset", 0) + view["byteLength"]]
+        return binary[view.get("byteOffset", 0) : view.get("byteOffset", 0) + view["byteLength"]]
 
     assert view_bytes(after_doc, after_bin) == view_bytes(before_doc, before_bin)
     report = inspect_model(result.path, tmp_path)
@@ -368,8 +391,7 @@ def test_bin_file_shorter_than_declared(tmp_path: Path) -> None:
     (tmp_path / "model.bin").write_bytes((tmp_path / "model.bin").read_bytes()[:50])
     report = inspect_model(path, tmp_path)
     assert pointers(report) == ["/buffers/0/byteLength"]
-    assert "Actual data byte length (50) is less than the declared buffer byte length (68)." \
-        == report.errors[0].message
+    assert "Actual data byte length (50) is less than the declared buffer byte length (68)." == report.errors[0].message
 
 
 def test_missing_texture_file_suggests_the_close_name(tmp_path: Path) -> None:
@@ -545,12 +567,21 @@ def test_glb_framing_faults(tmp_path: Path) -> None:
         "short.glb": (good[:10], "GLB header", "Unexpected end of header"),
         "magic.glb": (b"glTX" + good[4:], "GLB header", "Invalid GLB magic"),
         "version.glb": (good[:4] + struct.pack("<I", 1) + good[8:], "GLB header", "Invalid GLB version value 1"),
-        "truncated.glb": (good[:-8], "GLB header", f"Declared length ({len(good)}) does not match GLB length "
-                                                   f"({len(good) - 8})."),
-        "unaligned.glb": (good[:12] + struct.pack("<I", json_len - 1) + good[16:], "GLB JSON chunk",
-                          "not aligned to 4-byte boundaries"),
-        "first_bin.glb": (good[:16] + struct.pack("<I", 0x004E4942) + good[20:], "GLB BIN chunk",
-                          "First chunk must be of JSON type"),
+        "truncated.glb": (
+            good[:-8],
+            "GLB header",
+            f"Declared length ({len(good)}) does not match GLB length ({len(good) - 8}).",
+        ),
+        "unaligned.glb": (
+            good[:12] + struct.pack("<I", json_len - 1) + good[16:],
+            "GLB JSON chunk",
+            "not aligned to 4-byte boundaries",
+        ),
+        "first_bin.glb": (
+            good[:16] + struct.pack("<I", 0x004E4942) + good[20:],
+            "GLB BIN chunk",
+            "First chunk must be of JSON type",
+        ),
     }
     for name, (data, pointer, words) in cases.items():
         (tmp_path / name).write_bytes(data)
@@ -562,8 +593,8 @@ def test_glb_framing_faults(tmp_path: Path) -> None:
 def test_glb_json_chunk_with_bad_json(tmp_path: Path) -> None:
     good = write_glb(tmp_path / "good.glb").read_bytes()
     json_len = struct.unpack_from("<I", good, 12)[0]
-    chunk = good[20:20 + json_len].replace(b'"asset":', b'"asset" ', 1)  # same length, bad syntax
-    broken = good[:20] + chunk + good[20 + json_len:]
+    chunk = good[20 : 20 + json_len].replace(b'"asset":', b'"asset" ', 1)  # same length, bad syntax
+    broken = good[:20] + chunk + good[20 + json_len :]
     (tmp_path / "bad.glb").write_bytes(broken)
     report = inspect_model(tmp_path / "bad.glb", tmp_path)
     assert pointers(report) == ["GLB JSON chunk"] and "line 1, column" in report.errors[0].message
@@ -573,9 +604,11 @@ def test_inspect_never_raises(tmp_path: Path) -> None:
     (tmp_path / "empty.glb").write_bytes(b"")
     (tmp_path / "empty.gltf").write_bytes(b"")
     (tmp_path / "binary.gltf").write_bytes(bytes(range(256)))
-    (tmp_path / "weird.gltf").write_text('{"asset": {"version": "2.0"}, "buffers": 5, "accessors": [1, null],'
-                                         ' "meshes": [{"primitives": [{"attributes": [], "mode": 9}]}],'
-                                         ' "images": [{"uri": 3}], "bufferViews": [{"buffer": "x"}]}')
+    (tmp_path / "weird.gltf").write_text(
+        '{"asset": {"version": "2.0"}, "buffers": 5, "accessors": [1, null],'
+        ' "meshes": [{"primitives": [{"attributes": [], "mode": 9}]}],'
+        ' "images": [{"uri": 3}], "bufferViews": [{"buffer": "x"}]}'
+    )
     for name in ("empty.glb", "empty.gltf", "binary.gltf", "weird.gltf", "absent.glb"):
         report = inspect_model(tmp_path / name, tmp_path)
         assert report.errors, name
@@ -593,8 +626,9 @@ def test_pack_refuses_a_model_with_errors(tmp_path: Path) -> None:
     assert not (tmp_path / "out.glb").exists()
 
 
-@pytest.mark.parametrize("fmt,mode", [("png", "RGBA"), ("png", "LA"), ("png", "L"), ("png", "P"),
-                                      ("jpeg", "L"), ("jpeg", "RGB")])
+@pytest.mark.parametrize(
+    "fmt,mode", [("png", "RGBA"), ("png", "LA"), ("png", "L"), ("png", "P"), ("jpeg", "L"), ("jpeg", "RGB")]
+)
 def test_pack_shrinks_keeping_format_and_pixel_mode(tmp_path: Path, fmt: str, mode: str) -> None:
     path = write_gltf(tmp_path, [image_bytes(fmt, (100, 40), mode), image_bytes(fmt, (30, 30), mode)])
     result = pack_model(path, tmp_path / "out.glb", 50)
@@ -642,13 +676,21 @@ def test_pack_meshopt_compressed_views_keep_their_bytes(tmp_path: Path) -> None:
     (tmp_path / "compressed.bin").write_bytes(b"padding" + compressed)
 
     def edit(model):
-        model.buffers.append(pygltflib.Buffer(byteLength=36, extensions={
-            "EXT_meshopt_compression": {"fallback": True}}))
+        model.buffers.append(
+            pygltflib.Buffer(byteLength=36, extensions={"EXT_meshopt_compression": {"fallback": True}})
+        )
         model.buffers.append(pygltflib.Buffer(uri="compressed.bin", byteLength=28))
         model.bufferViews[0].buffer = 1
-        model.bufferViews[0].extensions = {"EXT_meshopt_compression": {
-            "buffer": 2, "byteOffset": 7, "byteLength": len(compressed), "byteStride": 12,
-            "count": 3, "mode": "ATTRIBUTES"}}
+        model.bufferViews[0].extensions = {
+            "EXT_meshopt_compression": {
+                "buffer": 2,
+                "byteOffset": 7,
+                "byteLength": len(compressed),
+                "byteStride": 12,
+                "count": 3,
+                "mode": "ATTRIBUTES",
+            }
+        }
         model.extensionsUsed = model.extensionsRequired = ["EXT_meshopt_compression"]
 
     with pytest.warns(UserWarning, match="buffer 1 is empty"):  # pygltflib, about the fallback buffer
@@ -657,7 +699,7 @@ def test_pack_meshopt_compressed_views_keep_their_bytes(tmp_path: Path) -> None:
     assert report.problems == () and report.meshopt and report.decoders == ("meshopt",)
     doc, binary = glb_parts(pack_model(path, tmp_path / "out.glb").path)
     ext = doc["bufferViews"][0]["extensions"]["EXT_meshopt_compression"]
-    assert ext["buffer"] == 0 and binary[ext["byteOffset"]:ext["byteOffset"] + 21] == compressed
+    assert ext["buffer"] == 0 and binary[ext["byteOffset"] : ext["byteOffset"] + 21] == compressed
     assert ext["byteOffset"] % 4 == 3  # same alignment as in the source buffer
     assert doc["bufferViews"][0]["buffer"] == 1
     assert doc["buffers"][1:] == [{"byteLength": 36, "extensions": {"EXT_meshopt_compression": {"fallback": True}}}]
@@ -670,6 +712,7 @@ def _align4(n: int) -> int:
 
 def test_pack_keeps_odd_buffer_view_offsets_modulo_4(tmp_path: Path) -> None:
     """A buffer view at offset 2 with a ubyte accessor at +2 and a ushort at +0 must stay aligned."""
+
     def edit(model):
         blob = (tmp_path / "model.bin").read_bytes()
         (tmp_path / "model.bin").write_bytes(blob[:60] + b"\0\0" + blob[60:66] + b"\0\0")
@@ -680,7 +723,7 @@ def test_pack_keeps_odd_buffer_view_offsets_modulo_4(tmp_path: Path) -> None:
     assert inspect_model(path, tmp_path).problems == ()
     doc, binary = glb_parts(pack_model(path, tmp_path / "out.glb").path)
     offset = doc["bufferViews"][2]["byteOffset"]
-    assert offset % 2 == 0 and binary[offset:offset + 6] == struct.pack("<3H", 0, 1, 2)
+    assert offset % 2 == 0 and binary[offset : offset + 6] == struct.pack("<3H", 0, 1, 2)
 
 
 # ----------------------------------------------------------------------------- determinism and cache
@@ -729,8 +772,7 @@ def test_cache_refuses_invalid_models_and_leaves_nothing(tmp_path: Path) -> None
 def test_model_problem_becomes_a_site_problem() -> None:
     problem = gltf.ModelProblem("/images/0/uri", "missing file 'a.png'", "check the name")
     site = problem.to_problem("content/exhibits/td01.md", 12, "assets/models/td01.gltf")
-    assert (site.file, site.line, site.level, site.hint) == ("content/exhibits/td01.md", 12, "error",
-                                                             "check the name")
+    assert (site.file, site.line, site.level, site.hint) == ("content/exhibits/td01.md", 12, "error", "check the name")
     assert site.message == "assets/models/td01.gltf: /images/0/uri: missing file 'a.png'"
 
 
@@ -738,6 +780,7 @@ def test_texture_over_max_image_pixels_is_refused_from_its_header(tmp_path: Path
     path = write_gltf(tmp_path, [image_bytes("png", (64, 64))])
     report = inspect_model(path, tmp_path, max_pixels=1000)
     assert pointers(report) == ["/images/0"]
-    assert report.errors[0].message == ("the PNG texture is 64×64 = 4,096 pixels, over the limit of 1,000 "
-                                        "(max_image_pixels)")
+    assert report.errors[0].message == (
+        "the PNG texture is 64×64 = 4,096 pixels, over the limit of 1,000 (max_image_pixels)"
+    )
     assert inspect_model(path, tmp_path).problems == ()

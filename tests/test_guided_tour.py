@@ -32,10 +32,20 @@ SCENE_AND_VIEW = """c => {
 # ------------------------------------------------------------------------------ cue times
 
 
-@pytest.mark.parametrize(("value", "seconds"), [
-    ("0:00", 0.0), ("0:12", 12.0), ("12:05", 725.0), ("1:02:03", 3723.0), ("0:12.5", 12.5), (30, 30.0),
-    (7.25, 7.25), ("45", 45.0), (" 1:30 ", 90.0),
-])
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("0:00", 0.0),
+        ("0:12", 12.0),
+        ("12:05", 725.0),
+        ("1:02:03", 3723.0),
+        ("0:12.5", 12.5),
+        (30, 30.0),
+        (7.25, 7.25),
+        ("45", 45.0),
+        (" 1:30 ", 90.0),
+    ],
+)
 def test_cue_times(value, seconds: float) -> None:
     assert parse_at(value) == seconds
 
@@ -70,7 +80,9 @@ def _check(site: Path) -> tuple[int, list[dict]]:
 
 
 def test_every_cue_problem_is_reported_at_its_line(tmp_path: Path) -> None:
-    site = _site(tmp_path, """---
+    site = _site(
+        tmp_path,
+        """---
 title: Tour
 start: a
 narration:
@@ -86,7 +98,8 @@ narration:
     - scene: b
     - just text
 ---
-""")
+""",
+    )
     code, problems = _check(site)
     assert code == 1
     found = sorted((p["line"], p["code"], p["level"]) for p in problems)
@@ -120,8 +133,10 @@ def test_narration_needs_audio_and_a_list_of_cues(tmp_path: Path) -> None:
 def test_a_translation_with_its_own_audio_checks_the_shared_cues_against_it(tmp_path: Path, corpus: Path) -> None:
     """tour.en.md gives a shorter recording and keeps tour.md's cues: a cue past its end is
     reported once, at the cue's line in tour.md, naming the English audio."""
-    tour = ("---\ntitle: Tour\nstart: a\nnarration:\n  audio: assets/audio/long.wav\n  cues:\n"
-            "    - { at: 0, scene: a }\n    - { at: \"0:05\", scene: b }\n---\n")
+    tour = (
+        "---\ntitle: Tour\nstart: a\nnarration:\n  audio: assets/audio/long.wav\n  cues:\n"
+        '    - { at: 0, scene: a }\n    - { at: "0:05", scene: b }\n---\n'
+    )
     site = _site(tmp_path, tour, "---\ntitle: Tour\nnarration:\n  audio: assets/audio/a.mp3\n---\n")
     shutil.copy(corpus / "audio/LJ001-0001.wav", site / "assets/audio/long.wav")
     code, problems = _check(site)
@@ -160,16 +175,17 @@ narration:
 def test_build_publishes_the_guide_with_resolved_cues(tmp_path: Path) -> None:
     site = _site(tmp_path, GUIDE, "---\ntitle: Tour in English\n---\n")
     (site / "assets/audio/a.txt").write_text("[0:00] Xin chào.\n[0:02] Đây là sân trong.\n")
-    (site / "tours/t/a.md").write_text("---\ntitle: A\npanorama: assets/panoramas/p.jpg\n"
-                                       "view: { yaw: 40, pitch: -5, fov: 70 }\n---\n")
+    (site / "tours/t/a.md").write_text(
+        "---\ntitle: A\npanorama: assets/panoramas/p.jpg\nview: { yaw: 40, pitch: -5, fov: 70 }\n---\n"
+    )
     out = SiteBuilder(site).build().out_dir
     guide = _tour_config(out / "tours/t/index.html")["narration"]
     assert [(c["t"], c["scene"], c["yaw"], c["pitch"], c["fov"]) for c in guide["cues"]] == [
-        (0.0, "b", -160.0, 0.0, 50.0),   # no scene: the start scene; yaw 200 is -160; pitch from b's view
+        (0.0, "b", -160.0, 0.0, 50.0),  # no scene: the start scene; yaw 200 is -160; pitch from b's view
         (1.0, "b", -160.0, 10.0, 50.0),  # same scene: the angles it leaves out stay
-        (1.5, "a", 40.0, -5.0, 70.0),    # a scene without a view: the scene's initial view
-        (2.0, "b", -20.0, 0.0, 80.0),    # b's own view (fov 80 by default) under the cue's yaw
-        (2.5, "b", 0.0, 0.0, 80.0),      # naming the scene again goes back to its initial view
+        (1.5, "a", 40.0, -5.0, 70.0),  # a scene without a view: the scene's initial view
+        (2.0, "b", -20.0, 0.0, 80.0),  # b's own view (fov 80 by default) under the cue's yaw
+        (2.5, "b", 0.0, 0.0, 80.0),  # naming the scene again goes back to its initial view
     ]
     assert guide["lang"] == "vi" and guide["mime"] == "audio/mpeg" and abs(guide["duration"] - 3.168) < 0.05
     assert [c["text"] for c in guide["captions"]] == ["Xin chào.", "Đây là sân trong."]
@@ -212,7 +228,7 @@ def _demo_cues() -> list[dict]:
 
 def _demo_transcript(lang: str) -> list[tuple[float, str]]:
     lines = (REPO / f"assets/audio/bao-tang.{lang}.txt").read_text().splitlines()
-    return [(parse_stamp(line[1:line.index("]")]), line[line.index("]") + 1:].strip()) for line in lines]
+    return [(parse_stamp(line[1 : line.index("]")]), line[line.index("]") + 1 :].strip()) for line in lines]
 
 
 def test_demo_tour_has_a_guide_in_both_languages(built_demo: Path) -> None:
@@ -222,8 +238,9 @@ def test_demo_tour_has_a_guide_in_both_languages(built_demo: Path) -> None:
     for lang, page in (("vi", TOUR), ("en", "en/" + TOUR)):
         guide = _tour_config(built_demo / page / "index.html")["narration"]
         assert guide["lang"] == lang
-        assert [{k: c[k] for k in ("t", "scene", "yaw", "pitch", "fov")} for c in guide["cues"]] == \
-            [{**c, "yaw": pytest.approx(c["yaw"])} for c in cues]
+        assert [{k: c[k] for k in ("t", "scene", "yaw", "pitch", "fov")} for c in guide["cues"]] == [
+            {**c, "yaw": pytest.approx(c["yaw"])} for c in cues
+        ]
         assert 40 <= guide["duration"] <= 60 and cues[-1]["t"] < guide["duration"]
         assert [(c["start"], c["text"]) for c in guide["captions"]] == _demo_transcript(lang)
         audio = (built_demo / page / guide["src"]).resolve()
@@ -234,8 +251,9 @@ def test_demo_tour_has_a_guide_in_both_languages(built_demo: Path) -> None:
 
 
 def _open(browser, url: str, reduced: bool = True):
-    context = browser.new_context(viewport={"width": 360, "height": 740},
-                                  reduced_motion="reduce" if reduced else "no-preference")
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, reduced_motion="reduce" if reduced else "no-preference"
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -309,8 +327,9 @@ def test_the_guide_plays_and_moves_the_view_itself(built_demo: Path, serve_dir, 
     assert page.get_by_role("button", name="Nghe hướng dẫn tham quan").is_visible()
     page.wait_for_timeout(1500)
     view = page.evaluate("() => window.disanTour.getView()")
-    assert abs(view["yaw"] - paused_at["yaw"]) < 1 and abs(view["pitch"] - paused_at["pitch"]) < 1, \
+    assert abs(view["yaw"] - paused_at["yaw"]) < 1 and abs(view["pitch"] - paused_at["pitch"]) < 1, (
         "the view stopped with the audio"
+    )
     assert not page.evaluate(SCENE_AND_VIEW, cues[1]), "paused before it reached the roof"
     page.wait_for_function(f"{autorotate}.config.autostartOnIdle === true")
     assert page.script_errors == []
@@ -368,8 +387,9 @@ def test_embed_page_has_a_keyboard_play_button(built_demo: Path, serve_dir, brow
 
 
 @pytest.mark.browser
-def test_a_scene_narration_stops_when_the_visitor_leaves_and_holds_the_guide(built_demo: Path, serve_dir,
-                                                                             browser) -> None:
+def test_a_scene_narration_stops_when_the_visitor_leaves_and_holds_the_guide(
+    built_demo: Path, serve_dir, browser
+) -> None:
     page = _open(browser, serve_dir(built_demo) + TOUR + "#scene=phong-dong-son")
     scene_audio = page.locator("li[data-scene='phong-dong-son'] audio[data-scene-audio]")
     assert scene_audio.get_attribute("preload") == "none"

@@ -63,14 +63,18 @@ def test_a_plain_page_is_not_given_the_3d_policy(built_demo: Path) -> None:
 
 
 def test_a_lesson_on_another_site_can_frame_the_tour_embed_but_not_other_pages(
-        built_demo: Path, serve_dir, browser, tmp_path: Path) -> None:
+    built_demo: Path, serve_dir, browser, tmp_path: Path
+) -> None:
     """A teacher's lesson page on another origin (localhost, not 127.0.0.1) frames the museum."""
     base = serve_dir(built_demo)
     tour = next(p.parent.parent.name for p in (built_demo / "tours").glob("*/embed/index.html"))
-    (tmp_path / "lesson.html").write_text(f'<!doctype html><title>Bài học</title>'
-                                          f'<iframe name="embed" src="{base}tours/{tour}/embed/"></iframe>'
-                                          f'<iframe name="tour" src="{base}tours/{tour}/"></iframe>'
-                                          f'<iframe name="about" src="{base}about/"></iframe>', encoding="utf-8")
+    (tmp_path / "lesson.html").write_text(
+        f"<!doctype html><title>Bài học</title>"
+        f'<iframe name="embed" src="{base}tours/{tour}/embed/"></iframe>'
+        f'<iframe name="tour" src="{base}tours/{tour}/"></iframe>'
+        f'<iframe name="about" src="{base}about/"></iframe>',
+        encoding="utf-8",
+    )
     lesson = serve_dir(tmp_path).replace("127.0.0.1", "localhost") + "lesson.html"
     page = browser.new_page()
     try:
@@ -80,7 +84,8 @@ def test_a_lesson_on_another_site_can_frame_the_tour_embed_but_not_other_pages(
         frames["embed"].wait_for_selector("#tour-data", state="attached", timeout=15000)
         assert frames["embed"].url.startswith(base)
         for blocked in ("tour", "about"):
-            assert not frames[blocked].url.startswith(base) or not frames[blocked].query_selector("main"), \
+            assert not frames[blocked].url.startswith(base) or not frames[blocked].query_selector("main"), (
                 f"the {blocked} page loaded inside another site's frame"
+            )
     finally:
         page.close()

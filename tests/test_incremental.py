@@ -32,14 +32,17 @@ def site(tmp_path: Path) -> Path:
 
 
 def _scene(site: Path, name: str, title: str) -> None:
-    (site / f"tours/t/{name}.md").write_text(f"---\ntitle: {title}\npanorama: assets/panoramas/p.jpg\n---\n",
-                                             encoding="utf-8")
+    (site / f"tours/t/{name}.md").write_text(
+        f"---\ntitle: {title}\npanorama: assets/panoramas/p.jpg\n---\n", encoding="utf-8"
+    )
 
 
 def _exhibit(site: Path, slug: str, code: str, title: str) -> None:
     (site / f"content/exhibits/{slug}.md").write_text(
         f"---\nid: {code}\ntitle: {title}\nsummary: Tóm tắt.\ncollection: chinh\nimages:\n"
-        f"  - src: assets/images/{slug}.jpg\n    alt: Ảnh {title}\n---\nMô tả.\n", encoding="utf-8")
+        f"  - src: assets/images/{slug}.jpg\n    alt: Ảnh {title}\n---\nMô tả.\n",
+        encoding="utf-8",
+    )
     Image.new("RGB", (640, 480), (30, 90, 160)).save(site / f"assets/images/{slug}.jpg")
 
 
@@ -56,14 +59,20 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ("change the start scene", lambda s: _replace(s / "tours/t/tour.md", "start: a", "start: b")),
     ("add an exhibit", lambda s: _exhibit(s, "chuong-dong", "HV02", "Chuông đồng")),
     ("change an exhibit title", lambda s: _replace(s / "content/exhibits/chuong-dong.md", "Chuông đồng", "Chuông lớn")),
-    ("change an image",
-     lambda s: Image.new("RGB", (640, 480), (200, 40, 40)).save(s / "assets/images/chuong-dong.jpg")),
-    ("move an exhibit out of its collection",
-     lambda s: _replace(s / "content/exhibits/chuong-dong.md", "collection: chinh\n", "")),
+    (
+        "change an image",
+        lambda s: Image.new("RGB", (640, 480), (200, 40, 40)).save(s / "assets/images/chuong-dong.jpg"),
+    ),
+    (
+        "move an exhibit out of its collection",
+        lambda s: _replace(s / "content/exhibits/chuong-dong.md", "collection: chinh\n", ""),
+    ),
     ("change a collection title", lambda s: _replace(s / "content/collections/chinh.md", "title: ", "title: Mới ")),
     ("change a tour title", lambda s: _replace(s / "tours/t/tour.md", "Tham quan", "Dạo quanh")),
-    ("retire an exhibit",
-     lambda s: _replace(s / "content/exhibits/chuong-dong.md", "summary:", "retired: true\nsummary:")),
+    (
+        "retire an exhibit",
+        lambda s: _replace(s / "content/exhibits/chuong-dong.md", "summary:", "retired: true\nsummary:"),
+    ),
     ("delete an exhibit without a code", lambda s: (s / "content/exhibits/hien-vat-mau.en.md").unlink()),
     ("delete a collection", lambda s: _delete_collection(s)),
 ]

@@ -35,7 +35,9 @@ def _site_with_big_panoramas(site: Path) -> None:
         noise.bandjoin([noise, noise]).cast("uchar").jpegsave(str(site / "assets" / "panoramas" / f"{name}.jpg"))
         (site / "tours" / "thu" / f"{name}.md").write_text(
             f"---\ntitle: Cảnh {name}\nid: T{number + 1}\norder: {number + 1}\n"
-            f"panorama: assets/panoramas/{name}.jpg\n---\nMột cảnh thử.\n", encoding="utf-8")
+            f"panorama: assets/panoramas/{name}.jpg\n---\nMột cảnh thử.\n",
+            encoding="utf-8",
+        )
 
 
 def _descendants(pid: int) -> set[int]:
@@ -62,18 +64,27 @@ def _alive(pid: int) -> bool:
 
 
 def _build(site: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", "from builder.cli import run; run()", "build", "--site", str(site),
-                           "--jobs", "2"], cwd=site, env={**os.environ, "PYTHONPATH": str(REPO)},
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-c", "from builder.cli import run; run()", "build", "--site", str(site), "--jobs", "2"],
+        cwd=site,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 def test_sigkill_during_tiling_leaves_no_workers_and_next_build_sweeps(tmp_path: Path) -> None:
     site = tmp_path / "site"
     _site_with_big_panoramas(site)
     tiles = site / ".disan-cache" / "tiles"
-    build = subprocess.Popen([sys.executable, "-c", "from builder.cli import run; run()", "build", "--site",
-                              str(site), "--jobs", "2"], cwd=site, env={**os.environ, "PYTHONPATH": str(REPO)},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build = subprocess.Popen(
+        [sys.executable, "-c", "from builder.cli import run; run()", "build", "--site", str(site), "--jobs", "2"],
+        cwd=site,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     workers: set[int] = set()
     while time.monotonic() < deadline and not (tiles.is_dir() and list(tiles.glob(".tmp-*")) and len(workers) >= 2):
@@ -114,9 +125,13 @@ def test_sigkill_during_page_rendering_leaves_no_workers(tmp_path: Path) -> None
     site = tmp_path / "site"
     assert CliRunner().invoke(main, ["new", str(site)]).exit_code == 0
     write_exhibits(site, 1500, words=2000)
-    build = subprocess.Popen([sys.executable, "-c", "from builder.cli import run; run()", "build", "--site",
-                              str(site), "--jobs", "2"], cwd=site, env={**os.environ, "PYTHONPATH": str(REPO)},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    build = subprocess.Popen(
+        [sys.executable, "-c", "from builder.cli import run; run()", "build", "--site", str(site), "--jobs", "2"],
+        cwd=site,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     workers: set[int] = set()
     while time.monotonic() < deadline and len(workers) < 2 and build.poll() is None:
@@ -131,8 +146,9 @@ def test_sigkill_during_page_rendering_leaves_no_workers(tmp_path: Path) -> None
     assert not [pid for pid in workers if _alive(pid)], "render workers outlived the killed build"
 
 
-def test_an_internal_error_log_never_follows_a_planted_symlink(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_internal_error_log_never_follows_a_planted_symlink(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me")
     (tmp_path / "disan-error.log").symlink_to(victim)

@@ -33,12 +33,15 @@ def test_yaml_1_1_surprises_stay_text() -> None:
     assert doc.meta["retired"] is True
 
 
-@pytest.mark.parametrize("text,line,words", [
-    ("---\ntitle: a: b\n---\n", 2, "not valid YAML"),
-    ("---\ntitle: x\ntitle: y\n---\n", 3, "appears twice"),
-    ("---\ntitle: x\n", 1, "no closing"),
-    ("---\n- a\n---\n", 2, "key: value"),
-])
+@pytest.mark.parametrize(
+    "text,line,words",
+    [
+        ("---\ntitle: a: b\n---\n", 2, "not valid YAML"),
+        ("---\ntitle: x\ntitle: y\n---\n", 3, "appears twice"),
+        ("---\ntitle: x\n", 1, "no closing"),
+        ("---\n- a\n---\n", 2, "key: value"),
+    ],
+)
 def test_front_matter_errors_have_lines(text: str, line: int, words: str) -> None:
     with pytest.raises(FrontMatterError) as error:
         parse_document(text)
@@ -70,10 +73,16 @@ def test_slug_suggestion_handles_vietnamese() -> None:
     assert suggest_slug("Đền Hùng") == "den-hung"
 
 
-@pytest.mark.parametrize("src,words", [
-    ("../x.jpg", "outside"), ("/etc/passwd", "absolute"), ("assets\\x.jpg", "backslashes"),
-    ("assets/images/nope.jpg", "does not exist"), ("", "empty"),
-])
+@pytest.mark.parametrize(
+    "src,words",
+    [
+        ("../x.jpg", "outside"),
+        ("/etc/passwd", "absolute"),
+        ("assets\\x.jpg", "backslashes"),
+        ("assets/images/nope.jpg", "does not exist"),
+        ("", "empty"),
+    ],
+)
 def test_asset_paths_stay_inside_the_site(site: Path, src: str, words: str) -> None:
     with pytest.raises(AssetPathError) as error:
         resolve_asset(site, src)

@@ -26,10 +26,13 @@ def test_annotations_are_read_with_their_lines() -> None:
     found, problems = _annotations(
         "annotations:\n"
         "  - { position: [0, 0.63, 0], normal: [0, 1, 0], label: Ngôi sao }\n"
-        "  - { position: \"0.1m 0.2m 0.3m\", label: Chân trống }\n")
+        '  - { position: "0.1m 0.2m 0.3m", label: Chân trống }\n'
+    )
     assert problems == []
-    assert found == (Annotation((0.0, 0.63, 0.0), (0.0, 1.0, 0.0), "Ngôi sao"),
-                     Annotation((0.1, 0.2, 0.3), (0.0, 1.0, 0.0), "Chân trống"))
+    assert found == (
+        Annotation((0.0, 0.63, 0.0), (0.0, 1.0, 0.0), "Ngôi sao"),
+        Annotation((0.1, 0.2, 0.3), (0.0, 1.0, 0.0), "Chân trống"),
+    )
     assert found[1].position_attr == "0.1m 0.2m 0.3m"
 
 
@@ -38,10 +41,14 @@ def test_bad_annotations_are_reported_at_their_line() -> None:
         "annotations:\n"
         "  - { position: [0, 1], label: Thiếu toạ độ }\n"
         "  - { position: [0, 1, 0], normal: [0, 0, 0], label: Pháp tuyến 0 }\n"
-        "  - { position: [0, 1, 0] }\n")
+        "  - { position: [0, 1, 0] }\n"
+    )
     assert found == ()
     assert [(code, line) for code, line, _ in problems] == [
-        ("model-annotation-position", 3), ("model-annotation-normal", 4), ("model-annotation-label", 5)]
+        ("model-annotation-position", 3),
+        ("model-annotation-normal", 4),
+        ("model-annotation-label", 5),
+    ]
 
 
 def test_max_texture_setting(tmp_path: Path) -> None:

@@ -33,12 +33,16 @@ def _add_model_exhibit(root: Path, corpus: Path, slug: str, model: str, number: 
         shutil.copytree(source.parent, folder / source.parent.name, dirs_exist_ok=True)
     else:
         shutil.copy(source, folder / model)
-    block = (f"model:\n  src: assets/models/{model}\n  alt: Mô hình 3D {slug}\n"
-             + ("  poster: assets/images/hien-vat-mau.jpg\n" if poster else "")
-             + "  annotations:\n    - { position: [0, 0.1, 0], normal: [0, 1, 0], label: Điểm {n} }\n".replace(
-                 "{n}", str(number)))
+    block = (
+        f"model:\n  src: assets/models/{model}\n  alt: Mô hình 3D {slug}\n"
+        + ("  poster: assets/images/hien-vat-mau.jpg\n" if poster else "")
+        + "  annotations:\n    - { position: [0, 0.1, 0], normal: [0, 1, 0], label: Điểm {n} }\n".replace(
+            "{n}", str(number)
+        )
+    )
     (root / "content/exhibits" / f"{slug}.md").write_text(
-        f"---\nid: MV{number:02d}\ntitle: Mô hình {slug}\ncollection: chinh\n{block}---\nMô tả.\n", encoding="utf-8")
+        f"---\nid: MV{number:02d}\ntitle: Mô hình {slug}\ncollection: chinh\n{block}---\nMô tả.\n", encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +58,13 @@ def model_site(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Path:
 def _glb_textures(path: Path) -> list[tuple[int, int]]:
     data = path.read_bytes()
     json_length = struct.unpack_from("<I", data, 12)[0]
-    document = json.loads(data[20:20 + json_length])
-    binary = data[20 + json_length + 8:]
+    document = json.loads(data[20 : 20 + json_length])
+    binary = data[20 + json_length + 8 :]
     sizes = []
     for image in document.get("images", []):
         view = document["bufferViews"][image["bufferView"]]
         start = view.get("byteOffset", 0)
-        with Image.open(io.BytesIO(binary[start:start + view["byteLength"]])) as texture:
+        with Image.open(io.BytesIO(binary[start : start + view["byteLength"]])) as texture:
             sizes.append(texture.size)
     return sizes
 
@@ -95,13 +99,13 @@ def test_model_loads_in_chromium_from_the_site_only(slug: str, model_site: Path,
     button = phone.get_by_role("button", name="Xem mô hình 3D")
     button.wait_for(state="visible")
     phone.wait_for_timeout(300)
-    assert not [u for u in requested if u.endswith(".glb") or "model-viewer" in u or "decoders" in u], \
+    assert not [u for u in requested if u.endswith(".glb") or "model-viewer" in u or "decoders" in u], (
         "model bytes were fetched before the visitor asked for them"
+    )
 
     button.focus()
     phone.keyboard.press("Enter")
-    phone.wait_for_function("() => document.querySelector('model-viewer')?.loaded === true",
-                            timeout=60_000)
+    phone.wait_for_function("() => document.querySelector('model-viewer')?.loaded === true", timeout=60_000)
     viewer = phone.locator("model-viewer")
     assert viewer.get_attribute("alt") == f"Mô hình 3D {slug}"
     assert phone.evaluate("document.activeElement.tagName") == "MODEL-VIEWER"
@@ -111,8 +115,9 @@ def test_model_loads_in_chromium_from_the_site_only(slug: str, model_site: Path,
     hotspot = phone.locator(".model-hotspot")
     assert hotspot.count() == 1 and hotspot.get_attribute("aria-label") == f"Điểm {list(MODELS).index(slug) + 1}"
     assert phone.locator(".model-status").inner_text().startswith("Mô hình đã sẵn sàng")
-    described = phone.evaluate("() => document.querySelector('model-viewer').shadowRoot"
-                               ".querySelector('.userInput').getAttribute('aria-label')")
+    described = phone.evaluate(
+        "() => document.querySelector('model-viewer').shadowRoot.querySelector('.userInput').getAttribute('aria-label')"
+    )
     assert described.startswith(f"Mô hình 3D {slug}") and "Kéo, chạm hoặc dùng phím mũi tên" in described
     assert errors == []
 

@@ -23,13 +23,17 @@ def _site_with_model(root: Path, corpus: Path, model: str) -> Path:
     else:
         shutil.copy(source, target)
     page = root / "content/exhibits/hien-vat-mau.md"
-    page.write_text(page.read_text().replace(
-        "collection: chinh\n", f"collection: chinh\nmodel:\n  src: assets/models/{target.name}\n  alt: Mô hình 3D\n"))
+    page.write_text(
+        page.read_text().replace(
+            "collection: chinh\n", f"collection: chinh\nmodel:\n  src: assets/models/{target.name}\n  alt: Mô hình 3D\n"
+        )
+    )
     return root
 
 
-@pytest.mark.parametrize("model", ["barrel.glb", "USNM_1145291_draco.glb", "Avocado/Avocado.gltf",
-                                   "marble_bust_01/marble_bust_01_4k.gltf"])
+@pytest.mark.parametrize(
+    "model", ["barrel.glb", "USNM_1145291_draco.glb", "Avocado/Avocado.gltf", "marble_bust_01/marble_bust_01_4k.gltf"]
+)
 def test_corpus_models_pass_check(model: str, tmp_path: Path, corpus: Path) -> None:
     site = _site_with_model(tmp_path / "s", corpus, model)
     result = CliRunner().invoke(main, ["check", "--site", str(site), "--format", "json"])

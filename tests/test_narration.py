@@ -13,9 +13,11 @@ from builder.build import SiteBuilder
 from builder.cli import main
 from builder.scaffold import scaffold
 
-TRANSCRIPT = ("[0:00] Printing, in the only sense with which we are at present concerned,\n"
-              "[0:04] differs from most if not from all the arts and crafts\n"
-              "[0:07] represented in the Exhibition\n")
+TRANSCRIPT = (
+    "[0:00] Printing, in the only sense with which we are at present concerned,\n"
+    "[0:04] differs from most if not from all the arts and crafts\n"
+    "[0:07] represented in the Exhibition\n"
+)
 
 
 def _narrated_site(root: Path, corpus: Path, transcript: str = TRANSCRIPT, audio: str = "LJ001-0001.wav") -> Path:
@@ -68,8 +70,10 @@ def test_setting_the_time_highlights_the_transcript_line(tmp_path: Path, corpus:
     audio.evaluate("a => { a.preload = 'auto'; a.load(); }")
     phone.wait_for_function("() => document.querySelector('audio').seekable.length > 0")
     assert audio.evaluate("a => a.duration") == pytest.approx(9.655, abs=0.1), "Chromium decodes the MP3"
-    track_cues = phone.evaluate("() => new Promise(done => { const t = document.querySelector('audio').textTracks[0];"
-                                " t.mode = 'hidden'; setTimeout(() => done(t.cues ? t.cues.length : -1), 500); })")
+    track_cues = phone.evaluate(
+        "() => new Promise(done => { const t = document.querySelector('audio').textTracks[0];"
+        " t.mode = 'hidden'; setTimeout(() => done(t.cues ? t.cues.length : -1), 500); })"
+    )
     assert track_cues == 3, "Chromium parses the WebVTT captions"
     for time, line in ((1.0, "cue-0"), (5.5, "cue-1"), (8.0, "cue-2")):
         audio.evaluate(f"a => {{ a.currentTime = {time}; }}")

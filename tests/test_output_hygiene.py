@@ -25,8 +25,9 @@ def site(tmp_path: Path) -> Path:
 
 def _credit(page: Path, caption: str, credit: str) -> None:
     text = page.read_text(encoding="utf-8")
-    page.write_text(text.replace(f"caption: {caption}", f'caption: {caption}\n    credit: "{credit}"'),
-                    encoding="utf-8")
+    page.write_text(
+        text.replace(f"caption: {caption}", f'caption: {caption}\n    credit: "{credit}"'), encoding="utf-8"
+    )
 
 
 def _shown_images(page: Path) -> list[str]:

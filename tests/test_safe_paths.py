@@ -16,8 +16,8 @@ def _site(tmp_path: Path) -> Path:
     site = tmp_path / "site"
     shutil.copytree(BROKEN / "missing-alt", site)
     (site / "content" / "exhibits" / "binh.md").write_text(
-        "---\nid: AB01\ntitle: Bình\nimages:\n  - src: assets/images/ok.jpg\n    alt: Bình gốm\n---\n",
-        encoding="utf-8")
+        "---\nid: AB01\ntitle: Bình\nimages:\n  - src: assets/images/ok.jpg\n    alt: Bình gốm\n---\n", encoding="utf-8"
+    )
     return site
 
 
@@ -37,8 +37,10 @@ def test_content_file_linking_out_of_the_site_is_refused(tmp_path: Path) -> None
     (site / "content" / "mat-khau.md").symlink_to(_secret(tmp_path))
     code, stderr = _build(site)
     assert code == 1 and "Traceback" not in stderr
-    assert (f"content/mat-khau.md: error: 'content/mat-khau.md' is a link to '{tmp_path / 'secret.txt'}', "
-            f"so 'content/mat-khau.md' leads outside the site folder") in stderr
+    assert (
+        f"content/mat-khau.md: error: 'content/mat-khau.md' is a link to '{tmp_path / 'secret.txt'}', "
+        f"so 'content/mat-khau.md' leads outside the site folder"
+    ) in stderr
     assert not (site / "_site").exists()
 
 

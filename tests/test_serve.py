@@ -74,7 +74,7 @@ def test_errors_are_reported_while_the_last_good_site_is_served(dev_server) -> N
     snapshot = _wait_for_generation(server, generation + 1)
     assert snapshot["problems"][0]["file"] == "content/exhibits/hien-vat-mau.md"
     assert snapshot["problems"][0]["line"] == 3
-    assert "<h1 id=\"exhibit-title\">Hiện vật mẫu</h1>" in _get(base + "exhibits/hien-vat-mau/")
+    assert '<h1 id="exhibit-title">Hiện vật mẫu</h1>' in _get(base + "exhibits/hien-vat-mau/")
 
 
 def test_authoring_output_never_reaches_the_build_folder(dev_server) -> None:
@@ -116,8 +116,9 @@ def test_a_good_build_with_a_typo_shows_the_hint_in_the_page(dev_server, browser
     page = _open_connected(browser, base + "exhibits/hien-vat-mau/")
     source = server.root / "content/exhibits/hien-vat-mau.md"
     with page.expect_navigation(timeout=10_000):
-        source.write_text(source.read_text(encoding="utf-8").replace("    caption:", "    captoin:", 1),
-                          encoding="utf-8")
+        source.write_text(
+            source.read_text(encoding="utf-8").replace("    caption:", "    captoin:", 1), encoding="utf-8"
+        )
     warnings = page.locator(".disan-overlay.disan-warnings")
     warnings.wait_for(state="visible", timeout=10_000)
     text = warnings.inner_text()
@@ -134,10 +135,17 @@ def test_media_is_served_in_byte_ranges(dev_server) -> None:
         assert response.headers["Content-Range"].startswith("bytes 0-7/")
 
 
-OPEN_REDIRECTS = ["/%2fevil.example/%2e%2e/exhibits", "/%5cevil.example/%2e%2e/exhibits",
-                  "/%2f%2fevil.example/../exhibits", "/%5c%5cevil.example/%2e%2e/exhibits",
-                  "//evil.example/%2e%2e/exhibits", "/exhibits%0d%0aSet-Cookie:%20x=1/..",
-                  "/%0d%0aLocation:%20http://evil.example/%2e%2e/exhibits", "/./exhibits", "/exhibits/%2e"]
+OPEN_REDIRECTS = [
+    "/%2fevil.example/%2e%2e/exhibits",
+    "/%5cevil.example/%2e%2e/exhibits",
+    "/%2f%2fevil.example/../exhibits",
+    "/%5c%5cevil.example/%2e%2e/exhibits",
+    "//evil.example/%2e%2e/exhibits",
+    "/exhibits%0d%0aSet-Cookie:%20x=1/..",
+    "/%0d%0aLocation:%20http://evil.example/%2e%2e/exhibits",
+    "/./exhibits",
+    "/exhibits/%2e",
+]
 
 
 @pytest.mark.parametrize("request_path", OPEN_REDIRECTS)

@@ -108,16 +108,28 @@ def test_pages_have_no_serious_accessibility_violations(built_demo: Path, serve_
     axe = (NODE_TOOLS / "axe-core/axe.min.js").read_text()
     context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
     phone = context.new_page()
-    for path in ("", f"exhibits/{slug}/", f"en/exhibits/{slug}/", "exhibits/", "collections/", "404.html", "tours/",
-                 "tours/bao-tang/", "en/tours/bao-tang/embed/", "en/about/"):
+    for path in (
+        "",
+        f"exhibits/{slug}/",
+        f"en/exhibits/{slug}/",
+        "exhibits/",
+        "collections/",
+        "404.html",
+        "tours/",
+        "tours/bao-tang/",
+        "en/tours/bao-tang/embed/",
+        "en/about/",
+    ):
         phone.goto(base + path)
         if "bao-tang" in path:
             phone.wait_for_function("() => window.disanTour !== undefined")
             phone.evaluate("() => window.disanTour.ready")
         phone.add_script_tag(content=axe)
-        result = phone.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                                ".filter(v => ['serious', 'critical'].includes(v.impact))"
-                                ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))")
+        result = phone.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".filter(v => ['serious', 'critical'].includes(v.impact))"
+            ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+        )
         assert result == [], f"/{path}: {result}"
     context.close()
 
@@ -126,8 +138,11 @@ def test_pages_have_no_serious_accessibility_violations(built_demo: Path, serve_
 def test_every_page_is_valid_html(built_demo: Path) -> None:
     pages = sorted(str(p) for p in built_demo.rglob("*.html"))
     config = REPO / "tests" / "node" / "htmlvalidate.json"
-    run = subprocess.run([str(NODE_TOOLS / ".bin/html-validate"), "--config", str(config), "--formatter", "json",
-                          *pages], capture_output=True, text=True)
+    run = subprocess.run(
+        [str(NODE_TOOLS / ".bin/html-validate"), "--config", str(config), "--formatter", "json", *pages],
+        capture_output=True,
+        text=True,
+    )
     report = json.loads(run.stdout or "[]")
     messages = [f"{r['filePath']}:{m['line']}: {m['ruleId']}: {m['message']}" for r in report for m in r["messages"]]
     assert messages == [] and run.returncode == 0, "\n".join(messages[:30]) or run.stderr

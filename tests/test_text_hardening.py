@@ -47,37 +47,64 @@ def _hrefs(markdown_text: str) -> list[str]:
     return [_browser_url(url) for url in parser.urls]
 
 
-@pytest.mark.parametrize("link", [
-    "&#106;avascript:alert(1)", "javascript&colon;alert(1)", "java&#x09;script:alert(1)",
-    "&#x6A;avascript&#58;alert(1)", "&#0000106avascript:alert(1)", "JaVaScRiPt:alert(1)",
-    "&#32;javascript:alert(1)", "vbscript:msgbox(1)", "data:text/html,<script>alert(1)</script>",
-    "java&NewLine;script:alert(1)", "javascript&Tab;:alert(1)",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "&#106;avascript:alert(1)",
+        "javascript&colon;alert(1)",
+        "java&#x09;script:alert(1)",
+        "&#x6A;avascript&#58;alert(1)",
+        "&#0000106avascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "&#32;javascript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "java&NewLine;script:alert(1)",
+        "javascript&Tab;:alert(1)",
+    ],
+)
 def test_script_links_are_refused_after_entity_decoding(link: str) -> None:
     assert _hrefs(f"[a]({link}) ![i]({link})") == ["#", "#"]
     assert not is_safe_url(link)
 
 
-@pytest.mark.parametrize("link", [
-    "https://dsvh.gov.vn/a?b=1&c=2", "http://x.vn", "mailto:bao-tang@x.vn", "tel:+842439360000",
-    "/exhibits/trong-dong/", "../tours/", "anh.jpg", "#chu-thich", "?lang=en",
-])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://dsvh.gov.vn/a?b=1&c=2",
+        "http://x.vn",
+        "mailto:bao-tang@x.vn",
+        "tel:+842439360000",
+        "/exhibits/trong-dong/",
+        "../tours/",
+        "anh.jpg",
+        "#chu-thich",
+        "?lang=en",
+    ],
+)
 def test_ordinary_links_are_kept(link: str) -> None:
     assert _hrefs(f"[a]({link})") == [link]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("javscriptJAVS:&#;x0169 \t\n()<>[]/\\.%colonTab")) |
-               st.characters(), max_size=40))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("javscriptJAVS:&#;x0169 \t\n()<>[]/\\.%colonTab")) | st.characters(), max_size=40
+    )
+)
 def test_no_markdown_link_yields_a_script_running_href(target: str) -> None:
     for url in _hrefs(f"[a]({target}) <{target}> ![b]({target})"):
         assert not RUNNABLE.match(url), url
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.recursive(st.text() | st.integers() | st.booleans() | st.none(),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
-                    max_leaves=12))
+@given(
+    st.recursive(
+        st.text() | st.integers() | st.booleans() | st.none(),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=12,
+    )
+)
 def test_inline_json_round_trips_and_never_opens_markup(value: object) -> None:
     text = str(inline_json(value))
     assert json.loads(text) == value
@@ -110,8 +137,7 @@ def test_check_reads_a_notepad_site(tmp_path: Path) -> None:
     exhibit.write_bytes(b"\xef\xbb\xbf" + exhibit.read_bytes().replace(b"\n", b"\r\n"))
     result = CliRunner().invoke(main, ["check", "--site", str(site), "--format", "json"])
     problems = json.loads(result.stdout)
-    assert [(p["code"], p["file"], p["line"]) for p in problems] == [
-        ("unknown-key", "content/exhibits/binh.md", 3)]
+    assert [(p["code"], p["file"], p["line"]) for p in problems] == [("unknown-key", "content/exhibits/binh.md", 3)]
     assert result.exit_code == 0
 
 
@@ -141,8 +167,12 @@ def test_a_tour_label_cannot_break_out_of_the_viewer_data(tmp_path: Path) -> Non
     (site / "EXPECT").unlink()
     label = "<!--<script> </script><b>x</b> \u2028 & >"
     scene = site / "tours" / "t" / "a.md"
-    scene.write_text(scene.read_text(encoding="utf-8").replace(
-        "go: sanh, label: Vào", f"go: sanh-trong, label: {json.dumps(label)}"), encoding="utf-8")
+    scene.write_text(
+        scene.read_text(encoding="utf-8").replace(
+            "go: sanh, label: Vào", f"go: sanh-trong, label: {json.dumps(label)}"
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 0, result.output
     page = (site / "_site" / "tours" / "t" / "index.html").read_text(encoding="utf-8")

@@ -36,8 +36,12 @@ FILL = tiling.FILL
 def face_dir(face: str, a: float, b: float) -> tuple[float, float, float]:
     """(F, R, U) of face coordinates a (right), b (down): the documented convention."""
     return {
-        "front": (1.0, a, -b), "right": (-a, 1.0, -b), "back": (-1.0, -a, -b),
-        "left": (a, -1.0, -b), "top": (b, a, 1.0), "bottom": (-b, a, -1.0),
+        "front": (1.0, a, -b),
+        "right": (-a, 1.0, -b),
+        "back": (-1.0, -a, -b),
+        "left": (a, -1.0, -b),
+        "top": (b, a, 1.0),
+        "bottom": (-b, a, -1.0),
     }[face]
 
 
@@ -81,7 +85,7 @@ def marker_pano(path: Path, width: int, height: int, markers, **angles) -> Path:
     cp = pitch.cos()
     f, r, u = cp * yaw.cos(), cp * yaw.sin(), pitch.sin()
     image = (pyvips.Image.black(width, height, bands=3) + [110, 110, 110]).cast("uchar")
-    for (my, mp, radius, colour) in markers:
+    for my, mp, radius, colour in markers:
         df, dr, du = direction(my, mp)
         dot = f * df + r * dr + u * du
         inside = dot > math.cos(math.radians(radius))
@@ -103,8 +107,11 @@ def smooth_pano(path: Path, width: int, height: int) -> Path:
 def face_image(out: Path, ts: tiling.TileSet, face: str, level: int | None = None) -> pyvips.Image:
     level = len(ts.levels) - 1 if level is None else level
     size, nb = ts.levels[level]
-    tiles = [pyvips.Image.new_from_file(str(out / ts.tile_pattern.format(level=level, face=face, row=r, col=c)))
-             for r in range(nb) for c in range(nb)]
+    tiles = [
+        pyvips.Image.new_from_file(str(out / ts.tile_pattern.format(level=level, face=face, row=r, col=c)))
+        for r in range(nb)
+        for c in range(nb)
+    ]
     return pyvips.Image.arrayjoin(tiles, across=nb).copy_memory()
 
 
@@ -188,8 +195,12 @@ def test_neighbouring_faces_agree_along_shared_edges(tmp_path):
     for face in FACES:
         for k in range(0, n, 7):
             c = (2 * k + 1) / n - 1
-            for a, b, i, j in ((1 + 1 / n, c, n - 1, k), (-1 - 1 / n, c, 0, k),
-                               (c, 1 + 1 / n, k, n - 1), (c, -1 - 1 / n, k, 0)):
+            for a, b, i, j in (
+                (1 + 1 / n, c, n - 1, k),
+                (-1 - 1 / n, c, 0, k),
+                (c, 1 + 1 / n, k, n - 1),
+                (c, -1 - 1 / n, k, 0),
+            ):
                 other, oi, oj = ref_face_pixel(face_dir(face, a, b), n)
                 assert other != face
                 here = faces[face](i, j)
@@ -296,11 +307,13 @@ def test_fallback_faces_are_the_joined_tiles_of_their_level(marker_set):
 def test_split_and_joined_jpegs_are_byte_identical_to_direct_encodes(quality):
     writer = tiling._Writer(Path("."), TileSettings(jpeg_quality=quality))
     xy = pyvips.Image.xyz(1024, 512)
-    image = ((xy[0] * 0.25).bandjoin([xy[1] * 0.5, (xy[0] + xy[1]) * 0.13])
-             + pyvips.Image.gaussnoise(1024, 512, sigma=20)).cast("uchar").copy_memory()
+    image = (
+        ((xy[0] * 0.25).bandjoin([xy[1] * 0.5, (xy[0] + xy[1]) * 0.13]) + pyvips.Image.gaussnoise(1024, 512, sigma=20))
+        .cast("uchar")
+        .copy_memory()
+    )
     options = dict(Q=quality, keep="none", subsample_mode=writer.subsample, restart_interval=256 // writer.mcu)
-    grid = [[image.crop(256 * c, 256 * r, 256, 256).jpegsave_buffer(**options) for c in range(4)]
-            for r in range(2)]
+    grid = [[image.crop(256 * c, 256 * r, 256, 256).jpegsave_buffer(**options) for c in range(4)] for r in range(2)]
     whole = image.jpegsave_buffer(**options)
     assert tiling.join_jpegs(grid, 256, writer.mcu) == whole
     strips = [image.crop(0, 256 * r, 1024, 256).jpegsave_buffer(**options) for r in range(2)]
@@ -308,8 +321,11 @@ def test_split_and_joined_jpegs_are_byte_identical_to_direct_encodes(quality):
     with pytest.raises(ValueError):  # no restart markers
         tiling.join_jpegs([[image.crop(0, 0, 256, 256).jpegsave_buffer(Q=quality)]] * 2, 256, writer.mcu)
     with pytest.raises(ValueError):  # another quality
-        tiling.join_jpegs([grid[0][:1], [image.crop(0, 0, 256, 256).jpegsave_buffer(
-            **dict(options, Q=quality - 10))]], 256, writer.mcu)
+        tiling.join_jpegs(
+            [grid[0][:1], [image.crop(0, 0, 256, 256).jpegsave_buffer(**dict(options, Q=quality - 10))]],
+            256,
+            writer.mcu,
+        )
 
 
 def test_face_size_is_nearest_power_of_two_in_log2():
@@ -404,8 +420,13 @@ def test_tile_panoramas_in_processes_reports_progress(tmp_path):
     bad = tmp_path / "bad.jpg"
     bad.write_bytes(a.read_bytes()[:5000])
     seen = []
-    results = tile_panoramas([a, (b, None), bad], tmp_path / "cache", TileSettings(), workers=2,
-                             progress=lambda done, total, job: seen.append((done, total)))
+    results = tile_panoramas(
+        [a, (b, None), bad],
+        tmp_path / "cache",
+        TileSettings(),
+        workers=2,
+        progress=lambda done, total, job: seen.append((done, total)),
+    )
     assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
     assert isinstance(results[0], tuple) and isinstance(results[1], tuple)
     assert results[0][0].key != results[1][0].key
@@ -417,8 +438,9 @@ def test_tile_panoramas_in_processes_reports_progress(tmp_path):
 
 def test_partial_panorama_is_placed_and_filled(tmp_path):
     angles = dict(haov=150.0, vaov=54.0, voffset=0.0)
-    src = marker_pano(tmp_path / "partial.png", 2000, 720,
-                      [(0, 0, 2.0, (230, 20, 20)), (60, 20, 2.0, (20, 200, 20))], **angles)
+    src = marker_pano(
+        tmp_path / "partial.png", 2000, 720, [(0, 0, 2.0, (230, 20, 20)), (60, 20, 2.0, (20, 200, 20))], **angles
+    )
     with pytest.raises(TilingError):  # 2.78:1 and no angles
         tile_panorama(src, tmp_path / "none")
     ts = tile_panorama(src, tmp_path / "out", angles=PanoramaAngles(**angles))
@@ -460,11 +482,13 @@ def test_xmp_disagreeing_with_pixels_warns():
 
 def test_xmp_gives_partial_angles(tmp_path):
     image = (pyvips.Image.black(1000, 300, bands=3) + 90).cast("uchar").copy()
-    xmp = ("<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
-           "<rdf:Description xmlns:GPano='http://ns.google.com/photos/1.0/panorama/' "
-           "GPano:CroppedAreaImageWidthPixels='1000' GPano:CroppedAreaImageHeightPixels='300' "
-           "GPano:FullPanoWidthPixels='2000' GPano:FullPanoHeightPixels='1000' "
-           "GPano:CroppedAreaLeftPixels='500' GPano:CroppedAreaTopPixels='300'/></rdf:RDF></x:xmpmeta>")
+    xmp = (
+        "<x:xmpmeta xmlns:x='adobe:ns:meta/'><rdf:RDF xmlns:rdf='http://www.w3.org/1999/02/22-rdf-syntax-ns#'>"
+        "<rdf:Description xmlns:GPano='http://ns.google.com/photos/1.0/panorama/' "
+        "GPano:CroppedAreaImageWidthPixels='1000' GPano:CroppedAreaImageHeightPixels='300' "
+        "GPano:FullPanoWidthPixels='2000' GPano:FullPanoHeightPixels='1000' "
+        "GPano:CroppedAreaLeftPixels='500' GPano:CroppedAreaTopPixels='300'/></rdf:RDF></x:xmpmeta>"
+    )
     image.set_type(pyvips.GValue.blob_type, "xmp-data", xmp.encode())
     path = tmp_path / "xmp.jpg"
     image.jpegsave(str(path), keep="xmp")

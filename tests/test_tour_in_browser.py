@@ -135,8 +135,9 @@ def test_floor_plan_shows_the_rooms_and_a_click_on_one_goes_there(built_demo: Pa
 
 
 @pytest.mark.parametrize("downlink, preloaded", [(1.6, 0), (10, 2)])
-def test_linked_scenes_preload_their_previews_only_on_a_fast_link(downlink: float, preloaded: int, built_demo: Path,
-                                                                  serve_dir, browser) -> None:
+def test_linked_scenes_preload_their_previews_only_on_a_fast_link(
+    downlink: float, preloaded: int, built_demo: Path, serve_dir, browser
+) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740})
     context.add_init_script(f"""Object.defineProperty(navigator, 'connection',
         {{ value: {{ effectiveType: '4g', downlink: {downlink}, saveData: false }} }});""")
@@ -216,7 +217,8 @@ def corpus_tour(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
         (site / f"tours/thu/{name}.md").write_text(
             f"---\ntitle: {name}\norder: {order}\npanorama: assets/panoramas/{file}\n{partial}"
             f"view: {{ yaw: 10, pitch: 0, fov: 70 }}\n"
-            f"hotspots:\n  - {{ yaw: 10, pitch: -5, go: {following}, label: Tiếp }}\n---\n")
+            f"hotspots:\n  - {{ yaw: 10, pitch: -5, go: {following}, label: Tiếp }}\n---\n"
+        )
     result = SiteBuilder(site, jobs=2).build()
     assert [w.code for w in result.warnings] == ["panorama-metadata"], "cerro-toco's stale XMP is reported"
     return result.out_dir
@@ -284,8 +286,9 @@ delete Element.prototype.requestFullscreen; delete Element.prototype.webkitReque
 
 def test_iphone_pseudo_fullscreen_exit_button_is_not_under_the_compass(built_demo: Path, serve_dir, browser) -> None:
     """An iPhone has no Fullscreen API for elements: the tour fills the page, and its exit button must be tappable."""
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
-                                  reduced_motion="reduce")
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, reduced_motion="reduce"
+    )
     context.add_init_script(NO_FULLSCREEN_API)
     page = context.new_page()
     page.goto(serve_dir(built_demo) + TOUR)
@@ -307,14 +310,16 @@ def test_iphone_pseudo_fullscreen_exit_button_is_not_under_the_compass(built_dem
     context.close()
 
 
-def test_a_site_override_of_a_theme_string_shows_in_the_viewer(built_demo: Path, demo_copy: Path, serve_dir, browser,
-                                                                tmp_path: Path) -> None:
+def test_a_site_override_of_a_theme_string_shows_in_the_viewer(
+    built_demo: Path, demo_copy: Path, serve_dir, browser, tmp_path: Path
+) -> None:
     """The viewer's text comes from the theme's i18n files, so the site's own copy of one changes it."""
     site = tmp_path / "site"
     shutil.copytree(demo_copy, site, ignore=shutil.ignore_patterns("_site"))
     (site / "themes/default/i18n").mkdir(parents=True)
-    (site / "themes/default/i18n/vi.toml").write_text('tour_fullscreen = "Phóng to hết cỡ"\n'
-                                                      'tour_exit_fullscreen = "Thu nhỏ lại"\n', encoding="utf-8")
+    (site / "themes/default/i18n/vi.toml").write_text(
+        'tour_fullscreen = "Phóng to hết cỡ"\ntour_exit_fullscreen = "Thu nhỏ lại"\n', encoding="utf-8"
+    )
     page = _open_tour(browser, serve_dir(SiteBuilder(site, jobs=2).build().out_dir) + TOUR)
     button = page.locator(".tour-tools [data-action=fullscreen]")
     assert button.inner_text().strip() == "Phóng to hết cỡ"

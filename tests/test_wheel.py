@@ -23,20 +23,39 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if not (REPO / "themes" / "default" / "static" / "vendor" / "tour.js").is_file():
         pytest.skip("the viewer bundle is not built (./run builds it)")
     work = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--wheel-dir", str(work / "dist"), str(REPO)], check=True, capture_output=True, cwd=work)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(work / "dist"),
+            str(REPO),
+        ],
+        check=True,
+        capture_output=True,
+        cwd=work,
+    )
     wheel = next((work / "dist").glob("disan-*.whl"))
     venv.create(work / "venv", with_pip=True)
     python = work / "venv" / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+    )
     return work / "venv"
 
 
 def _run(venv_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
-    return subprocess.run([str(venv_dir / "bin" / "disan"), *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [str(venv_dir / "bin" / "disan"), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_the_installed_wheel_makes_and_builds_a_museum(installed: Path, tmp_path: Path) -> None:
@@ -49,15 +68,25 @@ def test_the_installed_wheel_makes_and_builds_a_museum(installed: Path, tmp_path
     assert "<h1>Bảo tàng mới</h1>" in home
     stylesheet = re.search(r'<link rel="stylesheet" href="(static/style\.[0-9a-f]+\.css)">', home)
     assert stylesheet and (site / stylesheet.group(1)).stat().st_size > 1000, "the theme's stylesheet is missing"
-    located = subprocess.run([str(installed / "bin" / "python"), "-c",
-                              "import builder.theme as t; print(t.BUILTIN_THEMES)"],
-                             env={**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]},
-                             cwd=tmp_path, capture_output=True, text=True, check=True)
+    located = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", "import builder.theme as t; print(t.BUILTIN_THEMES)"],
+        env={**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]},
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert str(installed) in located.stdout, "the theme was found in the repository, not in the wheel"
 
 
 def test_python_dash_m_builder_is_the_command_line(installed: Path, tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
-    shown = subprocess.run([str(installed / "bin" / "python"), "-m", "builder", "--help"], cwd=tmp_path, env=env,
-                           capture_output=True, text=True, timeout=60)
+    shown = subprocess.run(
+        [str(installed / "bin" / "python"), "-m", "builder", "--help"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert shown.returncode == 0 and "build" in shown.stdout

@@ -46,10 +46,10 @@ def disan_cmd(*args: str) -> list[str]:
 
 
 GOALS = {
-    "hugo_ratio_target": 2.0,   # full build within 2x Hugo's wall time
-    "hugo_ratio_limit": 4.0,    # at worst 4x
-    "mkdocs_ratio": 1.0,        # faster than MkDocs
-    "rebuild_ms": 300.0,        # one-file rebuild under 300 ms
+    "hugo_ratio_target": 2.0,  # full build within 2x Hugo's wall time
+    "hugo_ratio_limit": 4.0,  # at worst 4x
+    "mkdocs_ratio": 1.0,  # faster than MkDocs
+    "rebuild_ms": 300.0,  # one-file rebuild under 300 ms
 }
 
 # ----------------------------------------------------------------------------------------------
@@ -70,9 +70,28 @@ EN_WORDS = (
     "king queen seal jade gold silver wood stone sandstone terracotta preserved research restored "
     "object period ritual figure inscription"
 ).split()
-TAGS = ["Đông Sơn", "đồ đồng", "gốm", "sơn mài", "điêu khắc", "Phật giáo", "cung đình", "khảo cổ",
-        "tiền sử", "Champa", "Óc Eo", "thời Lý", "thời Trần", "thời Lê", "triều Nguyễn", "dân gian",
-        "ceramics", "bronze", "lacquer", "textile"]
+TAGS = [
+    "Đông Sơn",
+    "đồ đồng",
+    "gốm",
+    "sơn mài",
+    "điêu khắc",
+    "Phật giáo",
+    "cung đình",
+    "khảo cổ",
+    "tiền sử",
+    "Champa",
+    "Óc Eo",
+    "thời Lý",
+    "thời Trần",
+    "thời Lê",
+    "triều Nguyễn",
+    "dân gian",
+    "ceramics",
+    "bronze",
+    "lacquer",
+    "textile",
+]
 CATEGORIES = ["hiện vật", "cổ vật", "tài liệu", "bảo vật quốc gia"]
 MARKER = "Ghi chú biên tập: bản gốc chưa sửa."
 
@@ -96,7 +115,7 @@ def _paragraph(rng: random.Random, words: int, english: float) -> str:
 @dataclass
 class Exhibit:
     slug: str
-    front: str          # YAML front matter, without the --- lines
+    front: str  # YAML front matter, without the --- lines
     body: str
     en_front: str
     en_body: str
@@ -114,8 +133,20 @@ def _one(rng: random.Random, i: int, english: float) -> tuple[str, str, str]:
     items = [_sentence(rng, 4, 7, english).rstrip(".") for _ in range(4)]
     heading = _sentence(rng, 3, 6, english).rstrip(".")
     emphasis = f"**{_sentence(rng, 3, 5, english).rstrip('.')}** và *{_sentence(rng, 3, 5, english).rstrip('.')}*."
-    body = "\n\n".join([paragraphs[0], f"## {heading}", paragraphs[1], paragraphs[2],
-                        "\n".join(f"- {x}" for x in items), emphasis, paragraphs[3]]) + "\n"
+    body = (
+        "\n\n".join(
+            [
+                paragraphs[0],
+                f"## {heading}",
+                paragraphs[1],
+                paragraphs[2],
+                "\n".join(f"- {x}" for x in items),
+                emphasis,
+                paragraphs[3],
+            ]
+        )
+        + "\n"
+    )
     return title, summary, body
 
 
@@ -125,15 +156,17 @@ def generate(count: int, seed: int) -> list[Exhibit]:
     for i in range(1, count + 1):
         title, summary, body = _one(rng, i, english=0.3)
         tags = rng.sample(TAGS, 2)
-        front = "\n".join([
-            f"id: V{i:04d}",
-            f"title: {_yaml_str(title)}",
-            f"summary: {_yaml_str(summary)}",
-            f"category: {rng.choice(CATEGORIES)}",
-            f"period: {_yaml_str('Thế kỷ ' + str(rng.randint(1, 19)))}",
-            f"material: {rng.choice(['Đồng', 'Gốm', 'Gỗ sơn mài', 'Đá', 'Giấy dó'])}",
-            f"tags: [{', '.join(_yaml_str(t) for t in tags)}]",
-        ])
+        front = "\n".join(
+            [
+                f"id: V{i:04d}",
+                f"title: {_yaml_str(title)}",
+                f"summary: {_yaml_str(summary)}",
+                f"category: {rng.choice(CATEGORIES)}",
+                f"period: {_yaml_str('Thế kỷ ' + str(rng.randint(1, 19)))}",
+                f"material: {rng.choice(['Đồng', 'Gốm', 'Gỗ sơn mài', 'Đá', 'Giấy dó'])}",
+                f"tags: [{', '.join(_yaml_str(t) for t in tags)}]",
+            ]
+        )
         en_title, en_summary, en_body = _one(rng, i, english=0.85)
         en_front = f"title: {_yaml_str(en_title)}\nsummary: {_yaml_str(en_summary)}"
         out.append(Exhibit(f"hien-vat-{i:04d}", front, body, en_front, en_body))
@@ -182,7 +215,9 @@ def write_sites(work: Path, exhibits: list[Exhibit], bilingual: bool) -> dict[st
     (d / "content" / "exhibits").mkdir(parents=True)
     (d / "site.toml").write_text(
         f'title = "Bảo tàng thử tốc độ"\nbase_url = "https://museum.example.vn/"\nlanguages = {langs}\n'
-        + ('\n[i18n.en]\ntitle = "Speed-test museum"\n' if bilingual else ""), encoding="utf-8")
+        + ('\n[i18n.en]\ntitle = "Speed-test museum"\n' if bilingual else ""),
+        encoding="utf-8",
+    )
     (d / "content" / "index.md").write_text("---\ntitle: Trang chủ\n---\nChào mừng.\n", encoding="utf-8")
     # hugo
     h = sites["hugo"]
@@ -190,10 +225,12 @@ def write_sites(work: Path, exhibits: list[Exhibit], bilingual: bool) -> dict[st
     (h / "layouts" / "_default").mkdir(parents=True)
     (h / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
     (h / "layouts" / "_default" / "list.html").write_text(HUGO_LIST, encoding="utf-8")
-    config = ('baseURL = "https://museum.example.vn/"\ntitle = "Bảo tàng thử tốc độ"\n'
-              'defaultContentLanguage = "vi"\nlanguageCode = "vi"\npaginate = 50\n')
+    config = (
+        'baseURL = "https://museum.example.vn/"\ntitle = "Bảo tàng thử tốc độ"\n'
+        'defaultContentLanguage = "vi"\nlanguageCode = "vi"\npaginate = 50\n'
+    )
     if bilingual:
-        config += ('[languages.vi]\nweight = 1\n[languages.en]\nweight = 2\ntitle = "Speed-test museum"\n')
+        config += '[languages.vi]\nweight = 1\n[languages.en]\nweight = 2\ntitle = "Speed-test museum"\n'
     (h / "config.toml").write_text(config, encoding="utf-8")
     (h / "content" / "_index.md").write_text("---\ntitle: Trang chủ\n---\nChào mừng.\n", encoding="utf-8")
     # mkdocs
@@ -202,7 +239,9 @@ def write_sites(work: Path, exhibits: list[Exhibit], bilingual: bool) -> dict[st
         (m / "docs" / "exhibits").mkdir(parents=True)
         (m / "mkdocs.yml").write_text(
             'site_name: "Bảo tàng thử tốc độ"\nsite_url: "https://museum.example.vn/"\n'
-            "docs_dir: docs\nnav:\n  - Trang chủ: index.md\n", encoding="utf-8")
+            "docs_dir: docs\nnav:\n  - Trang chủ: index.md\n",
+            encoding="utf-8",
+        )
         (m / "docs" / "index.md").write_text("---\ntitle: Trang chủ\n---\nChào mừng.\n", encoding="utf-8")
     for e in exhibits:
         text = md_file(e.front, e.body)
@@ -265,8 +304,16 @@ def tool_command(tool: str, site: Path, out: Path) -> list[str]:
     if tool == "hugo":
         return [shutil.which("hugo") or "hugo", "--source", str(site), "--destination", str(out), "--quiet"]
     if tool == "mkdocs":
-        return [str(VENV_BIN / "mkdocs"), "build", "--quiet", "--clean", "--config-file",
-                str(site / "mkdocs.yml"), "--site-dir", str(out)]
+        return [
+            str(VENV_BIN / "mkdocs"),
+            "build",
+            "--quiet",
+            "--clean",
+            "--config-file",
+            str(site / "mkdocs.yml"),
+            "--site-dir",
+            str(out),
+        ]
     raise ValueError(tool)
 
 
@@ -287,8 +334,9 @@ def measure(tool: str, site: Path, out: Path, logs: Path, label: str, fresh: boo
 
 
 def median(ms: list[Measure]) -> Measure:
-    return Measure(*(statistics.median(getattr(m, f) for m in ms)
-                     for f in ("wall", "cpu", "rss_mb", "files", "html", "size_mb")))
+    return Measure(
+        *(statistics.median(getattr(m, f) for m in ms) for f in ("wall", "cpu", "rss_mb", "files", "html", "size_mb"))
+    )
 
 
 def bench_builds(sites: dict[str, Path], work: Path, runs: int, tag: str) -> dict[str, list[Measure]]:
@@ -297,21 +345,23 @@ def bench_builds(sites: dict[str, Path], work: Path, runs: int, tag: str) -> dic
     outs = {tool: work / f"out-{tool}-{tag}" for tool in sites}
     results: dict[str, list[Measure]] = {f"{tool} clean": [] for tool in sites}
     results["disan warm"] = []
-    for tool, site in sites.items():   # untimed warm-up build: same page cache, compiled bytecode
+    for tool, site in sites.items():  # untimed warm-up build: same page cache, compiled bytecode
         print(f"  warm-up {tool} ...", flush=True)
         measure(tool, site, outs[tool], logs, f"{tool}-{tag}-warmup", fresh=True)
-    for run in range(1, runs + 1):     # round robin so load drift hits every tool alike
+    for run in range(1, runs + 1):  # round robin so load drift hits every tool alike
         for tool, site in sites.items():
             m = measure(tool, site, outs[tool], logs, f"{tool}-{tag}-clean-{run}", fresh=True)
             results[f"{tool} clean"].append(m)
-            print(f"  run {run} {tool:6} clean: wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  "
-                  f"rss {m.rss_mb:5.0f} MB  {m.files} files ({m.html} html) {m.size_mb:.1f} MB", flush=True)
+            print(
+                f"  run {run} {tool:6} clean: wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  "
+                f"rss {m.rss_mb:5.0f} MB  {m.files} files ({m.html} html) {m.size_mb:.1f} MB",
+                flush=True,
+            )
     measure("disan", sites["disan"], outs["disan"], logs, f"disan-{tag}-prewarm", fresh=True)
     for run in range(1, runs + 1):
         m = measure("disan", sites["disan"], outs["disan"], logs, f"disan-{tag}-warm-{run}", fresh=False)
         results["disan warm"].append(m)
-        print(f"  run {run} disan  warm : wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  rss {m.rss_mb:5.0f} MB",
-              flush=True)
+        print(f"  run {run} disan  warm : wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  rss {m.rss_mb:5.0f} MB", flush=True)
     return results
 
 
@@ -439,7 +489,7 @@ def bench_serve(site: Path, work: Path, count: int, repeats: int) -> dict:
             assert token in new, "marker sentence not found"
             before = sse.generation()
             t0 = time.perf_counter()
-            with open(path, "w", encoding="utf-8") as f:   # in place, like most editors' plain save
+            with open(path, "w", encoding="utf-8") as f:  # in place, like most editors' plain save
                 f.write(new)
             # poll the page while the SSE thread waits for the event
             t_get = None
@@ -453,11 +503,20 @@ def bench_serve(site: Path, work: Path, count: int, repeats: int) -> dict:
                 raise RunFailed(f"save {n}: no rebuild seen within 600 s:\n{log.read_text()[-3000:]}")
             time.sleep(1.0)  # let any follow-up rebuild (a second file event) finish
             extra = sse.generation() - hit[1]["generation"]
-            rows.append({"event_ms": (hit[0] - t0) * 1000, "page_ms": (t_get - t0) * 1000,
-                         "server_ms": hit[1]["seconds"] * 1000, "extra_rebuilds": extra})
+            rows.append(
+                {
+                    "event_ms": (hit[0] - t0) * 1000,
+                    "page_ms": (t_get - t0) * 1000,
+                    "server_ms": hit[1]["seconds"] * 1000,
+                    "extra_rebuilds": extra,
+                }
+            )
             r = rows[-1]
-            print(f"  save {n:2}: SSE event {r['event_ms']:6.0f} ms, new page {r['page_ms']:6.0f} ms, "
-                  f"server rebuild {r['server_ms']:6.0f} ms, extra rebuilds {extra}", flush=True)
+            print(
+                f"  save {n:2}: SSE event {r['event_ms']:6.0f} ms, new page {r['page_ms']:6.0f} ms, "
+                f"server rebuild {r['server_ms']:6.0f} ms, extra rebuilds {extra}",
+                flush=True,
+            )
     finally:
         if proc.poll() is None:
             proc.terminate()
@@ -473,8 +532,11 @@ def bench_serve(site: Path, work: Path, count: int, repeats: int) -> dict:
     summary["extra_rebuilds"] = sum(r["extra_rebuilds"] for r in rows)
     print(f"\nserve, {repeats} saves on {count} exhibits: median / max")
     print("| measure | median ms | max ms |\n|---|---|---|")
-    for key, label in (("event_ms", "write → SSE event"), ("page_ms", "write → GET shows new text"),
-                       ("server_ms", "rebuild time reported by server")):
+    for key, label in (
+        ("event_ms", "write → SSE event"),
+        ("page_ms", "write → GET shows new text"),
+        ("server_ms", "rebuild time reported by server"),
+    ):
         print(f"| {label} | {summary[key][0]:.0f} | {summary[key][1]:.0f} |")
     print(f"extra rebuilds after the first (double file events): {summary['extra_rebuilds']}")
     return summary
@@ -489,6 +551,7 @@ def versions() -> dict[str, str]:
             return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
         except Exception as exc:  # noqa: BLE001
             return f"unavailable ({exc})"
+
     cpu = "?"
     try:
         cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
@@ -498,9 +561,10 @@ def versions() -> dict[str, str]:
         "machine": f"{platform.platform()}, {os.cpu_count()} cores, {cpu}",
         "python": sys.version.split()[0],
         "disan": out(disan_cmd("--version")),
-        "git": out(["git", "-C", str(REPO), "describe", "--always", "--dirty"]) + ", "
-               + out(["sh", "-c", f"git -C {REPO} status --short builder themes | wc -l"])
-               + " changed files in builder/ themes/",
+        "git": out(["git", "-C", str(REPO), "describe", "--always", "--dirty"])
+        + ", "
+        + out(["sh", "-c", f"git -C {REPO} status --short builder themes | wc -l"])
+        + " changed files in builder/ themes/",
         "hugo": out([shutil.which("hugo") or "hugo", "version"]),
         "mkdocs": out([str(VENV_BIN / "mkdocs"), "--version"]),
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
@@ -534,17 +598,19 @@ def main() -> int:
 
     exhibits = generate(args.count, args.seed)
     words = [words_in(e.body) for e in exhibits]
-    print(f"\n{args.count} exhibits, {statistics.mean(words):.0f} words each on average "
-          f"({min(words)}–{max(words)}), seed {args.seed}; work folder {work}")
+    print(
+        f"\n{args.count} exhibits, {statistics.mean(words):.0f} words each on average "
+        f"({min(words)}–{max(words)}), seed {args.seed}; work folder {work}"
+    )
     report: dict = {"info": info, "count": args.count, "runs": args.runs, "words_mean": statistics.mean(words)}
     try:
         sites = write_sites(work, exhibits, bilingual=False)
-        print("\nbuilds, languages [\"vi\"]:")
+        print('\nbuilds, languages ["vi"]:')
         med = print_table(bench_builds(sites, work, args.runs, "vi"), f"{args.count} exhibits, vi only")
         report["vi"] = {k: vars(m) for k, m in med.items()}
         if args.bilingual:
             bsites = write_sites(work, exhibits, bilingual=True)
-            print("\nbuilds, languages [\"vi\", \"en\"]:")
+            print('\nbuilds, languages ["vi", "en"]:')
             bmed = print_table(bench_builds(bsites, work, args.runs, "bi"), f"{args.count} exhibits × vi+en")
             report["bilingual"] = {k: vars(m) for k, m in bmed.items()}
         if not args.skip_serve:
@@ -558,17 +624,32 @@ def main() -> int:
     mk = med.get("mkdocs clean")
     print("\ngoals:")
     ratio = d.wall / h.wall
-    print(f"  full build within {GOALS['hugo_ratio_target']:.0f}x Hugo (at worst {GOALS['hugo_ratio_limit']:.0f}x): "
-          f"{ratio:.2f}x → " + ("met" if ratio <= GOALS["hugo_ratio_target"] else
-                               "only the 4x limit met" if ratio <= GOALS["hugo_ratio_limit"] else "MISSED"))
+    print(
+        f"  full build within {GOALS['hugo_ratio_target']:.0f}x Hugo (at worst {GOALS['hugo_ratio_limit']:.0f}x): "
+        f"{ratio:.2f}x → "
+        + (
+            "met"
+            if ratio <= GOALS["hugo_ratio_target"]
+            else "only the 4x limit met"
+            if ratio <= GOALS["hugo_ratio_limit"]
+            else "MISSED"
+        )
+    )
     if mk:
-        print(f"  faster than MkDocs: {d.wall:.2f} s vs {mk.wall:.2f} s → "
-              + ("met" if d.wall < mk.wall else "MISSED"))
+        print(f"  faster than MkDocs: {d.wall:.2f} s vs {mk.wall:.2f} s → " + ("met" if d.wall < mk.wall else "MISSED"))
     if "serve" in report:
         ev = report["serve"]["event_ms"]
-        print(f"  one-file rebuild under {GOALS['rebuild_ms']:.0f} ms (write → SSE event): median {ev[0]:.0f} ms, "
-              f"max {ev[1]:.0f} ms → " + ("met" if ev[1] < GOALS["rebuild_ms"] else
-                                          "met by the median only" if ev[0] < GOALS["rebuild_ms"] else "MISSED"))
+        print(
+            f"  one-file rebuild under {GOALS['rebuild_ms']:.0f} ms (write → SSE event): median {ev[0]:.0f} ms, "
+            f"max {ev[1]:.0f} ms → "
+            + (
+                "met"
+                if ev[1] < GOALS["rebuild_ms"]
+                else "met by the median only"
+                if ev[0] < GOALS["rebuild_ms"]
+                else "MISSED"
+            )
+        )
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, ensure_ascii=False, default=str))
     return 0

@@ -56,8 +56,9 @@ PROFILES = {
     # issue 3: "4x CPU, 1.6 Mbps, 150 ms RTT" (Lighthouse mobileSlow4G figures, applied as-is)
     "issue": dict(latency=150, downloadThroughput=1.6 * 1024 * 1024 / 8, uploadThroughput=750 * 1024 / 8, cpu=4),
     # Lighthouse's own DevTools/applied-throttling values for the same preset (stricter)
-    "devtools": dict(latency=150 * 3.75, downloadThroughput=1.6 * 1024 * 0.9 * 1024 / 8,
-                     uploadThroughput=750 * 0.9 * 1024 / 8, cpu=4),
+    "devtools": dict(
+        latency=150 * 3.75, downloadThroughput=1.6 * 1024 * 0.9 * 1024 / 8, uploadThroughput=750 * 0.9 * 1024 / 8, cpu=4
+    ),
     "none": dict(latency=0, downloadThroughput=-1, uploadThroughput=-1, cpu=1),
 }
 
@@ -128,6 +129,7 @@ INIT_SCRIPT = r"""
 
 # ------------------------------------------------------------------------------ server
 
+
 class CountingHandler(SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as a real host would do
     log_sink: list | None = None
@@ -156,8 +158,14 @@ class CountingHandler(SimpleHTTPRequestHandler):
         self._t0 = time.time()
         super().handle_one_request()
         if getattr(self, "requestline", "") and self.log_sink is not None and self._sent:
-            self.log_sink.append({"path": unquote(urlsplit(self.path).path) if hasattr(self, "path") else "",
-                                  "bytes": self._sent, "t0": self._t0, "t1": time.time()})
+            self.log_sink.append(
+                {
+                    "path": unquote(urlsplit(self.path).path) if hasattr(self, "path") else "",
+                    "bytes": self._sent,
+                    "t0": self._t0,
+                    "t1": time.time(),
+                }
+            )
 
     def end_headers(self):
         self.send_header("Cache-Control", "no-store")
@@ -211,6 +219,7 @@ def start_server(root: Path, compress: bool = False):
 
 # ------------------------------------------------------------------------------ measuring
 
+
 def gz9(data: bytes) -> int:
     return len(gzip.compress(data, compresslevel=9, mtime=0))
 
@@ -221,8 +230,9 @@ class Load:
     def __init__(self, pw, base: str, profile: dict):
         self.base = base
         self.browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        self.context = self.browser.new_context(viewport={"width": 412, "height": 823}, device_scale_factor=1.75,
-                                                is_mobile=True, has_touch=True)
+        self.context = self.browser.new_context(
+            viewport={"width": 412, "height": 823}, device_scale_factor=1.75, is_mobile=True, has_touch=True
+        )
         self.context.add_init_script(INIT_SCRIPT)
         self.page = self.context.new_page()
         self.cdp = self.context.new_cdp_session(self.page)
@@ -245,9 +255,17 @@ class Load:
             # a redirect re-uses the request id: keep the hop as its own record
             hop_bytes = e["redirectResponse"].get("encodedDataLength", 0)
             self.requests[rid + "#" + str(len(self.requests))] = {**r, "finished": e["timestamp"], "bytes": hop_bytes}
-        self.requests[rid] = {"url": e["request"]["url"], "type": e.get("type", ""), "start": e["timestamp"],
-                              "wall": e.get("wallTime"), "finished": None, "bytes": 0, "mime": "",
-                              "hdr": 0, "data": 0}
+        self.requests[rid] = {
+            "url": e["request"]["url"],
+            "type": e.get("type", ""),
+            "start": e["timestamp"],
+            "wall": e.get("wallTime"),
+            "finished": None,
+            "bytes": 0,
+            "mime": "",
+            "hdr": 0,
+            "data": 0,
+        }
 
     def _response(self, e):
         r = self.requests.get(e["requestId"])
@@ -319,9 +337,17 @@ def table_records(load: Load, to_page):
         # a fetch() sometimes ends with encodedDataLength 0 (and its dataReceived events can come
         # after loadingFinished): fall back on headers + the dataReceived chunks
         size = max(r["bytes"], r["hdr"] + r["data"])
-        out.append({"url": r["url"], "type": r["type"], "mime": r["mime"], "bytes": size,
-                    "t_start": to_page(r["start"]), "t_end": to_page(r["finished"]) if r["finished"] else None,
-                    "failed": r.get("failed")})
+        out.append(
+            {
+                "url": r["url"],
+                "type": r["type"],
+                "mime": r["mime"],
+                "bytes": size,
+                "t_start": to_page(r["start"]),
+                "t_end": to_page(r["finished"]) if r["finished"] else None,
+                "failed": r.get("failed"),
+            }
+        )
     out.sort(key=lambda r: r["t_start"])
     return out
 
@@ -331,8 +357,10 @@ def measure_tour(pw, base, profile, root: Path, server_log):
     load = Load(pw, base, profile)
     try:
         load.goto(TOUR_PATH)
-        ok = load.page.evaluate("() => Promise.race([window.disanTour.ready.then(() => true),"
-                                " new Promise(r => setTimeout(() => r(false), 60000))])")
+        ok = load.page.evaluate(
+            "() => Promise.race([window.disanTour.ready.then(() => true),"
+            " new Promise(r => setTimeout(() => r(false), 60000))])"
+        )
         load.page.wait_for_timeout(500)  # let the 'render' after 'panorama-loaded' land
         load.wait_quiet()
         fv = load.page.evaluate("window.__fv")
@@ -352,14 +380,20 @@ def measure_tour(pw, base, profile, root: Path, server_log):
                 js_files.append(path)
         return {
             "ready_ok": ok and fv.get("readyValue") is True,
-            "lcp_ms": lcp and lcp["t"], "lcp_elem": lcp and (lcp["tag"] + " " + lcp["url"].rsplit("/", 1)[-1]),
-            "canvas_ms": canvas, "ready_ms": ev.get("ready"), "events": ev,
+            "lcp_ms": lcp and lcp["t"],
+            "lcp_elem": lcp and (lcp["tag"] + " " + lcp["url"].rsplit("/", 1)[-1]),
+            "canvas_ms": canvas,
+            "ready_ms": ev.get("ready"),
+            "events": ev,
             "bytes_before_lcp": lcp and bytes_before(recs, lcp["t"]),
             "bytes_before_canvas": canvas and bytes_before(recs, canvas),
             "bytes_total": sum(r["bytes"] for r in recs),
             "server_bytes_total": sum(x["bytes"] for x in server_log),
-            "requests": len(recs), "server_requests": len(server_log),
-            "js_raw": js_raw, "js_gzip": js_gz, "js_files": js_files,
+            "requests": len(recs),
+            "server_requests": len(server_log),
+            "js_raw": js_raw,
+            "js_gzip": js_gz,
+            "js_files": js_files,
             "records": recs,
         }
     finally:
@@ -376,11 +410,13 @@ def measure_exhibit(pw, base, profile, path, server_log):
         to_page = load.page_time_map(path)
         recs = table_records(load, to_page)
         return {
-            "lcp_ms": lcp and lcp["t"], "lcp_elem": lcp and (lcp["tag"] + " " + lcp["url"].rsplit("/", 1)[-1]),
+            "lcp_ms": lcp and lcp["t"],
+            "lcp_elem": lcp and (lcp["tag"] + " " + lcp["url"].rsplit("/", 1)[-1]),
             "bytes_before_lcp": lcp and bytes_before(recs, lcp["t"]),
             "bytes_total": sum(r["bytes"] for r in recs),
             "server_bytes_total": sum(x["bytes"] for x in server_log),
-            "requests": len(recs), "records": recs,
+            "requests": len(recs),
+            "records": recs,
         }
     finally:
         load.close()
@@ -403,7 +439,8 @@ def measure_model(pw, base, profile, path, server_log):
         to_page = load.page_time_map(path)
         recs = table_records(load, to_page)
         return {
-            "poster_ms": poster, "model_bytes_before_click": early,
+            "poster_ms": poster,
+            "model_bytes_before_click": early,
             "bytes_before_poster": poster and bytes_before(recs, poster),
             "click_to_load_ms": loaded - started,
             "bytes_after_click": sum(r["bytes"] for r in recs if r["t_start"] >= started),
@@ -438,6 +475,7 @@ def measure_qr(pw, base, profile, server_log):
 
 # ------------------------------------------------------------------------------ main
 
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
@@ -457,8 +495,11 @@ def main():
     ap.add_argument("--disan", default=str(Path(sys.executable).parent / "disan"), help="disan executable")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--profile", choices=sorted(PROFILES), default="issue")
-    ap.add_argument("--gzip", action="store_true",
-                    help="serve HTML/CSS/JS/SVG gzip -9 encoded, as a real host would (default: uncompressed)")
+    ap.add_argument(
+        "--gzip",
+        action="store_true",
+        help="serve HTML/CSS/JS/SVG gzip -9 encoded, as a real host would (default: uncompressed)",
+    )
     ap.add_argument("--json", help="write all raw results to this file")
     ap.add_argument("--requests", action="store_true", help="print the tour's request waterfall (median run)")
     args = ap.parse_args()
@@ -468,13 +509,24 @@ def main():
     try:
         out = tmp / "site"
         t = time.time()
-        subprocess.run([args.disan, "build", "--site", args.site, "--out", str(out)], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [args.disan, "build", "--site", args.site, "--out", str(out)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         print(f"built {args.site} -> {out} in {time.time() - t:.1f} s", file=sys.stderr)
         httpd, log = start_server(out, compress=args.gzip)
         base = f"http://127.0.0.1:{httpd.server_address[1]}"
-        results = {"gzip": args.gzip, "profile": args.profile, "settings": profile, "tour": [], "exhibit": [], "qr": [],
-                   "model": []}
+        results = {
+            "gzip": args.gzip,
+            "profile": args.profile,
+            "settings": profile,
+            "tour": [],
+            "exhibit": [],
+            "qr": [],
+            "model": [],
+        }
         with sync_playwright() as pw:
             for i in range(args.runs):
                 results["tour"].append(measure_tour(pw, base, profile, out, log))
@@ -482,12 +534,15 @@ def main():
                 results["qr"].append(measure_qr(pw, base, profile, log))
                 results["model"].append(measure_model(pw, base, profile, MODEL_PATH, log))
                 tr, ex, qr, mo = results["tour"][i], results["exhibit"][i], results["qr"][i], results["model"][i]
-                print(f"run {i + 1}: tour LCP {fmt_s(tr['lcp_ms'])} canvas {fmt_s(tr['canvas_ms'])} "
-                      f"ready {fmt_s(tr['ready_ms'])} bytes<canvas {fmt_kb(tr['bytes_before_canvas'])} "
-                      f"total {fmt_kb(tr['bytes_total'])} (server {fmt_kb(tr['server_bytes_total'])}); "
-                      f"exhibit LCP {fmt_s(ex['lcp_ms'])} {fmt_kb(ex['bytes_total'])}; "
-                      f"QR->LCP {fmt_s(qr['qr_to_lcp_ms'])}; 3D poster {fmt_s(mo['poster_ms'])} "
-                      f"click->load {fmt_s(mo['click_to_load_ms'])}", file=sys.stderr)
+                print(
+                    f"run {i + 1}: tour LCP {fmt_s(tr['lcp_ms'])} canvas {fmt_s(tr['canvas_ms'])} "
+                    f"ready {fmt_s(tr['ready_ms'])} bytes<canvas {fmt_kb(tr['bytes_before_canvas'])} "
+                    f"total {fmt_kb(tr['bytes_total'])} (server {fmt_kb(tr['server_bytes_total'])}); "
+                    f"exhibit LCP {fmt_s(ex['lcp_ms'])} {fmt_kb(ex['bytes_total'])}; "
+                    f"QR->LCP {fmt_s(qr['qr_to_lcp_ms'])}; 3D poster {fmt_s(mo['poster_ms'])} "
+                    f"click->load {fmt_s(mo['click_to_load_ms'])}",
+                    file=sys.stderr,
+                )
         httpd.shutdown()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -496,15 +551,24 @@ def main():
     m = lambda rows, key: median([r[key] for r in rows])  # noqa: E731
     first_pixels = m(T, "lcp_ms")
     summary = {
-        "tour_lcp_ms": first_pixels, "tour_canvas_ms": m(T, "canvas_ms"), "tour_ready_ms": m(T, "ready_ms"),
-        "tour_bytes_before_lcp": m(T, "bytes_before_lcp"), "tour_bytes_before_canvas": m(T, "bytes_before_canvas"),
-        "tour_bytes_total": m(T, "bytes_total"), "tour_js_gzip": m(T, "js_gzip"), "tour_js_raw": m(T, "js_raw"),
-        "exhibit_lcp_ms": m(E, "lcp_ms"), "exhibit_bytes_before_lcp": m(E, "bytes_before_lcp"),
+        "tour_lcp_ms": first_pixels,
+        "tour_canvas_ms": m(T, "canvas_ms"),
+        "tour_ready_ms": m(T, "ready_ms"),
+        "tour_bytes_before_lcp": m(T, "bytes_before_lcp"),
+        "tour_bytes_before_canvas": m(T, "bytes_before_canvas"),
+        "tour_bytes_total": m(T, "bytes_total"),
+        "tour_js_gzip": m(T, "js_gzip"),
+        "tour_js_raw": m(T, "js_raw"),
+        "exhibit_lcp_ms": m(E, "lcp_ms"),
+        "exhibit_bytes_before_lcp": m(E, "bytes_before_lcp"),
         "exhibit_bytes_total": m(E, "bytes_total"),
-        "qr_to_lcp_ms": m(Q, "qr_to_lcp_ms"), "qr_redirect_ms": m(Q, "redirect_ms"),
+        "qr_to_lcp_ms": m(Q, "qr_to_lcp_ms"),
+        "qr_redirect_ms": m(Q, "redirect_ms"),
         "qr_bytes_total": m(Q, "bytes_total"),
-        "model_poster_ms": m(M, "poster_ms"), "model_bytes_before_poster": m(M, "bytes_before_poster"),
-        "model_click_to_load_ms": m(M, "click_to_load_ms"), "model_bytes_after_click": m(M, "bytes_after_click"),
+        "model_poster_ms": m(M, "poster_ms"),
+        "model_bytes_before_poster": m(M, "bytes_before_poster"),
+        "model_click_to_load_ms": m(M, "click_to_load_ms"),
+        "model_bytes_after_click": m(M, "bytes_after_click"),
         "model_bytes_before_click": max(len(r["model_bytes_before_click"]) for r in M),
     }
     results["summary"] = summary
@@ -514,34 +578,76 @@ def main():
 
     s = summary
     rows = [
-        ("tour: first panorama pixels, poster LCP", fmt_s(s["tour_lcp_ms"]), "≤ 2.5 s",
-         verdict(s["tour_lcp_ms"], 2500)),
-        ("tour: first panorama pixels, WebGL canvas", fmt_s(s["tour_canvas_ms"]), "≤ 2.5 s",
-         verdict(s["tour_canvas_ms"], 2500)),
+        (
+            "tour: first panorama pixels, poster LCP",
+            fmt_s(s["tour_lcp_ms"]),
+            "≤ 2.5 s",
+            verdict(s["tour_lcp_ms"], 2500),
+        ),
+        (
+            "tour: first panorama pixels, WebGL canvas",
+            fmt_s(s["tour_canvas_ms"]),
+            "≤ 2.5 s",
+            verdict(s["tour_canvas_ms"], 2500),
+        ),
         ("tour: disanTour.ready resolved", fmt_s(s["tour_ready_ms"]), "", ""),
-        ("tour: bytes before poster LCP", fmt_kb(s["tour_bytes_before_lcp"]), "≤ 500 KB",
-         verdict(s["tour_bytes_before_lcp"], 500 * 1024)),
-        ("tour: bytes before canvas", fmt_kb(s["tour_bytes_before_canvas"]), "≤ 500 KB",
-         verdict(s["tour_bytes_before_canvas"], 500 * 1024)),
-        ("tour: JS, gzip -9", fmt_kb(s["tour_js_gzip"]) + f" ({fmt_kb(s['tour_js_raw'])} raw)", "≤ 250 KB",
-         verdict(s["tour_js_gzip"], 250 * 1024)),
+        (
+            "tour: bytes before poster LCP",
+            fmt_kb(s["tour_bytes_before_lcp"]),
+            "≤ 500 KB",
+            verdict(s["tour_bytes_before_lcp"], 500 * 1024),
+        ),
+        (
+            "tour: bytes before canvas",
+            fmt_kb(s["tour_bytes_before_canvas"]),
+            "≤ 500 KB",
+            verdict(s["tour_bytes_before_canvas"], 500 * 1024),
+        ),
+        (
+            "tour: JS, gzip -9",
+            fmt_kb(s["tour_js_gzip"]) + f" ({fmt_kb(s['tour_js_raw'])} raw)",
+            "≤ 250 KB",
+            verdict(s["tour_js_gzip"], 250 * 1024),
+        ),
         ("tour: total bytes of the page load", fmt_kb(s["tour_bytes_total"]), "", ""),
         ("exhibit: LCP", fmt_s(s["exhibit_lcp_ms"]), "", ""),
-        ("exhibit: bytes before LCP / total",
-         f"{fmt_kb(s['exhibit_bytes_before_lcp'])} / {fmt_kb(s['exhibit_bytes_total'])}", "", ""),
-        ("QR /Q/AN01/ → exhibit LCP", fmt_s(s["qr_to_lcp_ms"]) + f" (redirect {fmt_s(s['qr_redirect_ms'])})", "< 3 s",
-         verdict(s["qr_to_lcp_ms"], 3000)),
-        (f"3D page {MODEL_PATH}: poster painted", fmt_s(s["model_poster_ms"]) +
-         f" ({fmt_kb(s['model_bytes_before_poster'])} before)", "≤ 2.5 s", verdict(s["model_poster_ms"], 2500)),
-        ("3D page: model requests before the click", str(s["model_bytes_before_click"]), "0",
-         "PASS" if s["model_bytes_before_click"] == 0 else "MISS"),
-        ("3D page: click → model-viewer load", fmt_s(s["model_click_to_load_ms"]) +
-         f" ({fmt_kb(s['model_bytes_after_click'])} fetched)", "", ""),
+        (
+            "exhibit: bytes before LCP / total",
+            f"{fmt_kb(s['exhibit_bytes_before_lcp'])} / {fmt_kb(s['exhibit_bytes_total'])}",
+            "",
+            "",
+        ),
+        (
+            "QR /Q/AN01/ → exhibit LCP",
+            fmt_s(s["qr_to_lcp_ms"]) + f" (redirect {fmt_s(s['qr_redirect_ms'])})",
+            "< 3 s",
+            verdict(s["qr_to_lcp_ms"], 3000),
+        ),
+        (
+            f"3D page {MODEL_PATH}: poster painted",
+            fmt_s(s["model_poster_ms"]) + f" ({fmt_kb(s['model_bytes_before_poster'])} before)",
+            "≤ 2.5 s",
+            verdict(s["model_poster_ms"], 2500),
+        ),
+        (
+            "3D page: model requests before the click",
+            str(s["model_bytes_before_click"]),
+            "0",
+            "PASS" if s["model_bytes_before_click"] == 0 else "MISS",
+        ),
+        (
+            "3D page: click → model-viewer load",
+            fmt_s(s["model_click_to_load_ms"]) + f" ({fmt_kb(s['model_bytes_after_click'])} fetched)",
+            "",
+            "",
+        ),
     ]
     served = "gzip -9 for text" if args.gzip else "uncompressed"
-    print(f"\nprofile '{args.profile}', server {served}: latency {profile['latency']} ms, down "
-          f"{profile['downloadThroughput'] * 8 / 1024 / 1024:.2f} Mbit/s, CPU ×{profile['cpu']}; "
-          f"median of {args.runs} runs\n")
+    print(
+        f"\nprofile '{args.profile}', server {served}: latency {profile['latency']} ms, down "
+        f"{profile['downloadThroughput'] * 8 / 1024 / 1024:.2f} Mbit/s, CPU ×{profile['cpu']}; "
+        f"median of {args.runs} runs\n"
+    )
     print("| measure | median | goal | |\n|---|---|---|---|")
     for r in rows:
         print("| " + " | ".join(r) + " |")

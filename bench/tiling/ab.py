@@ -47,10 +47,12 @@ def main() -> None:
                 results[version].append(run(version, image, work / "out"))
         for version, rows in results.items():
             cpu = sorted(row.cpu for row in rows)
-            print(f"{image.stem[:24]:24} {version:32} cpu min {cpu[0]:.3f} p25 {cpu[len(cpu) // 4]:.3f} "
-                  f"median {statistics.median(cpu):.3f}  sys {statistics.median(r.sys for r in rows):.3f}  "
-                  f"rss {max(r.rss for r in rows):.0f} MB  faults {statistics.median(r.faults for r in rows):.0f}",
-                  flush=True)
+            print(
+                f"{image.stem[:24]:24} {version:32} cpu min {cpu[0]:.3f} p25 {cpu[len(cpu) // 4]:.3f} "
+                f"median {statistics.median(cpu):.3f}  sys {statistics.median(r.sys for r in rows):.3f}  "
+                f"rss {max(r.rss for r in rows):.0f} MB  faults {statistics.median(r.faults for r in rows):.0f}",
+                flush=True,
+            )
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     shutil.rmtree(work, ignore_errors=True)
 

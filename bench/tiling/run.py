@@ -65,8 +65,13 @@ class Timing(NamedTuple):
 
 def timed(cmd: list[str], env: dict[str, str] | None = None) -> Timing:
     """What one child process cost, by /usr/bin/time."""
-    out = subprocess.run(["/usr/bin/time", "-f", "BENCH %U %S %M %R %e", *cmd], env=env,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    out = subprocess.run(
+        ["/usr/bin/time", "-f", "BENCH %U %S %M %R %e", *cmd],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     line = [text for text in out.stderr.splitlines() if text.startswith("BENCH ")]
     if out.returncode or not line:
         raise RuntimeError(f"{cmd[:3]} failed:\n{out.stderr[-2000:]}")
@@ -99,16 +104,24 @@ def main() -> None:
     rows = []
     for src in inputs:
         size = "import pyvips, sys; i = pyvips.Image.new_from_file(sys.argv[1]); print(i.width, i.height)"
-        from_pyvips = subprocess.run([PY, "-c", size, str(src)], capture_output=True, text=True,
-                                     check=True).stdout.split()
+        from_pyvips = subprocess.run(
+            [PY, "-c", size, str(src)], capture_output=True, text=True, check=True
+        ).stdout.split()
         label = f"{src.name} ({from_pyvips[0]}×{from_pyvips[1]})"
         tools = {
             "disan": lambda out, src=src: [PY, "-c", DISAN.format(repo=str(REPO)), str(src), str(out)],
             "vips dzsave": lambda out, src=src: ["vips", "dzsave", str(src), str(out / "dz")],
         }
         if GENERATE.is_file() and shutil.which("nona") and not (args.no_pannellum_16k and int(from_pyvips[0]) > 10000):
-            tools["generate.py"] = lambda out, src=src: [PY, "-c", PANNELLUM, str(GENERATE), "-o", str(out / "g"),
-                                                         str(src)]
+            tools["generate.py"] = lambda out, src=src: [
+                PY,
+                "-c",
+                PANNELLUM,
+                str(GENERATE),
+                "-o",
+                str(out / "g"),
+                str(src),
+            ]
         # Runs are interleaved (tool A, B, C, then A, B, C again...) so that a busy spell on
         # a shared machine slows every tool, not all the runs of one; per tool the run with
         # the least CPU is kept, and the highest peak RSS of all its runs.
@@ -129,20 +142,27 @@ def main() -> None:
                 result[name] = best
         for name, best in result.items():
             result[name] = (*best, statistics.median(cpus[name]))
-            print(f"{label:44} {name:12} cpu {best[0]:7.2f} s (median {result[name][5]:.2f})  rss {best[1]:6.0f} MB  "
-                  f"wall {best[2]:6.2f} s  {best[3]:4d} files {best[4]:6.1f} MB", flush=True)
+            print(
+                f"{label:44} {name:12} cpu {best[0]:7.2f} s (median {result[name][5]:.2f})  rss {best[1]:6.0f} MB  "
+                f"wall {best[2]:6.2f} s  {best[3]:4d} files {best[4]:6.1f} MB",
+                flush=True,
+            )
         rows.append((label, result))
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
-    print("| input | tool | CPU s (user+sys) | median | peak RSS MB | wall s | files | MB | CPU ÷ dzsave "
-          "| generate.py ÷ disan |")
+    print(
+        "| input | tool | CPU s (user+sys) | median | peak RSS MB | wall s | files | MB | CPU ÷ dzsave "
+        "| generate.py ÷ disan |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for label, result in rows:
         floor = result["vips dzsave"][0]
         for name, (cpu, rss, wall, files, mb, median) in result.items():
             vs_gen = f"{result['generate.py'][0] / cpu:.1f}×" if name == "disan" and "generate.py" in result else ""
-            print(f"| {label} | {name} | {cpu:.2f} | {median:.2f} | {rss:.0f} | {wall:.2f} | {files} | {mb:.1f} | "
-                  f"{cpu / floor:.2f} | {vs_gen} |")
+            print(
+                f"| {label} | {name} | {cpu:.2f} | {median:.2f} | {rss:.0f} | {wall:.2f} | {files} | {mb:.1f} | "
+                f"{cpu / floor:.2f} | {vs_gen} |"
+            )
     shutil.rmtree(work, ignore_errors=True)
 
 

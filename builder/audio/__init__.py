@@ -28,8 +28,24 @@ from .transcript import (
 )
 
 __all__ = [
-    "AUDIO_SUFFIXES", "MP3_KBPS", "TRANSCRIPT_SUFFIXES", "AudioError", "AudioInfo", "Cue", "Transcript",
-    "TranscriptKind", "TranscriptProblem", "check_transcript", "cue_times", "format_duration",
-    "parse_stamp", "parse_transcript", "pick_language", "probe_audio", "read_transcript", "to_webvtt",
-    "transcript_data", "wav_to_mp3",
+    "AUDIO_SUFFIXES",
+    "MP3_KBPS",
+    "TRANSCRIPT_SUFFIXES",
+    "AudioError",
+    "AudioInfo",
+    "Cue",
+    "Transcript",
+    "TranscriptKind",
+    "TranscriptProblem",
+    "check_transcript",
+    "cue_times",
+    "format_duration",
+    "parse_stamp",
+    "parse_transcript",
+    "pick_language",
+    "probe_audio",
+    "read_transcript",
+    "to_webvtt",
+    "transcript_data",
+    "wav_to_mp3",
 ]

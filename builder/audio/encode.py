@@ -23,13 +23,13 @@ def wav_to_mp3(source: str | os.PathLike, out: str | os.PathLike) -> Path:
 
     data = Path(source).read_bytes()
     wav = _wav_layout(data)
-    pcm = _pcm16(memoryview(data)[wav.data_start:wav.data_start + wav.data_size], wav)
+    pcm = _pcm16(memoryview(data)[wav.data_start : wav.data_start + wav.data_size], wav)
     channels = min(wav.channels, 2)
     if wav.channels > 2:
         frames = array("h", pcm)
         kept = array("h", bytes(len(frames) // wav.channels * channels * 2))
         for channel in range(channels):
-            kept[channel::channels] = frames[channel::wav.channels]
+            kept[channel::channels] = frames[channel :: wav.channels]
         pcm = kept.tobytes()
     encoder = lameenc.Encoder()
     encoder.set_bit_rate(MP3_KBPS * channels)
@@ -46,13 +46,13 @@ def _pcm16(samples: memoryview, wav: _WavLayout) -> bytes:
     """Little-endian 16-bit interleaved samples, what the encoder takes, from any PCM or float WAV."""
     width = wav.align // wav.channels
     count = len(samples) // width
-    raw = bytes(samples[:count * width])
+    raw = bytes(samples[: count * width])
     if wav.tag == 3:
         floats = array("f" if width == 4 else "d", raw)
         return array("h", (int(max(-1.0, min(1.0, x)) * 32767) for x in floats)).tobytes()
     if width == 1:
         return array("h", ((b - 128) << 8 for b in raw)).tobytes()
     out = bytearray(count * 2)
-    out[0::2] = raw[width - 2::width]  # the two most significant bytes of each sample
-    out[1::2] = raw[width - 1::width]
+    out[0::2] = raw[width - 2 :: width]  # the two most significant bytes of each sample
+    out[1::2] = raw[width - 1 :: width]
     return bytes(out)

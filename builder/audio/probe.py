@@ -69,8 +69,10 @@ def probe_audio(path: str | os.PathLike) -> AudioInfo:
     with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         info = _probe(data)
     if not info.duration_s > 0:
-        raise AudioError(f"empty audio: the {info.format.upper()} file holds no sound (duration 0 s)",
-                         "export the narration again; the recording may have been cut to nothing")
+        raise AudioError(
+            f"empty audio: the {info.format.upper()} file holds no sound (duration 0 s)",
+            "export the narration again; the recording may have been cut to nothing",
+        )
     return AudioInfo(info.format, info.mime, info.duration_s, info.sample_rate, info.channels, size, info.codec)
 
 
@@ -81,8 +83,10 @@ def _probe(data) -> AudioInfo:
     if head[:4] == b"OggS":
         return _probe_ogg(data)
     if head[4:8] == b"ftyp" and head[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"avif", b"avis"):
-        raise AudioError("not audio: the file is a HEIF/AVIF image",
-                         "the file may have been renamed or saved from the wrong program; " + _REEXPORT)
+        raise AudioError(
+            "not audio: the file is a HEIF/AVIF image",
+            "the file may have been renamed or saved from the wrong program; " + _REEXPORT,
+        )
     if head[4:8] in (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip"):
         return _probe_mp4(data)
     if head[:4] == b"fLaC":
@@ -98,17 +102,24 @@ def _probe(data) -> AudioInfo:
     if start == 0:
         what = _not_audio(head)
         if what:
-            raise AudioError(f"not audio: the file is {what}",
-                             "the file may have been renamed or saved from the wrong program; " + _REEXPORT)
+            raise AudioError(
+                f"not audio: the file is {what}",
+                "the file may have been renamed or saved from the wrong program; " + _REEXPORT,
+            )
     # MP3 with junk before the first frame (or after an ID3 tag): accept only a clear run of frames
     return _probe_mp3(data, start, strict=True)
 
 
 _NOT_AUDIO = (
-    (b"\xff\xd8\xff", "a JPEG image"), (b"\x89PNG", "a PNG image"), (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"), (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a Word/OpenDocument file)"),
     (b"\x1aE\xdf\xa3", "a WebM/Matroska file, which not every phone can play"),
-    (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"), (b"BM", "a BMP image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"BM", "a BMP image"),
 )
 
 
@@ -149,8 +160,15 @@ class _WavLayout:
 
 def _probe_wav(data) -> AudioInfo:
     wav = _wav_layout(data)
-    return AudioInfo("wav", "audio/wav", (wav.data_size // wav.align) / wav.rate, wav.rate, wav.channels, len(data),
-                     _WAV_CODECS[wav.tag])
+    return AudioInfo(
+        "wav",
+        "audio/wav",
+        (wav.data_size // wav.align) / wav.rate,
+        wav.rate,
+        wav.channels,
+        len(data),
+        _WAV_CODECS[wav.tag],
+    )
 
 
 def _wav_layout(data) -> _WavLayout:
@@ -160,7 +178,7 @@ def _wav_layout(data) -> _WavLayout:
     data_start = data_size = None
     pos = 12
     while pos + 8 <= size:
-        cid = bytes(data[pos:pos + 4])
+        cid = bytes(data[pos : pos + 4])
         (length,) = struct.unpack_from("<I", data, pos + 4)
         body = pos + 8
         if cid == b"ds64" and length >= 16:
@@ -180,8 +198,9 @@ def _wav_layout(data) -> _WavLayout:
             data_start, data_size = body, length
             if body + length > size:
                 raise AudioError(
-                    f"truncated WAV: the data chunk declares {length:,} bytes but only {size - body:,} "
-                    f"are in the file", "copy or export the narration again; the upload was cut short")
+                    f"truncated WAV: the data chunk declares {length:,} bytes but only {size - body:,} are in the file",
+                    "copy or export the narration again; the upload was cut short",
+                )
             if fmt is not None:
                 break
         pos = body + length + (length & 1)  # chunks are padded to an even size
@@ -191,8 +210,10 @@ def _wav_layout(data) -> _WavLayout:
         raise AudioError("truncated WAV: no data chunk (the file holds no sound)", _REEXPORT)
     tag, channels, rate, align, bits = fmt
     if tag not in _WAV_CODECS:
-        raise AudioError(f"this WAV is encoded with format 0x{tag:04x}, which browsers cannot play",
-                         "export it as 16-bit PCM WAV or, better, as MP3 or Opus")
+        raise AudioError(
+            f"this WAV is encoded with format 0x{tag:04x}, which browsers cannot play",
+            "export it as 16-bit PCM WAV or, better, as MP3 or Opus",
+        )
     if not (channels and rate and align):
         raise AudioError("broken WAV: its fmt chunk gives 0 channels, 0 Hz or a 0 block size", _REEXPORT)
     return _WavLayout(tag, channels, rate, align, bits, data_start, data_size)
@@ -251,9 +272,9 @@ def _mp3_frame(data, pos: int) -> _Frame | None:
 def _skip_id3(data) -> int:
     """Offset after any ID3v2 tags at the start (there may be several, some with footers)."""
     pos = 0
-    while bytes(data[pos:pos + 3]) == b"ID3" and pos + 10 <= len(data):
+    while bytes(data[pos : pos + 3]) == b"ID3" and pos + 10 <= len(data):
         flags = data[pos + 5]
-        s = data[pos + 6:pos + 10]
+        s = data[pos + 6 : pos + 10]
         pos += 10 + ((s[0] & 0x7F) << 21 | (s[1] & 0x7F) << 14 | (s[2] & 0x7F) << 7 | (s[3] & 0x7F))
         if flags & 0x10:
             pos += 10
@@ -263,9 +284,9 @@ def _skip_id3(data) -> int:
 def _audio_end(data) -> int:
     """Offset of the end of the audio: before an ID3v1 and/or APEv2 tag at the end."""
     end = len(data)
-    if end >= 128 and bytes(data[end - 128:end - 125]) == b"TAG":
+    if end >= 128 and bytes(data[end - 128 : end - 125]) == b"TAG":
         end -= 128
-    if end >= 32 and bytes(data[end - 32:end - 24]) == b"APETAGEX":
+    if end >= 32 and bytes(data[end - 32 : end - 24]) == b"APETAGEX":
         end -= 32 + struct.unpack_from("<I", data, end - 20)[0]
     return max(end, 0)
 
@@ -300,8 +321,10 @@ def _probe_mp3(data, start: int, strict: bool = False) -> AudioInfo:
     found = _find_mp3_sync(data, start, end, run=6 if strict else 3, strict=strict)
     if found is None:
         if strict and start == 0:
-            raise AudioError("not a recognised audio file (MP3, M4A/AAC, OGG Vorbis/Opus, FLAC or WAV)",
-                             "the file may be damaged or renamed; " + _REEXPORT)
+            raise AudioError(
+                "not a recognised audio file (MP3, M4A/AAC, OGG Vorbis/Opus, FLAC or WAV)",
+                "the file may be damaged or renamed; " + _REEXPORT,
+            )
         raise AudioError("undecodable MP3: no valid MPEG audio frame found", _REEXPORT)
     pos, first = found
     codec = "mp3" if first.layer == 3 else f"mp{first.layer}"
@@ -309,7 +332,7 @@ def _probe_mp3(data, start: int, strict: bool = False) -> AudioInfo:
     # Xing/Info (LAME, ffmpeg) sits after the side information of the first frame
     side = (32 if first.channels == 2 else 17) if first.version == 3 else (17 if first.channels == 2 else 9)
     tag = pos + 4 + side
-    if bytes(data[tag:tag + 4]) in (b"Xing", b"Info"):
+    if bytes(data[tag : tag + 4]) in (b"Xing", b"Info"):
         (flags,) = struct.unpack_from(">I", data, tag + 4)
         if flags & 1:
             (frames,) = struct.unpack_from(">I", data, tag + 8)
@@ -318,14 +341,16 @@ def _probe_mp3(data, start: int, strict: bool = False) -> AudioInfo:
                 if end - pos < declared * 0.98 - 2 * first.length:
                     raise AudioError(
                         f"truncated MP3: its header declares {declared:,} bytes of audio but only "
-                        f"{end - pos:,} are in the file", "copy or export the narration again; it was cut short")
-            return AudioInfo("mp3", mime, frames * first.samples / first.rate, first.rate, first.channels,
-                             len(data), codec)
+                        f"{end - pos:,} are in the file",
+                        "copy or export the narration again; it was cut short",
+                    )
+            return AudioInfo(
+                "mp3", mime, frames * first.samples / first.rate, first.rate, first.channels, len(data), codec
+            )
     # VBRI (Fraunhofer) always sits 32 bytes after the frame header
-    if bytes(data[pos + 36:pos + 40]) == b"VBRI":
+    if bytes(data[pos + 36 : pos + 40]) == b"VBRI":
         (frames,) = struct.unpack_from(">I", data, pos + 36 + 14)
-        return AudioInfo("mp3", mime, frames * first.samples / first.rate, first.rate, first.channels,
-                         len(data), codec)
+        return AudioInfo("mp3", mime, frames * first.samples / first.rate, first.rate, first.channels, len(data), codec)
     frames = samples = 0
     while pos + 4 <= end:
         frame = _mp3_frame(data, pos)
@@ -391,13 +416,13 @@ def ogg_crc(page: bytes) -> int:
 
 def _ogg_page(data, pos: int) -> tuple[int, int, int, int] | None:
     """(header type, granule, serial, end offset) of a complete, CRC-valid page at pos."""
-    if pos + 27 > len(data) or bytes(data[pos:pos + 4]) != b"OggS" or data[pos + 4] != 0:
+    if pos + 27 > len(data) or bytes(data[pos : pos + 4]) != b"OggS" or data[pos + 4] != 0:
         return None
     htype, granule, serial, _seq, crc, nseg = struct.unpack_from("<BqIIIB", data, pos + 5)
     body = pos + 27 + nseg
     if body > len(data):
         return None
-    end = body + sum(data[pos + 27:body])
+    end = body + sum(data[pos + 27 : body])
     if end > len(data):
         return None
     page = bytearray(data[pos:end])
@@ -412,7 +437,7 @@ def _probe_ogg(data) -> AudioInfo:
     if first is None:
         raise AudioError("truncated or damaged OGG: its first page is incomplete or fails its checksum", _REEXPORT)
     nseg = data[26]
-    packet = bytes(data[27 + nseg:first[3]])
+    packet = bytes(data[27 + nseg : first[3]])
     serial = first[2]
     if packet.startswith(b"OpusHead") and len(packet) >= 19:
         channels, pre_skip = packet[9], struct.unpack_from("<H", packet, 10)[0]
@@ -425,8 +450,10 @@ def _probe_ogg(data) -> AudioInfo:
         return AudioInfo("ogg", "audio/ogg; codecs=flac", info[0], info[1], info[2], len(data), "flac")
     else:
         name = packet[:8].strip(b"\x00\x01\x7f ").decode("latin-1", "replace") or "unknown"
-        raise AudioError(f"this OGG holds a '{name}' stream, which browsers cannot play; only Vorbis and "
-                         f"Opus are supported", "export the narration as Opus or MP3")
+        raise AudioError(
+            f"this OGG holds a '{name}' stream, which browsers cannot play; only Vorbis and Opus are supported",
+            "export the narration as Opus or MP3",
+        )
     if not rate or not channels:
         raise AudioError("broken OGG: its header gives 0 Hz or 0 channels", _REEXPORT)
     # the last complete page of this stream with a granule position
@@ -448,10 +475,12 @@ def _probe_ogg(data) -> AudioInfo:
         if lo == 0:
             break
         window *= 4
-    if last_end is not None and last_end < size and bytes(data[last_end:last_end + 4]) == b"OggS":
-        raise AudioError(f"truncated or damaged OGG: the last page is cut short or fails its checksum "
-                         f"({size - last_end:,} bytes at the end)",
-                         "copy or export the narration again; it was cut short or damaged")
+    if last_end is not None and last_end < size and bytes(data[last_end : last_end + 4]) == b"OggS":
+        raise AudioError(
+            f"truncated or damaged OGG: the last page is cut short or fails its checksum "
+            f"({size - last_end:,} bytes at the end)",
+            "copy or export the narration again; it was cut short or damaged",
+        )
     if granule is None:
         raise AudioError("undecodable OGG: no page with a playback position was found", _REEXPORT)
     return AudioInfo("ogg", mime, max(granule - offset, 0) / rate, rate, channels, size, codec)
@@ -477,8 +506,15 @@ def _probe_flac(data) -> AudioInfo:
 
 # ---- MP4 / M4A
 
-_MP4_CODECS = {b"mp4a": "aac", b"alac": "alac", b"Opus": "opus", b"fLaC": "flac", b".mp3": "mp3",
-               b"ac-3": "ac3", b"ec-3": "eac3"}
+_MP4_CODECS = {
+    b"mp4a": "aac",
+    b"alac": "alac",
+    b"Opus": "opus",
+    b"fLaC": "flac",
+    b".mp3": "mp3",
+    b"ac-3": "ac3",
+    b"ec-3": "eac3",
+}
 
 
 def _atoms(data, start: int, end: int, top: bool = False) -> Iterator[tuple[bytes, int, int]]:
@@ -498,7 +534,9 @@ def _atoms(data, start: int, end: int, top: bool = False) -> Iterator[tuple[byte
             if top:
                 raise AudioError(
                     f"truncated M4A/MP4: the '{kind.decode('latin-1')}' atom declares {size:,} bytes but only "
-                    f"{end - pos:,} are in the file", "copy or export the narration again; it was cut short")
+                    f"{end - pos:,} are in the file",
+                    "copy or export the narration again; it was cut short",
+                )
             raise AudioError(f"broken MP4: atom '{kind.decode('latin-1')}' runs past its parent", _REEXPORT)
         yield kind, pos + header, pos + size
         pos += size
@@ -529,8 +567,10 @@ def _timescale_duration(data, body: int) -> tuple[int, int]:
 def _probe_mp4(data) -> AudioInfo:
     top = {kind: (body, stop) for kind, body, stop in _atoms(data, 0, len(data), top=True)}
     if b"moov" not in top:
-        raise AudioError("truncated or unfinished M4A/MP4: it has no 'moov' atom (the index written when "
-                         "recording stops)", "export the narration again, or let the recorder finish saving")
+        raise AudioError(
+            "truncated or unfinished M4A/MP4: it has no 'moov' atom (the index written when recording stops)",
+            "export the narration again, or let the recorder finish saving",
+        )
     moov = top[b"moov"]
     mvhd = _child(data, *moov, b"mvhd")
     movie_scale, movie_duration = _timescale_duration(data, mvhd[0]) if mvhd else (0, 0)
@@ -538,7 +578,7 @@ def _probe_mp4(data) -> AudioInfo:
         if kind != b"trak":
             continue
         hdlr = _child(data, body, stop, b"mdia", b"hdlr")
-        if hdlr is None or bytes(data[hdlr[0] + 8:hdlr[0] + 12]) != b"soun":
+        if hdlr is None or bytes(data[hdlr[0] + 8 : hdlr[0] + 12]) != b"soun":
             continue
         scale, duration = 0, 0
         mdhd = _child(data, body, stop, b"mdia", b"mdhd")
@@ -562,8 +602,10 @@ def _probe_mp4(data) -> AudioInfo:
                 frag = struct.unpack_from(">Q" if wide else ">I", data, mehd[0] + 4)[0]
                 seconds = frag / movie_scale
             elif _child(data, *moov, b"mvex"):
-                raise AudioError("this M4A/MP4 is fragmented and does not say how long it is",
-                                 "export it again as a regular (not fragmented, not streaming) M4A, or as MP3")
+                raise AudioError(
+                    "this M4A/MP4 is fragmented and does not say how long it is",
+                    "export it again as a regular (not fragmented, not streaming) M4A, or as MP3",
+                )
         if rate <= 1:
             rate = scale
         return AudioInfo("m4a", "audio/mp4", seconds, rate, channels, len(data), codec)

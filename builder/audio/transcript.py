@@ -82,9 +82,15 @@ def read_transcript(path: str | os.PathLike) -> Transcript:
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         transcript = parse_transcript(raw.decode("utf-8-sig", "replace"), kind)
-        transcript.problems.insert(0, TranscriptProblem(
-            line, "the transcript is not UTF-8 text", "save it again as UTF-8 (Vietnamese needs it)",
-            "audio-transcript-encoding"))
+        transcript.problems.insert(
+            0,
+            TranscriptProblem(
+                line,
+                "the transcript is not UTF-8 text",
+                "save it again as UTF-8 (Vietnamese needs it)",
+                "audio-transcript-encoding",
+            ),
+        )
         return transcript
     return parse_transcript(text, kind)
 
@@ -112,14 +118,22 @@ def parse_transcript(text: str, kind: TranscriptKind) -> Transcript:
         if match:
             start = parse_stamp(match.group("stamp"))
             if start is None:
-                problems.append(TranscriptProblem(
-                    number, f"malformed time stamp [{match.group('stamp')}]",
-                    "write [m:ss], [mm:ss.s] or [h:mm:ss], e.g. [0:05] or [1:02:03]; seconds and minutes "
-                    "under an hour go up to 59", "audio-transcript-stamp"))
+                problems.append(
+                    TranscriptProblem(
+                        number,
+                        f"malformed time stamp [{match.group('stamp')}]",
+                        "write [m:ss], [mm:ss.s] or [h:mm:ss], e.g. [0:05] or [1:02:03]; seconds and minutes "
+                        "under an hour go up to 59",
+                        "audio-transcript-stamp",
+                    )
+                )
             else:
                 flush()
-                current = {"start": start, "line": number, "paras": [[match.group("text").strip()]
-                                                                      if match.group("text").strip() else []]}
+                current = {
+                    "start": start,
+                    "line": number,
+                    "paras": [[match.group("text").strip()] if match.group("text").strip() else []],
+                }
                 blank = False
                 continue
         stripped = line.strip()
@@ -152,8 +166,14 @@ def _parse_vtt(text: str) -> Transcript:
     lines = text.split("\n")
     problems: list[TranscriptProblem] = []
     if not re.match(r"^WEBVTT(?:[ \t].*)?$", lines[0] if lines else ""):
-        problems.append(TranscriptProblem(1, "a WebVTT file must begin with the line WEBVTT",
-                                          "add WEBVTT as the first line", "audio-transcript-vtt"))
+        problems.append(
+            TranscriptProblem(
+                1,
+                "a WebVTT file must begin with the line WEBVTT",
+                "add WEBVTT as the first line",
+                "audio-transcript-vtt",
+            )
+        )
     blocks: list[list[tuple[int, str]]] = []
     block: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
@@ -176,22 +196,31 @@ def _parse_vtt(text: str) -> Transcript:
         elif len(block) > 1 and "-->" in block[1][1]:
             timing, rest = block[1], block[2:]
         else:
-            problems.append(TranscriptProblem(block[0][0], "this block has no timing line (start --> end)",
-                                              "write the cue times as 00:01.000 --> 00:04.000 on the line "
-                                              "before the text", "audio-transcript-vtt"))
+            problems.append(
+                TranscriptProblem(
+                    block[0][0],
+                    "this block has no timing line (start --> end)",
+                    "write the cue times as 00:01.000 --> 00:04.000 on the line before the text",
+                    "audio-transcript-vtt",
+                )
+            )
             continue
         number, line = timing
         match = re.match(r"^\s*(\S+)\s+-->\s+(\S+)(?:\s.*)?$", line)
         times = []
-        for part in (match.groups() if match else ()):
+        for part in match.groups() if match else ():
             tm = _VTT_TIME.match(part)
             times.append(_seconds(tm, "m") if tm else None)
         if not match or None in times:
             bad = [p for p, t in zip(match.groups(), times, strict=True) if t is None] if match else [line.strip()]
-            problems.append(TranscriptProblem(
-                number, f"malformed WebVTT time stamp '{bad[0]}'",
-                "write times as mm:ss.ttt or hh:mm:ss.ttt, e.g. 00:01.500 --> 00:04.000",
-                "audio-transcript-stamp"))
+            problems.append(
+                TranscriptProblem(
+                    number,
+                    f"malformed WebVTT time stamp '{bad[0]}'",
+                    "write times as mm:ss.ttt or hh:mm:ss.ttt, e.g. 00:01.500 --> 00:04.000",
+                    "audio-transcript-stamp",
+                )
+            )
             continue
         cues.append(Cue(times[0], times[1], _vtt_text([text for _, text in rest]), number))
     return Transcript(cues, "vtt", problems)
@@ -209,8 +238,9 @@ def check_transcript(transcript: Transcript, duration: float | None) -> list[Tra
     """Parse problems, then stamps out of order, past the end of the audio, cue end before start."""
     problems = list(transcript.problems)
     if not any(cue.text.strip() for cue in transcript.cues):
-        problems.append(TranscriptProblem(1, "the transcript is empty", "write what the narrator says",
-                                          "audio-transcript-empty"))
+        problems.append(
+            TranscriptProblem(1, "the transcript is empty", "write what the narrator says", "audio-transcript-empty")
+        )
     previous: tuple[int, float] | None = None  # line and start of the last stamped cue
     for cue in transcript.cues:
         start = cue.start
@@ -219,20 +249,33 @@ def check_transcript(transcript: Transcript, duration: float | None) -> list[Tra
         stamp = _vtt_stamp(start) if transcript.kind == "vtt" else _txt_stamp(start)
         if previous is not None and (start < previous[1] or (start == previous[1] and transcript.kind != "vtt")):
             prev = _vtt_stamp(previous[1]) if transcript.kind == "vtt" else _txt_stamp(previous[1])
-            problems.append(TranscriptProblem(
-                cue.line, f"time stamp {stamp} is not after the one on line {previous[0]} ({prev})",
-                "stamps must go forward in time; fix the typo or reorder the lines", "audio-transcript-order"))
+            problems.append(
+                TranscriptProblem(
+                    cue.line,
+                    f"time stamp {stamp} is not after the one on line {previous[0]} ({prev})",
+                    "stamps must go forward in time; fix the typo or reorder the lines",
+                    "audio-transcript-order",
+                )
+            )
         if duration is not None and start >= duration:
-            problems.append(TranscriptProblem(
-                cue.line, f"time stamp {stamp} is past the end of the audio, which is "
-                f"{format_duration(duration)} long",
-                "check the stamp, or whether this transcript belongs to another recording",
-                "audio-transcript-past-end"))
+            problems.append(
+                TranscriptProblem(
+                    cue.line,
+                    f"time stamp {stamp} is past the end of the audio, which is {format_duration(duration)} long",
+                    "check the stamp, or whether this transcript belongs to another recording",
+                    "audio-transcript-past-end",
+                )
+            )
         if cue.end is not None and cue.end <= start:
-            problems.append(TranscriptProblem(
-                cue.line, f"cue ends ({_vtt_stamp(cue.end)}) "
-                f"{'before' if cue.end < start else 'at the moment'} it starts ({stamp})",
-                "the time after --> must be later than the one before it", "audio-transcript-order"))
+            problems.append(
+                TranscriptProblem(
+                    cue.line,
+                    f"cue ends ({_vtt_stamp(cue.end)}) "
+                    f"{'before' if cue.end < start else 'at the moment'} it starts ({stamp})",
+                    "the time after --> must be later than the one before it",
+                    "audio-transcript-order",
+                )
+            )
         previous = (cue.line, start)
     return problems
 
@@ -267,7 +310,7 @@ def cue_times(transcript: Transcript, duration: float | None) -> list[tuple[int,
         if cue.end is not None:
             end = cue.end
         else:
-            later = [other for _, _, other in timed[k + 1:] if other > start]
+            later = [other for _, _, other in timed[k + 1 :] if other > start]
             end = later[0] if later else (duration if duration is not None else start + 10.0)
         if duration is not None:
             end = min(end, duration)
@@ -299,5 +342,13 @@ def to_webvtt(transcript: Transcript, duration: float | None) -> str | None:
 def transcript_data(transcript: Transcript, duration: float | None) -> list[dict]:
     """The transcript for the page (JSON-able): every cue with its caption times, if any."""
     times = {index: (start, end) for index, start, end in cue_times(transcript, duration)}
-    return [{"id": f"cue-{i}", "start": times.get(i, (None, None))[0], "end": times.get(i, (None, None))[1],
-             "text": cue.text, "line": cue.line} for i, cue in enumerate(transcript.cues)]
+    return [
+        {
+            "id": f"cue-{i}",
+            "start": times.get(i, (None, None))[0],
+            "end": times.get(i, (None, None))[1],
+            "text": cue.text,
+            "line": cue.line,
+        }
+        for i, cue in enumerate(transcript.cues)
+    ]

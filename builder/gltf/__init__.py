@@ -78,8 +78,9 @@ from .types import (  # noqa: F401 - the shared vocabulary of the engine
 )
 
 
-def cached_pack_model(path: Path, cache_dir: Path, site_root: Path,
-                      max_texture: int = DEFAULT_MAX_TEXTURE) -> PackResult:
+def cached_pack_model(
+    path: Path, cache_dir: Path, site_root: Path, max_texture: int = DEFAULT_MAX_TEXTURE
+) -> PackResult:
     """``pack_model`` into ``cache_dir/<key>.glb`` unless it is already there (then nothing is written).
 
     The key hashes the bytes of the model and of every file it references, the settings,
@@ -103,8 +104,15 @@ def cached_pack_model(path: Path, cache_dir: Path, site_root: Path,
     temp_glb, temp_meta = cache / f"{tag}.glb", cache / f"{tag}.json"
     try:
         result = _pack(model, temp_glb, max_texture)
-        result = PackResult(final, result.triangles, result.bytes_before, result.bytes_after,
-                            result.textures_resized, result.rewritten, result.notes)
+        result = PackResult(
+            final,
+            result.triangles,
+            result.bytes_before,
+            result.bytes_after,
+            result.textures_resized,
+            result.rewritten,
+            result.notes,
+        )
         temp_meta.write_text(json.dumps(result.to_json(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
         os.replace(temp_glb, final)
         os.replace(temp_meta, meta)
@@ -115,7 +123,17 @@ def cached_pack_model(path: Path, cache_dir: Path, site_root: Path,
 
 
 __all__ = [
-    "DEFAULT_MAX_TEXTURE", "MODEL_VIEWER_EXTENSIONS", "ModelError", "ModelProblem", "ModelReport",
-    "PackResult", "ResizedTexture", "TextureInfo", "cached_pack_model", "describe", "inspect_model",
-    "pack_model", "sniff_image",
+    "DEFAULT_MAX_TEXTURE",
+    "MODEL_VIEWER_EXTENSIONS",
+    "ModelError",
+    "ModelProblem",
+    "ModelReport",
+    "PackResult",
+    "ResizedTexture",
+    "TextureInfo",
+    "cached_pack_model",
+    "describe",
+    "inspect_model",
+    "pack_model",
+    "sniff_image",
 ]

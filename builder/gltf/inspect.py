@@ -113,8 +113,11 @@ class _Loader:
         try:
             m.raw = m.path.read_bytes()
         except OSError as exc:
-            m.error("file", f"cannot read the model file: {exc.strerror or exc}",
-                    "check the file name and folder in the Markdown front matter")
+            m.error(
+                "file",
+                f"cannot read the model file: {exc.strerror or exc}",
+                "check the file name and folder in the Markdown front matter",
+            )
             return m
         m.files.append(m.path)
         m.file_bytes[m.path] = m.raw
@@ -123,9 +126,12 @@ class _Loader:
             json_bytes = self._read_glb(m.raw)
         elif m.path.suffix.lower() == ".glb":
             m.is_glb = True
-            m.error("GLB header", f"Invalid GLB magic value ({m.raw[:4].hex(' ') or 'empty file'}): "
-                                  "a .glb file starts with the 4 bytes 'glTF'",
-                    "the file is not a binary glTF: export it again as glTF Binary (.glb)")
+            m.error(
+                "GLB header",
+                f"Invalid GLB magic value ({m.raw[:4].hex(' ') or 'empty file'}): "
+                "a .glb file starts with the 4 bytes 'glTF'",
+                "the file is not a binary glTF: export it again as glTF Binary (.glb)",
+            )
             return m
         else:
             json_bytes = m.raw
@@ -142,41 +148,62 @@ class _Loader:
     def _read_glb(self, data: bytes) -> bytes | None:
         m = self.m
         if len(data) < 12:
-            m.error("GLB header", f"Unexpected end of header: the file has {len(data)} bytes, "
-                                  "a GLB header needs 12", "the file is truncated: copy or export it again")
+            m.error(
+                "GLB header",
+                f"Unexpected end of header: the file has {len(data)} bytes, a GLB header needs 12",
+                "the file is truncated: copy or export it again",
+            )
             return None
         _, version, declared = struct.unpack_from("<4sII", data, 0)
         if version != 2:
-            m.error("GLB header", f"Invalid GLB version value {version}: only version 2 (glTF 2.0) is supported",
-                    "convert the model to glTF 2.0 (e.g. re-export from Blender)")
+            m.error(
+                "GLB header",
+                f"Invalid GLB version value {version}: only version 2 (glTF 2.0) is supported",
+                "convert the model to glTF 2.0 (e.g. re-export from Blender)",
+            )
             return None
         if declared != len(data):
-            m.error("GLB header", f"Declared length ({declared}) does not match GLB length ({len(data)}).",
-                    "the file is truncated or has bytes appended: copy or export it again")
+            m.error(
+                "GLB header",
+                f"Declared length ({declared}) does not match GLB length ({len(data)}).",
+                "the file is truncated or has bytes appended: copy or export it again",
+            )
         end = min(declared, len(data))
         offset, index = 12, 0
         json_chunk: bytes | None = None
         while offset < end:
             if end - offset < 8:
-                m.error(f"GLB chunk {index}", "Unexpected end of chunk header.",
-                        "the file is truncated: copy or export it again")
+                m.error(
+                    f"GLB chunk {index}",
+                    "Unexpected end of chunk header.",
+                    "the file is truncated: copy or export it again",
+                )
                 break
             length, ctype = struct.unpack_from("<II", data, offset)
             name = {CHUNK_JSON: "JSON", CHUNK_BIN: "BIN"}.get(ctype, f"0x{ctype:08x}")
             where = f"GLB {name} chunk" if ctype in (CHUNK_JSON, CHUNK_BIN) else f"GLB chunk {index}"
             start = offset + 8
             if length % 4:
-                m.error(where, f"Length of {name} chunk ({length}) is not aligned to 4-byte boundaries.",
-                        "the exporter wrote a broken file: export it again")
+                m.error(
+                    where,
+                    f"Length of {name} chunk ({length}) is not aligned to 4-byte boundaries.",
+                    "the exporter wrote a broken file: export it again",
+                )
             if start + length > end:
-                m.error(where, f"Unexpected end of chunk data: the {name} chunk declares {length} bytes "
-                               f"but only {end - start} remain in the file",
-                        "the file is truncated: copy or export it again")
+                m.error(
+                    where,
+                    f"Unexpected end of chunk data: the {name} chunk declares {length} bytes "
+                    f"but only {end - start} remain in the file",
+                    "the file is truncated: copy or export it again",
+                )
                 length = end - start
-            payload = data[start:start + length]
+            payload = data[start : start + length]
             if index == 0 and ctype != CHUNK_JSON:
-                m.error(where, f"First chunk must be of JSON type. Found {name} instead.",
-                        "the exporter wrote a broken file: export it again")
+                m.error(
+                    where,
+                    f"First chunk must be of JSON type. Found {name} instead.",
+                    "the exporter wrote a broken file: export it again",
+                )
                 return None
             if ctype == CHUNK_JSON:
                 if json_chunk is not None:
@@ -205,8 +232,7 @@ class _Loader:
         try:
             text = data.decode("utf-8-sig")  # a BOM is tolerated: TextDecoder strips it too
         except UnicodeDecodeError as exc:
-            m.error(where, f"the JSON is not valid UTF-8 (byte {exc.start})",
-                    "save the .gltf file as UTF-8")
+            m.error(where, f"the JSON is not valid UTF-8 (byte {exc.start})", "save the .gltf file as UTF-8")
             return None
 
         def reject(name: str) -> None:
@@ -221,8 +247,11 @@ class _Loader:
         try:
             doc = json.loads(text, parse_constant=reject, parse_float=finite)
         except json.JSONDecodeError as exc:
-            m.error(where, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                    "fix the JSON syntax (a missing comma or quote, or a trailing comma?) or export again")
+            m.error(
+                where,
+                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                "fix the JSON syntax (a missing comma or quote, or a trailing comma?) or export again",
+            )
             return None
         except (ValueError, RecursionError) as exc:
             m.error(where, f"invalid JSON: {exc}", "export the model again")
@@ -249,8 +278,9 @@ class _Loader:
             else:
                 self.m.error(_ptr(key, i), f"{key}[{i}] must be an object")
 
-    def _int(self, obj: dict, key: str, pointer: str, *, required: bool = False, minimum: int = 0,
-             default: int | None = None) -> int | None:
+    def _int(
+        self, obj: dict, key: str, pointer: str, *, required: bool = False, minimum: int = 0, default: int | None = None
+    ) -> int | None:
         value = obj.get(key)
         if value is None:
             if required:
@@ -266,8 +296,11 @@ class _Loader:
         size = len(self.m.gltf.get(collection) or []) if isinstance(self.m.gltf.get(collection), list) else 0
         if not _is_int(value) or not 0 <= value < size:
             shown = json.dumps(value)
-            self.m.error(pointer, f"Index {shown} is not in range: there are {size} {collection}",
-                         "the model is inconsistent: export it again")
+            self.m.error(
+                pointer,
+                f"Index {shown} is not in range: there are {size} {collection}",
+                "the model is inconsistent: export it again",
+            )
             return None
         return value
 
@@ -298,17 +331,25 @@ class _Loader:
         shown = uri if len(uri) <= 80 else uri[:77] + "..."
         parts = urlsplit(uri)
         if parts.scheme in ("http", "https") or parts.netloc or uri.startswith("//"):
-            m.error(pointer, f"the model loads '{shown}' from the internet",
-                    "download the file, put it next to the model and use a relative path: "
-                    "the site must work offline")
+            m.error(
+                pointer,
+                f"the model loads '{shown}' from the internet",
+                "download the file, put it next to the model and use a relative path: the site must work offline",
+            )
             return None, None
         if parts.scheme == "file" or len(parts.scheme) == 1 or uri.startswith(("/", "\\")):
-            m.error(pointer, f"'{shown}' is an absolute path: it only exists on the computer that exported it",
-                    "put the file next to the model and use a relative path like 'textures/wood.jpg'")
+            m.error(
+                pointer,
+                f"'{shown}' is an absolute path: it only exists on the computer that exported it",
+                "put the file next to the model and use a relative path like 'textures/wood.jpg'",
+            )
             return None, None
         if parts.scheme:
-            m.error(pointer, f"unsupported URI scheme '{parts.scheme}:' in '{shown}'",
-                    "use a relative path to a file next to the model")
+            m.error(
+                pointer,
+                f"unsupported URI scheme '{parts.scheme}:' in '{shown}'",
+                "use a relative path to a file next to the model",
+            )
             return None, None
         if "\\" in uri:
             m.error(pointer, f"'{shown}' uses backslashes", f"use forward slashes: '{uri.replace(chr(92), '/')}'")
@@ -318,23 +359,31 @@ class _Loader:
         try:
             target = contained(base / rel, base, shown, "the model's folder")
         except OutsideFolderError as exc:
-            m.error(pointer, exc.message, "copy the file next to the model (or into a sub-folder) and use a "
-                                          "path without '../'")
+            m.error(
+                pointer,
+                exc.message,
+                "copy the file next to the model (or into a sub-folder) and use a path without '../'",
+            )
             return None, None
         root = m.site_root.resolve() if target.is_relative_to(m.site_root.resolve()) else base.resolve()
         if not target.is_file():
             near = target.parent
             choices = sorted(p.name for p in near.iterdir()) if near.is_dir() else []
             same = [c for c in choices if c.lower() == target.name.lower()]
-            hint = (f"the file on disk is '{same[0]}': upper/lower case must match exactly (web servers "
-                    "are case-sensitive)" if same else
-                    did_you_mean(target.name, choices) or "check the file name, or export the model again")
+            hint = (
+                f"the file on disk is '{same[0]}': upper/lower case must match exactly (web servers are case-sensitive)"
+                if same
+                else did_you_mean(target.name, choices) or "check the file name, or export the model again"
+            )
             m.error(pointer, f"missing file '{rel}' (looked for {_site_path(target, root)})", hint)
             return None, None
         wrong_case = _case_mismatch(target, root)
         if wrong_case:
-            m.error(pointer, f"'{rel}' differs in upper/lower case from the file on disk ('{wrong_case}')",
-                    "web servers are case-sensitive: make the name in the model and on disk identical")
+            m.error(
+                pointer,
+                f"'{rel}' differs in upper/lower case from the file on disk ('{wrong_case}')",
+                "web servers are case-sensitive: make the name in the model and on disk identical",
+            )
             return None, None
         if target in m.file_bytes:
             return m.file_bytes[target], target
@@ -353,13 +402,19 @@ class _Loader:
         m, g = self.m, self.m.gltf
         asset = g.get("asset")
         if not isinstance(asset, dict):
-            m.error("/asset", "the 'asset' object is missing", "viewers refuse a model without asset.version; "
-                                                               "export it again")
+            m.error(
+                "/asset",
+                "the 'asset' object is missing",
+                "viewers refuse a model without asset.version; export it again",
+            )
         else:
             version = asset.get("version")
             if not isinstance(version, str) or not re.match(r"2\.\d+$", version):
-                m.error("/asset/version", f"glTF version {json.dumps(version)} is not supported: 2.0 is needed",
-                        "convert the model to glTF 2.0 (e.g. re-export from Blender)")
+                m.error(
+                    "/asset/version",
+                    f"glTF version {json.dumps(version)} is not supported: 2.0 is needed",
+                    "convert the model to glTF 2.0 (e.g. re-export from Blender)",
+                )
         self._check_extensions()
         self._check_buffers()
         self._check_buffer_views()
@@ -377,9 +432,12 @@ class _Loader:
             if not isinstance(name, str):
                 m.error(pointer, "extension names must be strings")
             elif name not in MODEL_VIEWER_EXTENSIONS:
-                m.error(pointer, f"the model requires the extension {name}, which model-viewer cannot load",
-                        f"export the model without {name} (most tools have an option), "
-                        "or convert it, e.g. with gltf-transform")
+                m.error(
+                    pointer,
+                    f"the model requires the extension {name}, which model-viewer cannot load",
+                    f"export the model without {name} (most tools have an option), "
+                    "or convert it, e.g. with gltf-transform",
+                )
             elif name not in used:
                 m.warning(pointer, f"{name} is required but not listed in extensionsUsed")
 
@@ -389,27 +447,39 @@ class _Loader:
             length = self._int(buf, "byteLength", p + "/byteLength", required=True, minimum=1)
             uri = buf.get("uri")
             data: bytes | None = None
-            fallback = isinstance(buf.get("extensions"), dict) and \
-                isinstance(buf["extensions"].get("EXT_meshopt_compression"), dict)
+            fallback = isinstance(buf.get("extensions"), dict) and isinstance(
+                buf["extensions"].get("EXT_meshopt_compression"), dict
+            )
             if uri is None:
                 if m.is_glb and i == 0 and m.bin_chunk is not None:
                     data = m.bin_chunk
                     if length is not None and length > len(data):
-                        m.error(p + "/byteLength", f"Declared byteLength ({length}) is more than the GLB BIN chunk "
-                                                   f"holds ({len(data)} bytes)",
-                                "the file is truncated or broken: export it again")
+                        m.error(
+                            p + "/byteLength",
+                            f"Declared byteLength ({length}) is more than the GLB BIN chunk holds ({len(data)} bytes)",
+                            "the file is truncated or broken: export it again",
+                        )
                     elif length is not None and len(data) - length > 3:
-                        m.warning("GLB BIN chunk", f"GLB-stored BIN chunk contains {len(data) - length} extra "
-                                                   "padding byte(s) (at most 3 are expected)")
+                        m.warning(
+                            "GLB BIN chunk",
+                            f"GLB-stored BIN chunk contains {len(data) - length} extra "
+                            "padding byte(s) (at most 3 are expected)",
+                        )
                 elif not fallback:
-                    m.error(p, "Buffer refers to an unresolved GLB binary chunk: it has no uri and there is "
-                               "no GLB BIN chunk", "export the model again (as .glb, or .gltf + .bin)")
+                    m.error(
+                        p,
+                        "Buffer refers to an unresolved GLB binary chunk: it has no uri and there is no GLB BIN chunk",
+                        "export the model again (as .glb, or .gltf + .bin)",
+                    )
             else:
                 data, _ = self._resolve(uri, p + "/uri")
                 if data is not None and length is not None and len(data) < length:
-                    m.error(p + "/byteLength", f"Actual data byte length ({len(data)}) is less than the declared "
-                                               f"buffer byte length ({length}).",
-                            "the .bin file is truncated or belongs to another export: export the model again")
+                    m.error(
+                        p + "/byteLength",
+                        f"Actual data byte length ({len(data)}) is less than the declared "
+                        f"buffer byte length ({length}).",
+                        "the .bin file is truncated or belongs to another export: export the model again",
+                    )
             m.buffers.append(data)
 
     def _buffer_view(self, index: int) -> dict | None:
@@ -424,18 +494,27 @@ class _Loader:
             length = self._int(view, "byteLength", p + "/byteLength", required=True, minimum=1)
             stride = view.get("byteStride")
             if stride is not None and (not _is_int(stride) or not 4 <= stride <= 252 or stride % 4):
-                m.error(p + "/byteStride", f"byteStride {json.dumps(stride)} is invalid: it must be a multiple "
-                                           "of 4 between 4 and 252", "export the model again")
+                m.error(
+                    p + "/byteStride",
+                    f"byteStride {json.dumps(stride)} is invalid: it must be a multiple of 4 between 4 and 252",
+                    "export the model again",
+                )
             if b is None or offset is None or length is None:
                 continue
             buffer = g["buffers"][b]
             declared = buffer.get("byteLength") if isinstance(buffer, dict) else None
             if _is_int(declared) and offset + length > declared:
-                m.error(p + "/byteLength", f"BufferView does not fit buffer ({b}) byteLength ({declared}): "
-                                           f"byteOffset ({offset}) + byteLength ({length}) = {offset + length}",
-                        "the model is inconsistent: export it again")
-            ext = (view.get("extensions") or {}).get("EXT_meshopt_compression") \
-                if isinstance(view.get("extensions"), dict) else None
+                m.error(
+                    p + "/byteLength",
+                    f"BufferView does not fit buffer ({b}) byteLength ({declared}): "
+                    f"byteOffset ({offset}) + byteLength ({length}) = {offset + length}",
+                    "the model is inconsistent: export it again",
+                )
+            ext = (
+                (view.get("extensions") or {}).get("EXT_meshopt_compression")
+                if isinstance(view.get("extensions"), dict)
+                else None
+            )
             if isinstance(ext, dict):
                 m.meshopt = True
                 ep = p + "/extensions/EXT_meshopt_compression"
@@ -445,9 +524,12 @@ class _Loader:
                 if eb is not None and eo is not None and el is not None:
                     edecl = g["buffers"][eb].get("byteLength") if isinstance(g["buffers"][eb], dict) else None
                     if _is_int(edecl) and eo + el > edecl:
-                        m.error(ep + "/byteLength", f"compressed data does not fit buffer ({eb}) byteLength "
-                                                    f"({edecl}): byteOffset ({eo}) + byteLength ({el})",
-                                "the model is inconsistent: export it again")
+                        m.error(
+                            ep + "/byteLength",
+                            f"compressed data does not fit buffer ({eb}) byteLength "
+                            f"({edecl}): byteOffset ({eo}) + byteLength ({el})",
+                            "the model is inconsistent: export it again",
+                        )
 
     def _check_accessors(self) -> None:
         m = self.m
@@ -456,19 +538,26 @@ class _Loader:
             type_ = acc.get("type")
             count = self._int(acc, "count", p + "/count", required=True, minimum=1)
             if ctype not in COMPONENT_SIZES or not _is_int(ctype):
-                m.error(p + "/componentType", f"Invalid componentType {json.dumps(ctype)}: allowed are "
-                                              "5120, 5121, 5122, 5123, 5125, 5126", "export the model again")
+                m.error(
+                    p + "/componentType",
+                    f"Invalid componentType {json.dumps(ctype)}: allowed are 5120, 5121, 5122, 5123, 5125, 5126",
+                    "export the model again",
+                )
                 ctype = None
             if type_ not in TYPE_COMPONENTS:
-                m.error(p + "/type", f"Invalid accessor type {json.dumps(type_)}: allowed are "
-                                     + ", ".join(TYPE_COMPONENTS), "export the model again")
+                m.error(
+                    p + "/type",
+                    f"Invalid accessor type {json.dumps(type_)}: allowed are " + ", ".join(TYPE_COMPONENTS),
+                    "export the model again",
+                )
                 type_ = None
             offset = self._int(acc, "byteOffset", p + "/byteOffset", default=0)
             if "bufferView" in acc:
                 bv = self._ref(acc["bufferView"], "bufferViews", p + "/bufferView")
                 if None not in (bv, ctype, type_, count, offset):
-                    self._fit(p, bv, offset, count, COMPONENT_SIZES[ctype], _element_size(COMPONENT_SIZES[ctype],
-                                                                                            type_), True)
+                    self._fit(
+                        p, bv, offset, count, COMPONENT_SIZES[ctype], _element_size(COMPONENT_SIZES[ctype], type_), True
+                    )
             sparse = acc.get("sparse")
             if isinstance(sparse, dict) and None not in (ctype, type_):
                 sp = p + "/sparse"
@@ -484,8 +573,10 @@ class _Loader:
                     if part == "indices":
                         ict = obj.get("componentType")
                         if ict not in SPARSE_INDEX_TYPES or not _is_int(ict):
-                            m.error(pp + "/componentType", f"Invalid sparse indices componentType "
-                                                           f"{json.dumps(ict)}: allowed are 5121, 5123, 5125")
+                            m.error(
+                                pp + "/componentType",
+                                f"Invalid sparse indices componentType {json.dumps(ict)}: allowed are 5121, 5123, 5125",
+                            )
                             continue
                         size = csize = SPARSE_INDEX_TYPES[ict]
                     else:
@@ -505,22 +596,34 @@ class _Loader:
         if not _is_int(view_offset) or not _is_int(view_length):
             return
         if offset % csize:
-            m.error(p + "/byteOffset", f"Offset {offset} is not a multiple of componentType length {csize}.",
-                    "export the model again")
+            m.error(
+                p + "/byteOffset",
+                f"Offset {offset} is not a multiple of componentType length {csize}.",
+                "export the model again",
+            )
         elif (offset + view_offset) % csize:
-            m.error(p + "/byteOffset", f"Accessor's total byteOffset {offset + view_offset} isn't a multiple of "
-                                       f"componentType length {csize}.", "export the model again")
+            m.error(
+                p + "/byteOffset",
+                f"Accessor's total byteOffset {offset + view_offset} isn't a multiple of componentType length {csize}.",
+                "export the model again",
+            )
         stride = view.get("byteStride") if strided else None
         if _is_int(stride) and stride < esize:
-            m.error(p + "/bufferView", f"Referenced bufferView's byteStride value {stride} is less than accessor "
-                                       f"element's length {esize}.", "export the model again")
+            m.error(
+                p + "/bufferView",
+                f"Referenced bufferView's byteStride value {stride} is less than accessor element's length {esize}.",
+                "export the model again",
+            )
             return
         step = stride if _is_int(stride) else esize
         end = offset + step * (count - 1) + esize
         if end > view_length:
-            m.error(p + "/count", f"Accessor (offset: {offset}, length: {end - offset}) does not fit referenced "
-                                  f"bufferView [{bv}] length {view_length}.",
-                    "the model is inconsistent (count or byteOffset too large): export it again")
+            m.error(
+                p + "/count",
+                f"Accessor (offset: {offset}, length: {end - offset}) does not fit referenced "
+                f"bufferView [{bv}] length {view_length}.",
+                "the model is inconsistent (count or byteOffset too large): export it again",
+            )
 
     def _check_meshes(self) -> None:
         m = self.m
@@ -556,8 +659,9 @@ class _Loader:
                 draco = exts.get("KHR_draco_mesh_compression")
                 if isinstance(draco, dict):
                     m.draco = True
-                    self._ref(draco.get("bufferView"), "bufferViews",
-                              pp + "/extensions/KHR_draco_mesh_compression/bufferView")
+                    self._ref(
+                        draco.get("bufferView"), "bufferViews", pp + "/extensions/KHR_draco_mesh_compression/bufferView"
+                    )
                 # triangles: from the index count, else the vertex count
                 source = indices if indices is not None else attrs.get("POSITION")
                 count = 0
@@ -592,38 +696,55 @@ class _Loader:
                 continue
             fmt = sniff_image(data)
             if fmt is None:
-                m.error(p, f"Image format not recognized (first bytes: {data[:8].hex(' ')})",
-                        "save the texture as PNG or JPEG")
+                m.error(
+                    p,
+                    f"Image format not recognized (first bytes: {data[:8].hex(' ')})",
+                    "save the texture as PNG or JPEG",
+                )
                 m.images.append(None)
                 continue
             size = _image_size(data, fmt)
             if size == (-1, -1):
-                m.error(p, f"the {fmt.upper()} image has more than 178 million pixels: no viewer can use it",
-                        f"save it at most {DEFAULT_MAX_TEXTURE} px on its longest side")
+                m.error(
+                    p,
+                    f"the {fmt.upper()} image has more than 178 million pixels: no viewer can use it",
+                    f"save it at most {DEFAULT_MAX_TEXTURE} px on its longest side",
+                )
                 m.images.append(None)
                 continue
             if size is None:
-                m.error(p, f"the {fmt.upper()} image is damaged: its header cannot be read",
-                        "save the texture again as PNG or JPEG")
+                m.error(
+                    p,
+                    f"the {fmt.upper()} image is damaged: its header cannot be read",
+                    "save the texture again as PNG or JPEG",
+                )
                 m.images.append(None)
                 continue
             if self.max_pixels and size[0] * size[1] > self.max_pixels:
-                m.error(p, f"the {fmt.upper()} texture is {size[0]}×{size[1]} = {size[0] * size[1]:,} pixels, over the "
-                           f"limit of {self.max_pixels:,} (max_image_pixels)",
-                        f"save it at most {DEFAULT_MAX_TEXTURE} px on its longest side")
+                m.error(
+                    p,
+                    f"the {fmt.upper()} texture is {size[0]}×{size[1]} = {size[0] * size[1]:,} pixels, over the "
+                    f"limit of {self.max_pixels:,} (max_image_pixels)",
+                    f"save it at most {DEFAULT_MAX_TEXTURE} px on its longest side",
+                )
                 m.images.append(None)
                 continue
             need = allowed.get(i, CORE_IMAGE_FORMATS | set(TEXTURE_SOURCE_EXTENSIONS.values()))
             if fmt not in need:
                 ext = next((e for e, f in TEXTURE_SOURCE_EXTENSIONS.items() if f == fmt), None)
-                m.error(p, f"{fmt.upper()} image used as a plain texture: browsers only decode PNG and JPEG there"
-                           + (f" (a {fmt.upper()} texture needs the {ext} extension)" if ext else ""),
-                        "save the texture as PNG or JPEG, or export with the matching texture extension")
+                m.error(
+                    p,
+                    f"{fmt.upper()} image used as a plain texture: browsers only decode PNG and JPEG there"
+                    + (f" (a {fmt.upper()} texture needs the {ext} extension)" if ext else ""),
+                    "save the texture as PNG or JPEG, or export with the matching texture extension",
+                )
             declared = img.get("mimeType")
             if declared is not None and declared != MIME_TYPES[fmt]:
-                m.warning(p + "/mimeType", f"Recognized image format '{MIME_TYPES[fmt]}' does not match declared "
-                                           f"image format '{declared}'.",
-                          "packing corrects it; browsers look at the bytes, but other tools may not")
+                m.warning(
+                    p + "/mimeType",
+                    f"Recognized image format '{MIME_TYPES[fmt]}' does not match declared image format '{declared}'.",
+                    "packing corrects it; browsers look at the bytes, but other tools may not",
+                )
             m.images.append((data, fmt))
             m.textures.append(TextureInfo(p, size[0], size[1], fmt))
 
@@ -639,8 +760,11 @@ class _Loader:
                 m.image_files[i] = target
             return data
         if "mimeType" not in img:
-            m.error(p + "/mimeType", "mimeType is required when the image is stored in a bufferView",
-                    "export the model again")
+            m.error(
+                p + "/mimeType",
+                "mimeType is required when the image is stored in a bufferView",
+                "export the model again",
+            )
         bv = self._ref(img["bufferView"], "bufferViews", p + "/bufferView")
         view = self._buffer_view(bv) if bv is not None else None
         if view is None:
@@ -651,7 +775,7 @@ class _Loader:
         data = m.buffers[b]
         if data is None or off + length > len(data):
             return None
-        return data[off:off + length]
+        return data[off : off + length]
 
     def _check_other_references(self) -> None:
         """Indices that three.js follows while building the scene: out of range, the load fails."""
@@ -682,8 +806,10 @@ class _Loader:
                 if isinstance(channel, dict):
                     s = channel.get("sampler")
                     if not _is_int(s) or not 0 <= s < len(samplers):
-                        self.m.error(f"{p}/channels/{k}/sampler", f"Index {json.dumps(s)} is not in range: the "
-                                                                  f"animation has {len(samplers)} samplers")
+                        self.m.error(
+                            f"{p}/channels/{k}/sampler",
+                            f"Index {json.dumps(s)} is not in range: the animation has {len(samplers)} samplers",
+                        )
                     target = channel.get("target")
                     if isinstance(target, dict) and "node" in target:
                         self._ref(target["node"], "nodes", f"{p}/channels/{k}/target/node")
@@ -734,8 +860,11 @@ def _load(path: Path, site_root: Path | None, max_pixels: int = 0) -> _Model:
     try:
         return loader.load()
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the build; report it instead
-        loader.m.error("file", f"internal error while reading the model: {type(exc).__name__}: {exc}",
-                       "please report this to the disan developers, with the model")
+        loader.m.error(
+            "file",
+            f"internal error while reading the model: {type(exc).__name__}: {exc}",
+            "please report this to the disan developers, with the model",
+        )
         return loader.m
 
 
@@ -751,5 +880,3 @@ def inspect_model(path: Path, site_root: Path, max_pixels: int = 0) -> ModelRepo
     a texture over ``max_pixels`` (0: no limit but Pillow's guard) is refused before decoding.
     """
     return _load(path, site_root, max_pixels).report()
-
-

@@ -46,8 +46,9 @@ from .types import (  # noqa: F401 - the shared vocabulary of the engine
 )
 
 
-def pack_model(path: Path, out_path: Path, max_texture: int = DEFAULT_MAX_TEXTURE, *,
-               site_root: Path | None = None) -> PackResult:
+def pack_model(
+    path: Path, out_path: Path, max_texture: int = DEFAULT_MAX_TEXTURE, *, site_root: Path | None = None
+) -> PackResult:
     """Write ONE self-contained .glb for the model at ``path`` (raises ModelError if it has errors).
 
     Textures whose longest side is above ``max_texture`` are downscaled (same format, same
@@ -65,8 +66,18 @@ def pack_model(path: Path, out_path: Path, max_texture: int = DEFAULT_MAX_TEXTUR
 
 def _cache_key(model: _Model, max_texture: int) -> str:
     digest = hashlib.sha256()
-    digest.update(json.dumps({"v": PACKER_VERSION, "max_texture": max_texture, "jpeg": JPEG_QUALITY,
-                              "webp": WEBP_QUALITY, "pillow": PIL.__version__}, sort_keys=True).encode())
+    digest.update(
+        json.dumps(
+            {
+                "v": PACKER_VERSION,
+                "max_texture": max_texture,
+                "jpeg": JPEG_QUALITY,
+                "webp": WEBP_QUALITY,
+                "pillow": PIL.__version__,
+            },
+            sort_keys=True,
+        ).encode()
+    )
     for file in model.files:  # model first, then in reference order
         rel = file.name if file == model.path else _site_path(file, model.path.parent)
         digest.update(rel.encode("utf-8") + b"\0")
@@ -89,8 +100,10 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
         if max(info.width, info.height) <= max_texture:
             continue
         if info.format not in ("png", "jpeg", "webp"):
-            notes.append(f"{info.pointer}: {info.format.upper()} texture of {info.width}x{info.height} left as is "
-                         f"(only PNG, JPEG and WebP are downscaled)")
+            notes.append(
+                f"{info.pointer}: {info.format.upper()} texture of {info.width}x{info.height} left as is "
+                f"(only PNG, JPEG and WebP are downscaled)"
+            )
             continue
         data, fmt = model.images[i]
         new, size = _shrink_image(data, fmt, max_texture)
@@ -98,8 +111,12 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
 
     # 2. nothing to do for a self-contained GLB: copy it byte for byte
     buffers = g.get("buffers") or []
-    self_contained = model.is_glb and len(model.files) == 1 and all(
-        "uri" not in b for b in buffers) and all("uri" not in img for img in g.get("images") or [])
+    self_contained = (
+        model.is_glb
+        and len(model.files) == 1
+        and all("uri" not in b for b in buffers)
+        and all("uri" not in img for img in g.get("images") or [])
+    )
     if self_contained and not shrink:
         write_atomic(out_path, model.raw)
         return PackResult(out_path, model.triangles, bytes_before, len(model.raw), (), False, tuple(notes))
@@ -126,7 +143,7 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
         if isinstance(ext, dict):  # compressed bytes: copied untouched, re-pointed
             data = model.buffers[ext["buffer"]]
             offset = ext.get("byteOffset", 0)
-            ext["byteOffset"] = place(data[offset:offset + ext["byteLength"]], offset)
+            ext["byteOffset"] = place(data[offset : offset + ext["byteLength"]], offset)
             ext["buffer"] = 0
         if view["buffer"] in new_buffer_index:  # meshopt fallback buffer: no bytes to copy
             view["buffer"] = new_buffer_index[view["buffer"]]
@@ -136,7 +153,7 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
             data = shrink[image_views[v]][0]
             view["byteLength"] = len(data)
         else:
-            data = model.buffers[view["buffer"]][offset:offset + view["byteLength"]]
+            data = model.buffers[view["buffer"]][offset : offset + view["byteLength"]]
         view["buffer"] = 0
         view["byteOffset"] = place(data, offset)
 
@@ -183,10 +200,22 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
     check = _load(out_path, out_path.parent)
     if check.has_errors:  # a packer bug: never hand a broken file to the site
         out_path.unlink(missing_ok=True)
-        raise ModelError([ModelProblem(p.pointer, f"packed output is invalid: {p.message}", p.hint)
-                          for p in check.problems if p.severity == "error"])
-    return PackResult(out_path, model.triangles, bytes_before, len(glb),
-                      tuple(r for _, r in (shrink[i] for i in sorted(shrink))), True, tuple(notes))
+        raise ModelError(
+            [
+                ModelProblem(p.pointer, f"packed output is invalid: {p.message}", p.hint)
+                for p in check.problems
+                if p.severity == "error"
+            ]
+        )
+    return PackResult(
+        out_path,
+        model.triangles,
+        bytes_before,
+        len(glb),
+        tuple(r for _, r in (shrink[i] for i in sorted(shrink))),
+        True,
+        tuple(notes),
+    )
 
 
 def _replace_key(obj: dict, key: str, replacement: dict) -> dict:
@@ -267,4 +296,3 @@ def describe(report: ModelReport) -> str:
     if report.meshopt:
         parts.append("meshopt")
     return ", ".join(parts)
-

@@ -26,30 +26,32 @@ WEBP_QUALITY = 85
 #: meshopt decoder once ``meshoptDecoderLocation`` is set.  Not here on purpose:
 #: ``KHR_materials_pbrSpecularGlossiness`` (removed from three.js in r147) and
 #: ``KHR_meshopt_compression`` (not in three.js' table yet).
-MODEL_VIEWER_EXTENSIONS = frozenset({
-    "KHR_draco_mesh_compression",
-    "KHR_lights_punctual",
-    "KHR_materials_anisotropy",
-    "KHR_materials_clearcoat",
-    "KHR_materials_dispersion",
-    "KHR_materials_emissive_strength",
-    "KHR_materials_ior",
-    "KHR_materials_iridescence",
-    "KHR_materials_sheen",
-    "KHR_materials_specular",
-    "KHR_materials_transmission",
-    "KHR_materials_unlit",
-    "KHR_materials_variants",
-    "KHR_materials_volume",
-    "KHR_mesh_quantization",
-    "KHR_texture_basisu",
-    "KHR_texture_transform",
-    "EXT_materials_bump",
-    "EXT_mesh_gpu_instancing",
-    "EXT_meshopt_compression",
-    "EXT_texture_avif",
-    "EXT_texture_webp",
-})
+MODEL_VIEWER_EXTENSIONS = frozenset(
+    {
+        "KHR_draco_mesh_compression",
+        "KHR_lights_punctual",
+        "KHR_materials_anisotropy",
+        "KHR_materials_clearcoat",
+        "KHR_materials_dispersion",
+        "KHR_materials_emissive_strength",
+        "KHR_materials_ior",
+        "KHR_materials_iridescence",
+        "KHR_materials_sheen",
+        "KHR_materials_specular",
+        "KHR_materials_transmission",
+        "KHR_materials_unlit",
+        "KHR_materials_variants",
+        "KHR_materials_volume",
+        "KHR_mesh_quantization",
+        "KHR_texture_basisu",
+        "KHR_texture_transform",
+        "EXT_materials_bump",
+        "EXT_mesh_gpu_instancing",
+        "EXT_meshopt_compression",
+        "EXT_texture_avif",
+        "EXT_texture_webp",
+    }
+)
 
 #: Extensions whose data model-viewer decodes with a separate decoder script.  By default
 #: model-viewer fetches the Draco and KTX2 decoders from a Google CDN and has no meshopt
@@ -68,8 +70,13 @@ TEXTURE_SOURCE_EXTENSIONS = {
     "EXT_texture_webp": "webp",
     "EXT_texture_avif": "avif",
 }
-MIME_TYPES = {"png": "image/png", "jpeg": "image/jpeg", "ktx2": "image/ktx2", "webp": "image/webp",
-              "avif": "image/avif"}
+MIME_TYPES = {
+    "png": "image/png",
+    "jpeg": "image/jpeg",
+    "ktx2": "image/ktx2",
+    "webp": "image/webp",
+    "avif": "image/avif",
+}
 CORE_IMAGE_FORMATS = frozenset({"png", "jpeg"})
 
 GLB_MAGIC = b"glTF"
@@ -271,5 +278,3 @@ def _image_size(data: bytes, fmt: str) -> tuple[int, int] | None:
         if fmt == "avif":  # Pillow may lack an AVIF decoder: not the model's fault
             return 0, 0
         return None
-
-
