@@ -26,6 +26,7 @@ IMAGE_FORMATS = {
     "GIF": "image/gif",
     "TIFF": "image/tiff",
 }
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
 
 
 class AssetPathError(InputError):

@@ -10,17 +10,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from .assets import AssetStore
 from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Problem, Problems
-from .gltf import ModelError, PackResult, cached_pack_model
+from .feature import ProcessContext
+from .features import FEATURES
 from .load import ParseCache, load_site
 from .media import ensure_derivatives
-from .panoramas import make_panoramas
-from .plan import MODEL_BUNDLE, TOUR_BUNDLE, Plan, plan_site
+from .plan import Plan, plan_site
 from .registry import REGISTRY_FILE, Issued, load_registry, save_registry, updated_registry_text
 from .render import Renderer, make_environment
 from .theme import Theme, load_theme
@@ -96,51 +97,27 @@ class SiteBuilder:
             check_output_folder(self.root, out)
         except OutputFolderError as exc:
             raise ContentError([Problem("site.toml", 0, "error", "output-folder", exc.message, exc.hint)]) from None
-        if site.model.tours and TOUR_BUNDLE not in theme.static_files():
-            raise ContentError(
-                [
-                    Problem(
-                        "themes/default/package.json",
-                        0,
-                        "error",
-                        "viewer-missing",
-                        "the 360° viewer of the theme is not built",
-                        "run `npm ci && npm run build` in themes/default (./run does this for you)",
-                    )
-                ]
-            )
-        if site.models and MODEL_BUNDLE not in theme.static_files():
-            raise ContentError(
-                [
-                    Problem(
-                        "themes/default/package.json",
-                        0,
-                        "error",
-                        "viewer-missing",
-                        "the 3D viewer of the theme is not built",
-                        "run `npm ci && npm run build` in themes/default (./run does this for you)",
-                    )
-                ]
-            )
-        panoramas, failures = make_panoramas(site.model, self.cache_dir, self.jobs, self.progress)
-        if failures:
-            raise ContentError(failures)
-        plan = plan_site(site, theme, self.assets, panoramas, self.authoring)
+        missing = [p for p in (feature.missing_viewer(site, theme) for feature in FEATURES) if p is not None]
+        if missing:
+            raise ContentError(missing[:1])
+        context = ProcessContext(self.root, self.assets, self.cache_dir, self.jobs, self.progress)
+        processed: dict[str, Any] = {}
+        for feature in FEATURES:
+            processed[feature.name], failures = feature.process(site, context)
+            if failures:
+                raise ContentError(failures)
+        plan = plan_site(site, theme, self.assets, processed, self.authoring)
         self._make_media(plan)
-        packed = self._pack_models(site)
         if self._environment is None or self._environment[0] != theme.digest:
             self._environment = (theme.digest, make_environment(theme))
         renderer = Renderer(
-            site.model,
+            site,
             plan,
             theme,
-            self.cache_dir / "media",
+            self.cache_dir,
             self.authoring,
             self._environment[1],
             jobs=1 if self.authoring else self.jobs,
-            site_narrations=site.narrations,
-            site_models=site.models,
-            packed_models=packed,
         )
         written = write_site(plan.outputs, renderer.write_many, out, self.progress, in_place=self.authoring)
         new_codes = self._record_codes(site)
@@ -172,26 +149,6 @@ class SiteBuilder:
                 self.progress("images", done, total)
 
         ensure_derivatives(plan.derivatives, self.cache_dir / "media", self.jobs, report)
-
-    def _pack_models(self, site: ValidatedSite) -> dict[Path, PackResult]:
-        """Each model once, into one .glb with phone-sized textures; cached across builds."""
-        sources = sorted({m.source: m.max_texture for m in site.models.values()}.items())
-        packed = {}
-        for done, (source, max_texture) in enumerate(sources, 1):
-            try:
-                packed[source] = cached_pack_model(source, self.cache_dir / "models", self.root, max_texture)
-            except ModelError as exc:
-                rel = source.relative_to(self.root).as_posix()
-                raise ContentError([p.to_problem(rel, 0, rel) for p in exc.problems]) from None
-            except (OSError, ValueError) as exc:  # e.g. a texture whose header is fine but whose pixels are not
-                rel = source.relative_to(self.root).as_posix()
-                hint = "open it in a 3D editor (e.g. Blender) and export it again as .glb"
-                raise ContentError(
-                    [Problem(rel, 0, "error", "model-pack", f"the model cannot be packed: {exc}", hint)]
-                ) from None
-            if self.progress:
-                self.progress("models", done, len(sources))
-        return packed
 
     def _record_codes(self, site: ValidatedSite) -> list[str]:
         """Issue new short codes: from now on they may be printed, so they are kept for ever."""

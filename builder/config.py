@@ -28,6 +28,8 @@ KNOWN_KEYS = {
     "max_image_pixels",
     "max_panorama_pixels",
 }
+# The folders a site keeps its sources in: watched by `serve`, never the output folder.
+SOURCE_FOLDERS = ("content", "tours", "assets", "themes")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 

@@ -14,13 +14,16 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .model import Entry
+from .feature import all_kinds
+from .features import FEATURES
+from .load import CORE_KINDS
 from .qr import qr_svg
 from .registry import Holder
 from .theme import Theme
 from .urls import short_url
 from .validate import ValidatedSite
 
+KINDS = {kind.name: kind for kind in all_kinds(FEATURES, CORE_KINDS)}
 KIND_ORDER = ("exhibit", "scene", "relic")
 GROUP_HEADINGS = {
     "exhibit": ("nav_exhibits", "Exhibits"),
@@ -63,13 +66,10 @@ def _heading(kind: str, strings: Mapping[str, str]) -> str:
 def _label(site: ValidatedSite, code: str, holder: Holder) -> Label:
     model = site.model
     lang = model.config.default_language
-    entries: Mapping[str, Mapping[str, Mapping[str, Entry]]] = {"exhibit": model.exhibits, "scene": model.scenes}
-    entry = entries.get(holder.kind, {}).get(holder.slug, {}).get(lang)
+    entry = model.of_kind(holder.kind).get(holder.slug, {}).get(lang)
     title = entry.title if entry is not None else holder.slug
-    context = ""
-    if holder.kind == "scene":
-        tour = model.tours.get(holder.slug.split("/")[0], {}).get(lang)
-        context = tour.title if tour is not None else ""
+    kind = KINDS.get(holder.kind)
+    context = kind.label_context(model, entry) if entry is not None and kind and kind.label_context else ""
     url = short_url(model.config, code)
     return Label(
         code=code,

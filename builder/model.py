@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from .config import SiteConfig
 
@@ -45,6 +45,7 @@ class Entry:
     origin: Origin
     body_origin: Origin
     sources: tuple[str, ...]
+    id: str = ""  # the QR short code, in kinds that take one
     translated: bool = True
     meta: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -71,91 +72,41 @@ class Collection(Entry):
 
 @dataclass(frozen=True, kw_only=True)
 class Exhibit(Entry):
-    id: str
     facts: tuple[tuple[str, str], ...] = ()
     collection: str = ""
     images: tuple[ImageRef, ...] = ()
     related: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     retired: bool = False
-    model: Mapping[str, Any] | None = None
-    audio: Mapping[str, Any] | None = None
     kind = "exhibit"
-
-
-HOTSPOT_KINDS = ("go", "exhibit", "audio", "image", "video", "text", "url")
-VIEW_KEYS = ("yaw", "pitch", "fov")
-# What the tour viewer can show; themes/default/viewer/util.js holds the same numbers.
-MIN_FOV, MAX_FOV = 30.0, 100.0
-
-
-@dataclass(frozen=True)
-class View:
-    """A viewing direction in degrees: yaw 0 is the image centre, + to the right; pitch + up."""
-
-    yaw: float = 0.0
-    pitch: float = 0.0
-    fov: float = 80.0
-
-
-@dataclass(frozen=True)
-class Hotspot:
-    yaw: float
-    pitch: float
-    kind: str
-    target: str
-    label: str
-    view: View | None = None
-    origin: Origin = Origin("", 0)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Scene(Entry):
-    """One panorama of a tour; `slug` is '<tour>/<scene>'."""
-
-    tour: str
-    name: str
-    id: str = ""
-    order: int = 0
-    panorama: str | Mapping[str, str] = ""
-    angles: tuple[float, float, float] | None = None
-    view: View = View()
-    north: float = 0.0
-    plan_position: Mapping[str, float] | None = None
-    hotspots: tuple[Hotspot, ...] = ()
-    audio: Mapping[str, Any] | None = None  # narration for this spot, like an exhibit's
-    kind = "scene"
-
-
-@dataclass(frozen=True, kw_only=True)
-class Tour(Entry):
-    start: str = ""
-    plan: str = ""
-    autorotate: float = 2.0
-    narration: Mapping[str, Any] | None = None
-    kind = "tour"
 
 
 @dataclass(frozen=True)
 class ContentModel:
-    """Everything the site says, keyed by slug then language."""
+    """Everything the site says: entries by kind, then slug, then language."""
 
     config: SiteConfig
-    pages: dict[str, dict[str, Page]]
-    exhibits: dict[str, dict[str, Exhibit]]
-    collections: dict[str, dict[str, Collection]]
+    entries: Mapping[str, dict[str, dict[str, Entry]]]
     source_digests: dict[str, str]
     unreadable: tuple[str, ...] = ()
-    tours: dict[str, dict[str, Tour]] = field(default_factory=dict)
-    scenes: dict[str, dict[str, Scene]] = field(default_factory=dict)
 
-    def tour_scenes(self, tour: str, lang: str) -> list[Scene]:
-        """The scenes of a tour in visiting order: `order`, then file name."""
-        found = [by_lang[lang] for slug, by_lang in self.scenes.items() if slug.startswith(tour + "/")]
-        return sorted(found, key=lambda s: (s.order, s.name))
+    def of_kind(self, kind: str) -> dict[str, dict[str, Entry]]:
+        return self.entries.get(kind, {})
+
+    @property
+    def pages(self) -> dict[str, dict[str, Page]]:
+        return cast(dict[str, dict[str, Page]], self.of_kind("page"))
+
+    @property
+    def exhibits(self) -> dict[str, dict[str, Exhibit]]:
+        return cast(dict[str, dict[str, Exhibit]], self.of_kind("exhibit"))
+
+    @property
+    def collections(self) -> dict[str, dict[str, Collection]]:
+        return cast(dict[str, dict[str, Collection]], self.of_kind("collection"))
 
     def all_entries(self) -> Iterator[Entry]:
-        for group in (self.pages, self.collections, self.exhibits, self.tours, self.scenes):
+        for group in self.entries.values():
             for by_lang in group.values():
                 yield from by_lang.values()
 

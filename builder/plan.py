@@ -2,120 +2,45 @@
 
 Two outputs with the same key have the same bytes. The write stage reuses a file from the
 previous build when its key has not changed, which is what makes rebuilds incremental and
-still byte-identical to a clean build.
+still byte-identical to a clean build. The museum's own pages are planned here; each feature
+plans its own outputs through its `plan` hook, with the `Planner`'s keys and helpers.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import math
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .assets import AssetStore, resolve_asset
-from .audio import MP3_KBPS
-from .config import SiteConfig
-from .guide import guide_key
+from .csp import LADDER
+from .feature import all_kinds
+from .features import FEATURES
 from .hosting import Policies, host_files
+from .load import CORE_KINDS
 from .media import Derivative, ResponsiveImage, plan_image
-from .model import ContentModel, Entry, Exhibit, ImageRef, Scene, Tour
-from .model3d import ExhibitModel
-from .narration import Narration
-from .panoramas import ScenePanorama
+from .model import ContentModel, Entry, Exhibit, ImageRef
+from .outputs import CachedMedia, CopyFile, Output, QrImage, Redirect, RenderPage, TextFile, key_of
 from .theme import Theme
 from .urls import entry_url, index_url, output_file, short_url
 from .validate import ValidatedSite
 
 EXHIBITS_PER_INDEX_PAGE = 60
-PAGE_CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'"
-)
-# The 360° viewer decodes tiles into blob: URLs and styles its own elements from script.
-TOUR_CSP = PAGE_CSP.replace("img-src 'self' data:", "img-src 'self' data: blob:") + "; worker-src 'self' blob:"
-# Draco and Basis decoders are WebAssembly, and glTF textures are decoded from blob: URLs.
-MODEL_CSP = TOUR_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'").replace(
-    "connect-src 'self'", "connect-src 'self' blob:"
-)
-TOUR_BUNDLE = "vendor/tour.js"
-MODEL_BUNDLE = "vendor/model-viewer.js"
-# model-viewer fetches its decoders by fixed file names inside one folder: the folder is
-# versioned as a whole instead of file by file.
-DECODERS = "vendor/decoders/"
 HOME_FEATURED = 8
-
-
-@dataclass(frozen=True)
-class RenderPage:
-    """A page made from a template. `slug` names the entry; `number` pages through indexes."""
-
-    template: str
-    lang: str
-    kind: str
-    slug: str = ""
-    number: int = 1
-    url: str = ""
-
-
-@dataclass(frozen=True)
-class CopyFile:
-    source: Path
-
-
-@dataclass(frozen=True)
-class EncodedAudio:
-    """A WAV narration, published as MP3; the encoding is cached by the source's digest."""
-
-    source: Path
-    digest: str
-
-    @property
-    def cache_name(self) -> str:
-        return f"{self.digest[:16]}-{MP3_KBPS}k.mp3"
-
-
-@dataclass(frozen=True)
-class CachedMedia:
-    derivative: Derivative
-
-
-@dataclass(frozen=True)
-class QrImage:
-    code: str
-    url: str
-    fmt: str
-
-
-@dataclass(frozen=True)
-class PackedModel:
-    """A 3D model packed into one phone-sized .glb by the build before rendering."""
-
-    source: Path
-
-
-@dataclass(frozen=True)
-class TextFile:
-    text: str
-
-
-@dataclass(frozen=True)
-class Redirect:
-    target: str
-    code: str
-
-
-Action = RenderPage | CopyFile | EncodedAudio | CachedMedia | QrImage | Redirect | TextFile | PackedModel
-
-
-@dataclass(frozen=True)
-class Output:
-    path: str
-    key: str
-    action: Action
+# The museum's page kinds → the kind of entry each shows (the home page shows the page 'index').
+CORE_PAGE_KINDS = {
+    "home": "page",
+    "page": "page",
+    "collection": "collection",
+    "exhibit": "exhibit",
+    "collection-index": "",
+    "exhibit-index": "",
+    "404": "",
+}
 
 
 @dataclass
@@ -124,28 +49,8 @@ class Plan:
     images: dict[tuple[str, str], ResponsiveImage]
     static_urls: dict[str, str]
     derivatives: list[Derivative] = field(default_factory=list)
-    panoramas: dict[str, ScenePanorama] = field(default_factory=dict)
-    media_urls: dict[str, str] = field(default_factory=dict)
-    model_csp: str = MODEL_CSP
-
-
-def model_csp(theme: Theme) -> str:
-    """model-viewer's shadow DOM holds one fixed <style> element: it is allowed by its hash,
-    which keeps 'unsafe-inline' out of the policy."""
-    path = theme.static_files().get(MODEL_BUNDLE)
-    if path is None:
-        return MODEL_CSP
-    blocks = re.findall(r"<style>(.*?)</style>", path.read_text(encoding="utf-8"), re.S)
-    hashes = [base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() for b in blocks if "${" not in b]
-    return MODEL_CSP.replace("style-src 'self'", " ".join(["style-src 'self'"] + [f"'sha256-{h}'" for h in hashes]))
-
-
-def _hash(*parts: object) -> str:
-    digest = hashlib.sha256()
-    for part in parts:
-        digest.update(repr(part).encode())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    processed: dict[str, Any] = field(default_factory=dict)  # each feature's process result, by its name
+    policies: tuple[str, ...] = LADDER  # the CSP ladder (csp.PAGE, VIEWER, MODEL) as this site needs it
 
 
 def code_digest(package: Path) -> str:
@@ -163,164 +68,87 @@ CODE_DIGEST = code_digest(Path(__file__).resolve().parent)
 
 
 def plan_site(
-    site: ValidatedSite, theme: Theme, assets: AssetStore, panoramas: dict[str, ScenePanorama], authoring: bool = False
+    site: ValidatedSite, theme: Theme, assets: AssetStore, processed: dict[str, Any], authoring: bool = False
 ) -> Plan:
     model = site.model
     config = model.config
-    images = _plan_images(model, assets, site.models)
-    static_urls, static_outputs = _plan_static(theme, assets, bool(site.models))
+    images = _plan_images(site, assets)
+    static_urls, static_outputs = _plan_static(site, theme, assets)
     # where the site lies on disk is not content: a moved or copied site keeps every key
-    base = _hash(CODE_DIGEST, theme.digest, repr(replace(config, root=Path())), authoring, sorted(static_urls.items()))
-    shared = _hash(
+    base = key_of(CODE_DIGEST, theme.digest, repr(replace(config, root=Path())), authoring, sorted(static_urls.items()))
+    shared = key_of(
         base,
-        [_entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
-        _image_keys(images, [c.image for by_lang in model.collections.values() for c in by_lang.values() if c.image]),
-        sorted(model.tours),
-    )  # every page's menu links to the tours when there are any
-    planner = _Planner(model, images, shared, site.narrations, site.models)
+        [entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
+        image_keys(images, [c.image for by_lang in model.collections.values() for c in by_lang.values() if c.image]),
+        [feature.shared_deps(model) for feature in FEATURES],  # e.g. every page's menu links to the tours
+    )
+    planner = Planner(site, processed, images, base, shared)
     outputs = static_outputs + planner.pages()
-    outputs += _plan_narrations(site.narrations)
-    outputs += [
-        Output(m.site_path, m.key, PackedModel(m.source))
-        for m in sorted({m.key: m for m in site.models.values()}.values(), key=lambda m: m.key)
-    ]
-    media = _plan_tour_media(model, assets)
-    outputs += [
-        Output(path, key, CopyFile(resolve_asset(config.root, source))) for path, (key, source) in sorted(media.items())
-    ]
-    outputs += _plan_tiles(panoramas)
-    outputs += planner.tour_pages(panoramas, media)
+    for feature in FEATURES:
+        outputs += feature.plan(planner)
     for derivative in sorted(
         {d for image in images.values() for d in image.webp + image.jpeg}, key=lambda d: d.cache_name
     ):
         outputs.append(Output(derivative.site_path, derivative.cache_name, CachedMedia(derivative)))
-    holders: dict[str, Exhibit | Scene] = {
-        e.id: e for e in model.default(model.exhibits) if isinstance(e, Exhibit) and e.id
-    }
-    holders.update({s.id: s for s in model.default(model.scenes) if isinstance(s, Scene) and s.id})
-    code_targets = {code: code_target(config, entry) for code, entry in holders.items()}
-    for code, target in sorted(code_targets.items()):
-        stub_key = _hash(base, target, _entry_digest(model, holders[code]))
-        for prefix in ("q", "Q"):
-            outputs.append(Output(f"{prefix}/{code}/index.html", stub_key, Redirect(target, code)))
-        url = short_url(config, code)
-        for fmt in ("svg", "png"):
-            outputs.append(Output(f"q/{code}/qr.{fmt}", _hash(base, url, fmt), QrImage(code, url, fmt)))
-    csp = model_csp(theme) if site.models else MODEL_CSP
-    outputs.extend(_host_outputs(config, outputs, csp, bool(site.models)))
+    outputs += _plan_short_codes(planner)
+    policies: tuple[str, ...] = LADDER
+    for feature in FEATURES:
+        policies = feature.policies(site, theme, policies)
+    outputs.extend(_host_outputs(site, outputs, policies))
     derivatives = [o.action.derivative for o in outputs if isinstance(o.action, CachedMedia)]
-    return Plan(
-        outputs=outputs,
-        images=images,
-        static_urls=static_urls,
-        derivatives=derivatives,
-        panoramas=panoramas,
-        media_urls={source: path for path, (_, source) in media.items()},
-        model_csp=csp,
-    )
+    return Plan(outputs, images, static_urls, derivatives, processed, policies)
 
 
-def code_target(config, entry: Exhibit | Scene) -> str:
-    """Where a short code leads: an exhibit's page, or a tour opened at a scene."""
-    if isinstance(entry, Scene):
-        return f"{entry_url(config, 'tour', entry.tour, config.default_language)}#scene={entry.name}"
-    return entry_url(config, "exhibit", entry.slug, config.default_language)
-
-
-def _plan_tour_media(model: ContentModel, assets: AssetStore) -> dict[str, tuple[str, str]]:
-    """Audio, video and plan files used by tours, copied under a name that changes with their content."""
-    files: dict[str, tuple[str, str]] = {}
-    sources = [t.plan for t in model.default(model.tours) if isinstance(t, Tour) and t.plan]
-    sources += [
-        h.target
-        for s in model.default(model.scenes)
-        if isinstance(s, Scene)
-        for h in s.hotspots
-        if h.kind in ("audio", "video")
-    ]
-    for src in sorted(set(sources)):
-        path = resolve_asset(model.config.root, src)
-        digest = assets.digest(path)
-        files[f"media/{digest[:16]}{path.suffix.lower()}"] = (digest, src)
-    return files
-
-
-def narration_paths(narration: Narration) -> tuple[str, str | None]:
-    """Where a narration's audio and captions are published."""
-    return (
-        f"media/{narration.key}{narration.published_suffix}",
-        f"media/{narration.key}.vtt" if narration.vtt else None,
-    )
-
-
-def _plan_narrations(narrations: dict[tuple[str, str], Narration]) -> list[Output]:
+def _plan_short_codes(planner: Planner) -> list[Output]:
+    """Each code's redirect stub (/q/ and /Q/, as a phone may change the case) and its QR images."""
+    model, config = planner.model, planner.model.config
     outputs = []
-    for narration in sorted(set(narrations.values()), key=lambda n: n.key):
-        audio, vtt = narration_paths(narration)
-        action = EncodedAudio(narration.audio, narration.digest) if narration.encoded else CopyFile(narration.audio)
-        outputs.append(
-            Output(audio, _hash(narration.digest, MP3_KBPS) if narration.encoded else narration.digest, action)
-        )
-        if vtt and narration.vtt:
-            outputs.append(Output(vtt, _hash(narration.vtt), TextFile(narration.vtt)))
-    return outputs
+    for kind in all_kinds(FEATURES, CORE_KINDS):
+        if kind.code_target is None:
+            continue
+        for entry in model.default(model.of_kind(kind.name)):
+            if not entry.id:
+                continue
+            target = kind.code_target(config, entry)
+            stub_key = key_of(planner.base, target, entry_digest(model, entry))
+            for prefix in ("q", "Q"):
+                outputs.append(Output(f"{prefix}/{entry.id}/index.html", stub_key, Redirect(target, entry.id)))
+            url = short_url(config, entry.id)
+            for fmt in ("svg", "png"):
+                outputs.append(
+                    Output(f"q/{entry.id}/qr.{fmt}", key_of(planner.base, url, fmt), QrImage(entry.id, url, fmt))
+                )
+    return sorted(outputs, key=lambda o: o.path)
 
 
-def _plan_tiles(panoramas: dict[str, ScenePanorama]) -> list[Output]:
-    outputs = []
-    for panorama in sorted(panoramas.values(), key=lambda p: p.tileset.key):
-        tileset = panorama.tileset
-        for rel in [*tileset.tile_paths(), tileset.preview, tileset.equirect]:
-            outputs.append(
-                Output(f"tiles/{tileset.key}/{rel}", f"{tileset.key}:{rel}", CopyFile(panorama.folder / rel))
-            )
-        outputs.append(Output(poster_path(panorama), panorama.poster.stem, CopyFile(panorama.poster)))
-    return outputs
-
-
-def poster_path(panorama: ScenePanorama) -> str:
-    return f"tiles/{panorama.tileset.key}/poster-{panorama.poster.stem[:12]}.jpg"
-
-
-def _host_outputs(config: SiteConfig, outputs: list[Output], model_policy: str, has_models: bool) -> list[Output]:
+def _host_outputs(site: ValidatedSite, outputs: list[Output], policies: tuple[str, ...]) -> list[Output]:
     """The policy ladder mirrors what the renderer puts in each page's meta tag."""
     pages = {
         o.path: o.action.kind if isinstance(o.action, RenderPage) else "redirect"
         for o in outputs
         if isinstance(o.action, RenderPage | Redirect)
     }
-    shows_3d = 2 if has_models else 0
 
     def needs(kind: str) -> int:
-        if kind in ("tour", "tour-embed"):
-            return max(1, shows_3d)
-        return shows_3d if kind == "exhibit" else 0
+        return max((feature.policy(site, kind) for feature in FEATURES), default=0)
 
-    files = host_files(config, pages, Policies((PAGE_CSP, TOUR_CSP, model_policy), needs))
-    return [Output(name, _hash(text), TextFile(text)) for name, text in sorted(files.items())]
+    files = host_files(site.model.config, pages, Policies(policies, needs))
+    return [Output(name, key_of(text), TextFile(text)) for name, text in sorted(files.items())]
 
 
-def _plan_images(
-    model: ContentModel, assets: AssetStore, models: dict[tuple[str, str], ExhibitModel]
-) -> dict[tuple[str, str], ResponsiveImage]:
+def _plan_images(site: ValidatedSite, assets: AssetStore) -> dict[tuple[str, str], ResponsiveImage]:
     """One responsive set per (source, credit); the credit is written into the file.
     Every language's entries are planned: a translation with its own credit shows its own set,
     and a source with the same credit in two languages is made once."""
+    model = site.model
     config = model.config
     refs: list[ImageRef] = []
     for exhibits in model.exhibits.values():
         refs += [ref for exhibit in exhibits.values() for ref in exhibit.images]
-    refs += [m.poster for m in models.values() if m.poster]
     for collections in model.collections.values():
         refs += [c.image for c in collections.values() if c.image]
-    refs += [
-        ImageRef(h.target, h.label)
-        for scenes in model.scenes.values()
-        for s in scenes.values()
-        if isinstance(s, Scene)
-        for h in s.hotspots
-        if h.kind == "image"
-    ]
+    for feature in FEATURES:
+        refs += feature.image_refs(site)
     planned: dict[tuple[str, str], ResponsiveImage] = {}
     for ref in refs:
         key = (ref.src, ref.credit)
@@ -332,37 +160,39 @@ def _plan_images(
     return planned
 
 
-def _plan_static(theme: Theme, assets: AssetStore, models: bool) -> tuple[dict[str, str], list[Output]]:
-    """Theme files get a content hash in their name, so phones may cache them for ever.
-    The 3D viewer and its decoders (2.4 MB) are published only by sites that show a model."""
+def _plan_static(site: ValidatedSite, theme: Theme, assets: AssetStore) -> tuple[dict[str, str], list[Output]]:
+    """Theme files get a content hash in their name, so phones may cache them for ever. A folder
+    whose files a script fetches by fixed names is versioned as a whole; a feature leaves out
+    what this site does not use."""
     urls: dict[str, str] = {}
     outputs: list[Output] = []
     files = {
         name: path
         for name, path in theme.static_files().items()
-        if models or not (name.startswith(DECODERS) or name.startswith(("vendor/model-viewer.", "vendor/model.")))
+        if not any(feature.unused_static(site, name) for feature in FEATURES)
     }
-    fixed = sorted(name for name in files if name.startswith(DECODERS))
-    if fixed:
-        folder = f"static/{DECODERS[:-1]}.{_hash([assets.digest(files[n]) for n in fixed])[:10]}/"
-        urls[DECODERS] = folder
+    folders = {
+        folder: sorted(n for n in files if n.startswith(folder)) for f in FEATURES for folder in f.static_folders
+    }
+    fixed: dict[str, str] = {}
+    for folder, names in folders.items():
+        if names:
+            urls[folder] = f"static/{folder[:-1]}.{key_of([assets.digest(files[n]) for n in names])[:10]}/"
+            fixed.update({name: urls[folder] + name[len(folder) :] for name in names})
     for name, path in files.items():
         digest = assets.digest(path)
         stem, dot, suffix = name.rpartition(".")
-        if name in fixed:
-            hashed = folder + name[len(DECODERS) :]
-        else:
-            hashed = f"static/{stem}.{digest[:10]}.{suffix}" if dot else f"static/{name}"
+        hashed = fixed.get(name) or (f"static/{stem}.{digest[:10]}.{suffix}" if dot else f"static/{name}")
         urls[name] = hashed
         outputs.append(Output(hashed, digest, CopyFile(path)))
     return urls, outputs
 
 
-def _entry_digest(model: ContentModel, entry) -> str:
-    return _hash(entry.kind, entry.slug, entry.lang, [model.source_digests.get(s, "") for s in entry.sources])
+def entry_digest(model: ContentModel, entry: Entry) -> str:
+    return key_of(entry.kind, entry.slug, entry.lang, [model.source_digests.get(s, "") for s in entry.sources])
 
 
-def _image_keys(images: dict[tuple[str, str], ResponsiveImage], refs: Iterable[ImageRef | None]) -> list[str]:
+def image_keys(images: dict[tuple[str, str], ResponsiveImage], refs: Iterable[ImageRef | None]) -> list[str]:
     keys = []
     for ref in refs:
         if ref is not None:
@@ -372,25 +202,33 @@ def _image_keys(images: dict[tuple[str, str], ResponsiveImage], refs: Iterable[I
 
 
 @dataclass
-class _Planner:
-    model: ContentModel
+class Planner:
+    """What a feature's plan hook works with: the site, the process results, the planned images,
+    and keys shared by every output (`base`) and by every page (`shared`)."""
+
+    site: ValidatedSite
+    processed: dict[str, Any]
     images: dict[tuple[str, str], ResponsiveImage]
+    base: str
     shared: str
-    narrations: dict[tuple[str, str], Narration]
-    models: dict[tuple[str, str], ExhibitModel]
 
-    def _narration_key(self, entry: Exhibit | Scene) -> str:
-        narration = self.narrations.get((entry.slug, entry.lang))
-        return narration.key if narration else ""
+    @property
+    def model(self) -> ContentModel:
+        return self.site.model
 
-    def _exhibit_key(self, exhibit: Exhibit) -> str:
-        model = self.models.get((exhibit.slug, exhibit.lang))
-        return _hash(
-            _entry_digest(self.model, exhibit),
-            _image_keys(self.images, exhibit.images),
-            self._narration_key(exhibit),
-            (model.key, _image_keys(self.images, [model.poster])) if model else "",
-        )
+    def entry_digest(self, entry: Entry) -> str:
+        return entry_digest(self.model, entry)
+
+    def image_keys(self, refs: Iterable[ImageRef | None]) -> list[str]:
+        return image_keys(self.images, refs)
+
+    def entry_deps(self, entry: Entry) -> list[object]:
+        """What every feature adds to a page that shows `entry` (its narration, its 3D model)."""
+        return [feature.entry_deps(self, entry) for feature in FEATURES]
+
+    def exhibit_key(self, exhibit: Exhibit) -> str:
+        """Everything an exhibit's page or card shows."""
+        return key_of(self.entry_digest(exhibit), self.image_keys(exhibit.images), self.entry_deps(exhibit))
 
     def pages(self) -> list[Output]:
         config = self.model.config
@@ -400,9 +238,9 @@ class _Planner:
             listed = sorted(
                 (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (e.title.casefold(), e.slug)
             )
-            all_keys = [self._exhibit_key(e) for e in listed]
+            all_keys = [self.exhibit_key(e) for e in listed]
             outputs.append(
-                self._page(
+                self.page(
                     "home.html",
                     lang,
                     "home",
@@ -414,19 +252,19 @@ class _Planner:
             for slug, by_lang in self.model.pages.items():
                 if slug != "index":
                     outputs.append(
-                        self._page(
+                        self.page(
                             "page.html",
                             lang,
                             "page",
                             slug,
                             entry_url(config, "page", slug, lang),
-                            [_entry_digest(self.model, by_lang[lang])],
+                            [self.entry_digest(by_lang[lang])],
                         )
                     )
             for slug in self.model.collections:
                 members = [k for e, k in zip(listed, all_keys, strict=True) if e.collection == slug]
                 outputs.append(
-                    self._page(
+                    self.page(
                         "collection.html",
                         lang,
                         "collection",
@@ -436,13 +274,13 @@ class _Planner:
                     )
                 )
             outputs.append(
-                self._page("collections.html", lang, "collection-index", "", index_url(config, "collection", lang), [])
+                self.page("collections.html", lang, "collection-index", "", index_url(config, "collection", lang), [])
             )
             pages = max(1, math.ceil(len(listed) / EXHIBITS_PER_INDEX_PAGE))
             for number in range(1, pages + 1):
                 chunk = all_keys[(number - 1) * EXHIBITS_PER_INDEX_PAGE : number * EXHIBITS_PER_INDEX_PAGE]
                 outputs.append(
-                    self._page(
+                    self.page(
                         "exhibits.html",
                         lang,
                         "exhibit-index",
@@ -454,12 +292,12 @@ class _Planner:
                 )
             for exhibit, key in zip(listed, all_keys, strict=True):
                 related = [
-                    self._exhibit_key(self.model.exhibits[exhibits_by_id[code].slug][lang])
+                    self.exhibit_key(self.model.exhibits[exhibits_by_id[code].slug][lang])
                     for code in exhibit.related
                     if code in exhibits_by_id
                 ]
                 outputs.append(
-                    self._page(
+                    self.page(
                         "exhibit.html",
                         lang,
                         "exhibit",
@@ -468,81 +306,17 @@ class _Planner:
                         [key, related],
                     )
                 )
-        outputs.append(self._page("404.html", config.default_language, "404", "", "404.html", []))
+        outputs.append(self.page("404.html", config.default_language, "404", "", "404.html", []))
         return outputs
 
-    def tour_pages(self, panoramas: dict[str, ScenePanorama], media: dict[str, tuple[str, str]]) -> list[Output]:
-        """Each tour in each language, full and embeddable; a key over its scenes, tiles and exhibits."""
-        config = self.model.config
-        exhibits = self.model.exhibit_by_id()
-        outputs: list[Output] = []
-        media_keys = sorted(key for key, _ in media.values())
-        for lang in config.languages:
-            tours = sorted(self.model.tours)
-            if tours:
-                outputs.append(
-                    self._page(
-                        "tours.html",
-                        lang,
-                        "tour-index",
-                        "",
-                        index_url(config, "tour", lang),
-                        [
-                            (_entry_digest(self.model, self.model.tours[t][lang]), self._scene_keys(t, lang, panoramas))
-                            for t in tours
-                        ],
-                    )
-                )
-            for name in tours:
-                scenes = self.model.tour_scenes(name, lang)
-                cards = [
-                    self._exhibit_key(self.model.exhibits[exhibits[h.target].slug][lang])
-                    for scene in scenes
-                    for h in scene.hotspots
-                    if h.kind == "exhibit" and h.target in exhibits
-                ]
-                deps = [
-                    _entry_digest(self.model, self.model.tours[name][lang]),
-                    self._scene_keys(name, lang, panoramas),
-                    cards,
-                    media_keys,
-                ]
-                guide = self.narrations.get((guide_key(name), lang))  # the guided tour's audio and captions
-                deps.append(guide.key if guide else "")
-                url = entry_url(config, "tour", name, lang)
-                outputs.append(self._page("tour.html", lang, "tour", name, url, deps))
-                outputs.append(self._page("tour_embed.html", lang, "tour-embed", name, url + "embed/", deps))
-        return outputs
-
-    def _scene_keys(self, tour: str, lang: str, panoramas: dict[str, ScenePanorama]) -> list:
-        """A tour's scenes as shown on its page and its card: text, tiles, poster and narration."""
-        keys: list = []
-        for scene in self.model.tour_scenes(tour, lang):
-            panorama = panoramas.get(scene.slug)
-            keys.append(
-                (
-                    _entry_digest(self.model, scene),
-                    panorama.tileset.key if panorama else "",
-                    panorama.poster.stem if panorama else "",
-                    self._narration_key(scene),
-                )
-            )
-        return keys
-
-    def _page(self, template: str, lang: str, kind: str, slug: str, url: str, deps: list, number: int = 1) -> Output:
+    def page(
+        self, template: str, lang: str, kind: str, slug: str, url: str, deps: list[Any], number: int = 1
+    ) -> Output:
         action = RenderPage(template, lang, kind, slug, number, url)
-        return Output(output_file(url), _hash(self.shared, action, deps, self._translations(kind, slug)), action)
+        return Output(output_file(url), key_of(self.shared, action, deps, self._translations(kind, slug)), action)
 
     def _translations(self, kind: str, slug: str) -> list[bool]:
         """The language switch marks which languages the entry is translated into."""
-        groups: dict[str, Mapping[str, Mapping[str, Entry]]] = {
-            "home": self.model.pages,
-            "page": self.model.pages,
-            "collection": self.model.collections,
-            "exhibit": self.model.exhibits,
-            "tour": self.model.tours,
-            "tour-embed": self.model.tours,
-        }
-        group = groups.get(kind)
-        entries = group.get(slug, {}) if group is not None else {}
+        kinds = {**CORE_PAGE_KINDS, **{k: v for f in FEATURES for k, v in f.page_kinds.items()}}
+        entries = self.model.of_kind(kinds[kind]).get(slug, {}) if kinds.get(kind) else {}
         return [entry.translated for entry in entries.values()]

@@ -5,50 +5,28 @@ from __future__ import annotations
 import multiprocessing
 import os
 import posixpath
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
-from PIL import Image
 
-from .audio import wav_to_mp3
 from .config import LANGUAGE_NAMES
+from .csp import PAGE_CSP
 from .diagnostics import ContentError, Problem
-from .gltf import PackResult
-from .guide import guide_key, resolve_cues
+from .feature import Feature, PageContext
+from .features import FEATURES
 from .jobs import die_with_parent
-from .markup import inline_json, make_markdown, render_markdown
-from .model import ContentModel, Entry, Exhibit, Scene, Tour
-from .model3d import ExhibitModel
-from .narration import Narration
-from .panoramas import POSTER_SIZE
-from .plan import (
-    DECODERS,
-    EXHIBITS_PER_INDEX_PAGE,
-    HOME_FEATURED,
-    MODEL_BUNDLE,
-    PAGE_CSP,
-    TOUR_CSP,
-    CachedMedia,
-    CopyFile,
-    EncodedAudio,
-    Output,
-    PackedModel,
-    Plan,
-    QrImage,
-    Redirect,
-    RenderPage,
-    TextFile,
-    narration_paths,
-    poster_path,
-)
+from .markup import make_markdown, render_markdown
+from .model import ContentModel, Entry, Exhibit, ImageRef
+from .outputs import CachedMedia, CopyFile, Output, QrImage, Redirect, RenderPage, TextFile
+from .plan import CORE_PAGE_KINDS, EXHIBITS_PER_INDEX_PAGE, HOME_FEATURED, Plan
 from .qr import qr_png, qr_svg
 from .theme import Theme
 from .urls import entry_url, index_url, relative_url, short_url
+from .validate import ValidatedSite
 
 PARALLEL_THRESHOLD = 400
 WORKER_CHUNK = 64
@@ -92,27 +70,26 @@ def make_environment(theme: Theme) -> jinja2.Environment:
 class Renderer:
     """Holds what every page shares; renders one output at a time."""
 
-    model: ContentModel
+    site: ValidatedSite
     plan: Plan
     theme: Theme
-    media_cache: Path
+    cache_dir: Path
     authoring: bool = False
 
     env: jinja2.Environment | None = None
     jobs: int = 1
-    site_narrations: dict[tuple[str, str], Narration] = field(default_factory=dict)
-    site_models: dict[tuple[str, str], ExhibitModel] = field(default_factory=dict)
-    packed_models: dict[Path, PackResult] = field(default_factory=dict)  # model source → its packed .glb
+    features: tuple[Feature, ...] = FEATURES
 
     def __post_init__(self) -> None:
         self.env = self.env or make_environment(self.theme)
+        self.model: ContentModel = self.site.model
         self.markdown = make_markdown(self.model.config.raw_html)
         config = self.model.config
         self.strings = {lang: self.theme.strings(lang, config.default_language) for lang in config.languages}
-        self._by_id = self.model.exhibit_by_id()
+        self.by_id = self.model.exhibit_by_id()
         self._codes: dict[str, Entry] = {
-            **self._by_id,
-            **{s.id: s for s in self.model.default(self.model.scenes) if isinstance(s, Scene) and s.id},
+            code: self.model.of_kind(holder.kind)[holder.slug][config.default_language]
+            for code, holder in self.site.holders.items()
         }
 
     def write_many(self, outputs: list[Output], root: Path, atomic: bool = False) -> Iterator[int]:
@@ -138,22 +115,15 @@ class Renderer:
             return self._page(action).encode("utf-8")
         if isinstance(action, CopyFile):
             return action.source.read_bytes()
-        if isinstance(action, EncodedAudio):
-            cached = self.media_cache.parent / "audio" / action.cache_name
-            if not cached.is_file():
-                wav_to_mp3(action.source, cached)
-            return cached.read_bytes()
         if isinstance(action, CachedMedia):
-            return (self.media_cache / action.derivative.cache_name).read_bytes()
-        if isinstance(action, PackedModel):
-            return self.packed_models[action.source].path.read_bytes()
+            return (self.cache_dir / "media" / action.derivative.cache_name).read_bytes()
         if isinstance(action, QrImage):
             return qr_svg(action.url) if action.fmt == "svg" else qr_png(action.url)
         if isinstance(action, TextFile):
             return action.text.encode("utf-8")
         if isinstance(action, Redirect):
             return self._redirect(action, output.path).encode("utf-8")
-        raise TypeError(f"unknown output action {action!r}")
+        return action.produce(self.cache_dir)
 
     def _template(self, name: str, context: dict[str, Any]) -> str:
         assert self.env is not None, "set in __post_init__"
@@ -228,14 +198,8 @@ class Renderer:
                     "url": index_url(config, "collection", lang),
                 }
             )
-        if self.model.tours:
-            items.append(
-                {
-                    "title": self.strings[lang].get("nav_tours", "Tours"),
-                    "lang": lang,
-                    "url": index_url(config, "tour", lang),
-                }
-            )
+        for feature in self.features:
+            items.extend(feature.nav(self, lang))
         pages = sorted(
             (by_lang[lang] for slug, by_lang in self.model.pages.items() if slug != "index"),
             key=lambda p: (p.order, p.title.casefold()),
@@ -256,17 +220,10 @@ class Renderer:
         result = []
         for other in config.languages:
             if entry is not None:
-                url = entry_url(config, entry.kind, entry.slug, other)
-                groups: dict[str, Mapping[str, Mapping[str, Entry]]] = {
-                    "page": self.model.pages,
-                    "collection": self.model.collections,
-                    "exhibit": self.model.exhibits,
-                    "tour": self.model.tours,
-                }
-                group = groups[entry.kind]
-                translated = group[entry.slug][other].translated
-                if kind == "tour-embed":
-                    url += "embed/"
+                own = entry_url(config, entry.kind, entry.slug, lang)
+                view = page_url[len(own) :] if page_url.startswith(own) else ""  # e.g. a tour's embed/
+                url = entry_url(config, entry.kind, entry.slug, other) + view
+                translated = self.model.of_kind(entry.kind)[entry.slug][other].translated
             elif kind == "404":
                 url, translated = entry_url(config, "page", "index", other), True
             else:
@@ -293,7 +250,7 @@ class Renderer:
             entry = model.pages.get("index", {}).get(lang)
             listed = self._listed(lang)
             extra = {
-                "featured": [self._card(e) for e in listed[:HOME_FEATURED]],
+                "featured": [self.card(e) for e in listed[:HOME_FEATURED]],
                 "collections": [self._collection_card(c[lang]) for c in self._collections()],
                 "total": len(listed),
             }
@@ -302,8 +259,8 @@ class Renderer:
         elif action.kind == "collection":
             entry = model.collections[action.slug][lang]
             extra = {
-                "members": [self._card(e) for e in self._listed(lang) if e.collection == action.slug],
-                "image": self._picture(entry.image) if entry.image else None,
+                "members": [self.card(e) for e in self._listed(lang) if e.collection == action.slug],
+                "image": self.picture(entry.image) if entry.image else None,
             }
         elif action.kind == "collection-index":
             extra = {"collections": [self._collection_card(c[lang]) for c in self._collections()]}
@@ -312,7 +269,7 @@ class Renderer:
             pages = max(1, -(-len(listed) // EXHIBITS_PER_INDEX_PAGE))
             chunk = listed[(action.number - 1) * EXHIBITS_PER_INDEX_PAGE : action.number * EXHIBITS_PER_INDEX_PAGE]
             extra = {
-                "exhibits": [self._card(e) for e in chunk],
+                "exhibits": [self.card(e) for e in chunk],
                 "number": action.number,
                 "pages": pages,
                 "page_urls": [index_url(model.config, "exhibit", lang, n) for n in range(1, pages + 1)],
@@ -320,16 +277,9 @@ class Renderer:
         elif action.kind == "exhibit":
             entry = model.exhibits[action.slug][lang]
             extra = self._exhibit_context(entry)
-        elif action.kind in ("tour", "tour-embed"):
-            entry = model.tours[action.slug][lang]
-            extra = self._tour_context(entry, action.url)
-        elif action.kind == "tour-index":
-            extra = {"tours": [self._tour_card(model.tours[name][lang]) for name in sorted(model.tours)]}
+        elif action.kind not in CORE_PAGE_KINDS:
+            entry, extra = self._feature_page(action)
         context = self._base_context(lang, action.url, action.kind, entry)
-        if action.kind in ("tour", "tour-embed"):
-            context["csp"] = TOUR_CSP
-        if extra.get("model") or extra.get("shows_models"):
-            context["csp"] = self.plan.model_csp
         context.update(extra)
         offset = 1 if action.kind == "exhibit" else 0
         context["body"] = render_markdown(self.markdown, entry.body, offset) if entry is not None else ""
@@ -344,7 +294,7 @@ class Renderer:
         lang = self.model.config.default_language
         return sorted(self.model.collections.values(), key=lambda c: (c[lang].order, c[lang].title.casefold()))
 
-    def _picture(self, ref) -> dict[str, Any] | None:
+    def picture(self, ref: ImageRef) -> dict[str, Any] | None:
         image = self.plan.images.get((ref.src, ref.credit))
         if image is None:
             return None
@@ -363,7 +313,7 @@ class Renderer:
             "smallest_webp": image.webp[0].site_path,
         }
 
-    def _card(self, exhibit: Exhibit) -> dict[str, Any]:
+    def card(self, exhibit: Exhibit) -> dict[str, Any]:
         config = self.model.config
         return {
             "title": exhibit.title,
@@ -372,7 +322,7 @@ class Renderer:
             "retired": exhibit.retired,
             "url": entry_url(config, "exhibit", exhibit.slug, exhibit.lang),
             "translated": exhibit.translated,
-            "image": self._picture(exhibit.images[0]) if exhibit.images else None,
+            "image": self.picture(exhibit.images[0]) if exhibit.images else None,
         }
 
     def _collection_card(self, collection) -> dict[str, Any]:
@@ -384,253 +334,48 @@ class Renderer:
             "id": "",
             "retired": False,
             "url": entry_url(config, "collection", collection.slug, collection.lang),
-            "image": self._picture(collection.image) if collection.image else None,
+            "image": self.picture(collection.image) if collection.image else None,
         }
 
     def _exhibit_context(self, exhibit: Exhibit) -> dict[str, Any]:
         config, lang = self.model.config, exhibit.lang
         collection = self.model.collections.get(exhibit.collection, {}).get(lang)
-        related = [self.model.exhibits[self._by_id[code].slug][lang] for code in exhibit.related if code in self._by_id]
+        related = [self.model.exhibits[self.by_id[code].slug][lang] for code in exhibit.related if code in self.by_id]
         code_url = f"q/{exhibit.id}/"
         return {
             "exhibit": exhibit,
             "facts": [(self.strings[lang].get(f"fact_{key}", key), value) for key, value in exhibit.facts],
-            "pictures": [p for p in (self._picture(ref) for ref in exhibit.images) if p],
+            "pictures": [p for p in (self.picture(ref) for ref in exhibit.images) if p],
             "collection": {"title": collection.title, "url": entry_url(config, "collection", collection.slug, lang)}
             if collection
             else None,
-            "related": [self._card(e) for e in related],
+            "related": [self.card(e) for e in related],
             "short_url": short_url(config, exhibit.id),
-            "narration": self._narration(exhibit),
-            "model": self._model(exhibit),
             "qr_svg": code_url + "qr.svg",
             "qr_png": code_url + "qr.png",
+            **self.entry_context(exhibit),
         }
 
-    def _model(self, exhibit: Exhibit) -> dict[str, Any] | None:
-        found = self.site_models.get((exhibit.slug, exhibit.lang))
-        if found is None:
-            return None
-        size = self.packed_models[found.source].bytes_after
-        megabytes, triangles = f"{size / 1e6:.1f}" if size >= 100_000 else f"{size / 1e6:.2f}", f"{found.triangles:,}"
-        if exhibit.lang != "en":  # Vietnamese writes 1,5 MB and 17.456
-            megabytes, triangles = megabytes.replace(".", ","), triangles.replace(",", ".")
-        return {
-            "src": found.site_path,
-            "alt": found.alt,
-            "size": f"{megabytes} MB",
-            "triangles": triangles,
-            "poster": self._picture(found.poster) if found.poster else None,
-            "annotations": found.annotations,
-        }
+    def entry_context(self, entry: Entry) -> dict[str, Any]:
+        """What the features add to the page or view of `entry` (its narration, its 3D model)."""
+        context: dict[str, Any] = {}
+        for feature in self.features:
+            context.update(feature.entry_context(self, entry))
+        return context
 
-    def _narration(self, exhibit: Exhibit) -> dict[str, Any] | None:
-        return self._narration_view(self.site_narrations.get((exhibit.slug, exhibit.lang)))
-
-    def _narration_view(self, narration: Narration | None) -> dict[str, Any] | None:
-        """partials/narration.html's context: exhibits and guided tours."""
-        if narration is None:
-            return None
-        audio, vtt = narration_paths(narration)
-        minutes, seconds = divmod(round(narration.duration), 60)
-        return {
-            "src": audio,
-            "vtt": vtt,
-            "mime": narration.published_mime,
-            "duration": f"{minutes}:{seconds:02d}",
-            "lang": narration.lang,
-            "cues": [dict(cue, start_label=_clock(cue["start"])) for cue in narration.cues],
-        }
-
-    def _card_media(self, exhibit: Exhibit, rel) -> dict[str, Any]:
-        """The 3D model and narration an exhibit card in a tour shows, as on the exhibit page."""
+    def card_media(self, exhibit: Exhibit, rel: Callable[[str], str]) -> dict[str, Any]:
+        """The 3D model and narration an exhibit card in another view shows, as on the exhibit page."""
         media: dict[str, Any] = {}
-        model = self._model(exhibit)
-        if model:
-            media["model"] = {
-                "src": rel(model["src"]),
-                "alt": model["alt"],
-                "size": model["size"],
-                "poster": rel(model["poster"]["fallback"]) if model["poster"] else None,
-                "annotations": [
-                    {"position": a.position_attr, "normal": a.normal_attr, "label": a.label}
-                    for a in model["annotations"]
-                ],
-            }
-        narration = self._narration(exhibit)
-        if narration:
-            media["audio"] = {
-                "src": rel(narration["src"]),
-                "mime": narration["mime"],
-                "lang": narration["lang"],
-                "vtt": rel(narration["vtt"]) if narration["vtt"] else None,
-            }
+        for feature in self.features:
+            media.update(feature.card_media(self, exhibit, rel))
         return media
 
-    def _tour_card(self, tour: Tour) -> dict[str, Any]:
-        config = self.model.config
-        scenes = self.model.tour_scenes(tour.slug, tour.lang)
-        start = next((s for s in scenes if s.name == tour.start), scenes[0] if scenes else None)
-        panorama = self.plan.panoramas.get(start.slug) if start else None
-        return {
-            "title": tour.title,
-            "summary": tour.summary,
-            "translated": tour.translated,
-            "id": "",
-            "retired": False,
-            "url": entry_url(config, "tour", tour.slug, tour.lang),
-            "poster": poster_path(panorama) if panorama else "",
-            "scenes": len(scenes),
-        }
-
-    def _tour_context(self, tour: Tour, page_url: str) -> dict[str, Any]:
-        """The tour page: server-rendered poster and index, plus the viewer's JSON configuration."""
-        config, lang = self.model.config, tour.lang
-        scenes = self.model.tour_scenes(tour.slug, lang)
-        start = next((s for s in scenes if s.name == tour.start), scenes[0])
-
-        def rel(target: str) -> str:
-            return relative_url(target, page_url)
-
-        plan_image = None
-        if tour.plan:
-            with Image.open(config.root / tour.plan) as image:
-                plan_image = {"src": rel(self.plan.media_urls[tour.plan]), "width": image.width, "height": image.height}
-        scene_views = [self._scene_view(scene, rel) for scene in scenes]
-        viewer: dict[str, Any] = {
-            "tour": tour.slug,
-            "lang": lang,
-            "start": start.name,
-            "autorotate": tour.autorotate or False,
-            "plan": plan_image,
-            "strings": {k[5:]: v for k, v in self.strings[lang].items() if k.startswith("tour_")},
-            "scenes": [view["config"] for view in scene_views],
-        }
-        guide = self.site_narrations.get((guide_key(tour.slug), lang))
-        if guide is not None:
-            viewer["narration"] = self._guide_config(tour, scenes, guide, rel)
-        shows_models = any("model" in h for view in scene_views for h in view["config"]["hotspots"])
-        if shows_models:
-            viewer["model_viewer"] = {
-                "viewer": rel(self.plan.static_urls[MODEL_BUNDLE]),
-                "decoders": rel(self.plan.static_urls[DECODERS]),
-                "strings": {k[6:]: v for k, v in self.strings[lang].items() if k.startswith("model_")},
-            }
-        start_panorama = self.plan.panoramas[start.slug]
-        return {
-            "tour": tour,
-            "scenes": scene_views,
-            "start": start,
-            "authoring": self.authoring,
-            "viewer_json": inline_json(viewer),
-            "poster": poster_path(start_panorama),
-            "poster_size": POSTER_SIZE,
-            "preview": f"tiles/{start_panorama.tileset.key}/{start_panorama.tileset.preview}",
-            "embed_url": config.base_url + entry_url(config, "tour", tour.slug, lang) + "embed/",
-            "tour_url": entry_url(config, "tour", tour.slug, lang),
-            "narration": self._narration_view(guide),
-            "shows_models": shows_models,
-        }
-
-    def _guide_config(self, tour: Tour, scenes: list[Scene], guide: Narration, rel) -> dict[str, Any]:
-        """The guided tour for the viewer: audio, cues (seconds, scene, view in degrees) and captions."""
-        audio, vtt = narration_paths(guide)
-        return {
-            "src": rel(audio),
-            "mime": guide.published_mime,
-            "vtt": rel(vtt) if vtt else None,
-            "duration": round(guide.duration, 3),
-            "lang": guide.lang,
-            "cues": resolve_cues(tour, scenes),
-            "captions": [
-                {"start": cue["start"], "end": cue["end"], "text": cue["text"]}
-                for cue in guide.cues
-                if cue["start"] is not None
-            ],
-        }
-
-    def _scene_view(self, scene: Scene, rel) -> dict[str, Any]:
-        """One scene for the viewer config and for the HTML index that mirrors it."""
-        config, lang = self.model.config, scene.lang
-        panorama = self.plan.panoramas[scene.slug]
-        base = f"tiles/{panorama.tileset.key}/"
-        hotspots, links = [], []
-        for hotspot in scene.hotspots:
-            item: dict[str, Any] = {
-                "type": hotspot.kind,
-                "yaw": hotspot.yaw,
-                "pitch": hotspot.pitch,
-                "label": hotspot.label,
-            }
-            href = f"#scene={scene.name}"
-            if hotspot.kind == "go":
-                item["target"] = hotspot.target
-                if hotspot.view is not None:
-                    item["view"] = asdict(hotspot.view)
-                href = f"#scene={hotspot.target}"
-            elif hotspot.kind == "exhibit":
-                exhibit = self.model.exhibits[self._by_id[hotspot.target].slug][lang]
-                card = self._card(exhibit)
-                picture = card["image"]
-                item.update(
-                    label=hotspot.label or exhibit.title,
-                    code=exhibit.id,
-                    url=rel(card["url"]),
-                    summary=exhibit.summary,
-                    image={
-                        "src": rel(picture["fallback"]),
-                        "alt": picture["alt"],
-                        "srcset": ", ".join(f"{rel(p)} {w}w" for p, w in picture["jpeg_items"]),
-                    }
-                    if picture
-                    else None,
-                )
-                item.update(self._card_media(exhibit, rel))
-                href = rel(card["url"])
-            elif hotspot.kind in ("audio", "video"):
-                item["src"] = href = rel(self.plan.media_urls[hotspot.target])
-            elif hotspot.kind == "image":
-                image = self.plan.images[(hotspot.target, "")]
-                item.update(
-                    src=rel(image.jpeg[-1].site_path),
-                    alt=hotspot.label,
-                    srcset=", ".join(f"{rel(d.site_path)} {d.width}w" for d in image.jpeg),
-                )
-                href = item["src"]
-            elif hotspot.kind == "text":
-                item["text"] = hotspot.target
-            elif hotspot.kind == "url":
-                item["href"] = href = hotspot.target
-            hotspots.append(item)
-            links.append(
-                {
-                    "label": item["label"],
-                    "href": href,
-                    "kind": hotspot.kind,
-                    "text": hotspot.target if hotspot.kind == "text" else "",
-                }
-            )
-        description = render_markdown(self.markdown, scene.body, 2)
-        scene_config = {
-            "id": scene.name,
-            "title": scene.title,
-            "code": scene.id or None,
-            "north": scene.north,
-            "view": asdict(scene.view),
-            "plan_position": dict(scene.plan_position) if scene.plan_position else None,
-            "base": rel(base),
-            "panorama": panorama.tileset.psv_config(),
-            "equirect": rel(base + panorama.tileset.equirect),
-            "hotspots": hotspots,
-        }
-        return {
-            "scene": scene,
-            "config": scene_config,
-            "links": links,
-            "description": Markup(description),
-            "short_url": short_url(config, scene.id) if scene.id else "",
-            "narration": self._narration_view(self.site_narrations.get((scene.slug, lang))),
-        }
+    def _feature_page(self, action: RenderPage) -> tuple[Entry | None, dict[str, Any]]:
+        for feature in self.features:
+            found: PageContext | None = feature.page_context(self, action.kind, action.slug, action.lang, action.url)
+            if found is not None:
+                return found.entry, found.extra
+        raise TypeError(f"no feature renders pages of kind {action.kind!r}")
 
     def _redirect(self, action: Redirect, path: str) -> str:
         config = self.model.config
@@ -678,13 +423,6 @@ def write_outputs(renderer: Renderer, outputs: list[Output], root: Path, atomic:
         else:
             target.write_bytes(renderer.render(output))
     return len(outputs)
-
-
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return ""
-    minutes, rest = divmod(int(seconds), 60)
-    return f"{minutes}:{rest:02d}"
 
 
 def _template_frame(exc: Exception, theme: Theme, name: str) -> tuple[str, int]:

@@ -28,13 +28,13 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from .build import CACHE_DIR, SiteBuilder
+from .config import SOURCE_FOLDERS
 from .diagnostics import ContentError, Problem, format_text
 from .theme import BUILTIN_THEMES
 
 LIVE_DIR = Path(__file__).resolve().parent / "live"
 AUTHORING_BUNDLE = BUILTIN_THEMES / "default" / "live" / "authoring.js"
 IGNORED_PARTS = {".git", CACHE_DIR, "node_modules", "__pycache__", ".venv", ".pytest_cache"}
-SOURCE_FOLDERS = ("content", "tours", "assets", "themes")
 CHANGE_EVENTS = {"created", "deleted", "modified", "moved", "closed"}
 LIVE_TAG = (
     '<link rel="stylesheet" href="/__disan/live.css">'

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+import re
+import unicodedata
 
 from .config import SiteConfig
 
@@ -45,3 +47,10 @@ def relative_url(target: str, from_page: str) -> str:
     if (target == "" or target.endswith("/")) and not rel.endswith("/"):
         rel += "/"
     return rel
+
+
+def suggest_slug(text: str) -> str:
+    """Vietnamese-aware slug: 'Trống đồng Ngọc Lũ' → 'trong-dong-ngoc-lu'."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "trang"

@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .config import SOURCE_FOLDERS
 from .diagnostics import InputError
-from .plan import Output
+from .outputs import Output
 
 Progress = Callable[[str, int, int], None]
 
@@ -41,7 +42,7 @@ def check_output_folder(site_root: Path, out_dir: Path) -> None:
             f"the output folder {out_dir} contains the site itself",
             "choose an output folder inside the site, like _site",
         )
-    for source in ("content", "assets", "tours", "themes"):
+    for source in SOURCE_FOLDERS:
         if out == root / source or out.is_relative_to(root / source):
             raise OutputFolderError(
                 f"the output folder {out_dir} is inside {source}/", "choose an output folder of its own, like _site"

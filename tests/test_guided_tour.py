@@ -15,7 +15,7 @@ from builder.audio import parse_stamp
 from builder.build import SiteBuilder
 from builder.cli import main
 from builder.frontmatter import parse_document
-from builder.guide import parse_at
+from builder.tours import parse_at
 from tests.conftest import REPO
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"

@@ -10,8 +10,9 @@ from builder.assets import AssetPathError, resolve_asset
 from builder.config import load_config
 from builder.diagnostics import Problems
 from builder.frontmatter import FrontMatterError, parse_document
-from builder.load import load_site, suggest_slug
+from builder.load import load_site
 from builder.scaffold import scaffold
+from builder.urls import suggest_slug
 
 
 @pytest.fixture

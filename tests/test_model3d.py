@@ -11,7 +11,7 @@ from builder.config import load_config
 from builder.diagnostics import Problems
 from builder.frontmatter import parse_document
 from builder.model import Origin
-from builder.model3d import Annotation, parse_annotations
+from builder.models3d import Annotation, parse_annotations
 from builder.scaffold import scaffold
 
 

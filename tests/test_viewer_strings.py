@@ -8,7 +8,7 @@ import tomllib
 
 import pytest
 
-from builder.model import MAX_FOV, MIN_FOV
+from builder.tours import MAX_FOV, MIN_FOV
 from tests.conftest import REPO
 
 THEME = REPO / "themes/default"

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pyvips
 
-from .diagnostics import Problem
-from .model import ContentModel, View
-from .tiling import EQUIRECT_PATH, TileSet, TileSettings, TilingError, tile_panoramas
+from ..diagnostics import Problem
+from ..model import ContentModel
+from ..tiling import EQUIRECT_PATH, TileSet, TileSettings, TilingError, tile_panoramas
+from .model import View, scenes_of
 from .validate import panorama_angles, panorama_source
 
 POSTER_SIZE = (800, 600)
@@ -35,7 +36,7 @@ def make_panoramas(
 ) -> tuple[dict[str, ScenePanorama], list[Problem]]:
     """Tiles and posters for every scene, keyed by scene slug; bad panoramas become problems."""
     lang = model.config.default_language
-    scenes = [by_lang[lang] for _, by_lang in sorted(model.scenes.items())]
+    scenes = [by_lang[lang] for _, by_lang in sorted(scenes_of(model).items())]
     settings = TileSettings(max_pixels=model.config.max_panorama_pixels)
     sources = [(panorama_source(scene, model.config.root), panorama_angles(scene)) for scene in scenes]
 

@@ -17,11 +17,12 @@ import math
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
-from .assets import AssetStore
-from .audio import format_duration, parse_stamp
-from .diagnostics import Problems, did_you_mean
-from .model import MAX_FOV, MIN_FOV, VIEW_KEYS, ContentModel, Origin, Scene, Tour
-from .narration import Narration, check_narration
+from ..assets import AssetStore
+from ..audio import format_duration, parse_stamp
+from ..diagnostics import Problems, did_you_mean
+from ..model import ContentModel, Origin
+from ..narration import Narration, check_narration
+from .model import MAX_FOV, MIN_FOV, VIEW_KEYS, Scene, Tour, tour_scenes, tours_of
 
 NARRATION_KEYS = ("audio", "transcript", "cues")
 CUE_KEYS = ("at", "scene", "view")
@@ -78,8 +79,8 @@ def check_tour_narrations(
     checked: dict[tuple[Any, Any], Narration | None] = {}
     structure_checked: set[int] = set()
     default = model.config.default_language
-    for name, by_lang in model.tours.items():
-        scenes = {scene.name: scene for scene in model.tour_scenes(name, default)}
+    for name, by_lang in tours_of(model).items():
+        scenes = {scene.name: scene for scene in tour_scenes(model, name, default)}
         base = by_lang[default]
         for lang in model.config.languages:
             tour = by_lang.get(lang)

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Problems
-from .gltf import PACKER_VERSION, ModelReport
-from .model import ImageRef, Origin
+from ..diagnostics import Problems
+from ..gltf import PACKER_VERSION, ModelReport
+from ..model import ImageRef, Origin
 
 
 @dataclass(frozen=True)

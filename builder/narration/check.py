@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from .assets import AssetStore, check_asset
-from .audio import (
+from ..assets import AssetStore, check_asset
+from ..audio import (
     AUDIO_SUFFIXES,
     TRANSCRIPT_SUFFIXES,
     AudioError,
@@ -20,8 +20,8 @@ from .audio import (
     to_webvtt,
     transcript_data,
 )
-from .diagnostics import Problems
-from .model import Origin
+from ..diagnostics import Problems
+from ..model import Origin
 
 
 @dataclass(frozen=True, eq=False)

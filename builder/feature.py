@@ -1,0 +1,196 @@
+"""The feature protocol: how tours, 3D models, narration and later features plug into the stages.
+
+The stage modules (load, validate, build's process step, plan, render) loop over `FEATURES`
+and never name a feature. A feature is a sub-package that exports one `Feature` object; each
+hook has a do-nothing default, so a feature implements only the stages it touches. What a
+feature learns in one stage reaches the next through `results`, keyed by the feature's name and
+read back through the typed accessors each feature exports (for example
+`narration.narrations_of(site)`).
+
+Order matters where one feature uses another's results: narration runs before tours, because a
+guided tour's audio is checked and published as a narration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from .diagnostics import Problem
+
+if TYPE_CHECKING:
+    from .assets import AssetStore
+    from .config import SiteConfig
+    from .diagnostics import Problems
+    from .model import ContentModel, Entry, ImageRef
+    from .outputs import Output
+    from .plan import Planner
+    from .render import Renderer
+    from .theme import Theme
+    from .validate import ValidatedSite
+
+# What nested keys take: a set lists a mapping's keys, a dict also says what some of them hold,
+# and a one-item list means "a list of such mappings".
+NestedKeys = set[str] | dict[str, "NestedKeys | None"] | list["NestedKeys"]
+# (the fields every entry has, the merged front matter) → the record of one language
+RecordBuilder = Callable[[dict[str, Any], dict[str, Any]], "Entry"]
+ListMerger = Callable[[list[Any], list[Any]], list[Any]]
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Front-matter keys, with what nested maps take and which keys a translation cannot change."""
+
+    top: frozenset[str] = frozenset()
+    nested: Mapping[str, NestedKeys] = field(default_factory=dict)
+    inherited: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ContentKind:
+    """A kind of Markdown file: where it sits, what it may say and how it becomes a record.
+
+    `place` gives the slug of a file of this kind from its path relative to the site and its
+    name without language and `.md` (`tours/den/san.en.md` → `den/san`), or None if the file is
+    not of this kind. `short_code` says whether its `id:` is a QR short code it must have
+    ("required"), may have ("optional") or does not take (""); `code_target` is the page such a
+    code leads to. `mergers` pair a translation's list items with the original's.
+    """
+
+    name: str
+    keys: Keys
+    place: Callable[[PurePosixPath, str], str | None]
+    read: RecordBuilder
+    folder: str = "content"  # the top-level folder its files are in
+    where: str = ""  # where its files go, for the hint about a file in no known folder
+    short_code: str = ""
+    code_target: Callable[[SiteConfig, Entry], str] | None = None
+    label_context: Callable[[ContentModel, Entry], str] | None = None  # e.g. a scene's tour, on its QR label
+    mergers: Mapping[str, ListMerger] = field(default_factory=dict)
+
+
+@dataclass
+class SiteCheck:
+    """What the validate stage hands each feature: the model, the asset store, the problem list,
+    and `results`, where each feature leaves what later stages need."""
+
+    model: ContentModel
+    assets: AssetStore
+    problems: Problems
+    check_image: Callable[[ImageRef], None]  # the museum's own image rules: file, format, pixel limit
+    results: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProcessContext:
+    """What the process step gives a feature's heavy media work (tiling, packing)."""
+
+    root: Path
+    assets: AssetStore
+    cache_dir: Path
+    jobs: int
+    progress: Callable[[str, int, int], None] | None
+
+
+class Feature:
+    """One feature's part in each stage; every hook's default does nothing."""
+
+    name = "feature"
+    kinds: tuple[ContentKind, ...] = ()
+    extends: Mapping[str, Keys] = {}  # keys it adds to other kinds' files, by kind name
+    page_kinds: Mapping[str, str] = {}  # the feature's page kinds → the kind of entry each shows ("" for none)
+    static_folders: tuple[str, ...] = ()  # theme folders whose files keep fixed names: versioned as a whole
+
+    def validate(self, check: SiteCheck) -> None:
+        """Check what the feature reads; leave records for later stages in `check.results[self.name]`."""
+
+    def missing_viewer(self, site: ValidatedSite, theme: Theme) -> Problem | None:
+        """The theme bundle the feature needs and cannot find, before any media work starts."""
+        return None
+
+    def unused_static(self, site: ValidatedSite, name: str) -> bool:
+        """Whether a theme static file this feature ships can be left out of this site."""
+        return False
+
+    def policies(self, site: ValidatedSite, theme: Theme, ladder: tuple[str, ...]) -> tuple[str, ...]:
+        """The CSP ladder (csp.LADDER), with any rung the feature must tighten or widen for this site."""
+        return ladder
+
+    def policy(self, site: ValidatedSite, page_kind: str) -> int:
+        """The rung of the ladder every page of a kind needs, for `_headers` (csp.PAGE, VIEWER, MODEL)."""
+        return 0
+
+    def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[Any, list[Problem]]:
+        """Heavy media work, cached by content hash; its result reaches plan and render."""
+        return None, []
+
+    def image_refs(self, site: ValidatedSite) -> Iterable[ImageRef]:
+        """Images the feature shows, planned with the site's responsive images."""
+        return ()
+
+    def shows_models(self, site: ValidatedSite) -> bool:
+        """Whether the site needs the 3D viewer and its policy."""
+        return False
+
+    def entry_deps(self, planner: Planner, entry: Entry) -> object:
+        """What the feature adds to a page that shows `entry`, for that page's key."""
+        return ""
+
+    def plan(self, planner: Planner) -> list[Output]:
+        """The feature's own outputs: pages, media, tiles."""
+        return []
+
+    def shared_deps(self, model: ContentModel) -> object:
+        """What the feature adds to every page (e.g. a menu link), for every page's key."""
+        return ""
+
+    def nav(self, renderer: Renderer, lang: str) -> list[dict[str, str]]:
+        """Menu items the feature adds after the museum's own."""
+        return []
+
+    def page_context(self, renderer: Renderer, kind: str, slug: str, lang: str, url: str) -> PageContext | None:
+        """The entry and template context of one of the feature's own pages (`page_kinds`)."""
+        return None
+
+    def entry_context(self, renderer: Renderer, entry: Entry) -> dict[str, Any]:
+        """What the feature adds to the page of an entry of another kind (e.g. an exhibit's narration)."""
+        return {}
+
+    def card_media(self, renderer: Renderer, entry: Entry, rel: Callable[[str], str]) -> dict[str, Any]:
+        """What the feature adds to an exhibit's card inside another view (a tour's hotspot card)."""
+        return {}
+
+    def card_viewers(
+        self, renderer: Renderer, lang: str, rel: Callable[[str], str], cards: list[dict[str, Any]]
+    ) -> tuple[dict[str, Any], int]:
+        """The script a view needs to open `cards` (from `card_media`), and the CSP rung it needs."""
+        return {}, 0
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """One of a feature's pages: the entry it shows and its template context (`csp` in it, if the
+    page needs more than the plain page policy)."""
+
+    entry: Entry | None
+    extra: dict[str, Any]
+
+
+def missing_bundle(theme: Theme, bundle: str, what: str) -> Problem | None:
+    """The error for a theme whose script bundle a feature needs was never built."""
+    if bundle in theme.static_files():
+        return None
+    return Problem(
+        "themes/default/package.json",
+        0,
+        "error",
+        "viewer-missing",
+        f"the {what} of the theme is not built",
+        "run `npm ci && npm run build` in themes/default (./run does this for you)",
+    )
+
+
+def all_kinds(features: Iterable[Feature], core: Iterable[ContentKind]) -> tuple[ContentKind, ...]:
+    return (*core, *(kind for feature in features for kind in feature.kinds))

@@ -1,0 +1,12 @@
+"""The registered features, in the order the stages call them.
+
+3D models come before narration so that an exhibit card lists its model before its audio;
+narration comes before tours, whose guided narrations it publishes with its own.
+"""
+
+from .feature import Feature
+from .models3d import MODELS3D
+from .narration import NARRATION
+from .tours import TOURS
+
+FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS)

@@ -1,0 +1,35 @@
+"""360° tours: scenes, hotspots, the floor plan and the guided narration, from tours/<tour>/."""
+
+from .feature import TOUR_BUNDLE, TOURS
+from .guide import guide_key, parse_at
+from .model import (
+    HOTSPOT_KINDS,
+    MAX_FOV,
+    MIN_FOV,
+    VIEW_KEYS,
+    Hotspot,
+    Scene,
+    Tour,
+    View,
+    scenes_of,
+    tour_scenes,
+    tours_of,
+)
+
+__all__ = [
+    "HOTSPOT_KINDS",
+    "MAX_FOV",
+    "MIN_FOV",
+    "TOURS",
+    "TOUR_BUNDLE",
+    "VIEW_KEYS",
+    "Hotspot",
+    "Scene",
+    "Tour",
+    "View",
+    "guide_key",
+    "parse_at",
+    "scenes_of",
+    "tour_scenes",
+    "tours_of",
+]

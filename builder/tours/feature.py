@@ -1,0 +1,99 @@
+"""360° tours as a feature: tours/<tour>/tour.md and one Markdown file per scene become tour
+pages (full and embeddable) with tiled panoramas, posters of the first view, hotspots, a floor
+plan and a guided narration."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..csp import VIEWER
+from ..diagnostics import Problem
+from ..feature import Feature, PageContext, ProcessContext, SiteCheck, missing_bundle
+from ..model import ContentModel, ImageRef
+from ..narration import narrations_of
+from ..outputs import Output
+from ..urls import index_url
+from .guide import check_tour_narrations
+from .model import SCENE_KIND, TOUR_KIND, scenes_of, tours_of
+from .panoramas import make_panoramas
+from .plan import Panoramas, TourMedia, plan_tours, tour_media
+from .render import TourPages
+from .validate import check_tours
+
+if TYPE_CHECKING:
+    from ..plan import Planner
+    from ..render import Renderer
+    from ..theme import Theme
+    from ..validate import ValidatedSite
+
+TOUR_BUNDLE = "vendor/tour.js"
+
+
+@dataclass(frozen=True)
+class TourFiles:
+    """What the process step made for tours: tiles and posters, and the media files they use."""
+
+    panoramas: Panoramas
+    media: TourMedia
+
+    @property
+    def media_urls(self) -> dict[str, str]:
+        return {source: path for path, (_, source) in self.media.items()}
+
+
+class ToursFeature(Feature):
+    name = "tours"
+    kinds = (TOUR_KIND, SCENE_KIND)
+    page_kinds = {"tour": "tour", "tour-embed": "tour", "tour-index": ""}
+
+    def validate(self, check: SiteCheck) -> None:
+        check_tours(check)
+        narrations_of(check.results).update(check_tour_narrations(check.model, check.assets, check.problems))
+
+    def missing_viewer(self, site: ValidatedSite, theme: Theme) -> Problem | None:
+        return missing_bundle(theme, TOUR_BUNDLE, "360° viewer") if tours_of(site.model) else None
+
+    def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[TourFiles, list[Problem]]:
+        panoramas, problems = make_panoramas(site.model, context.cache_dir, context.jobs, context.progress)
+        return TourFiles(panoramas, tour_media(site.model, context.assets) if not problems else {}), problems
+
+    def image_refs(self, site: ValidatedSite) -> Iterable[ImageRef]:
+        return [
+            ImageRef(h.target, h.label)
+            for by_lang in scenes_of(site.model).values()
+            for scene in by_lang.values()
+            for h in scene.hotspots
+            if h.kind == "image"
+        ]
+
+    def policy(self, site: ValidatedSite, page_kind: str) -> int:
+        return VIEWER if page_kind in ("tour", "tour-embed") else 0
+
+    def shared_deps(self, model: ContentModel) -> object:
+        return sorted(tours_of(model))
+
+    def plan(self, planner: Planner) -> list[Output]:
+        made: TourFiles = planner.processed[self.name]
+        return plan_tours(planner, made.panoramas, made.media)
+
+    def nav(self, renderer: Renderer, lang: str) -> list[dict[str, str]]:
+        if not tours_of(renderer.model):
+            return []
+        title = renderer.strings[lang].get("nav_tours", "Tours")
+        return [{"title": title, "lang": lang, "url": index_url(renderer.model.config, "tour", lang)}]
+
+    def page_context(self, renderer: Renderer, kind: str, slug: str, lang: str, url: str) -> PageContext | None:
+        if kind not in self.page_kinds:
+            return None
+        made: TourFiles = renderer.plan.processed[self.name]
+        pages = TourPages(renderer, made.panoramas, made.media_urls)
+        tours = tours_of(renderer.model)
+        if kind == "tour-index":
+            return PageContext(None, {"tours": [pages.card(tours[name][lang]) for name in sorted(tours)]})
+        tour = tours[slug][lang]
+        return PageContext(tour, pages.context(tour, url))
+
+
+TOURS = ToursFeature()
