@@ -24,7 +24,7 @@ from .jpeg import strip_jpeg_metadata
 from .levels import _levels, _save_preview
 from .reproject import _reproject
 from .sixfaces import _tile_six_faces
-from .source import _normalise, _open, _six_face_paths, _vips_reason, check_panorama
+from .source import _check_equirect, _check_six_faces, _normalise, _open, _six_face_paths, _vips_reason
 from .types import (
     EQUIRECT_PATH,
     MANIFEST,
@@ -85,39 +85,12 @@ def tile_panorama(
         raise ValueError(f"tile_panorama needs an empty folder, {out} is not")
     key = key or _source_key(source, settings, angles)
     writer = _Writer(out, settings)
+    warnings: list[str] = []
     if isinstance(source, Mapping):
-        check_panorama(source, settings)
+        _check_six_faces(source, settings)
         n, eq_size = _tile_six_faces(_six_face_paths(source), None, settings, writer)
-        warnings: list[str] = []
     else:
-        resolved, warnings = check_panorama(source, settings, angles)
-        image = _open(source, access="sequential", fail_on="error")
-        canvas = _Canvas.place(image.width, image.height, resolved)
-        n = choose_face_size(canvas.width, settings.tile_size)
-        try:
-            image = _normalise(image)
-        except pyvips.Error as exc:
-            raise TilingError(
-                f"cannot convert {Path(source).name} to RGB: {_vips_reason(exc)}",
-                "export the panorama as an 8-bit RGB JPEG",
-            ) from exc
-        reusable = _reusable_equirect(Path(source), image, canvas, settings)
-        derivative = _Derivative(canvas, settings, out)
-        try:
-            collect = (lambda _rows: None) if reusable else derivative.add
-            previews = _reproject(image, canvas, n, settings, writer, Path(source).name, collect)
-        except BaseException:
-            derivative.handle.close()
-            derivative.path.unlink(missing_ok=True)
-            raise
-        _save_preview(previews, writer, settings.preview_face_size)
-        if reusable:
-            derivative.handle.close()
-            derivative.path.unlink(missing_ok=True)
-            (out / EQUIRECT_PATH).write_bytes(strip_jpeg_metadata(Path(source).read_bytes()))
-            eq_size = (canvas.width, canvas.height)
-        else:
-            eq_size = derivative.save(writer)
+        n, eq_size, warnings = _tile_equirect(source, out, settings, angles, writer)
     fallback = min(settings.fallback_size, n)
     tileset = TileSet(
         key=key,
@@ -131,6 +104,37 @@ def tile_panorama(
     )
     (out / MANIFEST).write_text(json.dumps(tileset.to_json(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return tileset
+
+
+def _tile_equirect(
+    source: str | os.PathLike, out: Path, settings: TileSettings, angles: PanoramaAngles | None, writer: _Writer
+) -> tuple[int, tuple[int, int], list[str]]:
+    """Tile an equirectangular source: (face size, equirect derivative size, warnings)."""
+    resolved, warnings = _check_equirect(source, settings, angles)
+    image = _open(source, access="sequential", fail_on="error")
+    canvas = _Canvas.place(image.width, image.height, resolved)
+    n = choose_face_size(canvas.width, settings.tile_size)
+    try:
+        image = _normalise(image)
+    except pyvips.Error as exc:
+        raise TilingError(
+            f"cannot convert {Path(source).name} to RGB: {_vips_reason(exc)}",
+            "export the panorama as an 8-bit RGB JPEG",
+        ) from exc
+    reusable = _reusable_equirect(Path(source), image, canvas, settings)
+    derivative = _Derivative(canvas, settings, out)
+    try:
+        collect = (lambda _rows: None) if reusable else derivative.add
+        previews = _reproject(image, canvas, n, settings, writer, Path(source).name, collect)
+    except BaseException:
+        derivative.discard()
+        raise
+    _save_preview(previews, writer, settings.preview_face_size)
+    if not reusable:
+        return n, derivative.save(writer), warnings
+    derivative.discard()
+    (out / EQUIRECT_PATH).write_bytes(strip_jpeg_metadata(Path(source).read_bytes()))
+    return n, (canvas.width, canvas.height), warnings
 
 
 def load_tileset(directory: str | os.PathLike) -> TileSet:
@@ -179,10 +183,11 @@ def cached_tile_panorama(
     return tileset, final
 
 
-Job = Source | tuple
+#: A source, or a source and the angles that override its GPano XMP.
+Job = Source | tuple[Source, PanoramaAngles | None]
 
 
-def _run_job(job: Job, cache_dir: str, settings: TileSettings):
+def _run_job(job: Job, cache_dir: str, settings: TileSettings) -> tuple[TileSet, Path] | TilingError:
     source, angles = job if isinstance(job, tuple) else (job, None)
     try:
         return cached_tile_panorama(source, cache_dir, settings, angles)
@@ -234,7 +239,7 @@ def _tame_malloc() -> None:
     pages were faulted in and zeroed again: ~700k page faults, 2 s of system time.  At
     4 MB (and 16 MB of heap top kept) chunks and strips reuse freed heap: ~100k faults,
     for about 10 MB more peak RSS.  One arena for all threads: since vips worker threads
-    decode the chunks (see ``_RowStore``), a second arena for them was trimmed and grown
+    decode the chunks (see ``rows._RowStore``), a second arena for them was trimmed and grown
     again all the time (16k: 186k page faults instead of 103k and 0.7 s more CPU; 4k:
     +20% faults; 8-10 MB more peak RSS at every size).
     """

@@ -65,6 +65,11 @@ class _Derivative:
         self.handle.write(chunk.write_to_memory())
         self.width, self.rows = chunk.width, self.rows + chunk.height
 
+    def discard(self) -> None:
+        """Close and remove the temporary file, unused (the source is reused, or tiling failed)."""
+        self.handle.close()
+        self.path.unlink(missing_ok=True)
+
     def save(self, writer: _Writer) -> tuple[int, int]:
         c, k = self.canvas, self.k
         self.handle.close()

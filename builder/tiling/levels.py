@@ -29,7 +29,11 @@ def _levels(face_size: int, tile_size: int) -> tuple[tuple[int, int], ...]:
 
 class _Level:
     """One level of one face: writes each tile row once all its rows have arrived (strips
-    may come in any order) and feeds the 2×2 box-shrunk tile row to the level below."""
+    may come in any order) and feeds the 2×2 box-shrunk tile row to the level below.
+
+    Once the whole face is written, ``on_pixels`` gets its size and pixels and ``on_jpegs``
+    its tiles' JPEG files, row by row; each is kept only for the callback that is given.
+    """
 
     def __init__(
         self,
@@ -39,18 +43,16 @@ class _Level:
         tile: int,
         writer: _Writer,
         below: _Level | None,
-        keep_pixels: bool,
-        keep_jpegs: bool,
-        on_face: Callable,
+        on_pixels: Callable[[int, pyvips.Image], None] | None,
+        on_jpegs: Callable[[list[list[bytes]]], None] | None,
     ):
         self.face, self.level, self.size, self.tile = face, level, size, tile
         self.writer, self.below = writer, below
         self.pieces: dict[int, pyvips.Image] = {}  # first face row -> rows not yet written
         self.done = 0  # tile rows written
-        self.keep_pixels, self.keep_jpegs = keep_pixels, keep_jpegs
         self.pixels: dict[int, pyvips.Image] = {}  # tile row -> its pixels
         self.jpegs: dict[int, list[bytes]] = {}  # tile row -> its tiles' JPEG files
-        self.on_face = on_face
+        self.on_pixels, self.on_jpegs = on_pixels, on_jpegs
 
     def add(self, rows: pyvips.Image, top: int) -> None:
         """Add face rows [top, top + rows.height) (a memory image, within one tile row).
@@ -68,7 +70,7 @@ class _Level:
             TILE_PATTERN.format(level=self.level, face=self.face, row=row, col=col)
             for col in range(self.size // self.tile)
         ]
-        if self.keep_pixels:
+        if self.on_pixels:
             self.pixels[row] = strip
         self.writer.save_tiles(strip, rels, lambda jpegs: self._written(row, jpegs))
         if self.below is not None:
@@ -76,14 +78,17 @@ class _Level:
 
     def _written(self, row: int, jpegs: list[bytes]) -> None:
         """Tile row ``row`` is on disk: once all are, the face is complete."""
-        if self.keep_jpegs:
+        if self.on_jpegs:
             self.jpegs[row] = jpegs
         self.done += 1
-        if self.done * self.tile == self.size:
-            pixels = _stack([self.pixels[r] for r in sorted(self.pixels)]) if self.pixels else None
-            jpegs = [self.jpegs[r] for r in sorted(self.jpegs)]
-            self.pixels, self.jpegs = {}, {}
-            self.on_face(self.size, pixels, jpegs)
+        if self.done * self.tile < self.size:
+            return
+        pixels, grid = self.pixels, self.jpegs
+        self.pixels, self.jpegs = {}, {}
+        if self.on_jpegs:
+            self.on_jpegs([grid[r] for r in sorted(grid)])
+        if self.on_pixels:
+            self.on_pixels(self.size, _stack([pixels[r] for r in sorted(pixels)]))
 
 
 class _FaceOutputs:
@@ -100,35 +105,31 @@ class _FaceOutputs:
         # a fallback face the size of a level is that level's tiles joined, not encoded again
         self.join = self.fallback_level == self.fallback
         self.writer, self.settings, self.previews = writer, settings, previews
-        below = None
+        self.levels: list[_Level] = []  # smallest first
         for index, (size, _) in enumerate(levels):
             fallback = size == self.fallback_level
-            below = _Level(
-                face,
-                index,
-                size,
-                tile,
-                writer,
-                below,
-                size == tile or (fallback and not self.join),
-                fallback and self.join,
-                self._on_face,
-            )
-        self.top = below
+            keep_pixels = size == tile or (fallback and not self.join)
+            below = self.levels[-1] if self.levels else None
+            on_pixels = self._on_pixels if keep_pixels else None
+            on_jpegs = self._on_jpegs if fallback and self.join else None
+            self.levels.append(_Level(face, index, size, tile, writer, below, on_pixels, on_jpegs))
 
-    def _on_face(self, size: int, image: pyvips.Image | None, jpegs: list[list[bytes]]) -> None:
-        rel = FALLBACK_PATTERN.format(face=self.face)
-        if size == self.fallback_level:
-            if self.join:
-                tile = self.settings.tile_size
-                self.writer.write(jpegs[0][0] if len(jpegs) == 1 else join_jpegs(jpegs, tile, self.writer.mcu), rel)
-            else:
-                self.writer.save(image.resize(self.fallback / size), rel)
+    def _on_jpegs(self, grid: list[list[bytes]]) -> None:
+        """The fallback level's tiles, joined into the fallback face."""
+        tile = self.settings.tile_size
+        joined = grid[0][0] if len(grid) == 1 else join_jpegs(grid, tile, self.writer.mcu)
+        self.writer.write(joined, FALLBACK_PATTERN.format(face=self.face))
+
+    def _on_pixels(self, size: int, image: pyvips.Image) -> None:
+        """The smallest level's face is kept for the preview; a fallback face of no level's
+        size is resized from the ``fallback_level`` face."""
+        if size == self.fallback_level and not self.join:
+            self.writer.save(image.resize(self.fallback / size), FALLBACK_PATTERN.format(face=self.face))
         if size == self.settings.tile_size:
             self.previews[self.face] = image
 
     def add(self, rows: pyvips.Image, top: int) -> None:
-        self.top.add(rows, top)
+        self.levels[-1].add(rows, top)
 
 
 def _save_preview(previews: dict[str, pyvips.Image], writer: _Writer, size: int) -> None:

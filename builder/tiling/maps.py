@@ -13,7 +13,7 @@ mirrored (faces are symmetric about their middle column).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import pyvips
@@ -37,11 +37,11 @@ _KEEP_MAP_BYTES = 4 << 20  # half-face maps this small serve the top and the bot
 
 class _Source:
     """The computed maps of one strip's rows: of the side faces, or of the lower half of
-    the top face (which every top and bottom strip mirrors, see ``_mirror``)."""
+    the top face (which every top and bottom strip mirrors, see ``geometry._mirror``)."""
 
     def __init__(self, coarse: pyvips.Image, exact: pyvips.Image | None, ranges: Ranges, pole_ranges: Ranges | None):
         self.coarse = coarse  # grid rows of the strip, in canvas coordinates
-        self.exact = exact  # exactly computed pole block (see _pole_block), canvas coordinates
+        self.exact = exact  # exactly computed pole block (geometry._pole_block), canvas coordinates
         self.nan = None if exact is None else exact.linear(0.0, math.nan)  # the block, skipped by mapim
         self.ranges = ranges  # of the coarse map (bilinear upsampling stays within them)
         self.pole_ranges = pole_ranges  # of the exact block
@@ -87,6 +87,14 @@ class _Maps:
         return _Source(coarse, exact, _range(coarse), pole_ranges)
 
 
+class _Pole(NamedTuple):
+    """The exactly computed block around the pole in one strip (see ``geometry._pole_block``)."""
+
+    column: int  # face column of its left edge
+    row: int  # strip row of its top edge
+    area: tuple[int, int, int, int]  # (x0, x1, y0, y1): the canvas area it reads
+
+
 class _Strip(NamedTuple):
     """One strip of rows [j0, j0 + rows) of one face, or of the four side faces at once."""
 
@@ -94,12 +102,11 @@ class _Strip(NamedTuple):
     j0: int
     source: _Source
     mirror: Mirror | None  # None: the source's own rows
-    block: tuple[int, int, int, int] | None  # exactly computed pole block (see _pole_block)
     x0: int  # first canvas column the map reads (for the side faces: the front face's)
     x1: int  # one past the last one
     y0: int  # band rows [y0, y1) hold every canvas row the map reads
     y1: int
-    pole: tuple[int, int, int, int] | None  # (x0, x1, y0, y1): the canvas area the block reads
+    pole: _Pole | None  # only in the strips of the top and bottom faces that reach the pole
 
     def columns(self, face: str, canvas: _Canvas) -> tuple[int, float]:
         """(first band column, sub-pixel remainder of the shift) of this face's map."""
@@ -130,12 +137,13 @@ def _plan_strip(face: str, n: int, j0: int, rows: int, maps: _Maps) -> _Strip:
         source = maps.source("top", n - j0 - rows if mirror[0] else j0)
         mirror = mirror if any(mirror) else None
     ranges = [_mirror_ranges(source.ranges, mirror, canvas)]
+    block = _pole_block(face, n, j0, rows)
     pole = None
-    if source.pole_ranges:
+    if block and source.pole_ranges:  # the source's block is this one, mirrored
         ranges.append(_mirror_ranges(source.pole_ranges, mirror, canvas))
-        pole = _area(ranges[1:], canvas)
+        pole = _Pole(block[0], block[1] - j0, _area(ranges[1:], canvas))
     faces = tuple(_SIDE_TURNS) if face == "front" else (face,)
-    return _Strip(faces, j0, source, mirror, _pole_block(face, n, j0, rows), *_area(ranges, canvas), pole)
+    return _Strip(faces, j0, source, mirror, *_area(ranges, canvas), pole)
 
 
 def _mirrored(
@@ -156,7 +164,7 @@ def _strip_map(n: int, rows: int, plan: _Strip, canvas: _Canvas, with_pole: bool
     block inserted.
 
     Without ``with_pole`` the block is NaN (mapim skips it): a mapim tile there would
-    read a full-width area of the band, see ``_pole_pixels``.
+    read a full-width area of the band, see ``reproject._pole_pixels``.
     """
     source = plan.source
     if source.fine is None:
@@ -180,10 +188,9 @@ def _strip_map(n: int, rows: int, plan: _Strip, canvas: _Canvas, with_pole: bool
             mirrored = mirrored.copy_memory()
         source.fine = half.join(mirrored, "horizontal")
     fine = _mirrored(source.fine, plan, canvas, source.origin, (plan.x0, plan.y0))
-    if plan.block:
-        i0, b0, _, _ = plan.block
+    if plan.pole:
         block = _mirrored(source.exact, plan, canvas, (0.0, 0.0), (plan.x0, plan.y0)) if with_pole else source.nan
-        fine = fine.insert(block, i0, b0 - plan.j0)
+        fine = fine.insert(block, plan.pole.column, plan.pole.row)
     return fine
 
 
@@ -196,10 +203,9 @@ def _face_strip_map(face: str, n: int, j0: int, rows: int, canvas: _Canvas, maps
     return _strip_map(n, rows, plan, canvas) + [column + frac, float(plan.y0)]
 
 
-def _keep_map(plans: Sequence[_Strip | None], index: int, size: int) -> bool:
-    """Whether the upsampled map of ``plans[index]``'s source (``size`` bytes) is kept: for
-    the next strip if it shares it; for the bottom face's strips (which mirror the top
-    face's) only if it is small, as it would be kept while the side faces are done."""
-    source = plans[index].source
-    later = [k for k in range(index + 1, len(plans)) if plans[k].source is source]
-    return bool(later) and (later[0] == index + 1 or size <= _KEEP_MAP_BYTES)
+def _keep_map(source: _Source, later: Iterable[_Strip], size: int) -> bool:
+    """Whether the upsampled map of ``source`` (``size`` bytes) is kept for the ``later``
+    strips: for the next one if it shares it; for the bottom face's strips (which mirror
+    the top face's) only if it is small, as it would be kept while the side faces are done."""
+    sharing = [k for k, plan in enumerate(later) if plan.source is source]
+    return bool(sharing) and (sharing[0] == 0 or size <= _KEEP_MAP_BYTES)

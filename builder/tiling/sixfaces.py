@@ -64,7 +64,7 @@ def _cube_to_equirect(faces: dict[str, pyvips.Image], width: int) -> pyvips.Imag
     cp = pitch.cos()
     f, r, u = cp * yaw.cos(), cp * yaw.sin(), pitch.sin()
     af, ar, au = f.abs(), r.abs(), u.abs()
-    # face index and (a, b) per the convention in the module docstring
+    # face index and (a, b) per the convention in the docstring of ``geometry``
     choices = {
         "front": (r / f, (u / f) * -1.0),
         "back": (r / f, u / f),

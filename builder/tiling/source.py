@@ -114,7 +114,7 @@ def read_panorama_info(path: str | os.PathLike) -> tuple[int, int, PanoramaAngle
 
 
 def _resolve_angles(
-    path, width: int, height: int, angles: PanoramaAngles | None, xmp_angles: PanoramaAngles | None
+    path: str | os.PathLike, width: int, height: int, angles: PanoramaAngles | None, xmp_angles: PanoramaAngles | None
 ) -> PanoramaAngles:
     if angles is not None:
         return angles
@@ -148,18 +148,29 @@ def check_panorama(
     The angles are None for six-face input.  Use ``verify_image`` for a full decode check.
     """
     if isinstance(source, Mapping):
-        _six_face_paths(source)
-        total = 0
-        for key, path in source.items():
-            image = _open(path)
-            if image.width != image.height:
-                raise TilingError(
-                    f"cube face '{key}' ({Path(path).name}) is {image.width}×{image.height}, not square",
-                    "export the six cube faces as square images",
-                )
-            total += image.width * image.height
-        _check_pixels(total, 1, settings, "the six cube faces")
+        _check_six_faces(source, settings)
         return None, []
+    return _check_equirect(source, settings, angles)
+
+
+def _check_six_faces(source: Mapping[str, str | os.PathLike], settings: TileSettings) -> None:
+    _six_face_paths(source)
+    total = 0
+    for key, path in source.items():
+        image = _open(path)
+        if image.width != image.height:
+            raise TilingError(
+                f"cube face '{key}' ({Path(path).name}) is {image.width}×{image.height}, not square",
+                "export the six cube faces as square images",
+            )
+        total += image.width * image.height
+    _check_pixels(total, 1, settings, "the six cube faces")
+
+
+def _check_equirect(
+    source: str | os.PathLike, settings: TileSettings, angles: PanoramaAngles | None
+) -> tuple[PanoramaAngles, list[str]]:
+    """The header checks of an equirectangular source: (its angles, warnings)."""
     width, height, xmp_angles, warnings = read_panorama_info(source)
     _check_pixels(width, height, settings, Path(source).name)
     return _resolve_angles(source, width, height, angles, xmp_angles), warnings

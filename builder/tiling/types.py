@@ -139,7 +139,7 @@ class TileSet:
         ``tileUrl`` is a template: the page's JS turns it into
         ``(face, col, row, level) => base + template.replace(...)``.  Paths are relative
         to the tile set folder.  ``flipTopBottom`` is needed because our top/bottom faces
-        follow the nona/Pannellum convention (see the module docstring); it must be given
+        follow the nona/Pannellum convention (see ``geometry``); it must be given
         for the tiles and for the preview stripe.
         """
         return {

@@ -18,7 +18,7 @@ from .images import _side_by_side
 from .jpeg import split_jpeg
 from .types import TileSettings
 
-_BATCH_BYTES = 4 << 20  # tile rows encoded together (see _Writer.save_tiles)
+_BATCH_BYTES = 4 << 20  # tile rows encoded together (see ``_Writer.save_tiles``)
 
 
 class _Writer:
