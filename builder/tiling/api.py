@@ -40,6 +40,8 @@ from .writer import _Writer
 
 
 def _source_key(source: Source, settings: TileSettings, angles: PanoramaAngles | None) -> str:
+    """The tile set's cache folder name: a hash of the tiler version, the settings, the
+    angles and the input files' bytes (not their names or dates)."""
     digest = hashlib.sha256()
     digest.update(
         json.dumps(
@@ -88,7 +90,7 @@ def tile_panorama(
     warnings: list[str] = []
     if isinstance(source, Mapping):
         _check_six_faces(source, settings)
-        n, eq_size = _tile_six_faces(_six_face_paths(source), None, settings, writer)
+        n, eq_size = _tile_six_faces(_six_face_paths(source), settings, writer)
     else:
         n, eq_size, warnings = _tile_equirect(source, out, settings, angles, writer)
     fallback = min(settings.fallback_size, n)
@@ -188,6 +190,8 @@ Job = Source | tuple[Source, PanoramaAngles | None]
 
 
 def _run_job(job: Job, cache_dir: str, settings: TileSettings) -> tuple[TileSet, Path] | TilingError:
+    """One job, in a worker or not: bad input is returned, not raised, so that it reaches
+    the caller with the other jobs' results."""
     source, angles = job if isinstance(job, tuple) else (job, None)
     try:
         return cached_tile_panorama(source, cache_dir, settings, angles)
@@ -262,4 +266,5 @@ _MALLOC_TAMED = False
 
 
 def _init_worker() -> None:
+    """One libvips thread per worker process (see ``tile_panoramas``)."""
     pyvips.concurrency_set(1)

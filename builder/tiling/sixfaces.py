@@ -19,11 +19,11 @@ from .types import EQUIRECT_PATH, FACES, SIX_FACE_KEYS, TileSettings, TilingErro
 from .writer import _Writer
 
 
-def _tile_six_faces(
-    paths: dict[str, Path], face_size: int | None, settings: TileSettings, writer: _Writer
-) -> tuple[int, tuple[int, int]]:
+def _tile_six_faces(paths: dict[str, Path], settings: TileSettings, writer: _Writer) -> tuple[int, tuple[int, int]]:
+    """Tile the six faces (``paths`` by six-face key): (face size, equirect derivative size).
+    The face size is the one an equirectangular image as sharp as the largest face gets."""
     sizes = [_open(p).width for p in paths.values()]
-    n = face_size or choose_face_size(max(sizes) * math.pi, settings.tile_size)
+    n = choose_face_size(max(sizes) * math.pi, settings.tile_size)
     previews: dict[str, pyvips.Image] = {}
     faces: dict[str, pyvips.Image] = {}
     for key, path in paths.items():
