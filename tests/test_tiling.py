@@ -1,4 +1,4 @@
-"""Tests of builder/tiling.py on small synthetic panoramas.
+"""Tests of the builder/tiling/ package on small synthetic panoramas.
 
 The geometry is checked against a reference projection written here in plain Python
 (``ref_face_pixel``), independent of the vips code in the tiler.
@@ -369,7 +369,7 @@ def test_bottom_face_maps_kept_from_the_top_face_or_made_again_are_the_same(tmp_
     src = marker_pano(tmp_path / "p.jpg", 2048, 1024, MARKERS[:4])
     kept, again = tmp_path / "kept", tmp_path / "again"
     ts = tile_panorama(src, kept)
-    monkeypatch.setattr(tiling, "_KEEP_MAP_BYTES", 0)
+    monkeypatch.setattr(tiling.maps, "_KEEP_MAP_BYTES", 0)
     tile_panorama(src, again)
     for rel in ts.tile_paths():
         a, b = (pyvips.Image.new_from_file(str(root / rel)).cast("int") for root in (kept, again))
@@ -390,7 +390,7 @@ def test_cache_hit_is_a_no_op(tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise AssertionError("tiled again")
 
-    monkeypatch.setattr(tiling, "tile_panorama", boom)
+    monkeypatch.setattr(tiling.api, "tile_panorama", boom)
     second, folder2 = cached_tile_panorama(src, cache, TileSettings())
     assert (second, folder2) == (first, folder)
     assert (folder / "tiles/0/front_0_0.jpg").stat().st_mtime_ns == stamp
@@ -408,7 +408,7 @@ def test_interrupted_build_leaves_no_tile_set(tmp_path, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(tiling, "_save_preview", broken)
+    monkeypatch.setattr(tiling.api, "_save_preview", broken)
     with pytest.raises(KeyboardInterrupt):
         cached_tile_panorama(src, cache)
     assert list(cache.iterdir()) == []
