@@ -195,7 +195,7 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
                     0,
                     "translation-orphan",
                     f"this translation has no {config.default_language} original",
-                    f"create the default-language file content/…/{slug}.md first",
+                    f"create the default-language file {rel.removesuffix('.md').rsplit('.', 1)[0]}.md first",
                 )
                 continue
             for rel, parsed in by_lang.values():

@@ -7,13 +7,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assets import AssetStore, check_asset, resolve_asset
+from .assets import AssetStore, check_asset, read_image_header, resolve_asset
 from .audio import AUDIO_SUFFIXES
 from .diagnostics import Problems, did_you_mean
 from .gltf import ModelReport, inspect_model
 from .guide import check_tour_narrations
 from .markup import MAX_NESTING, nesting_problem
-from .model import MAX_FOV, MIN_FOV, ContentModel, Entry, Exhibit, Hotspot, ImageRef, Origin, Scene
+from .model import MAX_FOV, MIN_FOV, VIEW_KEYS, ContentModel, Entry, Exhibit, Hotspot, ImageRef, Origin, Scene
 from .model3d import ExhibitModel, model_digest, parse_annotations
 from .narration import Narration, check_narration
 from .registry import SHORT_CODE, Holder, Issued, check_registry
@@ -22,6 +22,23 @@ from .tiling import PanoramaAngles, TileSettings, TilingError, check_panorama, v
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 MAX_AUTOROTATE = 30  # degrees per second; faster turns a phone visitor's stomach
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
+MIN_PANORAMA_WIDTH = 512  # one viewer tile: anything narrower is a thumbnail exported by mistake
+# Keys that hold numbers (with the keys of their nested maps): text there would silently become the default.
+NUMBER_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
+    "page": {"order": ()},
+    "collection": {"order": ()},
+    "tour": {"autorotate": ()},
+    "scene": {
+        "order": (),
+        "haov": (),
+        "vaov": (),
+        "voffset": (),
+        "north": (),
+        "view": VIEW_KEYS,
+        "plan_position": ("x", "y", "heading"),
+    },
+    "hotspot": {"view": VIEW_KEYS},
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,8 @@ def validate_site(
     matter would otherwise show up as a vanished code too, hiding the real problem."""
     for entry in model.all_entries():
         _check_text(entry, problems)
+        if entry.lang == model.config.default_language:
+            _check_numbers(entry.meta, entry.origin.file, NUMBER_KEYS.get(entry.kind, {}), problems)
     exhibits = [by_lang[model.config.default_language] for by_lang in model.exhibits.values()]
     scenes = [by_lang[model.config.default_language] for by_lang in model.scenes.values()]
     holders = _check_ids(exhibits + scenes, problems)
@@ -123,6 +142,32 @@ def _check_text(entry: Entry, problems: Problems) -> None:
         )
 
 
+def _check_numbers(meta: Mapping, file: str, keys: Mapping[str, tuple[str, ...]], problems: Problems) -> None:
+    """`north: bắc` or `fov: "80"` would be read as the default angle without a word; say so instead."""
+    lines = getattr(meta, "lines", {})
+    for key, inner in keys.items():
+        value = meta.get(key)
+        if not inner:
+            named = {key: value}
+        else:
+            named = {f"{key}.{k}": value[k] for k in inner if k in value} if isinstance(value, Mapping) else {}
+        for name, number in named.items():
+            turned_off = number is False and key == "autorotate"
+            if number is None or turned_off or _is_number(number):
+                continue
+            problems.error(
+                file,
+                lines.get(key, getattr(meta, "line", 0)),
+                "value-type",
+                f"{name} must be a number, not {number!r}",
+                f"write {name} as a plain number, without quotes or units; see docs/authoring.md",
+            )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _check_ids(entries: list[Exhibit | Scene], problems: Problems) -> dict[str, Holder]:
     """Short codes of exhibits (required) and scenes (optional): one object each."""
     holders: dict[str, Holder] = {}
@@ -137,6 +182,16 @@ def _check_ids(entries: list[Exhibit | Scene], problems: Problems) -> dict[str, 
                     "this exhibit has no id (its QR short code)",
                     "add a line like 'id: TD01': 2 to 8 capital letters and digits, never reused",
                 )
+            continue
+        raw = exhibit.meta.get("id")
+        if not isinstance(raw, str):
+            problems.error(
+                where.file,
+                where.line,
+                "id-format",
+                f"the id was read as the number {raw!r}: YAML turns an unquoted 0012 into 10 and 0x1F into 31",
+                'put the id in quotes so it stays exactly as written, like id: "0012"',
+            )
             continue
         if not SHORT_CODE.match(exhibit.id):
             problems.error(
@@ -154,7 +209,7 @@ def _check_ids(entries: list[Exhibit | Scene], problems: Problems) -> dict[str, 
                 where.line,
                 "id-duplicate",
                 f"the id {exhibit.id} is also used by {other.file}:{other.line}",
-                "every exhibit needs its own id; give one of them a new id",
+                f"every {exhibit.kind} needs its own id; give one of them a new id",
             )
             continue
         holders[exhibit.id] = Holder(exhibit.kind, exhibit.slug, where.file, where.line)
@@ -201,6 +256,16 @@ def _check_exhibit(exhibit: Exhibit, model: ContentModel, ids: set[str], problem
                 "retired-format",
                 f"retired must be true or false, not {retired!r}",
                 "write 'retired: true' (no quotes) if the object is no longer on display",
+            )
+        images = exhibit.meta.get("images")
+        if images is not None and (not isinstance(images, list) or len(images) != len(exhibit.images)):
+            where = exhibit.origin_of("images")
+            problems.error(
+                where.file,
+                where.line,
+                "images-format",
+                "images must be a list, one '- src: …' item per image",
+                "write it like: images: [ { src: assets/images/x.jpg, alt: what the image shows } ]",
             )
     for index, image in enumerate(exhibit.images):
         if not image.alt:
@@ -269,6 +334,15 @@ def _check_tours(model: ContentModel, assets: AssetStore, problems: Problems) ->
         )
         for scene in scenes.values():
             _check_scene(scene, scenes, model, assets, problems)
+            if scene.plan_position is not None and not tour.plan:
+                where = scene.origin_of("plan_position")
+                problems.warning(
+                    where.file,
+                    where.line,
+                    "plan-missing",
+                    "plan_position places this scene on a plan, but the tour has no plan",
+                    f"add 'plan: assets/images/<plan>.png' to {tour.origin.file}, or delete this line",
+                )
     for slug in model.scenes:
         if slug.split("/")[0] not in model.tours:
             scene = model.scenes[slug][lang]
@@ -310,9 +384,20 @@ def _check_scene(
     exhibits = model.exhibit_by_id()
     for index, hotspot in enumerate(scene.hotspots, 1):
         _check_hotspot(index, hotspot, scenes, exhibits, model, problems)
+        if hotspot.kind == "go" and hotspot.target == scene.name:
+            problems.warning(
+                hotspot.origin.file,
+                hotspot.origin.line,
+                "hotspot-go-itself",
+                f"hotspot {index} goes to '{scene.name}', the scene it is in",
+                "point 'go:' at another scene of the tour; a visitor clicking it would see nothing happen",
+            )
         if hotspot.kind == "image":
             check_image(ImageRef(hotspot.target, hotspot.label, origin=hotspot.origin), model, assets, problems)
     raw = scene.meta.get("hotspots")
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, Mapping):
+            _check_numbers(item, scene.origin.file, NUMBER_KEYS["hotspot"], problems)
     if len(raw if isinstance(raw, list) else []) != len(scene.hotspots):
         where = scene.origin_of("hotspots")
         problems.error(
@@ -468,6 +553,15 @@ def _check_panorama(scene: Scene, model: ContentModel, assets: AssetStore, probl
     except TilingError as exc:
         problems.error(where.file, where.line, "panorama", exc.message, exc.hint)
         return
+    header = read_image_header(paths[0])
+    if not isinstance(scene.panorama, Mapping) and header.width < MIN_PANORAMA_WIDTH:
+        problems.warning(
+            where.file,
+            where.line,
+            "panorama-small",
+            f"the panorama is only {header.width}×{header.height} pixels; it will look blurred in the viewer",
+            "export the full-size panorama from the camera or stitching app; 4096×2048 or more looks sharp",
+        )
     for warning in warnings:
         problems.warning(
             where.file,
