@@ -34,6 +34,7 @@ TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
 TABLE_KEYS = ("i18n", "markdown", "images", "models")
 PIXEL_LIMIT_KEYS = ("max_image_pixels", "max_panorama_pixels")
+THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a folder under themes/, never a path out of it
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,16 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
                 f"for example: {key} = {getattr(SiteConfig, key)} (no quotes, no units)",
             )
             return None
+    theme = str(data.get("theme", "default"))
+    if not THEME_NAME.match(theme):
+        problems.error(
+            "site.toml",
+            lines.get("theme", 0),
+            "config-theme",
+            f"theme '{theme}' is not a theme name",
+            "name a folder in themes/ (letters, digits, '-' and '_'), like theme = \"default\"",
+        )
+        return None
     base_url = str(data.get("base_url", "/"))
     for key, url, unset in (("base_url", base_url, "/"), ("qr_base_url", str(data.get("qr_base_url", "")), "")):
         if url != unset and urlsplit(url).scheme not in ("http", "https"):
@@ -232,7 +243,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         title=title,
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         languages=tuple(languages),
-        theme=str(data.get("theme", "default")),
+        theme=theme,
         qr_base_url=str(data.get("qr_base_url", "")),
         license=str(data.get("license", "")),
         description=str(data.get("description", "")),

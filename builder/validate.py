@@ -22,6 +22,10 @@ from .tiling import PanoramaAngles, TileSettings, TilingError, check_panorama, v
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
 MAX_AUTOROTATE = 30  # degrees per second; faster turns a phone visitor's stomach
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".tif", ".tiff"}
+FORMAT_HINTS = {
+    "audio": "write it like: audio: { src: assets/audio/x.vi.mp3, transcript: assets/audio/x.vi.txt }",
+    "model": "write it like: model: { src: assets/models/x.glb, poster: assets/images/x.jpg, alt: … }",
+}
 MIN_PANORAMA_WIDTH = 512  # one viewer tile: anything narrower is a thumbnail exported by mistake
 # Keys that hold numbers (with the keys of their nested maps): text there would silently become the default.
 NUMBER_KEYS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -62,6 +66,8 @@ def validate_site(
         _check_text(entry, problems)
         if entry.lang == model.config.default_language:
             _check_numbers(entry.meta, entry.origin.file, NUMBER_KEYS.get(entry.kind, {}), problems)
+            if isinstance(entry, Exhibit | Scene):
+                _check_media_maps(entry, problems)
     exhibits = [by_lang[model.config.default_language] for by_lang in model.exhibits.values()]
     scenes = [by_lang[model.config.default_language] for by_lang in model.scenes.values()]
     holders = _check_ids(exhibits + scenes, problems)
@@ -161,6 +167,22 @@ def _check_numbers(meta: Mapping, file: str, keys: Mapping[str, tuple[str, ...]]
                 "value-type",
                 f"{name} must be a number, not {number!r}",
                 f"write {name} as a plain number, without quotes or units; see docs/authoring.md",
+            )
+
+
+def _check_media_maps(entry: Exhibit | Scene, problems: Problems) -> None:
+    """`model: x.glb` or `audio: [x.mp3]` would otherwise be dropped without a word."""
+    parsed = {"audio": entry.audio, "model": entry.model} if isinstance(entry, Exhibit) else {"audio": entry.audio}
+    for key, value in parsed.items():
+        written = entry.meta.get(key)
+        if written is not None and value is None:
+            where = entry.origin_of(key)
+            problems.error(
+                where.file,
+                where.line,
+                f"{key}-format",
+                f"{key} must be {'a file path or ' if key == 'audio' else ''}a map with a 'src' file, not {written!r}",
+                FORMAT_HINTS[key],
             )
 
 
@@ -602,7 +624,7 @@ def _check_model(
             where.line,
             "model-format",
             "model needs a 'src' file",
-            "write it like: model: { src: assets/models/x.glb, poster: assets/images/x.jpg, alt: … }",
+            FORMAT_HINTS["model"],
         )
         return None
     src = str(spec["src"])

@@ -53,6 +53,8 @@ def test_check_reports_problem_with_file_and_line(case: str, tmp_path: Path) -> 
         "tour-north-text",
         "symlink-to-passwd",
         "model-glb-cut-json",
+        "model-as-path",
+        "config-theme-path",
     ],
 )
 def test_build_fails_cleanly_and_writes_nothing(case: str, tmp_path: Path) -> None:
