@@ -47,6 +47,11 @@ def resolve_asset(root: Path, src: str) -> Path:
     """The file a front-matter path names; refuses anything that leaves the site folder."""
     if not src:
         raise AssetPathError("the path is empty", "write a path relative to the site folder, like assets/images/x.jpg")
+    if "://" in src:
+        raise AssetPathError(
+            f"'{src}' is a web address",
+            "disan publishes only files inside the site folder: save the file into assets/ and use its path",
+        )
     if "\\" in src:
         raise AssetPathError(f"'{src}' uses backslashes", f"use forward slashes: {src.replace(chr(92), '/')}")
     posix = PurePosixPath(src)

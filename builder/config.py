@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,10 @@ KNOWN_KEYS = {
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
+TABLE_KEYS = ("i18n", "markdown", "images", "models")
+PIXEL_LIMIT_KEYS = ("max_image_pixels", "max_panorama_pixels")
+THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a folder under themes/, never a path out of it
 
 
 @dataclass(frozen=True)
@@ -91,9 +96,19 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
             "or create a new museum with `disan new DIR`",
         )
         return None
+    raw = path.read_bytes()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        problems.error(
+            "site.toml",
+            raw[: exc.start].count(b"\n") + 1,
+            "config-encoding",
+            "site.toml is not UTF-8 text",
+            "save site.toml as UTF-8 in your editor (Notepad: Save As, Encoding: UTF-8)",
+        )
+        return None
+    except tomllib.TOMLDecodeError as exc:
         line = _toml_error_line(str(exc))
         problems.error(
             "site.toml",
@@ -140,25 +155,58 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
     if (
         not isinstance(languages, list)
         or not languages
-        or not all(isinstance(x, str) and x.isalpha() and x.islower() for x in languages)
+        or not all(isinstance(x, str) and LANGUAGE_CODE.match(x) for x in languages)
+        or len(set(languages)) != len(languages)
     ):
         problems.error(
             "site.toml",
             lines.get("languages", 0),
             "config-languages",
-            "languages must be a list of language codes",
-            'for example: languages = ["vi", "en"]',
+            f"languages must be a list of different two- or three-letter language codes, not {languages!r}",
+            'for example: languages = ["vi", "en"] (ISO 639 codes, lower case)',
+        )
+        return None
+    for table in TABLE_KEYS:
+        if not isinstance(data.get(table, {}), dict):
+            problems.error(
+                "site.toml",
+                lines.get(table, 0),
+                "config-table",
+                f"'{table}' must be a [{table}] section, not {data[table]!r}",
+                f"write the settings under a line [{table}]; see docs/authoring.md",
+            )
+            return None
+    pixel_limits = {key: data.get(key, getattr(SiteConfig, key)) for key in PIXEL_LIMIT_KEYS}
+    for key, limit in pixel_limits.items():
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit <= 0:
+            problems.error(
+                "site.toml",
+                lines.get(key, 0),
+                "config-pixels",
+                f"{key} must be a whole number of pixels, not {limit!r}",
+                f"for example: {key} = {getattr(SiteConfig, key)} (no quotes, no units)",
+            )
+            return None
+    theme = str(data.get("theme", "default"))
+    if not THEME_NAME.match(theme):
+        problems.error(
+            "site.toml",
+            lines.get("theme", 0),
+            "config-theme",
+            f"theme '{theme}' is not a theme name",
+            "name a folder in themes/ (letters, digits, '-' and '_'), like theme = \"default\"",
         )
         return None
     base_url = str(data.get("base_url", "/"))
-    if base_url != "/" and not urlsplit(base_url).scheme.startswith("http"):
-        problems.error(
-            "site.toml",
-            lines.get("base_url", 0),
-            "config-base-url",
-            f"base_url '{base_url}' is not an http(s) address",
-            'for example: base_url = "https://museum.example.vn/"',
-        )
+    for key, url, unset in (("base_url", base_url, "/"), ("qr_base_url", str(data.get("qr_base_url", "")), "")):
+        if url != unset and urlsplit(url).scheme not in ("http", "https"):
+            problems.error(
+                "site.toml",
+                lines.get(key, 0),
+                "config-base-url",
+                f"{key} '{url}' is not an http(s) address",
+                f'for example: {key} = "https://museum.example.vn/"',
+            )
     translations = {
         lang: {k: v for k, v in values.items() if k in TRANSLATABLE_KEYS and isinstance(v, str)}
         for lang, values in data.get("i18n", {}).items()
@@ -197,15 +245,15 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         title=title,
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         languages=tuple(languages),
-        theme=str(data.get("theme", "default")),
+        theme=theme,
         qr_base_url=str(data.get("qr_base_url", "")),
         license=str(data.get("license", "")),
         description=str(data.get("description", "")),
         output=str(data.get("output", "_site")),
         raw_html=bool(markdown.get("raw_html", False)) if isinstance(markdown, dict) else False,
         images=image_settings,
-        max_image_pixels=int(data.get("max_image_pixels", SiteConfig.max_image_pixels)),
-        max_panorama_pixels=int(data.get("max_panorama_pixels", SiteConfig.max_panorama_pixels)),
+        max_image_pixels=pixel_limits["max_image_pixels"],
+        max_panorama_pixels=pixel_limits["max_panorama_pixels"],
         max_texture=max_texture,
         translations=translations,
     )

@@ -41,11 +41,13 @@ ListMerger = Callable[[list[Any], list[Any]], list[Any]]
 
 @dataclass(frozen=True)
 class Keys:
-    """Front-matter keys, with what nested maps take and which keys a translation cannot change."""
+    """Front-matter keys, with what nested maps take, which keys a translation cannot change, and
+    which hold numbers (text there would silently become the default, so it is an error)."""
 
     top: frozenset[str] = frozenset()
     nested: Mapping[str, NestedKeys] = field(default_factory=dict)
     inherited: frozenset[str] = frozenset()
+    numbers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # number keys (and their nested ones)
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,8 @@ def _yaml_hint(problem: str) -> str:
         return "a list or { } group opened on this line is not closed; a value starting with [ needs quotes"
     if "mapping values" in problem:
         return "a value that contains ': ' must be put in quotes, like title: \"Đình: cổng chính\""
+    if "cannot start any token" in problem:
+        return "indent with spaces, not tabs; a value starting with @ or ` must be put in quotes"
     if "indent" in problem or "block" in problem:
         return "check the indentation: list items and nested keys must line up with spaces, not tabs"
     if "appears twice" in problem:

@@ -111,12 +111,13 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
             base = by_lang.get(config.default_language)
             if base is None:
                 if (kind.name, slug) not in broken_originals:
+                    rel = next(iter(by_lang.values()))[0]
                     problems.error(
-                        next(iter(by_lang.values()))[0],
+                        rel,
                         0,
                         "translation-orphan",
                         f"this translation has no {config.default_language} original",
-                        f"create the default-language file content/…/{slug}.md first",
+                        f"create the default-language file {rel.removesuffix('.md').rsplit('.', 1)[0]}.md first",
                     )
                 continue
             for rel, parsed in by_lang.values():
@@ -351,7 +352,7 @@ CORE_KINDS = (
     ),
     ContentKind(
         "collection",
-        Keys(frozenset({"image", "order"}), inherited=frozenset({"order"})),
+        Keys(frozenset({"image", "order"}), inherited=frozenset({"order"}), numbers={"order": ()}),
         _in_content("collections"),
         _collection,
         folder="content",

@@ -7,8 +7,10 @@ what is wrong, with the line, from the raw front matter kept in `Entry.meta`.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from typing import Any
 
+from .diagnostics import Problems
 from .frontmatter import LineDict, ParsedDocument
 from .model import ImageRef, Origin
 
@@ -26,7 +28,7 @@ def whole_number(value: Any) -> int:
 
 
 def number(value: Any, default: float) -> float:
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else default
+    return float(value) if is_number(value) else default
 
 
 def strings(value: Any) -> tuple[str, ...]:
@@ -65,3 +67,29 @@ def merge_lists_by_position(base: list[Any], translated: list[Any], text_keys: t
         else:
             result.append(item)
     return result
+
+
+def is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def check_numbers(meta: Mapping[str, Any], file: str, keys: Mapping[str, tuple[str, ...]], problems: Problems) -> None:
+    """`north: bắc` or `fov: "80"` would be read as the default angle without a word; say so instead."""
+    lines = getattr(meta, "lines", {})
+    for key, inner in keys.items():
+        value = meta.get(key)
+        if not inner:
+            named = {key: value}
+        else:
+            named = {f"{key}.{k}": value[k] for k in inner if k in value} if isinstance(value, Mapping) else {}
+        for name, found in named.items():
+            turned_off = found is False and key == "autorotate"
+            if found is None or turned_off or is_number(found):
+                continue
+            problems.error(
+                file,
+                lines.get(key, getattr(meta, "line", 0)),
+                "value-type",
+                f"{name} must be a number, not {found!r}",
+                f"write {name} as a plain number, without quotes or units; see docs/authoring.md",
+            )

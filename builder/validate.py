@@ -18,6 +18,7 @@ from .features import FEATURES
 from .load import CORE_KINDS
 from .markup import MAX_NESTING, nesting_problem
 from .model import ContentModel, Entry, Exhibit, ImageRef
+from .records import check_numbers
 from .registry import SHORT_CODE, Holder, Issued, check_registry
 
 HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>")
@@ -40,9 +41,13 @@ def validate_site(
     """The registry is checked only when every file could be read: a file with broken front
     matter would otherwise show up as a vanished code too, hiding the real problem."""
     default = model.config.default_language
+    kinds = all_kinds(FEATURES, CORE_KINDS)
+    numbers = {kind.name: kind.keys.numbers for kind in kinds}
     for entry in model.all_entries():
         _check_text(entry, problems)
-    coded = [kind for kind in all_kinds(FEATURES, CORE_KINDS) if kind.short_code]
+        if entry.lang == default:
+            check_numbers(entry.meta, entry.origin.file, numbers.get(entry.kind, {}), problems)
+    coded = [kind for kind in kinds if kind.short_code]
     holders = _check_ids(
         [(by_lang[default], kind.short_code) for kind in coded for by_lang in model.of_kind(kind.name).values()],
         problems,
@@ -120,6 +125,16 @@ def _check_ids(entries: list[tuple[Entry, str]], problems: Problems) -> dict[str
                     "add a line like 'id: TD01': 2 to 8 capital letters and digits, never reused",
                 )
             continue
+        raw = entry.meta.get("id")
+        if not isinstance(raw, str):
+            problems.error(
+                where.file,
+                where.line,
+                "id-format",
+                f"the id was read as the number {raw!r}: YAML turns an unquoted 0012 into 10 and 0x1F into 31",
+                'put the id in quotes so it stays exactly as written, like id: "0012"',
+            )
+            continue
         if not SHORT_CODE.match(entry.id):
             problems.error(
                 where.file,
@@ -136,7 +151,7 @@ def _check_ids(entries: list[tuple[Entry, str]], problems: Problems) -> dict[str
                 where.line,
                 "id-duplicate",
                 f"the id {entry.id} is also used by {other.file}:{other.line}",
-                "every exhibit needs its own id; give one of them a new id",
+                f"every {entry.kind} needs its own id; give one of them a new id",
             )
             continue
         holders[entry.id] = Holder(entry.kind, entry.slug, where.file, where.line)
@@ -183,6 +198,16 @@ def _check_exhibit(exhibit: Exhibit, model: ContentModel, ids: set[str], problem
                 "retired-format",
                 f"retired must be true or false, not {retired!r}",
                 "write 'retired: true' (no quotes) if the object is no longer on display",
+            )
+        images = exhibit.meta.get("images")
+        if images is not None and (not isinstance(images, list) or len(images) != len(exhibit.images)):
+            where = exhibit.origin_of("images")
+            problems.error(
+                where.file,
+                where.line,
+                "images-format",
+                "images must be a list, one '- src: …' item per image",
+                "write it like: images: [ { src: assets/images/x.jpg, alt: what the image shows } ]",
             )
     for index, image in enumerate(exhibit.images):
         if not image.alt:

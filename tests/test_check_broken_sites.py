@@ -25,7 +25,7 @@ def _expected(case: str) -> tuple[str, str, str, int, str]:
 @pytest.mark.parametrize("case", CASES)
 def test_check_reports_problem_with_file_and_line(case: str, tmp_path: Path) -> None:
     site = tmp_path / case
-    shutil.copytree(BROKEN / case, site)
+    shutil.copytree(BROKEN / case, site, symlinks=True)  # a planted link must stay a link
     level, code, file, line, hint = _expected(case)
     result = CliRunner().invoke(main, ["check", "--site", str(site), "--format", "json"])
     problems = json.loads(result.stdout)
@@ -38,10 +38,28 @@ def test_check_reports_problem_with_file_and_line(case: str, tmp_path: Path) -> 
     assert result.exit_code == (1 if level == "error" else 0)
 
 
-@pytest.mark.parametrize("case", ["bad-yaml", "missing-image", "parent-path", "html-in-title", "broken-image"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "bad-yaml",
+        "missing-image",
+        "parent-path",
+        "html-in-title",
+        "broken-image",
+        "config-max-pixels-text",
+        "config-i18n-not-table",
+        "id-octal",
+        "images-not-list",
+        "tour-north-text",
+        "symlink-to-passwd",
+        "model-glb-cut-json",
+        "model-as-path",
+        "config-theme-path",
+    ],
+)
 def test_build_fails_cleanly_and_writes_nothing(case: str, tmp_path: Path) -> None:
     site = tmp_path / case
-    shutil.copytree(BROKEN / case, site)
+    shutil.copytree(BROKEN / case, site, symlinks=True)
     result = CliRunner().invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output

@@ -169,7 +169,11 @@ def _scene_label_context(model: ContentModel, scene: Entry) -> str:
 
 TOUR_KIND = ContentKind(
     "tour",
-    Keys(frozenset({"start", "plan", "autorotate", "narration"}), inherited=frozenset({"start", "plan", "autorotate"})),
+    Keys(
+        frozenset({"start", "plan", "autorotate", "narration"}),
+        inherited=frozenset({"start", "plan", "autorotate"}),
+        numbers={"autorotate": ()},
+    ),
     _place_tour,
     _tour,
     folder="tours",
@@ -185,6 +189,15 @@ SCENE_KIND = ContentKind(
             "hotspots": [{**dict.fromkeys(("yaw", "pitch", "label", *HOTSPOT_KINDS)), "view": set(VIEW_KEYS)}],
         },
         frozenset({"id", "order", "panorama", "haov", "vaov", "voffset", "view", "north", "plan_position"}),
+        {
+            "order": (),
+            "haov": (),
+            "vaov": (),
+            "voffset": (),
+            "north": (),
+            "view": VIEW_KEYS,
+            "plan_position": ("x", "y", "heading"),
+        },
     ),
     _place_scene,
     _scene,

@@ -6,15 +6,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from ..assets import IMAGE_SUFFIXES, AssetStore, check_asset, resolve_asset
+from ..assets import IMAGE_SUFFIXES, AssetStore, check_asset, read_image_header, resolve_asset
 from ..audio import AUDIO_SUFFIXES
 from ..diagnostics import Problems, did_you_mean
 from ..feature import SiteCheck
 from ..model import ContentModel, Exhibit, ImageRef, Origin
+from ..records import check_numbers
 from ..tiling import PanoramaAngles, TileSettings, TilingError, check_panorama, verify_image
-from .model import MAX_FOV, MIN_FOV, Hotspot, Scene, scenes_of, tour_scenes, tours_of
+from .model import MAX_FOV, MIN_FOV, VIEW_KEYS, Hotspot, Scene, scenes_of, tour_scenes, tours_of
 
 MAX_AUTOROTATE = 30  # degrees per second; faster turns a phone visitor's stomach
+MIN_PANORAMA_WIDTH = 512  # one viewer tile: anything narrower is a thumbnail exported by mistake
 
 
 MEDIA_SUFFIXES = {"audio": set(AUDIO_SUFFIXES), "video": {".mp4", ".webm"}}
@@ -57,6 +59,15 @@ def check_tours(check: SiteCheck) -> None:
         )
         for scene in scenes.values():
             _check_scene(scene, scenes, check)
+            if scene.plan_position is not None and not tour.plan:
+                where = scene.origin_of("plan_position")
+                problems.warning(
+                    where.file,
+                    where.line,
+                    "plan-missing",
+                    "plan_position places this scene on a plan, but the tour has no plan",
+                    f"add 'plan: assets/images/<plan>.png' to {tour.origin.file}, or delete this line",
+                )
     for slug in scenes_of(model):
         if slug.split("/")[0] not in tours_of(model):
             scene = scenes_of(model)[slug][lang]
@@ -97,9 +108,20 @@ def _check_scene(scene: Scene, scenes: dict[str, Scene], check: SiteCheck) -> No
     exhibits = model.exhibit_by_id()
     for index, hotspot in enumerate(scene.hotspots, 1):
         _check_hotspot(index, hotspot, scenes, exhibits, model, problems)
+        if hotspot.kind == "go" and hotspot.target == scene.name:
+            problems.warning(
+                hotspot.origin.file,
+                hotspot.origin.line,
+                "hotspot-go-itself",
+                f"hotspot {index} goes to '{scene.name}', the scene it is in",
+                "point 'go:' at another scene of the tour; a visitor clicking it would see nothing happen",
+            )
         if hotspot.kind == "image":
             check.check_image(ImageRef(hotspot.target, hotspot.label, origin=hotspot.origin))
     raw = scene.meta.get("hotspots")
+    for item in raw if isinstance(raw, list) else []:
+        if isinstance(item, Mapping):
+            check_numbers(item, scene.origin.file, {"view": VIEW_KEYS}, problems)
     if len(raw if isinstance(raw, list) else []) != len(scene.hotspots):
         where = scene.origin_of("hotspots")
         problems.error(
@@ -255,6 +277,15 @@ def _check_panorama(scene: Scene, model: ContentModel, assets: AssetStore, probl
     except TilingError as exc:
         problems.error(where.file, where.line, "panorama", exc.message, exc.hint)
         return
+    header = read_image_header(paths[0])
+    if not isinstance(scene.panorama, Mapping) and header.width < MIN_PANORAMA_WIDTH:
+        problems.warning(
+            where.file,
+            where.line,
+            "panorama-small",
+            f"the panorama is only {header.width}×{header.height} pixels; it will look blurred in the viewer",
+            "export the full-size panorama from the camera or stitching app; 4096×2048 or more looks sharp",
+        )
     for warning in warnings:
         problems.warning(
             where.file,
