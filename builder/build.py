@@ -21,7 +21,7 @@ from .load import ParseCache, load_site
 from .media import ensure_derivatives
 from .panoramas import make_panoramas
 from .plan import MODEL_BUNDLE, TOUR_BUNDLE, Plan, plan_site
-from .registry import REGISTRY_FILE, Issued, load_registry, save_registry, updated_registry_text
+from .registry import REGISTRY_FILE, Issued, load_registry, save_registry, unrecorded_codes, updated_registry_text
 from .render import Renderer, make_environment
 from .theme import Theme, load_theme
 from .validate import ValidatedSite, validate_site
@@ -46,7 +46,8 @@ class BuildResult:
     files: int
     write: WriteResult
     warnings: list[Problem]
-    new_codes: list[str]
+    unrecorded_codes: list[str]  # new codes and hand-overs: recorded by a release, only counted by a trial
+    released: bool
     seconds: float
 
 
@@ -84,7 +85,8 @@ class SiteBuilder:
         self.assets.save()
         return CheckResult(problems.sorted(), config, site, theme)
 
-    def build(self, out_dir: Path | None = None) -> BuildResult:
+    def build(self, out_dir: Path | None = None, release: bool = False) -> BuildResult:
+        """A trial build unless `release`: only a release makes new short codes permanent."""
         started = time.perf_counter()
         checked = self.check()
         errors = [p for p in checked.problems if p.level == "error"]
@@ -143,7 +145,7 @@ class SiteBuilder:
             packed_models=packed,
         )
         written = write_site(plan.outputs, renderer.write_many, out, self.progress, in_place=self.authoring)
-        new_codes = self._record_codes(site)
+        unrecorded = self.record_codes(site) if release else unrecorded_codes(site.issued, site.holders)
         self.assets.save()
         pages = sum(1 for o in plan.outputs if o.path.endswith(".html"))
         return BuildResult(
@@ -152,7 +154,8 @@ class SiteBuilder:
             len(plan.outputs),
             written,
             [p for p in checked.problems if p.level == "warning"],
-            new_codes,
+            unrecorded,
+            release,
             time.perf_counter() - started,
         )
 
@@ -193,8 +196,9 @@ class SiteBuilder:
                 self.progress("models", done, len(sources))
         return packed
 
-    def _record_codes(self, site: ValidatedSite) -> list[str]:
-        """Issue new short codes: from now on they may be printed, so they are kept for ever."""
-        new = sorted(set(site.holders) - set(site.issued))
+    def record_codes(self, site: ValidatedSite) -> list[str]:
+        """Make the site's short codes permanent: from now on they may be printed, so they are
+        kept for ever. Returns the codes this added or handed over."""
+        recorded = unrecorded_codes(site.issued, site.holders)
         save_registry(self.root, updated_registry_text(site.issued, site.holders))
-        return new
+        return recorded

@@ -37,13 +37,16 @@ from .safepath import OutsideFolderError, contained
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COMMON_KEYS = {"title", "summary"}
 EXHIBIT_KEYS = (
-    COMMON_KEYS | set(FACT_KEYS) | {"id", "collection", "images", "model", "audio", "related", "tags", "retired"}
+    COMMON_KEYS
+    | set(FACT_KEYS)
+    | {"id", "replaces", "collection", "images", "model", "audio", "related", "tags", "retired"}
 )
 COLLECTION_KEYS = COMMON_KEYS | {"image", "order"}
 PAGE_KEYS = COMMON_KEYS | {"order"}
 TOUR_KEYS = COMMON_KEYS | {"start", "plan", "autorotate", "narration"}
 SCENE_KEYS = COMMON_KEYS | {
     "id",
+    "replaces",
     "order",
     "panorama",
     "haov",
@@ -76,6 +79,7 @@ NESTED_KEYS: dict[str, dict[str, NestedKeys]] = {
 }
 INHERITED_KEYS = {
     "id",
+    "replaces",
     "collection",
     "related",
     "retired",

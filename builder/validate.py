@@ -157,7 +157,10 @@ def _check_ids(entries: list[Exhibit | Scene], problems: Problems) -> dict[str, 
                 "every exhibit needs its own id; give one of them a new id",
             )
             continue
-        holders[exhibit.id] = Holder(exhibit.kind, exhibit.slug, where.file, where.line)
+        replaces = str(exhibit.meta.get("replaces") or "").strip().upper()
+        holders[exhibit.id] = Holder(
+            exhibit.kind, exhibit.slug, where.file, where.line, replaces, exhibit.origin_of("replaces").line
+        )
     return holders
 
 
