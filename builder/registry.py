@@ -22,9 +22,10 @@ REGISTRY_FILE = "shortcodes.toml"
 SHORT_CODE = re.compile(r"^[A-Z0-9]{2,8}$")
 HEADER = """\
 # Short codes made permanent by `disan build --release` (or `disan qr`). Commit this file.
-# A code listed here may be printed on a label: never delete a line, never give a code to
-# another object. To take an object off display, keep its file and set `retired: true`.
-# `replaced` lists the objects that held a code before a `replaces:` handed it over.
+# A code listed here may be printed on a label: never delete a line. To take an object off
+# display, keep its file and set `retired: true`. A code goes to another object only when the
+# object it was issued to is gone and the new one says `replaces: CODE`; `replaced` lists the
+# objects that held a code before.
 """
 Record = tuple[str, str]  # (kind, slug) of an object that holds or held a code
 
