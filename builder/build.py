@@ -22,7 +22,7 @@ from .features import FEATURES
 from .load import ParseCache, load_site
 from .media import ensure_derivatives
 from .plan import Plan, plan_site
-from .registry import REGISTRY_FILE, Issued, load_registry, save_registry, updated_registry_text
+from .registry import REGISTRY_FILE, Issued, load_registry, save_registry, unrecorded_codes, updated_registry_text
 from .render import Renderer, make_environment
 from .theme import Theme, load_theme
 from .validate import ValidatedSite, validate_site
@@ -47,7 +47,8 @@ class BuildResult:
     files: int
     write: WriteResult
     warnings: list[Problem]
-    new_codes: list[str]
+    unrecorded_codes: list[str]  # new codes and hand-overs: recorded by a release, only counted by a trial
+    released: bool
     seconds: float
 
 
@@ -85,7 +86,8 @@ class SiteBuilder:
         self.assets.save()
         return CheckResult(problems.sorted(), config, site, theme)
 
-    def build(self, out_dir: Path | None = None) -> BuildResult:
+    def build(self, out_dir: Path | None = None, release: bool = False) -> BuildResult:
+        """A trial build unless `release`: only a release makes new short codes permanent."""
         started = time.perf_counter()
         checked = self.check()
         errors = [p for p in checked.problems if p.level == "error"]
@@ -120,7 +122,7 @@ class SiteBuilder:
             jobs=1 if self.authoring else self.jobs,
         )
         written = write_site(plan.outputs, renderer.write_many, out, self.progress, in_place=self.authoring)
-        new_codes = self._record_codes(site)
+        unrecorded = self.record_codes(site) if release else unrecorded_codes(site.issued, site.holders)
         self.assets.save()
         pages = sum(1 for o in plan.outputs if o.path.endswith(".html"))
         return BuildResult(
@@ -129,7 +131,8 @@ class SiteBuilder:
             len(plan.outputs),
             written,
             [p for p in checked.problems if p.level == "warning"],
-            new_codes,
+            unrecorded,
+            release,
             time.perf_counter() - started,
         )
 
@@ -150,8 +153,9 @@ class SiteBuilder:
 
         ensure_derivatives(plan.derivatives, self.cache_dir / "media", self.jobs, report)
 
-    def _record_codes(self, site: ValidatedSite) -> list[str]:
-        """Issue new short codes: from now on they may be printed, so they are kept for ever."""
-        new = sorted(set(site.holders) - set(site.issued))
+    def record_codes(self, site: ValidatedSite) -> list[str]:
+        """Make the site's short codes permanent: from now on they may be printed, so they are
+        kept for ever. Returns the codes this added or handed over."""
+        recorded = unrecorded_codes(site.issued, site.holders)
         save_registry(self.root, updated_registry_text(site.issued, site.holders))
-        return new
+        return recorded

@@ -76,11 +76,16 @@ def main() -> None:
     show_default=True,
     help="Parallel processes for image work.",
 )
-def build(site: Path, out: Path | None, jobs: int) -> None:
-    """Build the static site."""
+@click.option(
+    "--release",
+    is_flag=True,
+    help="The build you publish: record its short codes in shortcodes.toml, where they stay for ever.",
+)
+def build(site: Path, out: Path | None, jobs: int, release: bool) -> None:
+    """Build the static site (a trial build unless --release)."""
     builder = SiteBuilder(site.resolve(), jobs=jobs, progress=_ProgressLine())
     try:
-        result = builder.build(out)
+        result = builder.build(out, release=release)
     except ContentError as exc:
         _fail(exc.problems)
     _report(result.warnings)
@@ -89,10 +94,22 @@ def build(site: Path, out: Path | None, jobs: int) -> None:
         f"({result.write.written} written, {result.write.reused} unchanged) → {result.out_dir}",
         err=True,
     )
-    if result.new_codes:
+    if result.released:
+        _report_recorded(result.unrecorded_codes)
+    elif result.unrecorded_codes:
+        count = len(result.unrecorded_codes)
         click.echo(
-            f"issued new short codes {', '.join(result.new_codes)}: they are recorded in shortcodes.toml; "
-            "commit that file with your content",
+            f"note: {count} short code(s) not yet permanent ({', '.join(result.unrecorded_codes)}): this trial "
+            "build records nothing, so you may still rename and renumber; run `disan build --release` "
+            "when you publish (or print labels with `disan qr`) to make them permanent",
+            err=True,
+        )
+
+
+def _report_recorded(codes: list[str]) -> None:
+    if codes:
+        click.echo(
+            f"made short codes {', '.join(codes)} permanent in shortcodes.toml: commit that file with your content",
             err=True,
         )
 
@@ -130,13 +147,15 @@ def serve(site: Path, port: int, host: str) -> None:
     "--out", type=click.Path(dir_okay=False, path_type=Path), default=Path("qr-labels.html"), show_default=True
 )
 def qr(site: Path, out: Path) -> None:
-    """Write a printable A4 sheet of QR labels (title, code, short URL)."""
+    """Write a printable A4 sheet of QR labels (title, code, short URL); printed codes become permanent."""
     from .labels import write_label_sheet
 
-    result = SiteBuilder(site.resolve()).check()
+    builder = SiteBuilder(site.resolve())
+    result = builder.check()
     if any(p.level == "error" for p in result.problems) or result.site is None or result.theme is None:
         _fail(result.problems)
     count = write_label_sheet(result.site, result.theme, out)
+    _report_recorded(builder.record_codes(result.site))
     click.echo(f"wrote {count} labels to {out}; print at 100% scale on A4", err=True)
 
 

@@ -138,6 +138,8 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
 def _keys_of(kind: ContentKind) -> Keys:
     """A kind's own keys, the keys every entry takes and those that features add to it."""
     added = [feature.extends[kind.name] for feature in FEATURES if kind.name in feature.extends]
+    if kind.short_code:  # a code of a deleted object may pass on to this one (registry.py)
+        added.append(Keys(frozenset({"replaces"}), inherited=frozenset({"replaces"})))
     return Keys(
         COMMON_KEYS.union(kind.keys.top, *(keys.top for keys in added)),
         {k: v for keys in (kind.keys, *added) for k, v in keys.nested.items()},

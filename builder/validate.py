@@ -154,7 +154,10 @@ def _check_ids(entries: list[tuple[Entry, str]], problems: Problems) -> dict[str
                 f"every {entry.kind} needs its own id; give one of them a new id",
             )
             continue
-        holders[entry.id] = Holder(entry.kind, entry.slug, where.file, where.line)
+        replaces = str(entry.meta.get("replaces") or "").strip().upper()
+        holders[entry.id] = Holder(
+            entry.kind, entry.slug, where.file, where.line, replaces, entry.origin_of("replaces").line
+        )
     return holders
 
 

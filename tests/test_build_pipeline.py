@@ -99,7 +99,7 @@ def test_qr_png_decodes_to_the_short_url(site: Path, tmp_path: Path) -> None:
 
 
 def test_new_codes_are_recorded_and_a_vanished_code_fails(site: Path, tmp_path: Path) -> None:
-    SiteBuilder(site).build(tmp_path / "out")
+    SiteBuilder(site).build(tmp_path / "out", release=True)
     registry = (site / "shortcodes.toml").read_text()
     assert '[HV01]\nkind = "exhibit"\nslug = "hien-vat-mau"' in registry
     (site / "content/exhibits/hien-vat-mau.en.md").unlink()
