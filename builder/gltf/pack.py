@@ -14,36 +14,25 @@ from PIL import Image, JpegImagePlugin
 
 from ..config import DEFAULT_MAX_TEXTURE
 from ..jobs import write_atomic
-from .inspect import _load, _Model, _site_path  # noqa: F401
-from .types import (  # noqa: F401 - the shared vocabulary of the engine
+from .inspect import _Model
+from .types import (
     CHUNK_BIN,
     CHUNK_JSON,
-    COMPONENT_SIZES,
-    CORE_IMAGE_FORMATS,
-    DECODER_OF_EXTENSION,
     GLB_MAGIC,
     JPEG_QUALITY,
     MIME_TYPES,
-    MODEL_VIEWER_EXTENSIONS,
     PACKER_VERSION,
-    SPARSE_INDEX_TYPES,
-    TEXTURE_SOURCE_EXTENSIONS,
-    TYPE_COMPONENTS,
     WEBP_QUALITY,
     ModelError,
     ModelProblem,
     ModelReport,
     PackResult,
     ResizedTexture,
-    TextureInfo,
     _align4,
-    _element_size,
     _human,
-    _image_size,
-    _is_int,
-    _ptr,
-    sniff_image,
+    _site_path,
 )
+from .validate import _load
 
 
 def pack_model(
