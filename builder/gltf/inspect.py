@@ -65,6 +65,20 @@ class _Model:
     def warning(self, pointer: str, message: str, hint: str = "") -> None:
         self.problems.append(ModelProblem(pointer, message, hint, "warning"))
 
+    def buffer(self, index: int) -> bytes:
+        """The bytes of buffer ``index``, for packing: the rules have accepted the model, so they were read."""
+        data = self.buffers[index]
+        if data is None:
+            raise TypeError(f"buffer {index} has no bytes: the rules should have refused the model")
+        return data
+
+    def image(self, index: int) -> tuple[bytes, str]:
+        """(bytes, format) of image ``index``, for packing: the rules have accepted the model, so it was read."""
+        image = self.images[index]
+        if image is None:
+            raise TypeError(f"image {index} has no bytes: the rules should have refused the model")
+        return image
+
     @property
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)

@@ -23,6 +23,7 @@ from .types import (
     MIME_TYPES,
     PACKER_VERSION,
     WEBP_QUALITY,
+    JsonObject,
     ModelError,
     ModelProblem,
     ModelReport,
@@ -94,9 +95,9 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
                 f"(only PNG, JPEG and WebP are downscaled)"
             )
             continue
-        data, fmt = model.images[i]
-        new, size = _shrink_image(data, fmt, max_texture)
-        shrink[i] = (new, ResizedTexture(info.pointer, (info.width, info.height), size, fmt))
+        data, fmt = model.image(i)
+        new, new_size = _shrink_image(data, fmt, max_texture)
+        shrink[i] = (new, ResizedTexture(info.pointer, (info.width, info.height), new_size, fmt))
 
     # 2. nothing to do for a self-contained GLB: copy it byte for byte
     buffers = g.get("buffers") or []
@@ -111,7 +112,7 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
         return PackResult(out_path, model.triangles, bytes_before, len(model.raw), (), False, tuple(notes))
 
     # 3. rebuild: every buffer view's bytes go into one BIN chunk
-    doc = json.loads(json.dumps(g))  # a deep copy that keeps key order
+    doc: JsonObject = json.loads(json.dumps(g))  # a deep copy that keeps key order
     fallback = [i for i, b in enumerate(buffers) if b.get("uri") is None and model.buffers[i] is None]
     bin_parts: list[bytes] = []
     size = 0
@@ -130,7 +131,7 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
     for v, view in enumerate(doc.get("bufferViews") or []):
         ext = (view.get("extensions") or {}).get("EXT_meshopt_compression")
         if isinstance(ext, dict):  # compressed bytes: copied untouched, re-pointed
-            data = model.buffers[ext["buffer"]]
+            data = model.buffer(ext["buffer"])
             offset = ext.get("byteOffset", 0)
             ext["byteOffset"] = place(data[offset : offset + ext["byteLength"]], offset)
             ext["buffer"] = 0
@@ -142,7 +143,7 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
             data = shrink[image_views[v]][0]
             view["byteLength"] = len(data)
         else:
-            data = model.buffers[view["buffer"]][offset : offset + view["byteLength"]]
+            data = model.buffer(view["buffer"])[offset : offset + view["byteLength"]]
         view["buffer"] = 0
         view["byteOffset"] = place(data, offset)
 
@@ -154,9 +155,10 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
             if i in shrink:
                 img["mimeType"] = MIME_TYPES[shrink[i][1].format]
             else:
-                img["mimeType"] = MIME_TYPES[model.images[i][1]]
+                img["mimeType"] = MIME_TYPES[model.image(i)[1]]
             continue
-        data, fmt = shrink[i][0] if i in shrink else model.images[i][0], model.images[i][1]
+        read, fmt = model.image(i)
+        data = shrink[i][0] if i in shrink else read
         file = model.image_files.get(i)
         if file is not None and file in view_of_file:
             index = view_of_file[file]
@@ -207,9 +209,9 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
     )
 
 
-def _replace_key(obj: dict, key: str, replacement: dict) -> dict:
+def _replace_key(obj: JsonObject, key: str, replacement: JsonObject) -> JsonObject:
     """``obj`` with ``key`` replaced in place (same position) by the items of ``replacement``."""
-    out: dict = {}
+    out: JsonObject = {}
     for k, v in obj.items():
         if k == key:
             out.update(replacement)
@@ -218,7 +220,7 @@ def _replace_key(obj: dict, key: str, replacement: dict) -> dict:
     return out
 
 
-def _glb_bytes(doc: dict, bin_data: bytes) -> bytes:
+def _glb_bytes(doc: JsonObject, bin_data: bytes) -> bytes:
     """GLB 2 container (spec 4.4): JSON chunk padded with spaces, BIN chunk padded with zeros."""
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     text += b" " * (-len(text) % 4)
@@ -240,7 +242,7 @@ def _shrink_image(data: bytes, fmt: str, max_side: int) -> tuple[bytes, tuple[in
         sampling = JpegImagePlugin.get_sampling(im) if fmt == "jpeg" else -1
         transparency = im.info.get("transparency")
         im.load()
-        source = im
+        source: Image.Image = im
         if im.mode in ("P", "1"):  # palettes cannot be filtered: widen to the smallest true-colour mode
             source = im.convert("RGBA" if "transparency" in im.info else "RGB")
             transparency = None
