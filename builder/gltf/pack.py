@@ -79,12 +79,40 @@ def _cache_key(model: _Model, max_texture: int) -> str:
 
 
 def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
-    g = model.gltf
     bytes_before = sum(len(b) for b in model.file_bytes.values())
     notes: list[str] = []
+    shrink = _shrunk_textures(model, max_texture, notes)
+    if _is_self_contained(model) and not shrink:  # nothing to do: copy it byte for byte
+        write_atomic(out_path, model.raw)
+        return PackResult(out_path, model.triangles, bytes_before, len(model.raw), (), False, tuple(notes))
+    # rebuild: every buffer view's bytes go into one BIN chunk, then every image
+    doc: JsonObject = json.loads(json.dumps(model.gltf))  # a deep copy that keeps key order
+    buffers = model.gltf.get("buffers") or []
+    fallback = [i for i, b in enumerate(buffers) if b.get("uri") is None and model.buffers[i] is None]
+    chunk = _BinChunk()
+    _move_views_into_bin(model, doc, shrink, fallback, chunk)
+    _embed_images(model, doc, shrink, chunk)
+    _rewrite_buffers(doc, buffers, fallback, chunk.size)
+    glb = _glb_bytes(doc, chunk.data())
+    _write_checked(out_path, glb)
+    return PackResult(
+        out_path,
+        model.triangles,
+        bytes_before,
+        len(glb),
+        tuple(r for _, r in (shrink[i] for i in sorted(shrink))),
+        True,
+        tuple(notes),
+    )
 
-    # 1. textures to shrink (decided from the headers read by the loader)
-    shrink: dict[int, tuple[bytes, ResizedTexture]] = {}
+
+#: image index -> (re-encoded bytes, what was done), for the textures over ``max_texture``
+Shrunk = dict[int, tuple[bytes, ResizedTexture]]
+
+
+def _shrunk_textures(model: _Model, max_texture: int, notes: list[str]) -> Shrunk:
+    """Downscale the textures over ``max_texture`` (decided from the headers read by the loader)."""
+    shrink: Shrunk = {}
     for info in model.textures:
         i = int(info.pointer.rsplit("/", 1)[1])
         if max(info.width, info.height) <= max_texture:
@@ -98,34 +126,42 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
         data, fmt = model.image(i)
         new, new_size = _shrink_image(data, fmt, max_texture)
         shrink[i] = (new, ResizedTexture(info.pointer, (info.width, info.height), new_size, fmt))
+    return shrink
 
-    # 2. nothing to do for a self-contained GLB: copy it byte for byte
-    buffers = g.get("buffers") or []
-    self_contained = (
+
+def _is_self_contained(model: _Model) -> bool:
+    """A .glb that refers to no other file: already what packing makes."""
+    g = model.gltf
+    return (
         model.is_glb
         and len(model.files) == 1
-        and all("uri" not in b for b in buffers)
+        and all("uri" not in b for b in g.get("buffers") or [])
         and all("uri" not in img for img in g.get("images") or [])
     )
-    if self_contained and not shrink:
-        write_atomic(out_path, model.raw)
-        return PackResult(out_path, model.triangles, bytes_before, len(model.raw), (), False, tuple(notes))
 
-    # 3. rebuild: every buffer view's bytes go into one BIN chunk
-    doc: JsonObject = json.loads(json.dumps(g))  # a deep copy that keeps key order
-    fallback = [i for i, b in enumerate(buffers) if b.get("uri") is None and model.buffers[i] is None]
-    bin_parts: list[bytes] = []
-    size = 0
 
-    def place(data: bytes, old_offset: int = 0) -> int:
-        nonlocal size
-        start = _align4(size) + old_offset % 4  # keeps every accessor's alignment (<= 4 bytes)
-        if start > size:
-            bin_parts.append(b"\0" * (start - size))
-        bin_parts.append(data)
-        size = start + len(data)
+class _BinChunk:
+    """The BIN chunk being assembled, part by part."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def place(self, data: bytes, old_offset: int = 0) -> int:
+        """Append ``data``; its offset is 4-byte aligned plus ``old_offset`` modulo 4, so accessors stay aligned."""
+        start = _align4(self.size) + old_offset % 4  # keeps every accessor's alignment (<= 4 bytes)
+        if start > self.size:
+            self.parts.append(b"\0" * (start - self.size))
+        self.parts.append(data)
+        self.size = start + len(data)
         return start
 
+    def data(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _move_views_into_bin(model: _Model, doc: JsonObject, shrink: Shrunk, fallback: list[int], chunk: _BinChunk) -> None:
+    """Point every buffer view (and meshopt's compressed data) at buffer 0, the BIN chunk, same order."""
     image_views = {img["bufferView"]: i for i, img in enumerate(doc.get("images") or []) if "bufferView" in img}
     new_buffer_index = {old: 1 + k for k, old in enumerate(fallback)}
     for v, view in enumerate(doc.get("bufferViews") or []):
@@ -133,7 +169,7 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
         if isinstance(ext, dict):  # compressed bytes: copied untouched, re-pointed
             data = model.buffer(ext["buffer"])
             offset = ext.get("byteOffset", 0)
-            ext["byteOffset"] = place(data[offset : offset + ext["byteLength"]], offset)
+            ext["byteOffset"] = chunk.place(data[offset : offset + ext["byteLength"]], offset)
             ext["buffer"] = 0
         if view["buffer"] in new_buffer_index:  # meshopt fallback buffer: no bytes to copy
             view["buffer"] = new_buffer_index[view["buffer"]]
@@ -145,9 +181,11 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
         else:
             data = model.buffer(view["buffer"])[offset : offset + view["byteLength"]]
         view["buffer"] = 0
-        view["byteOffset"] = place(data, offset)
+        view["byteOffset"] = chunk.place(data, offset)
 
-    # 4. external and data: images become buffer views (one per distinct file)
+
+def _embed_images(model: _Model, doc: JsonObject, shrink: Shrunk, chunk: _BinChunk) -> None:
+    """External and data: images become buffer views (one per distinct file); every image gets its true mimeType."""
     view_of_file: dict[Path, int] = {}
     images = doc.get("images") or []
     for i, img in enumerate(images):
@@ -164,18 +202,19 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
             index = view_of_file[file]
         else:
             views = doc.setdefault("bufferViews", [])
-            views.append({"buffer": 0, "byteOffset": place(data), "byteLength": len(data)})
+            views.append({"buffer": 0, "byteOffset": chunk.place(data), "byteLength": len(data)})
             index = len(views) - 1
             if file is not None:
                 view_of_file[file] = index
         images[i] = _replace_key(img, "uri", {"bufferView": index, "mimeType": MIME_TYPES[fmt]})
 
-    # 5. buffers: [BIN] + meshopt fallback buffers
+
+def _rewrite_buffers(doc: JsonObject, buffers: list[JsonObject], fallback: list[int], bin_size: int) -> None:
+    """The buffers become [BIN chunk] + the meshopt fallback buffers (no BIN chunk when it is empty)."""
     new_buffers = []
-    if size:
-        new_buffers.append({"byteLength": size})
+    if bin_size:
+        new_buffers.append({"byteLength": bin_size})
     else:
-        new_buffer_index = {old: k - 1 for old, k in new_buffer_index.items()}
         for view in doc.get("bufferViews") or []:
             view["buffer"] -= 1
     for old in fallback:
@@ -186,10 +225,12 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
     else:
         doc.pop("buffers", None)
 
-    glb = _glb_bytes(doc, b"".join(bin_parts))
+
+def _write_checked(out_path: Path, glb: bytes) -> None:
+    """Write the packed file, then inspect it: a packer bug must never hand a broken file to the site."""
     write_atomic(out_path, glb)
     check = _load(out_path, out_path.parent)
-    if check.has_errors:  # a packer bug: never hand a broken file to the site
+    if check.has_errors:
         out_path.unlink(missing_ok=True)
         raise ModelError(
             [
@@ -198,15 +239,6 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
                 if p.severity == "error"
             ]
         )
-    return PackResult(
-        out_path,
-        model.triangles,
-        bytes_before,
-        len(glb),
-        tuple(r for _, r in (shrink[i] for i in sorted(shrink))),
-        True,
-        tuple(notes),
-    )
 
 
 def _replace_key(obj: JsonObject, key: str, replacement: JsonObject) -> JsonObject:

@@ -181,6 +181,7 @@ class _Checker:
     # ---- the document
 
     def check(self) -> None:
+        """Every rule, in the order its problems are reported."""
         m, g = self.m, self.g
         asset = g.get("asset")
         if not isinstance(asset, dict):
@@ -532,6 +533,7 @@ class _Checker:
         return fmt, size
 
     def _image_bytes(self, i: int, img: JsonObject, p: str) -> bytes | None:
+        """The bytes of image ``i`` from its uri or its buffer view; None when they cannot be had."""
         m = self.m
         has_uri, has_view = "uri" in img, "bufferView" in img
         if has_uri == has_view:
