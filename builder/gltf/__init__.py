@@ -45,7 +45,7 @@ import uuid
 from pathlib import Path
 
 from ..config import DEFAULT_MAX_TEXTURE
-from .inspect import _load, inspect_model  # noqa: F401
+from .inspect import _image_size, sniff_image  # noqa: F401
 from .pack import _cache_key, _pack, describe, pack_model  # noqa: F401
 from .types import (  # noqa: F401 - the shared vocabulary of the engine
     CHUNK_BIN,
@@ -71,11 +71,10 @@ from .types import (  # noqa: F401 - the shared vocabulary of the engine
     _align4,
     _element_size,
     _human,
-    _image_size,
     _is_int,
     _ptr,
-    sniff_image,
 )
+from .validate import _load, inspect_model  # noqa: F401
 
 
 def cached_pack_model(

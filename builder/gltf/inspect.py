@@ -1,64 +1,52 @@
-"""Reading and checking a model: files and URIs, then every rule that breaks viewers; never raises for bad input."""
+"""Reading a model: the file, its GLB chunks, its JSON, the files and data: URIs it refers to, image headers.
+
+This module says what the file holds, never whether it is right: the glTF rules live in
+validate.py, which walks the document and calls these readers as it reaches each buffer and
+image, so that problems come out in document order.  A reader reports only what stops it
+(an unreadable file, a badly framed GLB, a JSON syntax error, a broken data: URI), with the
+Khronos validator's wording for GLB framing so that a curator can search for it.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import io
 import json
-import os
 import re
 import struct
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, unquote_to_bytes, urlsplit
+from urllib.parse import unquote_to_bytes
 
-from ..config import DEFAULT_MAX_TEXTURE
-from ..diagnostics import did_you_mean
-from ..safepath import OutsideFolderError, contained
-from .types import (  # noqa: F401 - the shared vocabulary of the engine
+from PIL import Image
+
+from .types import (
     CHUNK_BIN,
     CHUNK_JSON,
-    COMPONENT_SIZES,
-    CORE_IMAGE_FORMATS,
-    DECODER_OF_EXTENSION,
     GLB_MAGIC,
-    JPEG_QUALITY,
-    MIME_TYPES,
-    MODEL_VIEWER_EXTENSIONS,
-    PACKER_VERSION,
-    SPARSE_INDEX_TYPES,
-    TEXTURE_SOURCE_EXTENSIONS,
-    TYPE_COMPONENTS,
-    WEBP_QUALITY,
-    ModelError,
+    JsonObject,
     ModelProblem,
     ModelReport,
-    PackResult,
-    ResizedTexture,
     TextureInfo,
-    _align4,
-    _element_size,
-    _human,
-    _image_size,
+    _as_list,
     _is_int,
-    _ptr,
-    sniff_image,
 )
-
-# --------------------------------------------------------------------------- loading
 
 
 @dataclass
 class _Model:
-    """A parsed model: its JSON, the bytes of each buffer and image, and what was wrong."""
+    """A model as read: its JSON, the bytes of each buffer and image, every file read, and what was wrong.
+
+    The readers below fill the file, GLB and JSON fields; the rules (validate.py) fill
+    ``buffers``, ``images``, ``textures`` and the counts as they walk the document.
+    """
 
     path: Path
     site_root: Path
     is_glb: bool = False
     raw: bytes = b""
-    gltf: dict | None = None
+    gltf: JsonObject = field(default_factory=dict)  # empty until the JSON parses
     bin_chunk: bytes | None = None
     buffers: list[bytes | None] = field(default_factory=list)  # None: no data (missing, fallback)
     images: list[tuple[bytes, str] | None] = field(default_factory=list)  # (data, format)
@@ -77,14 +65,28 @@ class _Model:
     def warning(self, pointer: str, message: str, hint: str = "") -> None:
         self.problems.append(ModelProblem(pointer, message, hint, "warning"))
 
+    def buffer(self, index: int) -> bytes:
+        """The bytes of buffer ``index``, for packing: the rules have accepted the model, so they were read."""
+        data = self.buffers[index]
+        if data is None:
+            raise TypeError(f"buffer {index} has no bytes: the rules should have refused the model")
+        return data
+
+    def image(self, index: int) -> tuple[bytes, str]:
+        """(bytes, format) of image ``index``, for packing: the rules have accepted the model, so it was read."""
+        image = self.images[index]
+        if image is None:
+            raise TypeError(f"image {index} has no bytes: the rules should have refused the model")
+        return image
+
     @property
     def has_errors(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
 
     def report(self) -> ModelReport:
-        gltf = self.gltf or {}
-        required = gltf.get("extensionsRequired") if isinstance(gltf.get("extensionsRequired"), list) else []
-        used = gltf.get("extensionsUsed") if isinstance(gltf.get("extensionsUsed"), list) else []
+        gltf = self.gltf
+        required = _as_list(gltf.get("extensionsRequired"))
+        used = _as_list(gltf.get("extensionsUsed"))
         return ModelReport(
             path=self.path,
             problems=tuple(self.problems),
@@ -99,784 +101,231 @@ class _Model:
         )
 
 
-class _Loader:
-    """Reads a model and checks it; every check appends to ``model.problems``."""
+# --------------------------------------------------------------------------- the model file
 
-    def __init__(self, path: Path, site_root: Path, max_pixels: int = 0):
-        self.m = _Model(path=Path(path), site_root=Path(site_root))
-        self.max_pixels = max_pixels  # 0: only Pillow's own guard
 
-    # ---- entry
+def _read_document(m: _Model) -> JsonObject | None:
+    """Read the model file and parse its JSON (a .glb's JSON chunk); None when either fails."""
+    try:
+        m.raw = m.path.read_bytes()
+    except OSError as exc:
+        m.error(
+            "file",
+            f"cannot read the model file: {exc.strerror or exc}",
+            "check the file name and folder in the Markdown front matter",
+        )
+        return None
+    m.files.append(m.path)
+    m.file_bytes[m.path] = m.raw
+    if m.raw[:4] == GLB_MAGIC:
+        m.is_glb = True
+        json_bytes = _read_glb(m, m.raw)
+    elif m.path.suffix.lower() == ".glb":
+        m.is_glb = True
+        m.error(
+            "GLB header",
+            f"Invalid GLB magic value ({m.raw[:4].hex(' ') or 'empty file'}): "
+            "a .glb file starts with the 4 bytes 'glTF'",
+            "the file is not a binary glTF: export it again as glTF Binary (.glb)",
+        )
+        return None
+    else:
+        json_bytes = m.raw
+    if json_bytes is None:
+        return None
+    gltf = _parse_json(m, json_bytes, "GLB JSON chunk" if m.is_glb else "JSON")
+    if gltf is not None:
+        m.gltf = gltf
+    return gltf
 
-    def load(self) -> _Model:
-        m = self.m
-        try:
-            m.raw = m.path.read_bytes()
-        except OSError as exc:
+
+def _read_glb(m: _Model, data: bytes) -> bytes | None:
+    """The JSON chunk of a GLB 2 container (spec 4.4); keeps the BIN chunk in ``m.bin_chunk``."""
+    if len(data) < 12:
+        m.error(
+            "GLB header",
+            f"Unexpected end of header: the file has {len(data)} bytes, a GLB header needs 12",
+            "the file is truncated: copy or export it again",
+        )
+        return None
+    _, version, declared = struct.unpack_from("<4sII", data, 0)
+    if version != 2:
+        m.error(
+            "GLB header",
+            f"Invalid GLB version value {version}: only version 2 (glTF 2.0) is supported",
+            "convert the model to glTF 2.0 (e.g. re-export from Blender)",
+        )
+        return None
+    if declared != len(data):
+        m.error(
+            "GLB header",
+            f"Declared length ({declared}) does not match GLB length ({len(data)}).",
+            "the file is truncated or has bytes appended: copy or export it again",
+        )
+    end = min(declared, len(data))
+    offset, index = 12, 0
+    json_chunk: bytes | None = None
+    while offset < end:
+        if end - offset < 8:
             m.error(
-                "file",
-                f"cannot read the model file: {exc.strerror or exc}",
-                "check the file name and folder in the Markdown front matter",
-            )
-            return m
-        m.files.append(m.path)
-        m.file_bytes[m.path] = m.raw
-        if m.raw[:4] == GLB_MAGIC:
-            m.is_glb = True
-            json_bytes = self._read_glb(m.raw)
-        elif m.path.suffix.lower() == ".glb":
-            m.is_glb = True
-            m.error(
-                "GLB header",
-                f"Invalid GLB magic value ({m.raw[:4].hex(' ') or 'empty file'}): "
-                "a .glb file starts with the 4 bytes 'glTF'",
-                "the file is not a binary glTF: export it again as glTF Binary (.glb)",
-            )
-            return m
-        else:
-            json_bytes = m.raw
-        if json_bytes is None:
-            return m
-        m.gltf = self._parse_json(json_bytes, "GLB JSON chunk" if m.is_glb else "JSON")
-        if m.gltf is None:
-            return m
-        self._check_document()
-        return m
-
-    # ---- GLB container (spec 4.4)
-
-    def _read_glb(self, data: bytes) -> bytes | None:
-        m = self.m
-        if len(data) < 12:
-            m.error(
-                "GLB header",
-                f"Unexpected end of header: the file has {len(data)} bytes, a GLB header needs 12",
+                f"GLB chunk {index}",
+                "Unexpected end of chunk header.",
                 "the file is truncated: copy or export it again",
             )
-            return None
-        _, version, declared = struct.unpack_from("<4sII", data, 0)
-        if version != 2:
-            m.error(
-                "GLB header",
-                f"Invalid GLB version value {version}: only version 2 (glTF 2.0) is supported",
-                "convert the model to glTF 2.0 (e.g. re-export from Blender)",
-            )
-            return None
-        if declared != len(data):
-            m.error(
-                "GLB header",
-                f"Declared length ({declared}) does not match GLB length ({len(data)}).",
-                "the file is truncated or has bytes appended: copy or export it again",
-            )
-        end = min(declared, len(data))
-        offset, index = 12, 0
-        json_chunk: bytes | None = None
-        while offset < end:
-            if end - offset < 8:
-                m.error(
-                    f"GLB chunk {index}",
-                    "Unexpected end of chunk header.",
-                    "the file is truncated: copy or export it again",
-                )
-                break
-            length, ctype = struct.unpack_from("<II", data, offset)
-            name = {CHUNK_JSON: "JSON", CHUNK_BIN: "BIN"}.get(ctype, f"0x{ctype:08x}")
-            where = f"GLB {name} chunk" if ctype in (CHUNK_JSON, CHUNK_BIN) else f"GLB chunk {index}"
-            start = offset + 8
-            if length % 4:
-                m.error(
-                    where,
-                    f"Length of {name} chunk ({length}) is not aligned to 4-byte boundaries.",
-                    "the exporter wrote a broken file: export it again",
-                )
-            if start + length > end:
-                m.error(
-                    where,
-                    f"Unexpected end of chunk data: the {name} chunk declares {length} bytes "
-                    f"but only {end - start} remain in the file",
-                    "the file is truncated: copy or export it again",
-                )
-                length = end - start
-            payload = data[start : start + length]
-            if index == 0 and ctype != CHUNK_JSON:
-                m.error(
-                    where,
-                    f"First chunk must be of JSON type. Found {name} instead.",
-                    "the exporter wrote a broken file: export it again",
-                )
-                return None
-            if ctype == CHUNK_JSON:
-                if json_chunk is not None:
-                    m.error(where, "Chunk of type JSON has already been used.", "export the model again")
-                else:
-                    json_chunk = payload
-            elif ctype == CHUNK_BIN:
-                if m.bin_chunk is not None:
-                    m.error(where, "Chunk of type BIN has already been used.", "export the model again")
-                elif index != 1:
-                    m.error(where, "BIN chunk must be the second chunk.", "export the model again")
-                else:
-                    m.bin_chunk = payload
-            else:
-                m.warning(where, f"Unknown GLB chunk type: {name}; viewers ignore it")
-            offset = start + length
-            index += 1
-        if json_chunk is None and not m.has_errors:
-            m.error("GLB header", "the GLB has no JSON chunk", "export the model again")
-        return json_chunk
-
-    # ---- JSON
-
-    def _parse_json(self, data: bytes, where: str) -> dict | None:
-        m = self.m
-        try:
-            text = data.decode("utf-8-sig")  # a BOM is tolerated: TextDecoder strips it too
-        except UnicodeDecodeError as exc:
-            m.error(where, f"the JSON is not valid UTF-8 (byte {exc.start})", "save the .gltf file as UTF-8")
-            return None
-
-        def reject(name: str) -> None:
-            raise ValueError(f"{name} is not valid JSON")
-
-        def finite(text: str) -> float:
-            value = float(text)
-            if value in (float("inf"), float("-inf")):
-                raise ValueError(f"the number {text} is too large")
-            return value
-
-        try:
-            doc = json.loads(text, parse_constant=reject, parse_float=finite)
-        except json.JSONDecodeError as exc:
+            break
+        length, ctype = struct.unpack_from("<II", data, offset)
+        name = {CHUNK_JSON: "JSON", CHUNK_BIN: "BIN"}.get(ctype, f"0x{ctype:08x}")
+        where = f"GLB {name} chunk" if ctype in (CHUNK_JSON, CHUNK_BIN) else f"GLB chunk {index}"
+        start = offset + 8
+        if length % 4:
             m.error(
                 where,
-                f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                "fix the JSON syntax (a missing comma or quote, or a trailing comma?) or export again",
+                f"Length of {name} chunk ({length}) is not aligned to 4-byte boundaries.",
+                "the exporter wrote a broken file: export it again",
+            )
+        if start + length > end:
+            m.error(
+                where,
+                f"Unexpected end of chunk data: the {name} chunk declares {length} bytes "
+                f"but only {end - start} remain in the file",
+                "the file is truncated: copy or export it again",
+            )
+            length = end - start
+        payload = data[start : start + length]
+        if index == 0 and ctype != CHUNK_JSON:
+            m.error(
+                where,
+                f"First chunk must be of JSON type. Found {name} instead.",
+                "the exporter wrote a broken file: export it again",
             )
             return None
-        except (ValueError, RecursionError) as exc:
-            m.error(where, f"invalid JSON: {exc}", "export the model again")
-            return None
-        if not isinstance(doc, dict):
-            m.error(where, "the glTF JSON must be an object ({...})", "export the model again")
-            return None
-        return doc
-
-    # ---- typed access
-
-    def _array(self, obj: dict, key: str, pointer: str) -> list:
-        value = obj.get(key, [])
-        if not isinstance(value, list):
-            self.m.error(pointer, f"'{key}' must be an array")
-            return []
-        return value
-
-    def _objects(self, key: str) -> Iterator[tuple[int, dict, str]]:
-        """(index, object, pointer) of each entry of a top-level array; non-objects are reported."""
-        for i, obj in enumerate(self._array(self.m.gltf, key, _ptr(key))):
-            if isinstance(obj, dict):
-                yield i, obj, _ptr(key, i)
+        if ctype == CHUNK_JSON:
+            if json_chunk is not None:
+                m.error(where, "Chunk of type JSON has already been used.", "export the model again")
             else:
-                self.m.error(_ptr(key, i), f"{key}[{i}] must be an object")
-
-    def _int(
-        self, obj: dict, key: str, pointer: str, *, required: bool = False, minimum: int = 0, default: int | None = None
-    ) -> int | None:
-        value = obj.get(key)
-        if value is None:
-            if required:
-                self.m.error(pointer, f"'{pointer.rsplit('/', 1)[-1]}' is required")
-            return default
-        if not _is_int(value) or value < minimum:
-            self.m.error(pointer, f"must be an integer >= {minimum}, not {json.dumps(value)}")
-            return None
-        return value
-
-    def _ref(self, value: object, collection: str, pointer: str) -> int | None:
-        """Check an index into a top-level array; return it if valid."""
-        size = len(self.m.gltf.get(collection) or []) if isinstance(self.m.gltf.get(collection), list) else 0
-        if not _is_int(value) or not 0 <= value < size:
-            shown = json.dumps(value)
-            self.m.error(
-                pointer,
-                f"Index {shown} is not in range: there are {size} {collection}",
-                "the model is inconsistent: export it again",
-            )
-            return None
-        return value
-
-    # ---- files and URIs
-
-    def _resolve(self, uri: object, pointer: str) -> tuple[bytes | None, Path | None]:
-        """(bytes, file) a buffer or image URI refers to (file is None for data: URIs).
-
-        Reports remote, absolute, escaping, missing and wrong-case references; then
-        returns (None, None).
-        """
-        m = self.m
-        if not isinstance(uri, str) or not uri:
-            m.error(pointer, "the uri must be a non-empty string")
-            return None, None
-        if uri.startswith("data:"):
-            match = re.match(r"data:([^,]*?)(;base64)?,(.*)\Z", uri, re.S)
-            if not match:
-                m.error(pointer, "malformed data: URI", "export the model again")
-                return None, None
-            if not match.group(2):
-                return unquote_to_bytes(match.group(3)), None
-            try:
-                return base64.b64decode(match.group(3), validate=True), None
-            except (binascii.Error, ValueError):
-                m.error(pointer, "the data: URI is not valid base64", "export the model again")
-                return None, None
-        shown = uri if len(uri) <= 80 else uri[:77] + "..."
-        parts = urlsplit(uri)
-        if parts.scheme in ("http", "https") or parts.netloc or uri.startswith("//"):
-            m.error(
-                pointer,
-                f"the model loads '{shown}' from the internet",
-                "download the file, put it next to the model and use a relative path: the site must work offline",
-            )
-            return None, None
-        if parts.scheme == "file" or len(parts.scheme) == 1 or uri.startswith(("/", "\\")):
-            m.error(
-                pointer,
-                f"'{shown}' is an absolute path: it only exists on the computer that exported it",
-                "put the file next to the model and use a relative path like 'textures/wood.jpg'",
-            )
-            return None, None
-        if parts.scheme:
-            m.error(
-                pointer,
-                f"unsupported URI scheme '{parts.scheme}:' in '{shown}'",
-                "use a relative path to a file next to the model",
-            )
-            return None, None
-        if "\\" in uri:
-            m.error(pointer, f"'{shown}' uses backslashes", f"use forward slashes: '{uri.replace(chr(92), '/')}'")
-            return None, None
-        rel = unquote(parts.path)
-        base = m.path.parent
-        try:
-            target = contained(base / rel, base, shown, "the model's folder")
-        except OutsideFolderError as exc:
-            m.error(
-                pointer,
-                exc.message,
-                "copy the file next to the model (or into a sub-folder) and use a path without '../'",
-            )
-            return None, None
-        root = m.site_root.resolve() if target.is_relative_to(m.site_root.resolve()) else base.resolve()
-        if not target.is_file():
-            near = target.parent
-            choices = sorted(p.name for p in near.iterdir()) if near.is_dir() else []
-            same = [c for c in choices if c.lower() == target.name.lower()]
-            hint = (
-                f"the file on disk is '{same[0]}': upper/lower case must match exactly (web servers are case-sensitive)"
-                if same
-                else did_you_mean(target.name, choices) or "check the file name, or export the model again"
-            )
-            m.error(pointer, f"missing file '{rel}' (looked for {_site_path(target, root)})", hint)
-            return None, None
-        wrong_case = _case_mismatch(target, root)
-        if wrong_case:
-            m.error(
-                pointer,
-                f"'{rel}' differs in upper/lower case from the file on disk ('{wrong_case}')",
-                "web servers are case-sensitive: make the name in the model and on disk identical",
-            )
-            return None, None
-        if target in m.file_bytes:
-            return m.file_bytes[target], target
-        try:
-            data = target.read_bytes()
-        except OSError as exc:
-            m.error(pointer, f"cannot read '{rel}': {exc.strerror or exc}")
-            return None, None
-        m.files.append(target)
-        m.file_bytes[target] = data
-        return data, target
-
-    # ---- the document
-
-    def _check_document(self) -> None:
-        m, g = self.m, self.m.gltf
-        asset = g.get("asset")
-        if not isinstance(asset, dict):
-            m.error(
-                "/asset",
-                "the 'asset' object is missing",
-                "viewers refuse a model without asset.version; export it again",
-            )
+                json_chunk = payload
+        elif ctype == CHUNK_BIN:
+            if m.bin_chunk is not None:
+                m.error(where, "Chunk of type BIN has already been used.", "export the model again")
+            elif index != 1:
+                m.error(where, "BIN chunk must be the second chunk.", "export the model again")
+            else:
+                m.bin_chunk = payload
         else:
-            version = asset.get("version")
-            if not isinstance(version, str) or not re.match(r"2\.\d+$", version):
-                m.error(
-                    "/asset/version",
-                    f"glTF version {json.dumps(version)} is not supported: 2.0 is needed",
-                    "convert the model to glTF 2.0 (e.g. re-export from Blender)",
-                )
-        self._check_extensions()
-        self._check_buffers()
-        self._check_buffer_views()
-        self._check_accessors()
-        self._check_meshes()
-        self._check_images_and_textures()
-        self._check_other_references()
-
-    def _check_extensions(self) -> None:
-        m, g = self.m, self.m.gltf
-        used = self._array(g, "extensionsUsed", "/extensionsUsed")
-        required = self._array(g, "extensionsRequired", "/extensionsRequired")
-        for i, name in enumerate(required):
-            pointer = _ptr("extensionsRequired", i)
-            if not isinstance(name, str):
-                m.error(pointer, "extension names must be strings")
-            elif name not in MODEL_VIEWER_EXTENSIONS:
-                m.error(
-                    pointer,
-                    f"the model requires the extension {name}, which model-viewer cannot load",
-                    f"export the model without {name} (most tools have an option), "
-                    "or convert it, e.g. with gltf-transform",
-                )
-            elif name not in used:
-                m.warning(pointer, f"{name} is required but not listed in extensionsUsed")
-
-    def _check_buffers(self) -> None:
-        m = self.m
-        for i, buf, p in self._objects("buffers"):
-            length = self._int(buf, "byteLength", p + "/byteLength", required=True, minimum=1)
-            uri = buf.get("uri")
-            data: bytes | None = None
-            fallback = isinstance(buf.get("extensions"), dict) and isinstance(
-                buf["extensions"].get("EXT_meshopt_compression"), dict
-            )
-            if uri is None:
-                if m.is_glb and i == 0 and m.bin_chunk is not None:
-                    data = m.bin_chunk
-                    if length is not None and length > len(data):
-                        m.error(
-                            p + "/byteLength",
-                            f"Declared byteLength ({length}) is more than the GLB BIN chunk holds ({len(data)} bytes)",
-                            "the file is truncated or broken: export it again",
-                        )
-                    elif length is not None and len(data) - length > 3:
-                        m.warning(
-                            "GLB BIN chunk",
-                            f"GLB-stored BIN chunk contains {len(data) - length} extra "
-                            "padding byte(s) (at most 3 are expected)",
-                        )
-                elif not fallback:
-                    m.error(
-                        p,
-                        "Buffer refers to an unresolved GLB binary chunk: it has no uri and there is no GLB BIN chunk",
-                        "export the model again (as .glb, or .gltf + .bin)",
-                    )
-            else:
-                data, _ = self._resolve(uri, p + "/uri")
-                if data is not None and length is not None and len(data) < length:
-                    m.error(
-                        p + "/byteLength",
-                        f"Actual data byte length ({len(data)}) is less than the declared "
-                        f"buffer byte length ({length}).",
-                        "the .bin file is truncated or belongs to another export: export the model again",
-                    )
-            m.buffers.append(data)
-
-    def _buffer_view(self, index: int) -> dict | None:
-        views = self.m.gltf.get("bufferViews")
-        return views[index] if isinstance(views, list) and isinstance(views[index], dict) else None
-
-    def _check_buffer_views(self) -> None:
-        m, g = self.m, self.m.gltf
-        for _, view, p in self._objects("bufferViews"):
-            b = self._ref(view.get("buffer"), "buffers", p + "/buffer")
-            offset = self._int(view, "byteOffset", p + "/byteOffset", default=0)
-            length = self._int(view, "byteLength", p + "/byteLength", required=True, minimum=1)
-            stride = view.get("byteStride")
-            if stride is not None and (not _is_int(stride) or not 4 <= stride <= 252 or stride % 4):
-                m.error(
-                    p + "/byteStride",
-                    f"byteStride {json.dumps(stride)} is invalid: it must be a multiple of 4 between 4 and 252",
-                    "export the model again",
-                )
-            if b is None or offset is None or length is None:
-                continue
-            buffer = g["buffers"][b]
-            declared = buffer.get("byteLength") if isinstance(buffer, dict) else None
-            if _is_int(declared) and offset + length > declared:
-                m.error(
-                    p + "/byteLength",
-                    f"BufferView does not fit buffer ({b}) byteLength ({declared}): "
-                    f"byteOffset ({offset}) + byteLength ({length}) = {offset + length}",
-                    "the model is inconsistent: export it again",
-                )
-            ext = (
-                (view.get("extensions") or {}).get("EXT_meshopt_compression")
-                if isinstance(view.get("extensions"), dict)
-                else None
-            )
-            if isinstance(ext, dict):
-                m.meshopt = True
-                ep = p + "/extensions/EXT_meshopt_compression"
-                eb = self._ref(ext.get("buffer"), "buffers", ep + "/buffer")
-                eo = self._int(ext, "byteOffset", ep + "/byteOffset", default=0)
-                el = self._int(ext, "byteLength", ep + "/byteLength", required=True, minimum=1)
-                if eb is not None and eo is not None and el is not None:
-                    edecl = g["buffers"][eb].get("byteLength") if isinstance(g["buffers"][eb], dict) else None
-                    if _is_int(edecl) and eo + el > edecl:
-                        m.error(
-                            ep + "/byteLength",
-                            f"compressed data does not fit buffer ({eb}) byteLength "
-                            f"({edecl}): byteOffset ({eo}) + byteLength ({el})",
-                            "the model is inconsistent: export it again",
-                        )
-
-    def _check_accessors(self) -> None:
-        m = self.m
-        for _, acc, p in self._objects("accessors"):
-            ctype = acc.get("componentType")
-            type_ = acc.get("type")
-            count = self._int(acc, "count", p + "/count", required=True, minimum=1)
-            if ctype not in COMPONENT_SIZES or not _is_int(ctype):
-                m.error(
-                    p + "/componentType",
-                    f"Invalid componentType {json.dumps(ctype)}: allowed are 5120, 5121, 5122, 5123, 5125, 5126",
-                    "export the model again",
-                )
-                ctype = None
-            if type_ not in TYPE_COMPONENTS:
-                m.error(
-                    p + "/type",
-                    f"Invalid accessor type {json.dumps(type_)}: allowed are " + ", ".join(TYPE_COMPONENTS),
-                    "export the model again",
-                )
-                type_ = None
-            offset = self._int(acc, "byteOffset", p + "/byteOffset", default=0)
-            if "bufferView" in acc:
-                bv = self._ref(acc["bufferView"], "bufferViews", p + "/bufferView")
-                if None not in (bv, ctype, type_, count, offset):
-                    self._fit(
-                        p, bv, offset, count, COMPONENT_SIZES[ctype], _element_size(COMPONENT_SIZES[ctype], type_), True
-                    )
-            sparse = acc.get("sparse")
-            if isinstance(sparse, dict) and None not in (ctype, type_):
-                sp = p + "/sparse"
-                scount = self._int(sparse, "count", sp + "/count", required=True, minimum=1)
-                for part in ("indices", "values"):
-                    obj = sparse.get(part)
-                    if not isinstance(obj, dict):
-                        m.error(f"{sp}/{part}", f"sparse.{part} is required")
-                        continue
-                    pp = f"{sp}/{part}"
-                    bv = self._ref(obj.get("bufferView"), "bufferViews", pp + "/bufferView")
-                    off = self._int(obj, "byteOffset", pp + "/byteOffset", default=0)
-                    if part == "indices":
-                        ict = obj.get("componentType")
-                        if ict not in SPARSE_INDEX_TYPES or not _is_int(ict):
-                            m.error(
-                                pp + "/componentType",
-                                f"Invalid sparse indices componentType {json.dumps(ict)}: allowed are 5121, 5123, 5125",
-                            )
-                            continue
-                        size = csize = SPARSE_INDEX_TYPES[ict]
-                    else:
-                        csize = COMPONENT_SIZES[ctype]
-                        size = _element_size(csize, type_)
-                    if None not in (bv, off, scount):
-                        self._fit(pp, bv, off, scount, csize, size, False)
-
-    def _fit(self, p: str, bv: int, offset: int, count: int, csize: int, esize: int, strided: bool) -> None:
-        """Accessor alignment and "accessor fits its buffer view" (spec 3.6.2.4)."""
-        m = self.m
-        view = self._buffer_view(bv)
-        if view is None:
-            return
-        view_offset = view.get("byteOffset", 0)
-        view_length = view.get("byteLength")
-        if not _is_int(view_offset) or not _is_int(view_length):
-            return
-        if offset % csize:
-            m.error(
-                p + "/byteOffset",
-                f"Offset {offset} is not a multiple of componentType length {csize}.",
-                "export the model again",
-            )
-        elif (offset + view_offset) % csize:
-            m.error(
-                p + "/byteOffset",
-                f"Accessor's total byteOffset {offset + view_offset} isn't a multiple of componentType length {csize}.",
-                "export the model again",
-            )
-        stride = view.get("byteStride") if strided else None
-        if _is_int(stride) and stride < esize:
-            m.error(
-                p + "/bufferView",
-                f"Referenced bufferView's byteStride value {stride} is less than accessor element's length {esize}.",
-                "export the model again",
-            )
-            return
-        step = stride if _is_int(stride) else esize
-        end = offset + step * (count - 1) + esize
-        if end > view_length:
-            m.error(
-                p + "/count",
-                f"Accessor (offset: {offset}, length: {end - offset}) does not fit referenced "
-                f"bufferView [{bv}] length {view_length}.",
-                "the model is inconsistent (count or byteOffset too large): export it again",
-            )
-
-    def _check_meshes(self) -> None:
-        m = self.m
-        accessors = self.m.gltf.get("accessors") if isinstance(self.m.gltf.get("accessors"), list) else []
-        for i, mesh, p in self._objects("meshes"):
-            prims = mesh.get("primitives")
-            if not isinstance(prims, list) or not prims:
-                m.error(p + "/primitives", "a mesh needs a non-empty 'primitives' array", "export the model again")
-                continue
-            for j, prim in enumerate(prims):
-                pp = _ptr("meshes", i, "primitives", j)
-                if not isinstance(prim, dict):
-                    m.error(pp, "a primitive must be an object")
-                    continue
-                attrs = prim.get("attributes")
-                if not isinstance(attrs, dict):
-                    m.error(pp + "/attributes", "'attributes' is required", "export the model again")
-                    attrs = {}
-                for name, ref in attrs.items():
-                    self._ref(ref, "accessors", f"{pp}/attributes/{_ptr(name)[1:]}")
-                indices = self._ref(prim["indices"], "accessors", pp + "/indices") if "indices" in prim else None
-                mode = prim.get("mode", 4)
-                if not _is_int(mode) or not 0 <= mode <= 6:
-                    m.error(pp + "/mode", f"Invalid primitive mode {json.dumps(mode)}: allowed are 0..6")
-                    mode = None
-                if "material" in prim:
-                    self._ref(prim["material"], "materials", pp + "/material")
-                for k, target in enumerate(prim.get("targets") or []):
-                    if isinstance(target, dict):
-                        for name, ref in target.items():
-                            self._ref(ref, "accessors", f"{pp}/targets/{k}/{_ptr(name)[1:]}")
-                exts = prim.get("extensions") if isinstance(prim.get("extensions"), dict) else {}
-                draco = exts.get("KHR_draco_mesh_compression")
-                if isinstance(draco, dict):
-                    m.draco = True
-                    self._ref(
-                        draco.get("bufferView"), "bufferViews", pp + "/extensions/KHR_draco_mesh_compression/bufferView"
-                    )
-                # triangles: from the index count, else the vertex count
-                source = indices if indices is not None else attrs.get("POSITION")
-                count = 0
-                if _is_int(source) and 0 <= source < len(accessors) and isinstance(accessors[source], dict):
-                    count = accessors[source].get("count", 0) if _is_int(accessors[source].get("count")) else 0
-                if mode == 4:
-                    m.triangles += count // 3
-                elif mode in (5, 6):
-                    m.triangles += max(count - 2, 0)
-
-    def _check_images_and_textures(self) -> None:
-        m = self.m
-        allowed: dict[int, set[str]] = {}  # image -> formats its references allow
-        for _, tex, p in self._objects("textures"):
-            if "source" in tex:
-                src = self._ref(tex["source"], "images", p + "/source")
-                if src is not None:
-                    allowed.setdefault(src, set()).update(CORE_IMAGE_FORMATS)
-            if "sampler" in tex:
-                self._ref(tex["sampler"], "samplers", p + "/sampler")
-            exts = tex.get("extensions") if isinstance(tex.get("extensions"), dict) else {}
-            for ext, fmt in TEXTURE_SOURCE_EXTENSIONS.items():
-                if isinstance(exts.get(ext), dict) and "source" in exts[ext]:
-                    src = self._ref(exts[ext]["source"], "images", f"{p}/extensions/{ext}/source")
-                    if src is not None:
-                        allowed.setdefault(src, set()).add(fmt)
-        for i, img, p in self._objects("images"):
-            m.images.extend([None] * (i - len(m.images)))
-            data = self._image_bytes(i, img, p)
-            if data is None:
-                m.images.append(None)
-                continue
-            fmt = sniff_image(data)
-            if fmt is None:
-                m.error(
-                    p,
-                    f"Image format not recognized (first bytes: {data[:8].hex(' ')})",
-                    "save the texture as PNG or JPEG",
-                )
-                m.images.append(None)
-                continue
-            size = _image_size(data, fmt)
-            if size == (-1, -1):
-                m.error(
-                    p,
-                    f"the {fmt.upper()} image has more than 178 million pixels: no viewer can use it",
-                    f"save it at most {DEFAULT_MAX_TEXTURE} px on its longest side",
-                )
-                m.images.append(None)
-                continue
-            if size is None:
-                m.error(
-                    p,
-                    f"the {fmt.upper()} image is damaged: its header cannot be read",
-                    "save the texture again as PNG or JPEG",
-                )
-                m.images.append(None)
-                continue
-            if self.max_pixels and size[0] * size[1] > self.max_pixels:
-                m.error(
-                    p,
-                    f"the {fmt.upper()} texture is {size[0]}×{size[1]} = {size[0] * size[1]:,} pixels, over the "
-                    f"limit of {self.max_pixels:,} (max_image_pixels)",
-                    f"save it at most {DEFAULT_MAX_TEXTURE} px on its longest side",
-                )
-                m.images.append(None)
-                continue
-            need = allowed.get(i, CORE_IMAGE_FORMATS | set(TEXTURE_SOURCE_EXTENSIONS.values()))
-            if fmt not in need:
-                ext = next((e for e, f in TEXTURE_SOURCE_EXTENSIONS.items() if f == fmt), None)
-                m.error(
-                    p,
-                    f"{fmt.upper()} image used as a plain texture: browsers only decode PNG and JPEG there"
-                    + (f" (a {fmt.upper()} texture needs the {ext} extension)" if ext else ""),
-                    "save the texture as PNG or JPEG, or export with the matching texture extension",
-                )
-            declared = img.get("mimeType")
-            if declared is not None and declared != MIME_TYPES[fmt]:
-                m.warning(
-                    p + "/mimeType",
-                    f"Recognized image format '{MIME_TYPES[fmt]}' does not match declared image format '{declared}'.",
-                    "packing corrects it; browsers look at the bytes, but other tools may not",
-                )
-            m.images.append((data, fmt))
-            m.textures.append(TextureInfo(p, size[0], size[1], fmt))
-
-    def _image_bytes(self, i: int, img: dict, p: str) -> bytes | None:
-        m = self.m
-        has_uri, has_view = "uri" in img, "bufferView" in img
-        if has_uri == has_view:
-            m.error(p, "an image needs exactly one of 'uri' or 'bufferView'", "export the model again")
-            return None
-        if has_uri:
-            data, target = self._resolve(img["uri"], p + "/uri")
-            if target is not None:
-                m.image_files[i] = target
-            return data
-        if "mimeType" not in img:
-            m.error(
-                p + "/mimeType",
-                "mimeType is required when the image is stored in a bufferView",
-                "export the model again",
-            )
-        bv = self._ref(img["bufferView"], "bufferViews", p + "/bufferView")
-        view = self._buffer_view(bv) if bv is not None else None
-        if view is None:
-            return None
-        b, off, length = view.get("buffer"), view.get("byteOffset", 0), view.get("byteLength")
-        if not (_is_int(b) and _is_int(off) and _is_int(length)) or not 0 <= b < len(m.buffers):
-            return None
-        data = m.buffers[b]
-        if data is None or off + length > len(data):
-            return None
-        return data[off : off + length]
-
-    def _check_other_references(self) -> None:
-        """Indices that three.js follows while building the scene: out of range, the load fails."""
-        g = self.m.gltf
-        for _, node, p in self._objects("nodes"):
-            for key, coll in (("mesh", "meshes"), ("skin", "skins"), ("camera", "cameras")):
-                if key in node:
-                    self._ref(node[key], coll, f"{p}/{key}")
-            for k, child in enumerate(node.get("children") or []):
-                self._ref(child, "nodes", f"{p}/children/{k}")
-        for _, scene, p in self._objects("scenes"):
-            for k, node in enumerate(scene.get("nodes") or []):
-                self._ref(node, "nodes", f"{p}/nodes/{k}")
-        if "scene" in g:
-            self._ref(g["scene"], "scenes", "/scene")
-        for _, skin, p in self._objects("skins"):
-            if "inverseBindMatrices" in skin:
-                self._ref(skin["inverseBindMatrices"], "accessors", p + "/inverseBindMatrices")
-            for k, joint in enumerate(skin.get("joints") or []):
-                self._ref(joint, "nodes", f"{p}/joints/{k}")
-        for _, anim, p in self._objects("animations"):
-            samplers = anim.get("samplers") if isinstance(anim.get("samplers"), list) else []
-            for k, sampler in enumerate(samplers):
-                if isinstance(sampler, dict):
-                    for key in ("input", "output"):
-                        self._ref(sampler.get(key), "accessors", f"{p}/samplers/{k}/{key}")
-            for k, channel in enumerate(anim.get("channels") or []):
-                if isinstance(channel, dict):
-                    s = channel.get("sampler")
-                    if not _is_int(s) or not 0 <= s < len(samplers):
-                        self.m.error(
-                            f"{p}/channels/{k}/sampler",
-                            f"Index {json.dumps(s)} is not in range: the animation has {len(samplers)} samplers",
-                        )
-                    target = channel.get("target")
-                    if isinstance(target, dict) and "node" in target:
-                        self._ref(target["node"], "nodes", f"{p}/channels/{k}/target/node")
-        for _, material, p in self._objects("materials"):
-            for pointer, ref in _texture_refs(material, p):
-                self._ref(ref, "textures", pointer)
+            m.warning(where, f"Unknown GLB chunk type: {name}; viewers ignore it")
+        offset = start + length
+        index += 1
+    if json_chunk is None and not m.has_errors:
+        m.error("GLB header", "the GLB has no JSON chunk", "export the model again")
+    return json_chunk
 
 
-def _texture_refs(obj: Any, pointer: str) -> Iterator[tuple[str, Any]]:
-    """Every ``{"index": n}`` of a textureInfo inside a material (core and extensions)."""
-    if isinstance(obj, dict):
-        for key, value in obj.items():
-            sub = f"{pointer}/{_ptr(key)[1:]}"
-            if key.endswith("Texture") and isinstance(value, dict) and "index" in value:
-                yield sub + "/index", value["index"]
-            else:
-                yield from _texture_refs(value, sub)
-    elif isinstance(obj, list):
-        for k, value in enumerate(obj):
-            yield from _texture_refs(value, f"{pointer}/{k}")
-
-
-def _site_path(path: Path, root: Path) -> str:
+def _parse_json(m: _Model, data: bytes, where: str) -> JsonObject | None:
+    """The top-level JSON object; NaN, Infinity and numbers too large for a float are refused like browsers do."""
     try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+        text = data.decode("utf-8-sig")  # a BOM is tolerated: TextDecoder strips it too
+    except UnicodeDecodeError as exc:
+        m.error(where, f"the JSON is not valid UTF-8 (byte {exc.start})", "save the .gltf file as UTF-8")
+        return None
+
+    def reject(name: str) -> None:
+        raise ValueError(f"{name} is not valid JSON")
+
+    def finite(text: str) -> float:
+        value = float(text)
+        if value in (float("inf"), float("-inf")):
+            raise ValueError(f"the number {text} is too large")
+        return value
+
+    try:
+        doc = json.loads(text, parse_constant=reject, parse_float=finite)
+    except json.JSONDecodeError as exc:
+        m.error(
+            where,
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            "fix the JSON syntax (a missing comma or quote, or a trailing comma?) or export again",
+        )
+        return None
+    except (ValueError, RecursionError) as exc:
+        m.error(where, f"invalid JSON: {exc}", "export the model again")
+        return None
+    if not isinstance(doc, dict):
+        m.error(where, "the glTF JSON must be an object ({...})", "export the model again")
+        return None
+    return doc
 
 
-def _case_mismatch(target: Path, root: Path) -> str | None:
-    """On case-insensitive disks (Windows, macOS) 'Wood.JPG' finds 'wood.jpg'; the web server won't."""
-    current = root
-    for part in target.relative_to(root).parts:
-        try:
-            names = os.listdir(current)
-        except OSError:
-            return None
-        if part not in names:
-            match = next((n for n in names if n.lower() == part.lower()), None)
-            return match or None
-        current = current / part
+# --------------------------------------------------------------------------- buffers and images
+
+
+def _data_uri_bytes(m: _Model, uri: str, pointer: str) -> bytes | None:
+    """The bytes of a ``data:`` URI (percent-encoded or base64); None when it is malformed."""
+    match = re.match(r"data:([^,]*?)(;base64)?,(.*)\Z", uri, re.S)
+    if not match:
+        m.error(pointer, "malformed data: URI", "export the model again")
+        return None
+    if not match.group(2):
+        return unquote_to_bytes(match.group(3))
+    try:
+        return base64.b64decode(match.group(3), validate=True)
+    except (binascii.Error, ValueError):
+        m.error(pointer, "the data: URI is not valid base64", "export the model again")
+        return None
+
+
+def _read_file(m: _Model, target: Path, rel: str, pointer: str) -> bytes | None:
+    """The bytes of a file the model refers to (``target`` already checked), each file read once."""
+    if target in m.file_bytes:
+        return m.file_bytes[target]
+    try:
+        data = target.read_bytes()
+    except OSError as exc:
+        m.error(pointer, f"cannot read '{rel}': {exc.strerror or exc}")
+        return None
+    m.files.append(target)
+    m.file_bytes[target] = data
+    return data
+
+
+def _view_bytes(m: _Model, view: JsonObject) -> bytes | None:
+    """The bytes of a buffer view; None when its buffer has no data or it does not fit (reported by the rules)."""
+    b, off, length = view.get("buffer"), view.get("byteOffset", 0), view.get("byteLength")
+    if not (_is_int(b) and _is_int(off) and _is_int(length)) or not 0 <= b < len(m.buffers):
+        return None
+    data = m.buffers[b]
+    if data is None or off + length > len(data):
+        return None
+    return data[off : off + length]
+
+
+def sniff_image(data: bytes) -> str | None:
+    """The image format from its magic bytes: png, jpeg, ktx2, webp, avif, or None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"\xabKTX 20\xbb\r\n\x1a\n"):
+        return "ktx2"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[4:8] == b"ftyp" and data[8:12] in (b"avif", b"avis"):
+        return "avif"
     return None
 
 
-def _load(path: Path, site_root: Path | None, max_pixels: int = 0) -> _Model:
-    path = Path(path)
-    loader = _Loader(path, Path(site_root) if site_root is not None else path.parent, max_pixels)
+def _image_size(data: bytes, fmt: str) -> tuple[int, int] | None:
+    """Pixel size read from the header only (no decoding), or None if the header is broken."""
+    if fmt == "ktx2":
+        if len(data) < 28:
+            return None
+        width, height = struct.unpack_from("<II", data, 20)
+        return width, max(height, 1)
     try:
-        return loader.load()
-    except Exception as exc:  # noqa: BLE001 - a bug must not stop the build; report it instead
-        loader.m.error(
-            "file",
-            f"internal error while reading the model: {type(exc).__name__}: {exc}",
-            "please report this to the disan developers, with the model",
-        )
-        return loader.m
-
-
-# --------------------------------------------------------------------------- public API
-
-
-def inspect_model(path: Path, site_root: Path, max_pixels: int = 0) -> ModelReport:
-    """Check a .glb / .gltf for what breaks viewers; never raises for bad input.
-
-    External files (``buffers[].uri``, ``images[].uri``) must be relative, inside
-    ``site_root`` and present; ``data:`` URIs are fine.  Images are checked from their
-    headers only (format, pixel size), so inspecting a model with 4096 px textures is fast;
-    a texture over ``max_pixels`` (0: no limit but Pillow's guard) is refused before decoding.
-    """
-    return _load(path, site_root, max_pixels).report()
+        with Image.open(io.BytesIO(data)) as im:
+            return im.size
+    except Image.DecompressionBombError:
+        return -1, -1  # over Pillow's 178 Mpixel limit: far beyond any GPU's texture size
+    except Exception:  # noqa: BLE001 - any decoder failure means "cannot read the header"
+        if fmt == "avif":  # Pillow may lack an AVIF decoder: not the model's fault
+            return 0, 0
+        return None

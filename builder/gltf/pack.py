@@ -14,36 +14,26 @@ from PIL import Image, JpegImagePlugin
 
 from ..config import DEFAULT_MAX_TEXTURE
 from ..jobs import write_atomic
-from .inspect import _load, _Model, _site_path  # noqa: F401
-from .types import (  # noqa: F401 - the shared vocabulary of the engine
+from .inspect import _Model
+from .types import (
     CHUNK_BIN,
     CHUNK_JSON,
-    COMPONENT_SIZES,
-    CORE_IMAGE_FORMATS,
-    DECODER_OF_EXTENSION,
     GLB_MAGIC,
     JPEG_QUALITY,
     MIME_TYPES,
-    MODEL_VIEWER_EXTENSIONS,
     PACKER_VERSION,
-    SPARSE_INDEX_TYPES,
-    TEXTURE_SOURCE_EXTENSIONS,
-    TYPE_COMPONENTS,
     WEBP_QUALITY,
+    JsonObject,
     ModelError,
     ModelProblem,
     ModelReport,
     PackResult,
     ResizedTexture,
-    TextureInfo,
     _align4,
-    _element_size,
     _human,
-    _image_size,
-    _is_int,
-    _ptr,
-    sniff_image,
+    _site_path,
 )
+from .validate import _load
 
 
 def pack_model(
@@ -89,124 +79,22 @@ def _cache_key(model: _Model, max_texture: int) -> str:
 
 
 def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
-    g = model.gltf
     bytes_before = sum(len(b) for b in model.file_bytes.values())
     notes: list[str] = []
-
-    # 1. textures to shrink (decided from the headers read by the loader)
-    shrink: dict[int, tuple[bytes, ResizedTexture]] = {}
-    for info in model.textures:
-        i = int(info.pointer.rsplit("/", 1)[1])
-        if max(info.width, info.height) <= max_texture:
-            continue
-        if info.format not in ("png", "jpeg", "webp"):
-            notes.append(
-                f"{info.pointer}: {info.format.upper()} texture of {info.width}x{info.height} left as is "
-                f"(only PNG, JPEG and WebP are downscaled)"
-            )
-            continue
-        data, fmt = model.images[i]
-        new, size = _shrink_image(data, fmt, max_texture)
-        shrink[i] = (new, ResizedTexture(info.pointer, (info.width, info.height), size, fmt))
-
-    # 2. nothing to do for a self-contained GLB: copy it byte for byte
-    buffers = g.get("buffers") or []
-    self_contained = (
-        model.is_glb
-        and len(model.files) == 1
-        and all("uri" not in b for b in buffers)
-        and all("uri" not in img for img in g.get("images") or [])
-    )
-    if self_contained and not shrink:
+    shrink = _shrunk_textures(model, max_texture, notes)
+    if _is_self_contained(model) and not shrink:  # nothing to do: copy it byte for byte
         write_atomic(out_path, model.raw)
         return PackResult(out_path, model.triangles, bytes_before, len(model.raw), (), False, tuple(notes))
-
-    # 3. rebuild: every buffer view's bytes go into one BIN chunk
-    doc = json.loads(json.dumps(g))  # a deep copy that keeps key order
+    # rebuild: every buffer view's bytes go into one BIN chunk, then every image
+    doc: JsonObject = json.loads(json.dumps(model.gltf))  # a deep copy that keeps key order
+    buffers = model.gltf.get("buffers") or []
     fallback = [i for i, b in enumerate(buffers) if b.get("uri") is None and model.buffers[i] is None]
-    bin_parts: list[bytes] = []
-    size = 0
-
-    def place(data: bytes, old_offset: int = 0) -> int:
-        nonlocal size
-        start = _align4(size) + old_offset % 4  # keeps every accessor's alignment (<= 4 bytes)
-        if start > size:
-            bin_parts.append(b"\0" * (start - size))
-        bin_parts.append(data)
-        size = start + len(data)
-        return start
-
-    image_views = {img["bufferView"]: i for i, img in enumerate(doc.get("images") or []) if "bufferView" in img}
-    new_buffer_index = {old: 1 + k for k, old in enumerate(fallback)}
-    for v, view in enumerate(doc.get("bufferViews") or []):
-        ext = (view.get("extensions") or {}).get("EXT_meshopt_compression")
-        if isinstance(ext, dict):  # compressed bytes: copied untouched, re-pointed
-            data = model.buffers[ext["buffer"]]
-            offset = ext.get("byteOffset", 0)
-            ext["byteOffset"] = place(data[offset : offset + ext["byteLength"]], offset)
-            ext["buffer"] = 0
-        if view["buffer"] in new_buffer_index:  # meshopt fallback buffer: no bytes to copy
-            view["buffer"] = new_buffer_index[view["buffer"]]
-            continue
-        offset = view.get("byteOffset", 0)
-        if v in image_views and image_views[v] in shrink:
-            data = shrink[image_views[v]][0]
-            view["byteLength"] = len(data)
-        else:
-            data = model.buffers[view["buffer"]][offset : offset + view["byteLength"]]
-        view["buffer"] = 0
-        view["byteOffset"] = place(data, offset)
-
-    # 4. external and data: images become buffer views (one per distinct file)
-    view_of_file: dict[Path, int] = {}
-    images = doc.get("images") or []
-    for i, img in enumerate(images):
-        if "bufferView" in img:
-            if i in shrink:
-                img["mimeType"] = MIME_TYPES[shrink[i][1].format]
-            else:
-                img["mimeType"] = MIME_TYPES[model.images[i][1]]
-            continue
-        data, fmt = shrink[i][0] if i in shrink else model.images[i][0], model.images[i][1]
-        file = model.image_files.get(i)
-        if file is not None and file in view_of_file:
-            index = view_of_file[file]
-        else:
-            views = doc.setdefault("bufferViews", [])
-            views.append({"buffer": 0, "byteOffset": place(data), "byteLength": len(data)})
-            index = len(views) - 1
-            if file is not None:
-                view_of_file[file] = index
-        images[i] = _replace_key(img, "uri", {"bufferView": index, "mimeType": MIME_TYPES[fmt]})
-
-    # 5. buffers: [BIN] + meshopt fallback buffers
-    new_buffers = []
-    if size:
-        new_buffers.append({"byteLength": size})
-    else:
-        new_buffer_index = {old: k - 1 for old, k in new_buffer_index.items()}
-        for view in doc.get("bufferViews") or []:
-            view["buffer"] -= 1
-    for old in fallback:
-        kept = {k: v for k, v in buffers[old].items() if k != "uri"}
-        new_buffers.append(kept)
-    if new_buffers:
-        doc["buffers"] = new_buffers
-    else:
-        doc.pop("buffers", None)
-
-    glb = _glb_bytes(doc, b"".join(bin_parts))
-    write_atomic(out_path, glb)
-    check = _load(out_path, out_path.parent)
-    if check.has_errors:  # a packer bug: never hand a broken file to the site
-        out_path.unlink(missing_ok=True)
-        raise ModelError(
-            [
-                ModelProblem(p.pointer, f"packed output is invalid: {p.message}", p.hint)
-                for p in check.problems
-                if p.severity == "error"
-            ]
-        )
+    chunk = _BinChunk()
+    _move_views_into_bin(model, doc, shrink, fallback, chunk)
+    _embed_images(model, doc, shrink, chunk)
+    _rewrite_buffers(doc, buffers, fallback, chunk.size)
+    glb = _glb_bytes(doc, chunk.data())
+    _write_checked(out_path, glb)
     return PackResult(
         out_path,
         model.triangles,
@@ -218,9 +106,144 @@ def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
     )
 
 
-def _replace_key(obj: dict, key: str, replacement: dict) -> dict:
+#: image index -> (re-encoded bytes, what was done), for the textures over ``max_texture``
+Shrunk = dict[int, tuple[bytes, ResizedTexture]]
+
+
+def _shrunk_textures(model: _Model, max_texture: int, notes: list[str]) -> Shrunk:
+    """Downscale the textures over ``max_texture`` (decided from the headers read by the loader)."""
+    shrink: Shrunk = {}
+    for info in model.textures:
+        i = int(info.pointer.rsplit("/", 1)[1])
+        if max(info.width, info.height) <= max_texture:
+            continue
+        if info.format not in ("png", "jpeg", "webp"):
+            notes.append(
+                f"{info.pointer}: {info.format.upper()} texture of {info.width}x{info.height} left as is "
+                f"(only PNG, JPEG and WebP are downscaled)"
+            )
+            continue
+        data, fmt = model.image(i)
+        new, new_size = _shrink_image(data, fmt, max_texture)
+        shrink[i] = (new, ResizedTexture(info.pointer, (info.width, info.height), new_size, fmt))
+    return shrink
+
+
+def _is_self_contained(model: _Model) -> bool:
+    """A .glb that refers to no other file: already what packing makes."""
+    g = model.gltf
+    return (
+        model.is_glb
+        and len(model.files) == 1
+        and all("uri" not in b for b in g.get("buffers") or [])
+        and all("uri" not in img for img in g.get("images") or [])
+    )
+
+
+class _BinChunk:
+    """The BIN chunk being assembled, part by part."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def place(self, data: bytes, old_offset: int = 0) -> int:
+        """Append ``data``; its offset is 4-byte aligned plus ``old_offset`` modulo 4, so accessors stay aligned."""
+        start = _align4(self.size) + old_offset % 4  # keeps every accessor's alignment (<= 4 bytes)
+        if start > self.size:
+            self.parts.append(b"\0" * (start - self.size))
+        self.parts.append(data)
+        self.size = start + len(data)
+        return start
+
+    def data(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _move_views_into_bin(model: _Model, doc: JsonObject, shrink: Shrunk, fallback: list[int], chunk: _BinChunk) -> None:
+    """Point every buffer view (and meshopt's compressed data) at buffer 0, the BIN chunk, same order."""
+    image_views = {img["bufferView"]: i for i, img in enumerate(doc.get("images") or []) if "bufferView" in img}
+    new_buffer_index = {old: 1 + k for k, old in enumerate(fallback)}
+    for v, view in enumerate(doc.get("bufferViews") or []):
+        ext = (view.get("extensions") or {}).get("EXT_meshopt_compression")
+        if isinstance(ext, dict):  # compressed bytes: copied untouched, re-pointed
+            data = model.buffer(ext["buffer"])
+            offset = ext.get("byteOffset", 0)
+            ext["byteOffset"] = chunk.place(data[offset : offset + ext["byteLength"]], offset)
+            ext["buffer"] = 0
+        if view["buffer"] in new_buffer_index:  # meshopt fallback buffer: no bytes to copy
+            view["buffer"] = new_buffer_index[view["buffer"]]
+            continue
+        offset = view.get("byteOffset", 0)
+        if v in image_views and image_views[v] in shrink:
+            data = shrink[image_views[v]][0]
+            view["byteLength"] = len(data)
+        else:
+            data = model.buffer(view["buffer"])[offset : offset + view["byteLength"]]
+        view["buffer"] = 0
+        view["byteOffset"] = chunk.place(data, offset)
+
+
+def _embed_images(model: _Model, doc: JsonObject, shrink: Shrunk, chunk: _BinChunk) -> None:
+    """External and data: images become buffer views (one per distinct file); every image gets its true mimeType."""
+    view_of_file: dict[Path, int] = {}
+    images = doc.get("images") or []
+    for i, img in enumerate(images):
+        if "bufferView" in img:
+            if i in shrink:
+                img["mimeType"] = MIME_TYPES[shrink[i][1].format]
+            else:
+                img["mimeType"] = MIME_TYPES[model.image(i)[1]]
+            continue
+        read, fmt = model.image(i)
+        data = shrink[i][0] if i in shrink else read
+        file = model.image_files.get(i)
+        if file is not None and file in view_of_file:
+            index = view_of_file[file]
+        else:
+            views = doc.setdefault("bufferViews", [])
+            views.append({"buffer": 0, "byteOffset": chunk.place(data), "byteLength": len(data)})
+            index = len(views) - 1
+            if file is not None:
+                view_of_file[file] = index
+        images[i] = _replace_key(img, "uri", {"bufferView": index, "mimeType": MIME_TYPES[fmt]})
+
+
+def _rewrite_buffers(doc: JsonObject, buffers: list[JsonObject], fallback: list[int], bin_size: int) -> None:
+    """The buffers become [BIN chunk] + the meshopt fallback buffers (no BIN chunk when it is empty)."""
+    new_buffers = []
+    if bin_size:
+        new_buffers.append({"byteLength": bin_size})
+    else:
+        for view in doc.get("bufferViews") or []:
+            view["buffer"] -= 1
+    for old in fallback:
+        kept = {k: v for k, v in buffers[old].items() if k != "uri"}
+        new_buffers.append(kept)
+    if new_buffers:
+        doc["buffers"] = new_buffers
+    else:
+        doc.pop("buffers", None)
+
+
+def _write_checked(out_path: Path, glb: bytes) -> None:
+    """Write the packed file, then inspect it: a packer bug must never hand a broken file to the site."""
+    write_atomic(out_path, glb)
+    check = _load(out_path, out_path.parent)
+    if check.has_errors:
+        out_path.unlink(missing_ok=True)
+        raise ModelError(
+            [
+                ModelProblem(p.pointer, f"packed output is invalid: {p.message}", p.hint)
+                for p in check.problems
+                if p.severity == "error"
+            ]
+        )
+
+
+def _replace_key(obj: JsonObject, key: str, replacement: JsonObject) -> JsonObject:
     """``obj`` with ``key`` replaced in place (same position) by the items of ``replacement``."""
-    out: dict = {}
+    out: JsonObject = {}
     for k, v in obj.items():
         if k == key:
             out.update(replacement)
@@ -229,7 +252,7 @@ def _replace_key(obj: dict, key: str, replacement: dict) -> dict:
     return out
 
 
-def _glb_bytes(doc: dict, bin_data: bytes) -> bytes:
+def _glb_bytes(doc: JsonObject, bin_data: bytes) -> bytes:
     """GLB 2 container (spec 4.4): JSON chunk padded with spaces, BIN chunk padded with zeros."""
     text = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     text += b" " * (-len(text) % 4)
@@ -251,7 +274,7 @@ def _shrink_image(data: bytes, fmt: str, max_side: int) -> tuple[bytes, tuple[in
         sampling = JpegImagePlugin.get_sampling(im) if fmt == "jpeg" else -1
         transparency = im.info.get("transparency")
         im.load()
-        source = im
+        source: Image.Image = im
         if im.mode in ("P", "1"):  # palettes cannot be filtered: widen to the smallest true-colour mode
             source = im.convert("RGBA" if "transparency" in im.info else "RGB")
             transparency = None

@@ -1,14 +1,10 @@
-"""Shared records, constants and header helpers of the glTF engine (inspect, validate, pack)."""
+"""Shared records, constants and small helpers of the glTF engine (inspect, validate, pack)."""
 
 from __future__ import annotations
 
-import io
-import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
-
-from PIL import Image
+from typing import Any, Literal, TypeGuard
 
 from ..diagnostics import Problem
 
@@ -87,6 +83,10 @@ TYPE_COMPONENTS = {"SCALAR": 1, "VEC2": 2, "VEC3": 3, "VEC4": 4, "MAT2": 4, "MAT
 SPARSE_INDEX_TYPES = {5121: 1, 5123: 2, 5125: 4}
 
 Severity = Literal["error", "warning"]
+
+#: A JSON object of the model as parsed: its values are whatever the file holds, so every rule
+#: checks a value's type before using it (``_is_int``, ``isinstance``).
+JsonObject = dict[str, Any]
 
 
 # --------------------------------------------------------------------------- public records
@@ -178,7 +178,7 @@ class PackResult:
     rewritten: bool = True  # False: the input .glb was copied byte for byte
     notes: tuple[str, ...] = ()  # things packing could not do (e.g. a KTX2 texture left large)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> JsonObject:
         return {
             "packer_version": PACKER_VERSION,
             "triangles": self.triangles,
@@ -193,7 +193,7 @@ class PackResult:
         }
 
     @classmethod
-    def from_json(cls, data: dict, path: Path) -> PackResult:
+    def from_json(cls, data: JsonObject, path: Path) -> PackResult:
         if data.get("packer_version") != PACKER_VERSION:
             raise ValueError("made by another packer version")
         return cls(
@@ -227,8 +227,19 @@ def _ptr(*parts: object) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
+    """An integer of the JSON (``true`` is a bool in Python, and bool is a subclass of int)."""
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _as_list(value: object) -> list[Any]:
+    """``value`` if it is a JSON array, else an empty one (the rules report wrong types where it matters)."""
+    return value if isinstance(value, list) else []
+
+
+def _as_object(value: object) -> JsonObject:
+    """``value`` if it is a JSON object, else an empty one (the rules report wrong types where it matters)."""
+    return value if isinstance(value, dict) else {}
 
 
 def _align4(n: int) -> int:
@@ -247,34 +258,9 @@ def _human(n: int) -> str:
     return f"{n / 1_000_000:.1f} MB" if n >= 1_000_000 else f"{n / 1000:.0f} KB" if n >= 1000 else f"{n} B"
 
 
-def sniff_image(data: bytes) -> str | None:
-    """The image format from its magic bytes: png, jpeg, ktx2, webp, avif, or None."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"\xabKTX 20\xbb\r\n\x1a\n"):
-        return "ktx2"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data[4:8] == b"ftyp" and data[8:12] in (b"avif", b"avis"):
-        return "avif"
-    return None
-
-
-def _image_size(data: bytes, fmt: str) -> tuple[int, int] | None:
-    """Pixel size read from the header only (no decoding), or None if the header is broken."""
-    if fmt == "ktx2":
-        if len(data) < 28:
-            return None
-        width, height = struct.unpack_from("<II", data, 20)
-        return width, max(height, 1)
+def _site_path(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` for messages and cache keys, or as is when it is elsewhere."""
     try:
-        with Image.open(io.BytesIO(data)) as im:
-            return im.size
-    except Image.DecompressionBombError:
-        return -1, -1  # over Pillow's 178 Mpixel limit: far beyond any GPU's texture size
-    except Exception:  # noqa: BLE001 - any decoder failure means "cannot read the header"
-        if fmt == "avif":  # Pillow may lack an AVIF decoder: not the model's fault
-            return 0, 0
-        return None
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
