@@ -620,6 +620,7 @@ class Renderer:
             "plan_position": dict(scene.plan_position) if scene.plan_position else None,
             "base": rel(base),
             "panorama": panorama.tileset.psv_config(),
+            "fallback": {face: rel(base + path) for face, path in panorama.tileset.fallback_faces.items()},
             "equirect": rel(base + panorama.tileset.equirect),
             "hotspots": hotspots,
         }
