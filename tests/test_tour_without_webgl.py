@@ -94,8 +94,11 @@ def test_the_cube_turns_by_keys_and_drag_and_keeps_the_index(built_demo: Path, s
     viewer = page.locator("#viewer")
     assert viewer.get_attribute("aria-label") and viewer.get_attribute("aria-describedby") == "scene-desc-san-truoc"
     before = _centre_colour(page)
+    message = page.locator(".tour-fallback-message")
+    assert "arrow keys" in message.inner_text() or "phím mũi tên" in message.inner_text()
     viewer.focus()
     page.keyboard.press("ArrowRight")
+    assert message.is_hidden(), "once the visitor turns the view, the hint leaves it all to the view"
     page.keyboard.press("ArrowRight")
     view = page.evaluate("() => window.disanTour.getView()")
     assert view["yaw"] == pytest.approx(20) and view["pitch"] == 0

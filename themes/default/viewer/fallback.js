@@ -48,6 +48,7 @@ class CubeView {
     this.shown = ''; // the front face's URL of the faces on the cube
     this.pending = null; // { key, promise } of the faces being loaded
     this.drag = null;
+    this.turned = false; // by the visitor, at least once
     this.stage.addEventListener('pointerdown', (e) => this.startDrag(e));
     this.stage.addEventListener('pointermove', (e) => this.moveDrag(e));
     for (const type of ['pointerup', 'pointercancel']) this.stage.addEventListener(type, () => { this.drag = null; });
@@ -62,6 +63,7 @@ class CubeView {
   show(urls) {
     const key = urls.front;
     if (key === this.shown) {
+      this.pending = null; // back before the next scene's faces came: they must not replace these
       this.stage.hidden = false;
       return Promise.resolve(true);
     }
@@ -102,6 +104,7 @@ class CubeView {
   }
 
   turn(yaw, pitch, fov, glide) {
+    this.turned = true;
     this.setView({ yaw, pitch, fov }, glide);
     this.onTurn(this.view);
   }
@@ -151,6 +154,7 @@ export const fallbackMethods = {
     this.cube = new CubeView((view) => {
       this.view = view;
       this.scheduleHash();
+      this.fallbackText.hidden = true; // the visitor has found how to turn: the view gets it all
     });
     this.flatImg = el('img', { class: 'tour-fallback-image', alt: '', decoding: 'async' });
     this.flatImg.addEventListener('load', () => {
@@ -170,6 +174,7 @@ export const fallbackMethods = {
   showCube(scene) {
     this.flatBox.hidden = true;
     this.fallbackText.textContent = this.S.cube_view;
+    this.fallbackText.hidden = this.cube.turned;
     this.cube.setView(this.view, false);
     const urls = {};
     for (const face of FACES) urls[face] = resolveUrl(scene.fallback[face]);
@@ -192,5 +197,6 @@ export const fallbackMethods = {
     this.flatBox.setAttribute('aria-label', (scene && scene.title) || '');
     this.flatBox.hidden = false;
     this.fallbackText.textContent = message;
+    this.fallbackText.hidden = false;
   },
 };
