@@ -263,20 +263,23 @@ def test_authoring_click_gives_a_hotspot_line_in_serve_only(built_demo: Path, de
         server.httpd.server_close()
 
 
-def test_lost_webgl_context_shows_the_flat_panorama_and_recovers(built_demo: Path, serve_dir, browser) -> None:
+def test_lost_webgl_context_shows_the_cube_and_recovers(built_demo: Path, serve_dir, browser) -> None:
+    """The fallback cube takes over at the viewer's view and hands back the view it was turned to."""
     page = _open_tour(browser, serve_dir(built_demo) + TOUR)
     page.evaluate("""() => {
         const gl = document.querySelector('#viewer canvas').getContext('webgl2');
         window.__lose = gl.getExtension('WEBGL_lose_context');
         window.__lose.loseContext();
     }""")
-    fallback = page.locator(".tour-fallback-image")
-    fallback.wait_for(state="visible")
-    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=fallback.element_handle())
-    assert "equirect.jpg" in fallback.get_attribute("src")
+    page.locator(".tour-cube").wait_for(state="visible")
     assert page.locator("#tour-index a[data-hotspot]").first.is_visible(), "the index stays usable"
+    page.locator("#viewer").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => window.disanTour.getView().yaw") == 10
     page.evaluate("() => window.__lose.restoreContext()")
-    fallback.wait_for(state="hidden")
+    page.locator(".tour-fallback").wait_for(state="hidden")
+    page.wait_for_timeout(500)
+    assert abs(page.evaluate("() => window.disanTour.getView().yaw") - 10) < 1
     page.context.close()
 
 

@@ -56,7 +56,7 @@ def _plan_tiles(panoramas: Panoramas) -> list[Output]:
     outputs = []
     for panorama in sorted(panoramas.values(), key=lambda p: p.tileset.key):
         tileset = panorama.tileset
-        for rel in [*tileset.tile_paths(), tileset.preview, tileset.equirect]:
+        for rel in [*tileset.tile_paths(), tileset.preview, *tileset.fallback_faces.values(), tileset.equirect]:
             outputs.append(
                 Output(f"tiles/{tileset.key}/{rel}", f"{tileset.key}:{rel}", CopyFile(panorama.folder / rel))
             )

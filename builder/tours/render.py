@@ -192,6 +192,7 @@ class TourPages:
             "plan_position": dict(scene.plan_position) if scene.plan_position else None,
             "base": rel(base),
             "panorama": panorama.tileset.psv_config(),
+            "fallback": {face: rel(base + path) for face, path in panorama.tileset.fallback_faces.items()},
             "equirect": rel(base + panorama.tileset.equirect),
             "hotspots": hotspots,
         }

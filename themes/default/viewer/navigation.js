@@ -58,7 +58,7 @@ export const navigationMethods = {
   },
 
   getView() {
-    if (!this.viewer || !this.viewer.state.ready) return { ...this.view };
+    if (!this.viewer || !this.viewer.state.ready || this.contextLost) return { ...this.view };
     const pos = this.viewer.getPosition();
     return {
       yaw: normYaw(pos.yaw / DEG),

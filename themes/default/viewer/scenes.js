@@ -1,5 +1,5 @@
 // Scenes and tiles: the viewer, the cube-map tiles of each panorama and the scenes as
-// virtual-tour nodes, and the flat panorama when WebGL is missing or lost.
+// virtual-tour nodes (fallback.js takes over when WebGL is missing or lost).
 
 import { Viewer } from '@photo-sphere-viewer/core';
 import { CubemapTilesAdapter } from '@photo-sphere-viewer/cubemap-tiles-adapter';
@@ -10,7 +10,7 @@ import { MapPlugin } from '@photo-sphere-viewer/map-plugin';
 import { CompassPlugin } from '@photo-sphere-viewer/compass-plugin';
 import { AutorotatePlugin } from '@photo-sphere-viewer/autorotate-plugin';
 import { VirtualTourPlugin } from '@photo-sphere-viewer/virtual-tour-plugin';
-import { DEG, MIN_FOV, MAX_FOV, DEFAULT_FOV, AUTOROTATE_DELAY, HOTSPOT_SIZE, PLAN_HOTSPOT, el, clamp, isNum, fastConnection, normYaw, fovToZoom, resolveUrl } from './util.js';
+import { DEG, MIN_FOV, MAX_FOV, DEFAULT_FOV, AUTOROTATE_DELAY, HOTSPOT_SIZE, PLAN_HOTSPOT, clamp, isNum, fastConnection, normYaw, fovToZoom, resolveUrl } from './util.js';
 import { compassSvg } from './icons.js';
 
 /** Methods of the Tour (tour.js), mixed into its prototype. */
@@ -168,17 +168,20 @@ export const sceneMethods = {
       if (!this.viewerEl.contains(e.relatedTarget)) viewer.stopKeyboardControl();
     });
 
-    // WebGL context loss: flat image in place of the viewer until the context comes back
+    // WebGL context loss: the fallback in place of the viewer until the context comes back,
+    // starting at the viewer's view and handing back the view it was turned to
     const canvas = viewer.renderer.renderer.domElement;
     canvas.addEventListener('webglcontextlost', (e) => {
       e.preventDefault();
+      this.view = this.getView();
       this.contextLost = true;
       this.showFallback(S.webgl_lost);
     });
     canvas.addEventListener('webglcontextrestored', () => {
+      const view = this.getView();
       this.contextLost = false;
       this.hideFallback();
-      this.reloadScene();
+      this.reloadScene(view);
     });
 
     if (this.motion && this.motion.addEventListener) {
@@ -205,9 +208,9 @@ export const sceneMethods = {
     }
   },
 
-  reloadScene() {
+  reloadScene(view = this.getView()) {
     if (!this.viewer || !this.current) return;
-    this.tour.setCurrentNode(this.current, { ...this.transition(this.getView(), true), forceUpdate: true }).catch(() => {});
+    this.tour.setCurrentNode(this.current, { ...this.transition(view, true), forceUpdate: true }).catch(() => {});
   },
 
   // ---------------------------------------------------------------------------- scenes as tour nodes
@@ -255,39 +258,5 @@ export const sceneMethods = {
       speed: 600,
       rotation: false,
     };
-  },
-
-  // ---------------------------------------------------------------------------- fallback
-  showFallback(message) {
-    const scene = this.scenes.get(this.current);
-    if (!this.fallbackEl) {
-      this.fallbackImg = el('img', { class: 'tour-fallback-image', alt: '', decoding: 'async' });
-      this.fallbackImg.addEventListener('load', () => {
-        // yaw 0 (the image centre) in the middle, like the 360° view
-        const box = this.fallbackImg.parentNode;
-        box.scrollLeft = (box.scrollWidth - box.clientWidth) / 2;
-      });
-      this.fallbackText = el('p', { class: 'tour-fallback-message' });
-      this.fallbackEl = el('div', { class: 'tour-fallback', hidden: true },
-        el('div', { class: 'tour-fallback-scroll', tabindex: '0', role: 'img' }, this.fallbackImg), this.fallbackText);
-      this.viewerEl.append(this.fallbackEl);
-    }
-    this.fallbackMessage = message;
-    if (scene && scene.equirect) {
-      const src = resolveUrl(scene.equirect);
-      if (this.fallbackImg.getAttribute('src') !== src) this.fallbackImg.src = src;
-      this.fallbackImg.hidden = false;
-    } else {
-      this.fallbackImg.hidden = true;
-    }
-    this.fallbackEl.firstChild.setAttribute('aria-label', (scene && scene.title) || '');
-    this.fallbackText.textContent = message;
-    this.fallbackEl.hidden = false;
-    this.root.classList.add('tour--fallback');
-  },
-
-  hideFallback() {
-    if (this.fallbackEl) this.fallbackEl.hidden = true;
-    this.root.classList.remove('tour--fallback');
   },
 };

@@ -20,6 +20,7 @@ import './tour.css';
 
 import { strings } from './i18n.js';
 import { sceneMethods } from './scenes.js';
+import { fallbackMethods } from './fallback.js';
 import { navigationMethods } from './navigation.js';
 import { hotspotMethods } from './hotspots.js';
 import { planMethods } from './plan.js';
@@ -113,7 +114,7 @@ class Tour {
   }
 }
 
-Object.assign(Tour.prototype, sceneMethods, navigationMethods, hotspotMethods, planMethods, guideMethods,
+Object.assign(Tour.prototype, sceneMethods, fallbackMethods, navigationMethods, hotspotMethods, planMethods, guideMethods,
   chromeMethods);
 
 function main() {
