@@ -233,7 +233,9 @@ def _probe_mpeg(handle: BinaryIO, size: int) -> AudioInfo:
     sync = handle.read(2)
     if len(sync) == 2 and sync[0] == 0xFF and sync[1] & 0xF6 == 0xF0:  # ADTS: 12-bit sync, layer 00
         handle.seek(0)
-        return _from_stream(AAC(handle).info, "aac", "audio/aac", "aac", size)
+        aac: Any = AAC(handle).info
+        seconds = _counted_adts_samples(handle, start, size) / aac.sample_rate
+        return _from_stream(aac, "aac", "audio/aac", "aac", size, seconds=seconds)
     try:
         mpeg: Any = MPEGInfo(handle, start)  # its attributes come from the first frame, untyped
     except MutagenError:
@@ -270,6 +272,25 @@ def _counted_duration(handle: BinaryIO, mpeg: Any, first_frame: int) -> float:
         frames += 1
     samples = 384 if mpeg.layer == 1 else 576 if mpeg.layer == 3 and mpeg.version > 1 else 1152
     return frames * samples / mpeg.sample_rate
+
+
+def _counted_adts_samples(handle: BinaryIO, start: int, size: int) -> int:
+    """The samples in an ADTS stream, every frame counted (a cut last frame left out).
+
+    mutagen extrapolates the length from the first 100 frames, which for speech, whose
+    pauses encode small, is off by 1 % (0.12 s on a 10 s clip); each 7-byte frame header
+    gives the frame's length, so counting them all is exact and cheap.
+    """
+    samples, pos = 0, start
+    while pos + 7 <= size:
+        handle.seek(pos)
+        header = handle.read(7)
+        length = (header[3] & 3) << 11 | header[4] << 3 | header[5] >> 5
+        if header[0] != 0xFF or header[1] & 0xF6 != 0xF0 or length < 7 or pos + length > size:
+            break
+        samples += 1024 * ((header[6] & 3) + 1)
+        pos += length
+    return samples
 
 
 def _check_declared_size(mpeg: Any, audio_bytes: int) -> None:
