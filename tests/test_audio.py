@@ -224,9 +224,11 @@ def test_corpus_mp3_without_info_header_is_counted(corpus_audio: Path, tmp_path:
     assert probe_audio(tmp_path / "blank.mp3").duration_s == pytest.approx(325 * 576 / 22050, abs=1e-6)
 
 
-#: Real encoders (Debian packages opus-tools, vorbis-tools, flac, ffmpeg): suffix, command, format, codec,
-#: and how much longer than the WAV the encoded file may be (AAC adds its encoder delay and padding).
+#: Real encoders (Debian packages lame, opus-tools, vorbis-tools, flac, ffmpeg): suffix, command, format,
+#: codec, and how much longer than the WAV the encoded file may be (AAC adds its encoder delay and padding;
+#: LAME's Info tag records both, and mutagen takes them off).
 REAL_ENCODERS = {
+    ".mp3": (["lame", "--quiet", "-V", "5", "{wav}", "{out}"], "mp3", "mp3", 0.001),
     ".opus": (["opusenc", "--quiet", "{wav}", "{out}"], "ogg", "opus", 0.001),
     ".ogg": (["oggenc", "-Q", "{wav}", "-o", "{out}"], "ogg", "vorbis", 0.001),
     ".flac": (["flac", "-s", "{wav}", "-o", "{out}"], "flac", "flac", 0.001),

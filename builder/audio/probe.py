@@ -8,9 +8,10 @@ machine.  The container is told by its first bytes, not by the suffix, so a rena
 is reported for what it is.
 
 mutagen is lenient where a player is not: it measures a file cut short as if it were
-whole.  Three small checks keep those cuts visible (see their docstrings): the WAV data
-chunk, the top-level MP4 atoms, and the last Ogg page.  An MP3 whose header promises more
-bytes than the file holds is caught from mutagen's own bitrate and duration.
+whole, and it guesses the length of an MP3 without a Xing/VBRI header, or of ADTS AAC,
+from the first frames.  A few small checks of our own, each saying why in its docstring,
+keep cuts visible (the WAV data chunk, the top-level MP4 atoms, the last Ogg page, the
+byte count an MP3 header declares) and count the frames mutagen only samples.
 
 Bad audio raises ``AudioError(message, hint)``, which the caller turns into a Problem.
 """
@@ -247,7 +248,7 @@ def _probe_mpeg(handle: BinaryIO, size: int) -> AudioInfo:
         raise AudioError("undecodable MP3: no valid MPEG audio frame found", _REEXPORT) from None
     first_frame = getattr(mpeg, "frame_offset", start)
     if math.isclose(mpeg.length, 8 * (size - first_frame) / mpeg.bitrate):
-        duration = _counted_duration(handle, mpeg, first_frame)
+        duration = _counted_mp3_duration(handle, mpeg, first_frame)
     else:
         _check_declared_size(mpeg, size - start)
         duration = mpeg.length
@@ -255,12 +256,12 @@ def _probe_mpeg(handle: BinaryIO, size: int) -> AudioInfo:
     return _from_stream(mpeg, "mp3", "audio/mpeg", codec, size, seconds=duration)
 
 
-def _counted_duration(handle: BinaryIO, mpeg: Any, first_frame: int) -> float:
+def _counted_mp3_duration(handle: BinaryIO, mpeg: Any, first_frame: int) -> float:
     """The duration of a stream without a Xing/VBRI header, from its frames counted.
 
     mutagen guesses it from the file size at the first frame's bitrate, which is wrong for
-    VBR (by 40 % for an MP3 whose first frame is not at the average rate); counting frames
-    through mutagen's frame reader is exact for CBR and VBR alike.
+    VBR (3.6 s short of 8.5 s for the corpus MP3 with its Info header blanked); counting
+    the frames with mutagen's own frame reader is exact for CBR and VBR alike.
     """
     handle.seek(first_frame)
     frames = 0
