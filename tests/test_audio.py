@@ -376,6 +376,9 @@ def test_mp3_xing_declares_more_bytes_than_present(tmp_path: Path) -> None:
     assert error_of(tmp_path / "a.mp3").message.startswith("truncated MP3")
     (tmp_path / "b.mp3").write_bytes(mp3_frames(100, first_payload=xing))
     assert probe_audio(tmp_path / "b.mp3").duration_s == pytest.approx(100 * 1152 / 44100)
+    no_bytes = bytes(32) + b"Info" + struct.pack(">III", 3, 100, 0)  # a byte count of 0: mutagen's bitrate is 0
+    (tmp_path / "c.mp3").write_bytes(mp3_frames(100, first_payload=no_bytes))
+    assert probe_audio(tmp_path / "c.mp3").duration_s == pytest.approx(100 * 1152 / 44100)
 
 
 def test_mp3_vbri(tmp_path: Path) -> None:
@@ -402,6 +405,11 @@ def test_adts_aac(tmp_path: Path) -> None:
     info = probe_audio(tmp_path / "a.aac")
     assert (info.format, info.mime, info.sample_rate, info.channels) == ("aac", "audio/aac", 44100, 2)
     assert info.duration_s == pytest.approx(43 * 1024 / 44100)
+
+
+def test_adts_with_a_reserved_sample_rate(tmp_path: Path) -> None:
+    (tmp_path / "a.aac").write_bytes(adts_frames(43, rate_index=13))
+    assert error_of(tmp_path / "a.aac").message == "broken AAC: its header gives 0 Hz or 0 channels"
 
 
 def test_flac(tmp_path: Path) -> None:
@@ -468,6 +476,8 @@ def test_ogg_errors(tmp_path: Path) -> None:
     assert "'Speex' stream" in error_of(tmp_path / "speex.ogg").message
     (tmp_path / "empty.opus").write_bytes(ogg_file(opus_head(pre_skip=312), [312]))
     assert "empty audio" in error_of(tmp_path / "empty.opus").message
+    (tmp_path / "mute.opus").write_bytes(ogg_file(opus_head(channels=0), [48000]))
+    assert error_of(tmp_path / "mute.opus").message == "broken OGG: its header gives 0 Hz or 0 channels"
 
 
 # ----------------------------------------------------------------------------- WAV published as MP3

@@ -85,6 +85,8 @@ def probe_audio(path: str | os.PathLike) -> AudioInfo:
             info = read(handle, size)
         except (MutagenError, EOFError) as exc:
             raise AudioError(f"truncated or damaged {label}: it cannot be read ({exc})", _REEXPORT) from None
+    if not (info.sample_rate and info.channels):
+        raise AudioError(f"broken {info.format.upper()}: its header gives 0 Hz or 0 channels", _REEXPORT)
     if not info.duration_s > 0:
         raise AudioError(
             f"empty audio: the {info.format.upper()} file holds no sound (duration 0 s)",
@@ -235,7 +237,7 @@ def _probe_mpeg(handle: BinaryIO, size: int) -> AudioInfo:
     if len(sync) == 2 and sync[0] == 0xFF and sync[1] & 0xF6 == 0xF0:  # ADTS: 12-bit sync, layer 00
         handle.seek(0)
         aac: Any = AAC(handle).info
-        seconds = _counted_adts_samples(handle, start, size) / aac.sample_rate
+        seconds = _counted_adts_samples(handle, start, size) / aac.sample_rate if aac.sample_rate else 0.0
         return _from_stream(aac, "aac", "audio/aac", "aac", size, seconds=seconds)
     try:
         mpeg: Any = MPEGInfo(handle, start)  # its attributes come from the first frame, untyped
@@ -247,7 +249,7 @@ def _probe_mpeg(handle: BinaryIO, size: int) -> AudioInfo:
             ) from None
         raise AudioError("undecodable MP3: no valid MPEG audio frame found", _REEXPORT) from None
     first_frame = getattr(mpeg, "frame_offset", start)
-    if math.isclose(mpeg.length, 8 * (size - first_frame) / mpeg.bitrate):
+    if mpeg.bitrate and math.isclose(mpeg.length, 8 * (size - first_frame) / mpeg.bitrate):
         duration = _counted_mp3_duration(handle, mpeg, first_frame)
     else:
         _check_declared_size(mpeg, size - start)
