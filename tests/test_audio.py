@@ -313,6 +313,14 @@ def test_wav_without_sound_is_empty_audio(tmp_path: Path) -> None:
     assert "empty audio" in error_of(write_wav(tmp_path / "a.wav", 0.0)).message
 
 
+def test_rf64_wav_is_refused_with_a_way_out(tmp_path: Path) -> None:
+    data = bytearray(write_wav(tmp_path / "a.wav", 1.0).read_bytes())
+    data[:4] = b"RF64"
+    (tmp_path / "b.wav").write_bytes(bytes(data))
+    error = error_of(tmp_path / "b.wav")
+    assert "RF64" in error.message and "export it as a regular 16-bit PCM WAV" in error.hint
+
+
 def test_wav_with_unplayable_codec(tmp_path: Path) -> None:
     fmt = struct.pack("<HHIIHH", 0x11, 1, 8000, 4055, 256, 4)  # IMA ADPCM
     body = b"WAVE" + b"fmt " + struct.pack("<I", 16) + fmt + b"data" + struct.pack("<I", 512) + bytes(512)

@@ -84,7 +84,7 @@ def probe_audio(path: str | os.PathLike) -> AudioInfo:
         try:
             info = read(handle, size)
         except (MutagenError, EOFError) as exc:
-            raise AudioError(f"truncated or damaged {label}: it cannot be read ({exc})", _REEXPORT) from None
+            raise AudioError(f"truncated or damaged {label}: {_reason(exc, path)}", _REEXPORT) from None
     if not (info.sample_rate and info.channels):
         raise AudioError(f"broken {info.format.upper()}: its header gives 0 Hz or 0 channels", _REEXPORT)
     if not info.duration_s > 0:
@@ -93,6 +93,12 @@ def probe_audio(path: str | os.PathLike) -> AudioInfo:
             "export the narration again; the recording may have been cut to nothing",
         )
     return info
+
+
+def _reason(exc: Exception, path: Path) -> str:
+    """mutagen's words for what it could not read, without the full path or the raw bytes it quotes."""
+    said = str(exc).replace(str(path), path.name).split("; got ")[0]
+    return f"mutagen cannot read it ({said[:100]})" if said else "it ends too soon"
 
 
 def _from_stream(
@@ -110,7 +116,7 @@ def _reader(head: bytes) -> tuple[str, _Reader]:
         return "WAV", _probe_wav
     if head[:4] in (b"RF64", b"BW64"):
         raise AudioError(
-            "this WAV is in the RF64 format (for recordings over 4 GB), which cannot be published",
+            "this WAV is in the RF64 format (meant for recordings over 4 GB), which disan does not read",
             "export it as a regular 16-bit PCM WAV or, better, as MP3 or Opus",
         )
     if head[:4] == b"OggS":
