@@ -130,7 +130,7 @@ def _reader(head: bytes) -> tuple[str, _Reader]:
     what = _not_audio(head)
     if what:
         raise _not_audio_error(what)
-    return "MP3", _probe_mpeg
+    return "MP3 or AAC", _probe_mpeg
 
 
 _NOT_AUDIO = (
