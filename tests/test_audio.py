@@ -1,9 +1,10 @@
-"""Tests of builder/audio.py: header probing, transcripts, checks and WebVTT output.
+"""Tests of builder/audio: header probing, transcripts, checks and WebVTT output.
 
-Real clips come from the shared corpus (durations in /work/shared/corpus/SOURCES.md).
-Every other format is built byte by byte here, from the format specifications, with
-helpers independent of the module (the Ogg CRC below is a separate bitwise
-implementation), so a parser bug cannot hide behind a matching writer bug.
+Real clips come from the shared corpus (durations in /work/shared/corpus/SOURCES.md), and
+from real encoders where they are installed (opusenc, oggenc, flac, ffmpeg; else skipped).
+Every other file, and every broken one, is built byte by byte here from the format
+specifications (the Ogg CRC below is a separate bitwise implementation), so odd but valid
+layouts and each kind of damage are covered on any machine.
 """
 
 from __future__ import annotations
@@ -98,7 +99,9 @@ def ogg_page(packet: bytes, granule: int, serial: int, seq: int, flags: int) -> 
 
 
 def ogg_file(head: bytes, granules: list[int], serial: int = 0x1234) -> bytes:
-    pages = [ogg_page(head, 0, serial, 0, 0x02), ogg_page(b"OpusTags" + bytes(8), 0, serial, 1, 0)]
+    """The identification header, an empty comment header (vendor and count 0), then audio pages."""
+    tags = b"OpusTags" + bytes(8) if head.startswith(b"OpusHead") else b"\x03vorbis" + bytes(8) + b"\x01"
+    pages = [ogg_page(head, 0, serial, 0, 0x02), ogg_page(tags, 0, serial, 1, 0)]
     for i, granule in enumerate(granules):
         pages.append(ogg_page(bytes(range(200)), granule, serial, i + 2, 0x04 if i == len(granules) - 1 else 0))
     return b"".join(pages)
@@ -115,6 +118,16 @@ def vorbis_head(channels: int = 2, rate: int = 44100) -> bytes:
 def atom(kind: bytes, *children: bytes) -> bytes:
     body = b"".join(children)
     return struct.pack(">I4s", 8 + len(body), kind) + body
+
+
+def esds(rate: int, channels: int) -> bytes:
+    """An MPEG-4 elementary stream descriptor for AAC-LC (ISO 14496-1 8.3, 14496-3 1.6.2.1)."""
+    rate_index = (96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000).index(rate)
+    audio_config = struct.pack(">H", (2 << 11) | (rate_index << 7) | (channels << 3))
+    specific = b"\x05" + bytes([len(audio_config)]) + audio_config
+    config = bytes([0x40, 0x15]) + bytes(3) + struct.pack(">II", 128000, 128000) + specific
+    stream = struct.pack(">HB", 1, 0) + b"\x04" + bytes([len(config)]) + config + b"\x06\x01\x02"
+    return atom(b"esds", bytes(4), b"\x03" + bytes([len(stream)]) + stream)
 
 
 def m4a_file(
@@ -142,7 +155,7 @@ def m4a_file(
         struct.pack(">H", 1),
         bytes(8),
         struct.pack(">HHHHI", channels, 16, 0, 0, rate << 16),
-        atom(b"esds", bytes(30)),
+        esds(rate, channels),
     )
     stsd = atom(b"stsd", struct.pack(">II", 0, 1), mp4a)
     trak = atom(b"trak", atom(b"tkhd", bytes(84)), atom(b"mdia", mdhd, hdlr, atom(b"minf", atom(b"stbl", stsd))))
@@ -211,20 +224,53 @@ def test_corpus_mp3_without_info_header_is_counted(corpus_audio: Path, tmp_path:
     assert probe_audio(tmp_path / "blank.mp3").duration_s == pytest.approx(325 * 576 / 22050, abs=1e-6)
 
 
-@pytest.mark.skipif(shutil.which("sox") is None, reason="sox is not installed (optional cross-check)")
-def test_real_ogg_vorbis_and_flac_from_sox(corpus_audio: Path, tmp_path: Path) -> None:
-    for suffix in (".ogg", ".flac"):
-        out = tmp_path / f"LJ001-0001{suffix}"
-        done = subprocess.run(["sox", str(corpus_audio / "LJ001-0001.wav"), str(out)], capture_output=True)
-        if done.returncode != 0:
-            pytest.skip(f"this sox cannot write {suffix}: {done.stderr.decode(errors='replace')}")
-        info = probe_audio(out)
-        assert info.duration_s == pytest.approx(9.655, abs=0.01), suffix
-        assert info.codec == {".ogg": "vorbis", ".flac": "flac"}[suffix]
-        data = out.read_bytes()
-        if suffix == ".ogg":
-            (tmp_path / "cut.ogg").write_bytes(data[:-300])
-            assert "truncated or damaged OGG" in error_of(tmp_path / "cut.ogg").message
+#: Real encoders (Debian packages lame, opus-tools, vorbis-tools, flac, ffmpeg): suffix, command, format,
+#: codec, and how much longer than the WAV the encoded file may be (AAC adds its encoder delay and padding;
+#: LAME's Info tag records both, and mutagen takes them off).
+REAL_ENCODERS = {
+    ".mp3": (["lame", "--quiet", "-V", "5", "{wav}", "{out}"], "mp3", "mp3", 0.001),
+    ".opus": (["opusenc", "--quiet", "{wav}", "{out}"], "ogg", "opus", 0.001),
+    ".ogg": (["oggenc", "-Q", "{wav}", "-o", "{out}"], "ogg", "vorbis", 0.001),
+    ".flac": (["flac", "-s", "{wav}", "-o", "{out}"], "flac", "flac", 0.001),
+    ".m4a": (["ffmpeg", "-v", "error", "-i", "{wav}", "-c:a", "aac", "{out}"], "m4a", "aac", 0.06),
+    ".aac": (["ffmpeg", "-v", "error", "-i", "{wav}", "-c:a", "aac", "{out}"], "aac", "aac", 0.06),
+}
+
+
+def real_encoding(wav: Path, suffix: str, tmp_path: Path) -> Path:
+    command, *_ = REAL_ENCODERS[suffix]
+    if shutil.which(command[0]) is None:
+        pytest.skip(f"{command[0]} is not installed; this test encodes a real {suffix} file with it")
+    out = tmp_path / f"{wav.stem}{suffix}"
+    subprocess.run([part.format(wav=wav, out=out) for part in command], check=True, capture_output=True)
+    return out
+
+
+@pytest.mark.parametrize("suffix", REAL_ENCODERS)
+def test_real_encoders(corpus_audio: Path, tmp_path: Path, suffix: str) -> None:
+    """Files written by real encoders last as long as the WAV they were made from (9.655 s)."""
+    info = probe_audio(real_encoding(corpus_audio / "LJ001-0001.wav", suffix, tmp_path))
+    _, container, codec, added = REAL_ENCODERS[suffix]
+    assert (info.format, info.codec) == (container, codec)
+    assert 9.655 - 0.001 <= info.duration_s <= 9.655 + added
+
+
+@pytest.mark.parametrize(
+    "suffix, message",
+    [(".opus", "truncated or damaged OGG"), (".ogg", "truncated or damaged OGG"), (".m4a", "truncated M4A/MP4")],
+)
+def test_real_files_cut_short(corpus_audio: Path, tmp_path: Path, suffix: str, message: str) -> None:
+    """mutagen measures these as whole; the probe's own checks see the cut."""
+    data = real_encoding(corpus_audio / "LJ001-0001.wav", suffix, tmp_path).read_bytes()
+    (tmp_path / f"cut{suffix}").write_bytes(data[: len(data) - 300])
+    assert error_of(tmp_path / f"cut{suffix}").message.startswith(message)
+
+
+def test_corpus_mp3_cut_short(corpus_audio: Path, tmp_path: Path) -> None:
+    """Its Info header declares the byte count, which a cut file does not reach."""
+    data = (corpus_audio / "LJ001-0007.mp3").read_bytes()
+    (tmp_path / "cut.mp3").write_bytes(data[: len(data) // 2])
+    assert error_of(tmp_path / "cut.mp3").message.startswith("truncated MP3")
 
 
 # ----------------------------------------------------------------------------- WAV
@@ -242,7 +288,7 @@ def test_wav_with_chunk_before_fmt_and_odd_padding(tmp_path: Path) -> None:
     fmt = struct.pack("<HHIIHH", 1, 1, 16000, 32000, 2, 16)
     body = (
         b"WAVE"
-        + b"LIST"
+        + b"JUNK"  # a LIST chunk would need a 4-byte list type
         + struct.pack("<I", 3)
         + b"abc\x00"
         + b"fmt "
@@ -265,6 +311,14 @@ def test_truncated_wav(tmp_path: Path) -> None:
 
 def test_wav_without_sound_is_empty_audio(tmp_path: Path) -> None:
     assert "empty audio" in error_of(write_wav(tmp_path / "a.wav", 0.0)).message
+
+
+def test_rf64_wav_is_refused_with_a_way_out(tmp_path: Path) -> None:
+    data = bytearray(write_wav(tmp_path / "a.wav", 1.0).read_bytes())
+    data[:4] = b"RF64"
+    (tmp_path / "b.wav").write_bytes(bytes(data))
+    error = error_of(tmp_path / "b.wav")
+    assert "RF64" in error.message and "export it as a regular 16-bit PCM WAV" in error.hint
 
 
 def test_wav_with_unplayable_codec(tmp_path: Path) -> None:
@@ -318,8 +372,9 @@ def test_mp3_cbr_frames_counted_after_id3(tmp_path: Path) -> None:
 
 
 def test_mp3_xing_frame_count_is_used(tmp_path: Path) -> None:
+    """1010 frames, of which the Xing header counts 1000: the count wins over the file size."""
     xing = bytes(32) + b"Xing" + struct.pack(">II", 1, 1000)  # MPEG-1 stereo: after 32 bytes of side info
-    (tmp_path / "a.mp3").write_bytes(mp3_frames(10, first_payload=xing))
+    (tmp_path / "a.mp3").write_bytes(mp3_frames(1010, first_payload=xing))
     assert probe_audio(tmp_path / "a.mp3").duration_s == pytest.approx(1000 * 1152 / 44100)
 
 
@@ -329,12 +384,15 @@ def test_mp3_xing_declares_more_bytes_than_present(tmp_path: Path) -> None:
     assert error_of(tmp_path / "a.mp3").message.startswith("truncated MP3")
     (tmp_path / "b.mp3").write_bytes(mp3_frames(100, first_payload=xing))
     assert probe_audio(tmp_path / "b.mp3").duration_s == pytest.approx(100 * 1152 / 44100)
+    no_bytes = bytes(32) + b"Info" + struct.pack(">III", 3, 100, 0)  # a byte count of 0: mutagen's bitrate is 0
+    (tmp_path / "c.mp3").write_bytes(mp3_frames(100, first_payload=no_bytes))
+    assert probe_audio(tmp_path / "c.mp3").duration_s == pytest.approx(100 * 1152 / 44100)
 
 
 def test_mp3_vbri(tmp_path: Path) -> None:
     # MPEG-2 Layer III, 32 kbit/s, 22.05 kHz, mono: 72 * 32000 / 22050 = 104 bytes
-    vbri = bytes(32) + b"VBRI" + struct.pack(">HHHII", 1, 0, 75, 104 * 500, 500)
-    (tmp_path / "a.mp3").write_bytes(mp3_frames(5, b"\xff\xf3\x40\xc0", 104, vbri))
+    vbri = bytes(32) + b"VBRI" + struct.pack(">HHHIIHHHH", 1, 0, 75, 104 * 500, 500, 0, 1, 2, 0)  # no TOC entries
+    (tmp_path / "a.mp3").write_bytes(mp3_frames(500, b"\xff\xf3\x40\xc0", 104, vbri))
     info = probe_audio(tmp_path / "a.mp3")
     assert (info.sample_rate, info.channels) == (22050, 1)
     assert info.duration_s == pytest.approx(500 * 576 / 22050)
@@ -355,6 +413,11 @@ def test_adts_aac(tmp_path: Path) -> None:
     info = probe_audio(tmp_path / "a.aac")
     assert (info.format, info.mime, info.sample_rate, info.channels) == ("aac", "audio/aac", 44100, 2)
     assert info.duration_s == pytest.approx(43 * 1024 / 44100)
+
+
+def test_adts_with_a_reserved_sample_rate(tmp_path: Path) -> None:
+    (tmp_path / "a.aac").write_bytes(adts_frames(43, rate_index=13))
+    assert error_of(tmp_path / "a.aac").message == "broken AAC: its header gives 0 Hz or 0 channels"
 
 
 def test_flac(tmp_path: Path) -> None:
@@ -421,6 +484,8 @@ def test_ogg_errors(tmp_path: Path) -> None:
     assert "'Speex' stream" in error_of(tmp_path / "speex.ogg").message
     (tmp_path / "empty.opus").write_bytes(ogg_file(opus_head(pre_skip=312), [312]))
     assert "empty audio" in error_of(tmp_path / "empty.opus").message
+    (tmp_path / "mute.opus").write_bytes(ogg_file(opus_head(channels=0), [48000]))
+    assert error_of(tmp_path / "mute.opus").message == "broken OGG: its header gives 0 Hz or 0 channels"
 
 
 # ----------------------------------------------------------------------------- WAV published as MP3

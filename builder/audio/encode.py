@@ -7,7 +7,7 @@ from array import array
 from pathlib import Path
 
 from ..jobs import write_atomic
-from .probe import _wav_layout, _WavLayout
+from .probe import WavLayout, wav_layout
 
 MP3_KBPS = 64  # speech: clear at 64 kbit/s mono, a tenth of 16-bit 44.1 kHz WAV
 
@@ -21,9 +21,11 @@ def wav_to_mp3(source: str | os.PathLike, out: str | os.PathLike) -> Path:
     """
     import lameenc  # here: only builds with WAV narrations pay for loading the encoder
 
-    data = Path(source).read_bytes()
-    wav = _wav_layout(data)
-    pcm = _pcm16(memoryview(data)[wav.data_start : wav.data_start + wav.data_size], wav)
+    source = Path(source)
+    with source.open("rb") as handle:
+        wav = wav_layout(handle, source.stat().st_size)
+        handle.seek(wav.data_start)
+        pcm = _pcm16(handle.read(wav.data_size), wav)
     channels = min(wav.channels, 2)
     if wav.channels > 2:
         frames = array("h", pcm)
@@ -42,11 +44,11 @@ def wav_to_mp3(source: str | os.PathLike, out: str | os.PathLike) -> Path:
     return out
 
 
-def _pcm16(samples: memoryview, wav: _WavLayout) -> bytes:
+def _pcm16(samples: bytes, wav: WavLayout) -> bytes:
     """Little-endian 16-bit interleaved samples, what the encoder takes, from any PCM or float WAV."""
     width = wav.align // wav.channels
     count = len(samples) // width
-    raw = bytes(samples[: count * width])
+    raw = samples[: count * width]
     if wav.tag == 3:
         floats = array("f" if width == 4 else "d", raw)
         return array("h", (int(max(-1.0, min(1.0, x)) * 32767) for x in floats)).tobytes()
