@@ -27,9 +27,10 @@ KNOWN_KEYS = {
     "models",
     "max_image_pixels",
     "max_panorama_pixels",
+    "catalogue",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
-SOURCE_FOLDERS = ("content", "tours", "assets", "themes")
+SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 
@@ -60,6 +61,7 @@ class SiteConfig:
     max_panorama_pixels: int = 300_000_000
     max_texture: int = DEFAULT_MAX_TEXTURE  # 3D model textures are downscaled to this many pixels a side
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    catalogue: tuple[dict[str, Any], ...] = ()  # the [[catalogue]] tables as written; the catalogue feature reads them
 
     @property
     def default_language(self) -> str:
@@ -208,6 +210,9 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         max_panorama_pixels=int(data.get("max_panorama_pixels", SiteConfig.max_panorama_pixels)),
         max_texture=max_texture,
         translations=translations,
+        catalogue=tuple(table for table in data.get("catalogue", []) if isinstance(table, dict))
+        if isinstance(data.get("catalogue"), list)
+        else (),
     )
 
 
