@@ -58,20 +58,27 @@ def load_catalogue(loading: SiteLoad, kinds: Mapping[str, ContentKind]) -> None:
     cache: dict[Any, Any] = loading.cache.setdefault(CACHE, {})
     rows: list[RowEntry] = []
     for table in read_tables(config.root, config.catalogue, config.languages, problems):
-        sheet = _sheet(config.root, table, cache, problems)
-        if sheet is None:
+        found = table_rows(config.root, table, config.languages, cache, problems)
+        if found is None:
             loading.unreadable.append(table.source)
-            continue
-        if _missing_columns(table, sheet, problems):
-            continue
-        rows += [found for row in sheet.rows if (found := _row_entry(table, row, config.languages, problems))]
+        rows += found or []
     default = config.default_language
     written = {
         kind: {by_lang[default].id: slug for slug, by_lang in loading.entries.get(kind, {}).items()}
         for kind in {row.table.kind for row in rows}
     }
-    for entry in _unique(rows, problems):
+    for entry in unique(rows, problems):
         _add(loading, kinds[entry.table.kind], entry, written[entry.table.kind].get(entry.id), cache)
+
+
+def table_rows(
+    root: Path, table: Table, languages: tuple[str, ...], cache: dict[Any, Any], problems: Problems
+) -> list[RowEntry] | None:
+    """A table's rows read, or None when its spreadsheet cannot be read or lacks a column."""
+    sheet = _sheet(root, table, cache, problems)
+    if sheet is None or _missing_columns(table, sheet, problems):
+        return None
+    return [found for row in sheet.rows if (found := _row_entry(table, row, languages, problems))]
 
 
 def _sheet(root: Path, table: Table, cache: dict[Any, Any], problems: Problems) -> Sheet | None:
@@ -201,7 +208,7 @@ def _coordinates(table: Table, row: Row, given: dict[str, Any], origins: dict[st
     return True
 
 
-def _unique(rows: list[RowEntry], problems: Problems) -> list[RowEntry]:
+def unique(rows: list[RowEntry], problems: Problems) -> list[RowEntry]:
     """One row per id and per page name: a second row with the same is an error at its cell."""
     by_id: dict[str, RowEntry] = {}
     by_slug: dict[tuple[str, str], RowEntry] = {}
