@@ -5,6 +5,7 @@ becomes one. Reading is lenient; `validate.py` reports what is wrong, at its lin
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -17,6 +18,8 @@ from ..records import image, strings, text
 from ..urls import entry_url
 from .vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES, canonical_set, split_words
 
+ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 IMAGE_KEYS = {"src", "alt", "caption", "credit", "zoom"}
 PLACE_KEYS = ("decision", "decision_date", "province", "commune", "address", "latitude", "longitude")
 RELIC_KEYS = ("relic_type", "ranking", "period", *PLACE_KEYS, "zones")
@@ -64,13 +67,18 @@ def parse_date(value: Any) -> str | None:
         return value.date().isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
-    raw = text(value)
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"):
-        try:
-            return datetime.datetime.strptime(raw, pattern).date().isoformat()
-        except ValueError:
-            continue
-    return None
+    found = ISO_DATE.fullmatch(text(value))
+    day_first = None if found else DAY_FIRST.fullmatch(text(value))
+    if found:
+        year, month, day = found.groups()
+    elif day_first:
+        day, month, year = day_first.groups()
+    else:
+        return None
+    try:
+        return datetime.date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
 
 
 def parse_number(value: Any) -> float | None:

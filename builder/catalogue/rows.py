@@ -8,7 +8,6 @@ spreadsheet changes the keys of the edited rows' pages only, so only they are re
 
 from __future__ import annotations
 
-import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,7 +77,17 @@ def table_rows(
     sheet = _sheet(root, table, cache, problems)
     if sheet is None or _missing_columns(table, sheet, problems):
         return None
-    return [found for row in sheet.rows if (found := _row_entry(table, row, languages, problems))]
+    key = ("rows", table.digest, languages)
+    if key not in cache or cache[key][0] is not sheet:  # an unchanged spreadsheet's rows and problems are kept
+        found = Problems()
+        cache[key] = (
+            sheet,
+            [entry for row in sheet.rows if (entry := _row_entry(table, row, languages, found))],
+            found,
+        )
+    _, rows, found = cache[key]
+    problems.extend(found.items)
+    return rows
 
 
 def _sheet(root: Path, table: Table, cache: dict[Any, Any], problems: Problems) -> Sheet | None:
@@ -88,10 +97,11 @@ def _sheet(root: Path, table: Table, cache: dict[Any, Any], problems: Problems) 
         if not path.is_file():
             raise InputError(f"the spreadsheet '{table.source}' does not exist", "check the source path in site.toml")
         stat = path.stat()
-        stamp = ("sheet", table.source, table.sheet, stat.st_size, stat.st_mtime_ns)
-        if stamp not in cache:
-            cache[stamp] = read_sheet(path, table.source, table.sheet)
-        found: Sheet = cache[stamp]
+        stamp = (stat.st_size, stat.st_mtime_ns)
+        key = ("sheet", table.source, table.sheet)
+        if key not in cache or cache[key][0] != stamp:  # one version of each spreadsheet is kept
+            cache[key] = (stamp, read_sheet(path, table.source, table.sheet))
+        found: Sheet = cache[key][1]
         return found
     except OutsideFolderError as exc:
         problems.error("site.toml", table.line, "path-outside", exc.message, exc.hint)
@@ -131,8 +141,7 @@ def _row_entry(table: Table, row: Row, languages: tuple[str, ...], problems: Pro
             "a format like {row_id:03d} needs a number in that column",
         )
         return None
-    given = {field: values.get(column, "") for field, column in table.fields.items()}
-    given = {field: value for field, value in given.items() if text(value) != ""}
+    given = {field: values[column] for field, column in table.fields.items() if values[column] != ""}
     origins = {field: row.origin(column) for field, column in table.fields.items()}
     origins["id"] = row.origin(id_column)
     if not _coordinates(table, row, given, origins, problems):
@@ -155,7 +164,7 @@ def _row_entry(table: Table, row: Row, languages: tuple[str, ...], problems: Pro
         cell.origins = {key: origins[key] for key in fields if key in origins}
         cell.origins.update({key: origins[f"{key}_{lang}"] for key in own if f"{key}_{lang}" in origins})
         meta[lang], own_text[lang] = cell, frozenset(own)
-    digest = key_of(table, sorted((k, repr(v)) for k, v in given.items()), code, slug)
+    digest = key_of(table.digest, sorted((k, repr(v)) for k, v in given.items()), code, slug)
     return RowEntry(table, row, code, slug, meta, own_text, digest)
 
 
@@ -167,9 +176,8 @@ def _image(row: Row, src: str, alt: str) -> LineDict:
 
 
 def _fill(template: str, values: Mapping[str, Cell]) -> str:
-    return string.Formatter().vformat(
-        template, (), {k: text(v) if isinstance(v, str) else v for k, v in values.items()}
-    )
+    """A template over the row's columns (cells are read stripped and NFC-normalised already)."""
+    return template.format_map(values)
 
 
 def _coordinates(table: Table, row: Row, given: dict[str, Any], origins: dict[str, Origin], problems: Problems) -> bool:

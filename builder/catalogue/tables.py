@@ -7,11 +7,13 @@ import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import InputError, Problems, did_you_mean
 from ..model import FACT_KEYS
+from ..outputs import key_of
 from .coordinates import Grid, read_grid
 from .kinds import HERITAGE_KEYS, RELIC_KEYS, TEXT_KEYS
 
@@ -35,6 +37,11 @@ class Table:
     fields: Mapping[str, str]
     grid: Grid
     line: int  # in site.toml
+
+    @cached_property
+    def digest(self) -> str:
+        """What every row's key includes: the table's settings as written."""
+        return key_of(self)
 
     def columns_of(self, template: str) -> list[str]:
         return [name for _, name, _, _ in string.Formatter().parse(template) if name]

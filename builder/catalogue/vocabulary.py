@@ -14,11 +14,13 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..diagnostics import did_you_mean
 from ..urls import suggest_slug
 
 
+@lru_cache(maxsize=4096)
 def fold(value: str) -> str:
     """Lower case, no accents, đ → d, single spaces: 'Kiến trúc - Nghệ thuật' → 'kien truc nghe thuat'."""
     return " ".join(suggest_slug(value).split("-")) if value.strip() else ""
