@@ -174,3 +174,18 @@ def test_ten_thousand_rows_load_in_seconds(tmp_path: Path) -> None:
     assert len(model.of_kind("relic")) == 10_000
     print(f"10,000 rows loaded in {seconds:.2f} s")
     assert seconds < 10
+
+
+@pytest.mark.browser
+def test_relic_page_on_a_phone(site: Path, serve_dir, phone) -> None:
+    base = serve_dir(_build(site))
+    phone.goto(f"{base}relics/dinh-bang/")
+    assert phone.locator("h1").inner_text().strip() == "Đình Bảng"
+    facts = phone.locator(".facts tr")
+    assert facts.count() >= 6 and facts.first.is_visible()
+    assert phone.locator(".facts th").nth(2).inner_text().strip() == "Xếp hạng"
+    assert phone.locator(".facts td").nth(2).inner_text().strip() == "Di tích quốc gia"
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page scrolls sideways on a 360 px phone ({width} px)"
+    phone.goto(f"{base}q/DT2/")
+    phone.wait_for_url(f"{base}relics/dinh-bang/")
