@@ -135,7 +135,7 @@ def _check_ids(entries: list[tuple[Entry, str]], problems: Problems) -> dict[str
                 where.file,
                 where.line,
                 "id-duplicate",
-                f"the id {entry.id} is also used by {other.file}:{other.line}",
+                f"the id {entry.id} is also used by {other.file}" + (f":{other.line}" if other.line else ""),
                 "every exhibit needs its own id; give one of them a new id",
             )
             continue

@@ -13,11 +13,13 @@ from click.testing import CliRunner
 from builder.build import SiteBuilder
 from builder.catalogue.collation import sort_key
 from builder.catalogue.coordinates import Grid, read_grid, to_wgs84
+from builder.catalogue.sheets import read_sheet
 from builder.catalogue.vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES
 from builder.cli import main
 from builder.config import load_config
 from builder.diagnostics import Problems
 from builder.load import load_site
+from builder.model import Origin
 from tests.helpers import tree_digest
 
 FIXTURE = Path(__file__).parent / "fixtures" / "catalogue"
@@ -78,6 +80,15 @@ def test_index_is_in_vietnamese_order(site: Path) -> None:
     html = (out / "relics/index.html").read_text(encoding="utf-8")
     titles = ["Bãi đá cổ", "Chùa Ăn", "Đình Bảng", "Khu di tích lịch sử Đền Hùng"]
     assert [html.index(title) for title in titles] == sorted(html.index(title) for title in titles)
+
+
+def test_csv_with_bom_semicolons_and_a_quoted_line_break_names_the_right_lines(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_bytes('\ufeffno;name;note\n1;Đền Hùng;"hai\ndòng"\n2;Đình Bảng;một\n'.encode())
+    sheet = read_sheet(path, "data/x.csv")
+    assert sheet.columns == ("no", "name", "note")
+    assert [row.number for row in sheet.rows] == [2, 4]
+    assert sheet.rows[1].origin("name") == Origin("data/x.csv", 4)
 
 
 def test_vietnamese_sort_key() -> None:
