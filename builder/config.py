@@ -210,10 +210,14 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         max_panorama_pixels=int(data.get("max_panorama_pixels", SiteConfig.max_panorama_pixels)),
         max_texture=max_texture,
         translations=translations,
-        catalogue=tuple(table for table in data.get("catalogue", []) if isinstance(table, dict))
-        if isinstance(data.get("catalogue"), list)
-        else (),
+        catalogue=_tables(data.get("catalogue", [])),
     )
+
+
+def _tables(value: Any) -> tuple[dict[str, Any], ...]:
+    """`[[catalogue]]` tables as written; a single `[catalogue]` table counts as one."""
+    tables = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
+    return tuple(table for table in tables if isinstance(table, dict))
 
 
 def _key_lines(path: Path) -> dict[str, int]:

@@ -80,7 +80,9 @@ def _check_text(entry: Entry, problems: Problems) -> None:
             origin.line,
             "title-missing",
             f"this {entry.kind} has no title",
-            "add a line like 'title: Trống đồng Ngọc Lũ' to the front matter",
+            "add a line like 'title: Trống đồng Ngọc Lũ' to the front matter"
+            if origin.file.endswith(".md")
+            else "fill in the title of this row in the spreadsheet",
         )
     for key in ("title", "summary"):
         value = getattr(entry, key)

@@ -109,4 +109,4 @@ def _read_table(table: dict[str, Any], languages: tuple[str, ...], line: int, pr
 def _table_lines(path: Path) -> list[int]:
     """The line of each [[catalogue]] header, in order (tomllib gives none)."""
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    return [n for n, row in enumerate(text.splitlines(), 1) if re.match(r"\s*\[\[\s*catalogue\s*\]\]", row)]
+    return [n for n, row in enumerate(text.splitlines(), 1) if re.match(r"\s*\[\[?\s*catalogue\s*\]\]?\s*(#.*)?$", row)]
