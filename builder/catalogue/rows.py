@@ -1,6 +1,6 @@
 """Spreadsheet rows → entries: every row becomes an entry of its table's kind, in every language;
-a Markdown file of the same kind with the same id enriches its row (its body, images, 3D model,
-narration), and where both give a field the Markdown wins.
+a Markdown file of the same kind with the same id enriches its row (its body and images; an
+exhibit's 3D model and narration too), and where both give a field the Markdown wins.
 
 Each row is a source of its own, `data/x.csv#DT01`, whose digest is a hash of the row: an edited
 spreadsheet changes the keys of the edited rows' pages only, so only they are rendered again.
@@ -50,6 +50,11 @@ class RowEntry:
     @property
     def source(self) -> str:
         return f"{self.table.source}#{self.id}"
+
+    @property
+    def id_origin(self) -> Origin:
+        """The cell the row's id is made from: where problems with the whole row are reported."""
+        return next(iter(self.meta.values())).origins.get("id", self.row.origin(""))
 
 
 def load_catalogue(loading: SiteLoad, kinds: Mapping[str, ContentKind]) -> None:
@@ -224,13 +229,10 @@ def unique(rows: list[RowEntry], problems: Problems) -> list[RowEntry]:
     for entry in rows:
         first = by_id.get(entry.id) if entry.id else None
         twin = by_slug.get((entry.table.kind, entry.slug))
-        if first is not None or twin is not None:
-            other = first or twin
-            assert other is not None
-            key = "id" if first is not None else "slug"
-            where = entry.meta[next(iter(entry.meta))].origins.get("id", entry.row.origin(""))
-            there = other.meta[next(iter(other.meta))].origins.get("id", other.row.origin(""))
-            value = entry.id if first is not None else entry.slug
+        other = first or twin
+        if other is not None:
+            key, value = ("id", entry.id) if first is not None else ("slug", entry.slug)
+            where, there = entry.id_origin, other.id_origin
             problems.error(
                 where.file,
                 where.line,
@@ -252,10 +254,12 @@ def _add(loading: SiteLoad, kind: ContentKind, row: RowEntry, file: str | None, 
     entries = loading.entries.setdefault(kind.name, {})
     default = loading.config.default_language
     loading.digests[row.source] = row.digest
-    if file is None and row.slug in entries:
-        where = row.meta[default].origins.get("id", row.row.origin(""))
-        problems = loading.problems
-        problems.error(
+    if file is not None:
+        entries[file] = {lang: _enriched(kind, row, entry) for lang, entry in entries[file].items()}
+        return
+    if row.slug in entries:
+        where = row.id_origin
+        loading.problems.error(
             where.file,
             where.line,
             "catalogue-slug-taken",
@@ -263,20 +267,10 @@ def _add(loading: SiteLoad, kind: ContentKind, row: RowEntry, file: str | None, 
             "give the Markdown file the row's id to enrich the row, or rename one of them",
         )
         return
-    if file is None:
-        entries[row.slug] = {
-            lang: _cached(cache, (kind.name, row.digest, lang), lambda lang=lang: _row_record(kind, row, lang))
-            for lang in loading.config.languages
-        }
-        return
-    entries[file] = {lang: _enriched(kind, row, entry) for lang, entry in entries[file].items()}
-
-
-def _cached(cache: dict[Any, Any], key: tuple[str, ...], make: Any) -> Entry:
-    if key not in cache:
-        cache[key] = make()
-    found: Entry = cache[key]
-    return found
+    for lang in loading.config.languages:  # an unchanged row's records are kept between rebuilds
+        if (kind.name, row.digest, lang) not in cache:
+            cache[(kind.name, row.digest, lang)] = _row_record(kind, row, lang)
+    entries[row.slug] = {lang: cache[(kind.name, row.digest, lang)] for lang in loading.config.languages}
 
 
 def _row_record(kind: ContentKind, row: RowEntry, lang: str) -> Entry:
