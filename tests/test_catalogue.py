@@ -200,3 +200,16 @@ def test_relic_page_on_a_phone(site: Path, serve_dir, phone) -> None:
     assert width <= 360, f"the page scrolls sideways on a 360 px phone ({width} px)"
     phone.goto(f"{base}q/DT2/")
     phone.wait_for_url(f"{base}relics/dinh-bang/")
+
+
+def test_index_pages_are_paginated_in_order(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder.catalogue import plan, render
+
+    monkeypatch.setattr(plan, "PER_INDEX_PAGE", 3)
+    monkeypatch.setattr(render, "PER_INDEX_PAGE", 3)
+    out = _build(site)
+    first = (out / "relics/index.html").read_text(encoding="utf-8")
+    second = (out / "relics/page/2/index.html").read_text(encoding="utf-8")
+    assert "Bãi đá cổ" in first and "Đình Bảng" in first and "Khu di tích" not in first
+    assert "Khu di tích lịch sử Đền Hùng" in second and 'rel="prev"' in second
+    assert (out / "en/relics/page/2/index.html").is_file()
