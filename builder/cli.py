@@ -159,6 +159,31 @@ def qr(site: Path, out: Path) -> None:
     click.echo(f"wrote {count} labels to {out}; print at 100% scale on A4", err=True)
 
 
+@main.command("import")
+@_site_option
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["relic", "heritage", "exhibit"]), help="What the rows are.")
+def import_(site: Path, file: Path, kind: str | None) -> None:
+    """Write each row of spreadsheet FILE as a Markdown file, once (never overwrites)."""
+    from .catalogue.importer import import_rows
+    from .config import load_config
+    from .diagnostics import Problems
+
+    problems = Problems()
+    config = load_config(site.resolve(), problems)
+    imported = import_rows(config, file, kind, problems) if config else None
+    if problems.errors or imported is None:
+        _fail(problems.sorted())
+    _report(problems.sorted())
+    if imported.existing:
+        click.echo("these files exist already; nothing was written:", err=True)
+        click.echo("\n".join(f"  {name}" for name in imported.existing), err=True)
+        click.echo("move them away or delete them to import again", err=True)
+        sys.exit(1)
+    click.echo(f"wrote {len(imported.written)} Markdown file(s) from {file}")
+    click.echo("remove the spreadsheet's [[catalogue]] table from site.toml if the files replace it", err=True)
+
+
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def new(directory: Path) -> None:

@@ -28,9 +28,10 @@ KNOWN_KEYS = {
     "models",
     "max_image_pixels",
     "max_panorama_pixels",
+    "catalogue",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
-SOURCE_FOLDERS = ("content", "tours", "assets", "themes")
+SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
@@ -65,6 +66,7 @@ class SiteConfig:
     max_panorama_pixels: int = 300_000_000
     max_texture: int = DEFAULT_MAX_TEXTURE  # 3D model textures are downscaled to this many pixels a side
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    catalogue: tuple[dict[str, Any], ...] = ()  # the [[catalogue]] tables as written; the catalogue feature reads them
 
     @property
     def default_language(self) -> str:
@@ -256,7 +258,14 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         max_panorama_pixels=pixel_limits["max_panorama_pixels"],
         max_texture=max_texture,
         translations=translations,
+        catalogue=_tables(data.get("catalogue", [])),
     )
+
+
+def _tables(value: Any) -> tuple[dict[str, Any], ...]:
+    """`[[catalogue]]` tables as written; a single `[catalogue]` table counts as one."""
+    tables = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
+    return tuple(table for table in tables if isinstance(table, dict))
 
 
 def _key_lines(path: Path) -> dict[str, int]:

@@ -74,6 +74,21 @@ class ContentKind:
 
 
 @dataclass
+class SiteLoad:
+    """What the load stage hands each feature after reading the Markdown files: entries by kind,
+    slug and language, which a feature may add to or enrich, the source digests, which
+    decide every page's key, and a cache the feature keeps between rebuilds."""
+
+    config: SiteConfig
+    kinds: Mapping[str, ContentKind]  # every content kind by name, to make records with
+    entries: dict[str, dict[str, dict[str, Entry]]]
+    digests: dict[str, str]
+    problems: Problems
+    unreadable: list[str]
+    cache: dict[str, Any]
+
+
+@dataclass
 class SiteCheck:
     """What the validate stage hands each feature: the model, the asset store, the problem list,
     and `results`, where each feature leaves what later stages need."""
@@ -104,6 +119,11 @@ class Feature:
     extends: Mapping[str, Keys] = {}  # keys it adds to other kinds' files, by kind name
     page_kinds: Mapping[str, str] = {}  # the feature's page kinds → the kind of entry each shows ("" for none)
     static_folders: tuple[str, ...] = ()  # theme folders whose files keep fixed names: versioned as a whole
+
+    def load(self, loading: SiteLoad) -> None:
+        """Entries from sources other than Markdown files (a spreadsheet's rows): added to
+        `loading.entries`, or merged into the Markdown entries there. A source that cannot be
+        read goes into `loading.unreadable`, so that its short codes are not reported as gone."""
 
     def validate(self, check: SiteCheck) -> None:
         """Check what the feature reads; leave records for later stages in `check.results[self.name]`."""

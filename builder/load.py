@@ -16,7 +16,7 @@ from typing import Any
 
 from .config import SiteConfig
 from .diagnostics import Problems, did_you_mean
-from .feature import ContentKind, Keys, NestedKeys, all_kinds
+from .feature import ContentKind, Keys, NestedKeys, SiteLoad, all_kinds
 from .features import FEATURES
 from .frontmatter import FrontMatterError, LineDict, ParsedDocument, parse_document
 from .model import FACT_KEYS, Collection, ContentModel, Entry, Exhibit, Origin, Page
@@ -35,6 +35,7 @@ class ParseCache:
 
     entries: dict[Path, tuple[tuple[int, int], str, ParsedDocument | FrontMatterError]] = field(default_factory=dict)
     records: dict[tuple[str, ...], Entry] = field(default_factory=dict)
+    features: dict[str, Any] = field(default_factory=dict)  # each feature's own, by its name
 
     def read(self, path: Path) -> tuple[str, ParsedDocument | FrontMatterError]:
         stat = path.stat()
@@ -132,6 +133,11 @@ def load_site(config: SiteConfig, problems: Problems, cache: ParseCache | None =
                     cache.records[key] = _record(kind, keys, slug, lang, base, translation)
                 by_language[lang] = cache.records[key]
             entries[kind.name][slug] = by_language
+    loading = SiteLoad(
+        config, {kind.name: kind for kind in kinds}, entries, digests, problems, unreadable, cache.features
+    )
+    for feature in FEATURES:
+        feature.load(loading)
     return ContentModel(config=config, entries=entries, source_digests=digests, unreadable=tuple(unreadable))
 
 

@@ -52,7 +52,11 @@ class Entry:
     kind = "entry"
 
     def origin_of(self, key: str) -> Origin:
-        """The file and line where `key` was written, for error messages."""
+        """The file and line where `key` was written, for error messages; a value from a
+        spreadsheet carries its own (`meta.origins`: the file with its cell, like `x.xlsx:Sheet1!O37`)."""
+        origins: Mapping[str, Origin] = getattr(self.meta, "origins", {})
+        if key in origins:
+            return origins[key]
         lines = getattr(self.meta, "lines", {})
         return Origin(self.origin.file, lines.get(key, self.origin.line))
 

@@ -85,7 +85,9 @@ def _check_text(entry: Entry, problems: Problems) -> None:
             origin.line,
             "title-missing",
             f"this {entry.kind} has no title",
-            "add a line like 'title: Trống đồng Ngọc Lũ' to the front matter",
+            "add a line like 'title: Trống đồng Ngọc Lũ' to the front matter"
+            if origin.file.endswith(".md")
+            else "fill in the title of this row in the spreadsheet",
         )
     for key in ("title", "summary"):
         value = getattr(entry, key)
@@ -150,7 +152,7 @@ def _check_ids(entries: list[tuple[Entry, str]], problems: Problems) -> dict[str
                 where.file,
                 where.line,
                 "id-duplicate",
-                f"the id {entry.id} is also used by {other.file}:{other.line}",
+                f"the id {entry.id} is also used by {other.file}" + (f":{other.line}" if other.line else ""),
                 f"every {entry.kind} needs its own id; give one of them a new id",
             )
             continue

@@ -1,0 +1,74 @@
+"""The province catalogue as a feature: relics and intangible heritage as content kinds, and
+spreadsheets ([[catalogue]] in site.toml) whose rows become relics, heritage or exhibits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..feature import Feature, PageContext, SiteCheck, SiteLoad
+from ..model import ContentModel, ImageRef
+from ..outputs import Output
+from ..urls import index_url
+from .kinds import CATALOGUE_KINDS, listed_of
+from .plan import KINDS, plan_catalogue
+from .render import entry_context, index_context
+from .rows import load_catalogue
+from .validate import check_catalogue
+
+if TYPE_CHECKING:
+    from ..plan import Planner
+    from ..render import Renderer
+    from ..validate import ValidatedSite
+
+
+class CatalogueFeature(Feature):
+    name = "catalogue"
+    kinds = CATALOGUE_KINDS
+    page_kinds = {"relic": "relic", "heritage": "heritage", "relic-index": "", "heritage-index": ""}
+
+    def load(self, loading: SiteLoad) -> None:
+        if loading.config.catalogue:
+            load_catalogue(loading, loading.kinds)
+
+    def validate(self, check: SiteCheck) -> None:
+        check_catalogue(check)
+
+    def image_refs(self, site: ValidatedSite) -> Iterable[ImageRef]:
+        return [
+            ref
+            for kind in KINDS
+            for by_lang in listed_of(site.model, kind).values()
+            for entry in by_lang.values()
+            for ref in entry.images
+        ]
+
+    def shared_deps(self, model: ContentModel) -> object:
+        return [kind for kind in KINDS if listed_of(model, kind)]
+
+    def plan(self, planner: Planner) -> list[Output]:
+        return plan_catalogue(planner)
+
+    def nav(self, renderer: Renderer, lang: str) -> list[dict[str, str]]:
+        config = renderer.model.config
+        return [
+            {
+                "title": renderer.strings[lang].get(f"nav_{kind}", kind),
+                "lang": lang,
+                "url": index_url(config, kind, lang),
+            }
+            for kind in KINDS
+            if listed_of(renderer.model, kind)
+        ]
+
+    def page_context(self, renderer: Renderer, kind: str, slug: str, lang: str, url: str) -> PageContext | None:
+        if kind in KINDS:
+            entry = listed_of(renderer.model, kind)[slug][lang]
+            return PageContext(entry, entry_context(renderer, entry))
+        if kind.endswith("-index") and kind[: -len("-index")] in KINDS:
+            number = int(url.rstrip("/").rsplit("/", 1)[-1]) if "/page/" in url else 1
+            return PageContext(None, index_context(renderer, kind[: -len("-index")], lang, number))
+        return None
+
+
+CATALOGUE = CatalogueFeature()
