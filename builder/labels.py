@@ -24,11 +24,12 @@ from .urls import short_url
 from .validate import ValidatedSite
 
 KINDS = {kind.name: kind for kind in all_kinds(FEATURES, CORE_KINDS)}
-KIND_ORDER = ("exhibit", "scene", "relic")
+KIND_ORDER = ("exhibit", "scene", "relic", "heritage")
 GROUP_HEADINGS = {
     "exhibit": ("nav_exhibits", "Exhibits"),
     "scene": ("tour_scenes", "Tour scenes"),
-    "relic": ("nav_relics", "Relics"),
+    "relic": ("nav_relic", "Relics"),
+    "heritage": ("nav_heritage", "Intangible heritage"),
 }
 
 

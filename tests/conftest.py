@@ -45,17 +45,21 @@ def copy_site(source: Path, target: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("demo") / "site"
-    root.mkdir()
+def copy_demo(root: Path) -> Path:
+    """The demo museum's sources (not its build output or caches) copied to `root`."""
+    root.mkdir(parents=True)
     for name in ("site.toml", "shortcodes.toml"):
         if (REPO / name).is_file():
             shutil.copy2(REPO / name, root / name)
-    for folder in ("content", "assets", "tours"):
+    for folder in ("content", "assets", "tours", "data"):
         if (REPO / folder).is_dir():
             copy_site(REPO / folder, root / folder)
     return root
+
+
+@pytest.fixture(scope="session")
+def demo_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_demo(tmp_path_factory.mktemp("demo") / "site")
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from PIL import Image
 
 from builder.cli import main
 
-from .conftest import REPO, copy_site
+from .conftest import copy_demo
 
 SVG = re.compile(r"<svg.*?</svg>", re.DOTALL)
 LABEL = re.compile(r'<section class="label" aria-label="(\w+)">(.*?)</section>', re.DOTALL)
@@ -25,25 +25,21 @@ def _decode(svg: str) -> list[str]:
 
 
 def _demo(tmp_path: Path) -> Path:
-    site = tmp_path / "demo"
-    site.mkdir()
-    for name in ("site.toml", "shortcodes.toml"):
-        (site / name).write_bytes((REPO / name).read_bytes())
-    for folder in ("content", "assets", "tours"):
-        copy_site(REPO / folder, site / folder)
-    return site
+    return copy_demo(tmp_path / "demo")
 
 
 def test_demo_label_sheet_has_every_exhibit_and_scene_code(tmp_path: Path) -> None:
     site, sheet = _demo(tmp_path), tmp_path / "labels.html"
     result = CliRunner().invoke(main, ["qr", "--site", str(site), "--out", str(sheet)])
     assert result.exit_code == 0, result.output
-    assert "wrote 9 labels" in result.stderr
+    assert "wrote 43 labels" in result.stderr
     html = sheet.read_text(encoding="utf-8")
     labels = {code: body for code, body in LABEL.findall(html)}
-    assert set(labels) == {"AN01", "GM01", "SP01", "TD01", "TD02", "TD03", "P1", "P2", "P3"}
+    relics = {f"DT{number}" for number in range(1, 35)}
+    assert set(labels) == {"AN01", "GM01", "SP01", "TD01", "TD02", "TD03", "P1", "P2", "P3"} | relics
     headings = re.findall(r"<h2[^>]*>(.*?)</h2>", html)
-    assert headings == ["Hiện vật (6)", "Các cảnh và điểm tham quan (3)"]
+    assert headings == ["Hiện vật (6)", "Các cảnh và điểm tham quan (3)", "Di tích (34)"]
+    assert "Chùa Long Đọi Sơn" in labels["DT21"]
     assert html.index('aria-label="TD03"') < html.index("group-scene") < html.index('aria-label="P1"')
     assert "Sân trước" in labels["P1"] and "HTTPS://" in labels["P1"] and "/Q/P1/" in labels["P1"]
     assert "Trống đồng Ngọc Lũ" in labels["TD01"]
