@@ -13,16 +13,24 @@ def lang_prefix(config: SiteConfig, lang: str) -> str:
     return "" if lang == config.default_language else f"{lang}/"
 
 
+# The folder of a kind's pages is its English plural; uncountable nouns keep their form.
+UNCOUNTABLE = {"heritage"}
+
+
+def kind_folder(kind: str) -> str:
+    return kind if kind in UNCOUNTABLE else f"{kind}s"
+
+
 def entry_url(config: SiteConfig, kind: str, slug: str, lang: str) -> str:
     """Site-relative URL of a page, always ending in '/' ('' is the home page)."""
     prefix = lang_prefix(config, lang)
     if kind == "page":
         return prefix if slug == "index" else f"{prefix}{slug}/"
-    return f"{prefix}{kind}s/{slug}/"
+    return f"{prefix}{kind_folder(kind)}/{slug}/"
 
 
 def index_url(config: SiteConfig, kind: str, lang: str, number: int = 1) -> str:
-    base = f"{lang_prefix(config, lang)}{kind}s/"
+    base = f"{lang_prefix(config, lang)}{kind_folder(kind)}/"
     return base if number == 1 else f"{base}page/{number}/"
 
 

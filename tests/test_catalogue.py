@@ -57,7 +57,7 @@ def test_every_row_is_a_page_with_facts_in_both_languages(site: Path) -> None:
     assert '<h1 id="entry-title">Đình Bảng</h1>' in vi and "Di tích quốc gia" in vi and "28/04/1962" in vi
     assert "Dinh Bang communal house" in en and "National relic" in en and "Architectural and artistic" in en
     assert "Traditional craftsmanship" not in en
-    heritage = (out / "en/heritages/chu-nom-dao/index.html").read_text(encoding="utf-8")
+    heritage = (out / "en/heritage/chu-nom-dao/index.html").read_text(encoding="utf-8")
     assert "Oral traditions and expressions" in heritage, "the pre-2025 label 'tiếng nói, chữ viết' is mapped"
     assert (out / "exhibits/trong-dong-dong-son/index.html").is_file(), "rows of kind exhibit are exhibits"
     for code in ("DT2", "PVT01", "HV01"):
