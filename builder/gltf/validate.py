@@ -36,6 +36,7 @@ from .types import (
     _as_list,
     _as_object,
     _element_size,
+    _internal_error,
     _is_int,
     _ptr,
     _site_path,
@@ -285,6 +286,7 @@ class _Checker:
     def _check_buffers(self) -> None:
         m = self.m
         for i, buf, p in self._objects("buffers"):
+            m.buffers.extend([None] * (i - len(m.buffers)))  # keeps m.buffers[i] for buffers[i] past a non-object
             length = self._int(buf, "byteLength", p + "/byteLength", required=True, minimum=1)
             data: bytes | None = None
             extensions = self._object(buf, "extensions", p + "/extensions")
@@ -325,8 +327,9 @@ class _Checker:
 
     def _is_fallback(self, index: int) -> bool:
         """Buffer ``index`` is a meshopt fallback: no uri and no bytes (any other buffer without bytes is refused)."""
-        buffer = self.g["buffers"][index]
-        return index < len(self.m.buffers) and self.m.buffers[index] is None and "uri" not in buffer
+        buffers = _as_list(self.g.get("buffers"))
+        known = 0 <= index < min(len(buffers), len(self.m.buffers))
+        return known and self.m.buffers[index] is None and "uri" not in _as_object(buffers[index])
 
     def _buffer_view(self, index: int) -> JsonObject | None:
         views = self.g.get("bufferViews")
@@ -602,7 +605,7 @@ class _Checker:
         if view is None:
             return None
         buffer = view.get("buffer")
-        if _is_int(buffer) and 0 <= buffer < len(self.g["buffers"]) and self._is_fallback(buffer):
+        if _is_int(buffer) and self._is_fallback(buffer):
             m.error(
                 p + "/bufferView",
                 f"the image is in buffer {buffer}, a meshopt fallback buffer that holds no data",
@@ -687,11 +690,7 @@ def _load(path: Path, site_root: Path | None, max_pixels: int = 0) -> _Model:
         if gltf is not None:
             _Checker(model, gltf, max_pixels).check()
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the build; report it instead
-        model.error(
-            "file",
-            f"internal error while reading the model: {type(exc).__name__}: {exc}",
-            "please report this to the disan developers, with the model",
-        )
+        model.problems.append(_internal_error("reading", exc))
     return model
 
 
