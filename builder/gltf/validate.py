@@ -64,12 +64,12 @@ class _Checker:
             return []
         return value
 
-    def _object(self, obj: JsonObject, key: str, pointer: str) -> JsonObject:
-        """The object at ``obj[key]`` (empty when absent); reported and empty when it is not an object."""
-        value = obj.get(key, {})
-        if not isinstance(value, dict):
+    def _object(self, obj: JsonObject, key: str, pointer: str) -> JsonObject | None:
+        """The object at ``obj[key]``; None when absent, or reported when it is not an object."""
+        value = obj.get(key)
+        if key in obj and not isinstance(value, dict):
             self._wrong_type(pointer, "an object", value)
-            return {}
+            return None
         return value
 
     def _string(self, obj: JsonObject, key: str, pointer: str) -> str | None:
@@ -289,10 +289,9 @@ class _Checker:
             m.buffers.extend([None] * (i - len(m.buffers)))  # keeps m.buffers[i] for buffers[i] past a non-object
             length = self._int(buf, "byteLength", p + "/byteLength", required=True, minimum=1)
             data: bytes | None = None
-            extensions = self._object(buf, "extensions", p + "/extensions")
-            fallback = bool(
-                self._object(extensions, "EXT_meshopt_compression", p + "/extensions/EXT_meshopt_compression")
-            )
+            extensions = self._object(buf, "extensions", p + "/extensions") or {}
+            ep = p + "/extensions/EXT_meshopt_compression"
+            fallback = self._object(extensions, "EXT_meshopt_compression", ep) is not None
             if "uri" not in buf:
                 if m.is_glb and i == 0 and m.bin_chunk is not None:
                     data = m.bin_chunk
@@ -329,7 +328,9 @@ class _Checker:
         """Buffer ``index`` is a meshopt fallback: no uri and no bytes (any other buffer without bytes is refused)."""
         buffers = _as_list(self.g.get("buffers"))
         known = 0 <= index < min(len(buffers), len(self.m.buffers))
-        return known and self.m.buffers[index] is None and "uri" not in _as_object(buffers[index])
+        return (
+            known and self.m.buffers[index] is None and isinstance(buffers[index], dict) and "uri" not in buffers[index]
+        )
 
     def _buffer_view(self, index: int) -> JsonObject | None:
         views = self.g.get("bufferViews")
@@ -356,9 +357,9 @@ class _Checker:
                     f"byteOffset ({offset}) + byteLength ({length}) = {offset + length}",
                     "the model is inconsistent: export it again",
                 )
-            extensions = self._object(view, "extensions", p + "/extensions")
+            extensions = self._object(view, "extensions", p + "/extensions") or {}
             ext = self._object(extensions, "EXT_meshopt_compression", p + "/extensions/EXT_meshopt_compression")
-            if ext:
+            if ext is not None:
                 self._check_meshopt_view(ext, p + "/extensions/EXT_meshopt_compression")
 
     def _check_meshopt_view(self, ext: JsonObject, ep: str) -> None:
@@ -398,7 +399,7 @@ class _Checker:
             if bv is not None and layout is not None and count is not None and offset is not None:
                 self._fit(p, bv, offset, count, *layout, True)
             sparse = self._object(acc, "sparse", p + "/sparse")
-            if sparse and layout is not None:
+            if sparse is not None and layout is not None:
                 self._check_sparse(p + "/sparse", sparse, layout)
 
     def _check_sparse(self, sp: str, sparse: JsonObject, layout: tuple[int, int]) -> None:
@@ -410,7 +411,7 @@ class _Checker:
                 self.m.error(pp, f"sparse.{part} is required", "export the model again")
                 continue
             obj = self._object(sparse, part, pp)
-            if not obj:
+            if obj is None:
                 continue
             bv = self._ref_at(obj, "bufferView", "bufferViews", pp + "/bufferView", required=True)
             off = self._int(obj, "byteOffset", pp + "/byteOffset", default=0)
@@ -475,7 +476,7 @@ class _Checker:
             for _, prim, pp in self._objects_in(prims, p + "/primitives"):
                 if "attributes" not in prim:
                     m.error(pp + "/attributes", "'attributes' is required", "export the model again")
-                attrs = self._object(prim, "attributes", pp + "/attributes")
+                attrs = self._object(prim, "attributes", pp + "/attributes") or {}
                 for name, ref in attrs.items():
                     self._ref(ref, "accessors", f"{pp}/attributes/{_ptr(name)[1:]}")
                 indices = self._ref_at(prim, "indices", "accessors", pp + "/indices", required=False)
@@ -487,10 +488,10 @@ class _Checker:
                 for _, target, tp in self._objects_in(self._array(prim, "targets", pp + "/targets"), pp + "/targets"):
                     for name, ref in target.items():
                         self._ref(ref, "accessors", f"{tp}/{_ptr(name)[1:]}")
-                exts = self._object(prim, "extensions", pp + "/extensions")
+                exts = self._object(prim, "extensions", pp + "/extensions") or {}
                 dp = pp + "/extensions/KHR_draco_mesh_compression"
                 draco = self._object(exts, "KHR_draco_mesh_compression", dp)
-                if draco:
+                if draco is not None:
                     m.draco = True
                     self._ref_at(draco, "bufferView", "bufferViews", dp + "/bufferView", required=True)
                 # triangles: from the index count, else the vertex count
@@ -511,11 +512,11 @@ class _Checker:
             if src is not None:
                 allowed.setdefault(src, set()).update(CORE_IMAGE_FORMATS)
             self._ref_at(tex, "sampler", "samplers", p + "/sampler", required=False)
-            exts = self._object(tex, "extensions", p + "/extensions")
+            exts = self._object(tex, "extensions", p + "/extensions") or {}
             for extension, ext_format in TEXTURE_SOURCE_EXTENSIONS.items():
                 ep = f"{p}/extensions/{extension}"
                 src = self._ref_at(
-                    self._object(exts, extension, ep), "source", "images", ep + "/source", required=False
+                    self._object(exts, extension, ep) or {}, "source", "images", ep + "/source", required=False
                 )
                 if src is not None:
                     allowed.setdefault(src, set()).add(ext_format)
@@ -642,7 +643,7 @@ class _Checker:
             s = self._int(channel, "sampler", cp + "/sampler", required=True)
             if s is not None and s >= len(samplers):
                 self.m.error(cp + "/sampler", f"Index {s} is not in range: the animation has {len(samplers)} samplers")
-            target = self._object(channel, "target", cp + "/target")
+            target = self._object(channel, "target", cp + "/target") or {}
             self._ref_at(target, "node", "nodes", cp + "/target/node", required=False)
 
 
