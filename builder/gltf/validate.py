@@ -5,7 +5,10 @@ accessors, meshes, images and textures, the other references) and calls the read
 reaches each buffer and image, so problems come out in document order and a file is read only
 once its reference has passed the location rules (relative, inside the model's folder and the
 site, present with the same upper/lower case).  Only structure is checked, never vertex values:
-fast enough for every build.
+fast enough for every build.  Every property a rule or the packer reads has its JSON type checked
+first (the glTF 2.0 schema's integers, index arrays, objects, strings; ``null`` is a wrong type,
+not an absent property), so a hand-edited or broken export gets a problem at its JSON pointer
+saying what was expected, and the packer can trust whatever the rules accept.
 """
 
 from __future__ import annotations
@@ -393,7 +396,11 @@ class _Checker:
             type_ = self._choice(acc, "type", p + "/type", TYPE_COMPONENTS, "accessor type")
             count = self._int(acc, "count", p + "/count", required=True, minimum=1)
             # (component size, element size), once both are known
-            layout = (COMPONENT_SIZES[ctype], _element_size(COMPONENT_SIZES[ctype], type_)) if ctype and type_ else None
+            layout = (
+                (COMPONENT_SIZES[ctype], _element_size(COMPONENT_SIZES[ctype], type_))
+                if ctype is not None and type_ is not None
+                else None
+            )
             offset = self._int(acc, "byteOffset", p + "/byteOffset", default=0)
             bv = self._ref_at(acc, "bufferView", "bufferViews", p + "/bufferView", required=False)
             if bv is not None and layout is not None and count is not None and offset is not None:
