@@ -856,6 +856,14 @@ WRONG_TYPES = {  # what the mutation does -> (edits, pointer of the problem, wor
         "/images/0/bufferView",
         "meshopt fallback buffer",
     ),
+    "meshopt data in a fallback buffer": (
+        [
+            (("buffers", 1), MESHOPT_FALLBACK),
+            (("bufferViews", 1, "extensions"), {"EXT_meshopt_compression": {"buffer": 1, "byteLength": 4}}),
+        ],
+        "/bufferViews/1/extensions/EXT_meshopt_compression/buffer",
+        "meshopt fallback buffer",
+    ),
 }
 
 
@@ -926,3 +934,17 @@ def test_mutated_models_never_crash_inspect_or_pack(tmp_path: Path, data: st.Dat
         assert refused.problems == tuple(report.errors)
     else:
         assert report.ok
+
+
+def test_a_packer_bug_is_a_model_error_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc, _ = minimal_gltf()
+    (tmp_path / "m.gltf").write_text(json.dumps(doc))
+
+    def broken(*_args: object) -> None:
+        raise KeyError("buffer")
+
+    monkeypatch.setattr(gltf.pack, "_pack_accepted", broken)
+    with pytest.raises(ModelError) as refused:
+        pack_model(tmp_path / "m.gltf", tmp_path / "out.glb", site_root=tmp_path)
+    assert [p.pointer for p in refused.value.problems] == ["file"]
+    assert refused.value.problems[0].message == "internal error while packing the model: KeyError: 'buffer'"
