@@ -9,6 +9,7 @@ no problem (so a checker that flags everything fails too).  When the Khronos glT
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import shutil
@@ -17,6 +18,8 @@ from pathlib import Path
 
 import pygltflib
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from builder import gltf
@@ -784,3 +787,164 @@ def test_texture_over_max_image_pixels_is_refused_from_its_header(tmp_path: Path
         "the PNG texture is 64×64 = 4,096 pixels, over the limit of 1,000 (max_image_pixels)"
     )
     assert inspect_model(path, tmp_path).problems == ()
+
+
+# ----------------------------------------------------------------------------- wrong JSON types
+
+
+def minimal_gltf() -> tuple[dict, bytes]:
+    """A valid textured triangle as plain JSON (one data: buffer, one image in a buffer view), and its PNG."""
+    png = image_bytes("png", (16, 8))
+    geometry = struct.pack("<9f", 0, 0, 0, 1, 0, 0, 0, 1, 0) + struct.pack("<3H", 0, 1, 2) + b"\0\0"
+    blob = geometry + png + b"\0" * (-len(png) % 4)
+    uri = "data:application/octet-stream;base64," + base64.b64encode(blob).decode()
+    doc = {
+        "asset": {"version": "2.0"},
+        "scene": 0,
+        "scenes": [{"nodes": [0]}],
+        "nodes": [{"mesh": 0, "children": [1]}, {"name": "child"}],
+        "meshes": [{"primitives": [{"attributes": {"POSITION": 0}, "indices": 1, "material": 0}]}],
+        "materials": [{"pbrMetallicRoughness": {"baseColorTexture": {"index": 0}}}],
+        "textures": [{"source": 0, "sampler": 0}],
+        "samplers": [{}],
+        "images": [{"bufferView": 2, "mimeType": "image/png"}],
+        "accessors": [
+            {"bufferView": 0, "componentType": 5126, "count": 3, "type": "VEC3", "min": [0, 0, 0], "max": [1, 1, 0]},
+            {"bufferView": 1, "componentType": 5123, "count": 3, "type": "SCALAR"},
+        ],
+        "bufferViews": [
+            {"buffer": 0, "byteOffset": 0, "byteLength": 36},
+            {"buffer": 0, "byteOffset": 36, "byteLength": 6},
+            {"buffer": 0, "byteOffset": 44, "byteLength": len(png)},
+        ],
+        "buffers": [{"uri": uri, "byteLength": len(blob)}],
+    }
+    return doc, png
+
+
+def set_at(doc: dict, path: tuple, value: object) -> None:
+    """``doc`` with the value at ``path`` replaced (or appended, when the index is one past the end)."""
+    parent = doc
+    for key in path[:-1]:
+        parent = parent[key]
+    if isinstance(parent, list) and path[-1] == len(parent):
+        parent.append(value)
+    else:
+        parent[path[-1]] = value
+
+
+MESHOPT_FALLBACK = {"byteLength": 8, "extensions": {"EXT_meshopt_compression": {"fallback": True}}}
+
+WRONG_TYPES = {  # what the mutation does -> (edits, pointer of the problem, words of its message)
+    "componentType []": ([(("accessors", 0, "componentType"), [])], "/accessors/0/componentType", "an integer"),
+    "type {}": ([(("accessors", 1, "type"), {})], "/accessors/1/type", "a string"),
+    "children 5": ([(("nodes", 0, "children"), 5)], "/nodes/0/children", "an array"),
+    "joints 3": ([(("skins",), [{"joints": 3}])], "/skins/0/joints", "an array"),
+    "scene nodes of strings": ([(("scenes", 0, "nodes"), ["0"])], "/scenes/0/nodes/0", "an integer index"),
+    "targets 1.5": ([(("meshes", 0, "primitives", 0, "targets"), 1.5)], "/meshes/0/primitives/0/targets", "an array"),
+    "bufferView extensions string": (
+        [(("bufferViews", 0, "extensions"), "x")],
+        "/bufferViews/0/extensions",
+        "an object",
+    ),
+    "byteOffset null": ([(("bufferViews", 1, "byteOffset"), None)], "/bufferViews/1/byteOffset", "an integer"),
+    "texture source string": ([(("textures", 0, "source"), "0")], "/textures/0/source", "an integer index"),
+    "mimeType number": ([(("images", 0, "mimeType"), 5)], "/images/0/mimeType", "a string"),
+    "sparse list": ([(("accessors", 0, "sparse"), [])], "/accessors/0/sparse", "an object"),
+    "image in a meshopt fallback buffer": (
+        [(("buffers", 1), MESHOPT_FALLBACK), (("bufferViews", 2), {"buffer": 1, "byteLength": 8})],
+        "/images/0/bufferView",
+        "meshopt fallback buffer",
+    ),
+    "meshopt data in a fallback buffer": (
+        [
+            (("buffers", 1), MESHOPT_FALLBACK),
+            (("bufferViews", 1, "extensions"), {"EXT_meshopt_compression": {"buffer": 1, "byteLength": 4}}),
+        ],
+        "/bufferViews/1/extensions/EXT_meshopt_compression/buffer",
+        "meshopt fallback buffer",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WRONG_TYPES))
+def test_wrong_json_type_is_a_problem_at_its_pointer(tmp_path: Path, case: str) -> None:
+    doc, _ = minimal_gltf()
+    (tmp_path / "good.gltf").write_text(json.dumps(doc))
+    assert inspect_model(tmp_path / "good.gltf", tmp_path).problems == ()
+    edits, pointer, words = WRONG_TYPES[case]
+    for path, value in edits:
+        set_at(doc, path, value)
+    (tmp_path / "bad.gltf").write_text(json.dumps(doc))
+    report = inspect_model(tmp_path / "bad.gltf", tmp_path)
+    assert len(report.errors) == 1 and report.errors[0].pointer == pointer, errors(report)
+    assert words in report.errors[0].message, errors(report)
+    with pytest.raises(ModelError) as refused:
+        pack_model(tmp_path / "bad.gltf", tmp_path / "out.glb", site_root=tmp_path)
+    assert refused.value.problems == tuple(report.errors)
+
+
+def json_paths(value: object, prefix: tuple = ()) -> list[tuple]:
+    """The path of every value inside a JSON document (the root excluded)."""
+    found = [prefix] if prefix else []
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    else:
+        items = []
+    for key, item in items:
+        found += json_paths(item, (*prefix, key))
+    return found
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 70000)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["index", "buffer", "x"]), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_models_never_crash_inspect_or_pack(tmp_path: Path, data: st.DataObject) -> None:
+    doc, _ = minimal_gltf()
+    for _ in range(data.draw(st.integers(1, 3), label="mutations")):
+        path = data.draw(st.sampled_from(json_paths(doc)), label="path")
+        parent = doc
+        for key in path[:-1]:
+            parent = parent[key]
+        if isinstance(parent, dict) and data.draw(st.booleans(), label="delete"):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(JSON_VALUES, label="value")
+    (tmp_path / "m.gltf").write_text(json.dumps(doc))
+    report = inspect_model(tmp_path / "m.gltf", tmp_path)
+    assert not any("internal error" in p.message for p in report.problems), errors(report)
+    try:
+        pack_model(tmp_path / "m.gltf", tmp_path / "out.glb", 4, site_root=tmp_path)
+    except ModelError as refused:
+        assert report.errors, refused.problems  # only a model the checker refuses is refused
+        assert refused.problems == tuple(report.errors)
+    else:
+        assert report.ok
+
+
+def test_a_packer_bug_is_a_model_error_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    doc, _ = minimal_gltf()
+    (tmp_path / "m.gltf").write_text(json.dumps(doc))
+
+    def broken(*_args: object) -> None:
+        raise KeyError("buffer")
+
+    monkeypatch.setattr(gltf.pack, "_pack_accepted", broken)
+    with pytest.raises(ModelError) as refused:
+        pack_model(tmp_path / "m.gltf", tmp_path / "out.glb", site_root=tmp_path)
+    assert [p.pointer for p in refused.value.problems] == ["file"]
+    assert refused.value.problems[0].message == "internal error while packing the model: KeyError: 'buffer'"

@@ -31,6 +31,7 @@ from .types import (
     ResizedTexture,
     _align4,
     _human,
+    _internal_error,
     _site_path,
 )
 from .validate import _load
@@ -79,6 +80,16 @@ def _cache_key(model: _Model, max_texture: int) -> str:
 
 
 def _pack(model: _Model, out_path: Path, max_texture: int) -> PackResult:
+    """Pack a model the rules accepted; a bug of ours becomes a ModelError, so the build reports it, not a traceback."""
+    try:
+        return _pack_accepted(model, out_path, max_texture)
+    except (OSError, ValueError, ModelError):
+        raise  # a disk or pixel-decoding failure, or an output that failed its check: the caller reports those
+    except Exception as exc:  # noqa: BLE001 - any other exception is a packer bug
+        raise ModelError([_internal_error("packing", exc)]) from exc
+
+
+def _pack_accepted(model: _Model, out_path: Path, max_texture: int) -> PackResult:
     bytes_before = sum(len(b) for b in model.file_bytes.values())
     notes: list[str] = []
     shrink = _shrunk_textures(model, max_texture, notes)

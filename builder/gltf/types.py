@@ -242,6 +242,15 @@ def _as_object(value: object) -> JsonObject:
     return value if isinstance(value, dict) else {}
 
 
+def _internal_error(doing: str, exc: Exception) -> ModelProblem:
+    """A bug of ours met while ``doing`` something to a model: reported like a problem, so the build goes on."""
+    return ModelProblem(
+        "file",
+        f"internal error while {doing} the model: {type(exc).__name__}: {exc}",
+        "please report this to the disan developers, with the model",
+    )
+
+
 def _align4(n: int) -> int:
     return (n + 3) & ~3
 

@@ -5,7 +5,10 @@ accessors, meshes, images and textures, the other references) and calls the read
 reaches each buffer and image, so problems come out in document order and a file is read only
 once its reference has passed the location rules (relative, inside the model's folder and the
 site, present with the same upper/lower case).  Only structure is checked, never vertex values:
-fast enough for every build.
+fast enough for every build.  Every property a rule or the packer reads has its JSON type checked
+first (the glTF 2.0 schema's integers, index arrays, objects, strings; ``null`` is a wrong type,
+not an absent property), so a hand-edited or broken export gets a problem at its JSON pointer
+saying what was expected, and the packer can trust whatever the rules accept.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -36,6 +39,7 @@ from .types import (
     _as_list,
     _as_object,
     _element_size,
+    _internal_error,
     _is_int,
     _ptr,
     _site_path,
@@ -50,22 +54,46 @@ class _Checker:
         self.g = gltf
         self.max_pixels = max_pixels  # 0: only Pillow's own guard
 
-    # ---- typed access
+    # ---- typed access: every property is type-checked (glTF 2.0 JSON schema) before a rule or the packer uses it
+
+    def _wrong_type(self, pointer: str, expected: str, value: object) -> None:
+        self.m.error(pointer, f"must be {expected}, not {_shown(value)}", "export the model again")
 
     def _array(self, obj: JsonObject, key: str, pointer: str) -> list[Any]:
+        """The array at ``obj[key]`` (empty when absent); reported and empty when it is not an array."""
         value = obj.get(key, [])
         if not isinstance(value, list):
-            self.m.error(pointer, f"'{key}' must be an array")
+            self._wrong_type(pointer, "an array", value)
             return []
         return value
 
+    def _object(self, obj: JsonObject, key: str, pointer: str) -> JsonObject | None:
+        """The object at ``obj[key]``; None when absent, or reported when it is not an object."""
+        value = obj.get(key)
+        if key in obj and not isinstance(value, dict):
+            self._wrong_type(pointer, "an object", value)
+            return None
+        return value
+
+    def _string(self, obj: JsonObject, key: str, pointer: str) -> str | None:
+        """The string at ``obj[key]``; None when absent, or reported when it is not a string."""
+        value = obj.get(key)
+        if key in obj and not isinstance(value, str):
+            self._wrong_type(pointer, "a string", value)
+            return None
+        return value
+
+    def _objects_in(self, items: list[Any], pointer: str) -> Iterator[tuple[int, JsonObject, str]]:
+        """(index, object, pointer) of each entry of an array of objects; other entries are reported."""
+        for i, obj in enumerate(items):
+            if isinstance(obj, dict):
+                yield i, obj, f"{pointer}/{i}"
+            else:
+                self._wrong_type(f"{pointer}/{i}", "an object", obj)
+
     def _objects(self, key: str) -> Iterator[tuple[int, JsonObject, str]]:
         """(index, object, pointer) of each entry of a top-level array; non-objects are reported."""
-        for i, obj in enumerate(self._array(self.g, key, _ptr(key))):
-            if isinstance(obj, dict):
-                yield i, obj, _ptr(key, i)
-            else:
-                self.m.error(_ptr(key, i), f"{key}[{i}] must be an object")
+        return self._objects_in(self._array(self.g, key, _ptr(key)), _ptr(key))
 
     def _int(
         self,
@@ -77,28 +105,59 @@ class _Checker:
         minimum: int = 0,
         default: int | None = None,
     ) -> int | None:
-        value = obj.get(key)
-        if value is None:
+        if key not in obj:
             if required:
-                self.m.error(pointer, f"'{pointer.rsplit('/', 1)[-1]}' is required")
+                self.m.error(pointer, f"'{key}' is required")
             return default
+        value = obj[key]
         if not _is_int(value) or value < minimum:
-            self.m.error(pointer, f"must be an integer >= {minimum}, not {json.dumps(value)}")
+            self.m.error(pointer, f"must be an integer >= {minimum}, not {_shown(value)}")
+            return None
+        return value
+
+    def _choice(self, obj: JsonObject, key: str, pointer: str, allowed: Collection[int | str], label: str) -> Any:
+        """The required ``obj[key]`` if it is one of ``allowed`` (all integers or all strings), else None (reported)."""
+        if key not in obj:
+            self.m.error(pointer, f"'{key}' is required", "export the model again")
+            return None
+        value = obj[key]
+        strings = all(isinstance(a, str) for a in allowed)
+        if not (isinstance(value, str) if strings else _is_int(value)):
+            self._wrong_type(pointer, "a string" if strings else "an integer", value)
+            return None
+        if value not in allowed:
+            choices = ", ".join(map(str, allowed))
+            self.m.error(pointer, f"Invalid {label} {_shown(value)}: allowed are {choices}", "export the model again")
             return None
         return value
 
     def _ref(self, value: object, collection: str, pointer: str) -> int | None:
         """Check an index into a top-level array; return it if valid."""
+        if not _is_int(value):
+            self._wrong_type(pointer, f"an integer index into '{collection}'", value)
+            return None
         size = len(_as_list(self.g.get(collection)))
-        if not _is_int(value) or not 0 <= value < size:
-            shown = json.dumps(value)
+        if not 0 <= value < size:
             self.m.error(
                 pointer,
-                f"Index {shown} is not in range: there are {size} {collection}",
+                f"Index {value} is not in range: there are {size} {collection}",
                 "the model is inconsistent: export it again",
             )
             return None
         return value
+
+    def _ref_at(self, obj: JsonObject, key: str, collection: str, pointer: str, *, required: bool) -> int | None:
+        """The index at ``obj[key]`` into ``collection``; None (reported if required) when absent."""
+        if key not in obj:
+            if required:
+                self.m.error(pointer, f"'{key}' is required", "export the model again")
+            return None
+        return self._ref(obj[key], collection, pointer)
+
+    def _refs(self, obj: JsonObject, key: str, collection: str, pointer: str) -> None:
+        """Check an array of indices into ``collection`` (node children, scene nodes, skin joints)."""
+        for k, value in enumerate(self._array(obj, key, pointer)):
+            self._ref(value, collection, f"{pointer}/{k}")
 
     # ---- files and URIs
 
@@ -210,10 +269,13 @@ class _Checker:
         m, g = self.m, self.g
         used = self._array(g, "extensionsUsed", "/extensionsUsed")
         required = self._array(g, "extensionsRequired", "/extensionsRequired")
+        for i, name in enumerate(used):
+            if not isinstance(name, str):
+                self._wrong_type(_ptr("extensionsUsed", i), "an extension name (a string)", name)
         for i, name in enumerate(required):
             pointer = _ptr("extensionsRequired", i)
             if not isinstance(name, str):
-                m.error(pointer, "extension names must be strings")
+                self._wrong_type(pointer, "an extension name (a string)", name)
             elif name not in MODEL_VIEWER_EXTENSIONS:
                 m.error(
                     pointer,
@@ -227,11 +289,13 @@ class _Checker:
     def _check_buffers(self) -> None:
         m = self.m
         for i, buf, p in self._objects("buffers"):
+            m.buffers.extend([None] * (i - len(m.buffers)))  # keeps m.buffers[i] for buffers[i] past a non-object
             length = self._int(buf, "byteLength", p + "/byteLength", required=True, minimum=1)
-            uri = buf.get("uri")
             data: bytes | None = None
-            fallback = isinstance(_as_object(buf.get("extensions")).get("EXT_meshopt_compression"), dict)
-            if uri is None:
+            extensions = self._object(buf, "extensions", p + "/extensions") or {}
+            ep = p + "/extensions/EXT_meshopt_compression"
+            fallback = self._object(extensions, "EXT_meshopt_compression", ep) is not None
+            if "uri" not in buf:
                 if m.is_glb and i == 0 and m.bin_chunk is not None:
                     data = m.bin_chunk
                     if length is not None and length > len(data):
@@ -253,7 +317,7 @@ class _Checker:
                         "export the model again (as .glb, or .gltf + .bin)",
                     )
             else:
-                data, _ = self._resolve(uri, p + "/uri")
+                data, _ = self._resolve(buf["uri"], p + "/uri")
                 if data is not None and length is not None and len(data) < length:
                     m.error(
                         p + "/byteLength",
@@ -263,6 +327,14 @@ class _Checker:
                     )
             m.buffers.append(data)
 
+    def _is_fallback(self, index: int) -> bool:
+        """Buffer ``index`` is a meshopt fallback: no uri and no bytes (any other buffer without bytes is refused)."""
+        buffers = _as_list(self.g.get("buffers"))
+        known = 0 <= index < min(len(buffers), len(self.m.buffers))
+        return (
+            known and self.m.buffers[index] is None and isinstance(buffers[index], dict) and "uri" not in buffers[index]
+        )
+
     def _buffer_view(self, index: int) -> JsonObject | None:
         views = self.g.get("bufferViews")
         return views[index] if isinstance(views, list) and isinstance(views[index], dict) else None
@@ -270,7 +342,7 @@ class _Checker:
     def _check_buffer_views(self) -> None:
         m, g = self.m, self.g
         for _, view, p in self._objects("bufferViews"):
-            b = self._ref(view.get("buffer"), "buffers", p + "/buffer")
+            b = self._ref_at(view, "buffer", "buffers", p + "/buffer", required=True)
             offset = self._int(view, "byteOffset", p + "/byteOffset", default=0)
             length = self._int(view, "byteLength", p + "/byteLength", required=True, minimum=1)
             stride = view.get("byteStride")
@@ -280,85 +352,79 @@ class _Checker:
                     f"byteStride {json.dumps(stride)} is invalid: it must be a multiple of 4 between 4 and 252",
                     "export the model again",
                 )
-            if b is None or offset is None or length is None:
-                continue
-            buffer = g["buffers"][b]
-            declared = _as_object(buffer).get("byteLength")
-            if _is_int(declared) and offset + length > declared:
+            declared = _as_object(g["buffers"][b]).get("byteLength") if b is not None else None
+            if offset is not None and length is not None and _is_int(declared) and offset + length > declared:
                 m.error(
                     p + "/byteLength",
                     f"BufferView does not fit buffer ({b}) byteLength ({declared}): "
                     f"byteOffset ({offset}) + byteLength ({length}) = {offset + length}",
                     "the model is inconsistent: export it again",
                 )
-            ext = _as_object(view.get("extensions")).get("EXT_meshopt_compression")
-            if isinstance(ext, dict):
-                m.meshopt = True
-                ep = p + "/extensions/EXT_meshopt_compression"
-                eb = self._ref(ext.get("buffer"), "buffers", ep + "/buffer")
-                eo = self._int(ext, "byteOffset", ep + "/byteOffset", default=0)
-                el = self._int(ext, "byteLength", ep + "/byteLength", required=True, minimum=1)
-                if eb is not None and eo is not None and el is not None:
-                    edecl = _as_object(g["buffers"][eb]).get("byteLength")
-                    if _is_int(edecl) and eo + el > edecl:
-                        m.error(
-                            ep + "/byteLength",
-                            f"compressed data does not fit buffer ({eb}) byteLength "
-                            f"({edecl}): byteOffset ({eo}) + byteLength ({el})",
-                            "the model is inconsistent: export it again",
-                        )
+            extensions = self._object(view, "extensions", p + "/extensions") or {}
+            ext = self._object(extensions, "EXT_meshopt_compression", p + "/extensions/EXT_meshopt_compression")
+            if ext is not None:
+                self._check_meshopt_view(ext, p + "/extensions/EXT_meshopt_compression")
+
+    def _check_meshopt_view(self, ext: JsonObject, ep: str) -> None:
+        """The compressed bytes of an EXT_meshopt_compression buffer view lie in a buffer that has data."""
+        m = self.m
+        m.meshopt = True
+        eb = self._ref_at(ext, "buffer", "buffers", ep + "/buffer", required=True)
+        eo = self._int(ext, "byteOffset", ep + "/byteOffset", default=0)
+        el = self._int(ext, "byteLength", ep + "/byteLength", required=True, minimum=1)
+        if eb is None or eo is None or el is None:
+            return
+        if self._is_fallback(eb):
+            m.error(
+                ep + "/buffer",
+                f"the compressed data is in buffer {eb}, a meshopt fallback buffer that holds no data",
+                "export the model again",
+            )
+            return
+        edecl = _as_object(self.g["buffers"][eb]).get("byteLength")
+        if _is_int(edecl) and eo + el > edecl:
+            m.error(
+                ep + "/byteLength",
+                f"compressed data does not fit buffer ({eb}) byteLength ({edecl}): "
+                f"byteOffset ({eo}) + byteLength ({el})",
+                "the model is inconsistent: export it again",
+            )
 
     def _check_accessors(self) -> None:
-        m = self.m
         for _, acc, p in self._objects("accessors"):
-            ctype = acc.get("componentType")
-            type_ = acc.get("type")
+            ctype = self._choice(acc, "componentType", p + "/componentType", COMPONENT_SIZES, "componentType")
+            type_ = self._choice(acc, "type", p + "/type", TYPE_COMPONENTS, "accessor type")
             count = self._int(acc, "count", p + "/count", required=True, minimum=1)
-            component_size: int | None = None
-            if ctype not in COMPONENT_SIZES or not _is_int(ctype):
-                m.error(
-                    p + "/componentType",
-                    f"Invalid componentType {json.dumps(ctype)}: allowed are 5120, 5121, 5122, 5123, 5125, 5126",
-                    "export the model again",
-                )
-            else:
-                component_size = COMPONENT_SIZES[ctype]
-            if type_ not in TYPE_COMPONENTS:
-                m.error(
-                    p + "/type",
-                    f"Invalid accessor type {json.dumps(type_)}: allowed are " + ", ".join(TYPE_COMPONENTS),
-                    "export the model again",
-                )
-                type_ = None
             # (component size, element size), once both are known
-            layout = (component_size, _element_size(component_size, type_)) if component_size and type_ else None
+            layout = (
+                (COMPONENT_SIZES[ctype], _element_size(COMPONENT_SIZES[ctype], type_))
+                if ctype is not None and type_ is not None
+                else None
+            )
             offset = self._int(acc, "byteOffset", p + "/byteOffset", default=0)
-            if "bufferView" in acc:
-                bv = self._ref(acc["bufferView"], "bufferViews", p + "/bufferView")
-                if bv is not None and layout is not None and count is not None and offset is not None:
-                    self._fit(p, bv, offset, count, *layout, True)
-            sparse = acc.get("sparse")
-            if isinstance(sparse, dict) and layout is not None:
+            bv = self._ref_at(acc, "bufferView", "bufferViews", p + "/bufferView", required=False)
+            if bv is not None and layout is not None and count is not None and offset is not None:
+                self._fit(p, bv, offset, count, *layout, True)
+            sparse = self._object(acc, "sparse", p + "/sparse")
+            if sparse is not None and layout is not None:
                 self._check_sparse(p + "/sparse", sparse, layout)
 
     def _check_sparse(self, sp: str, sparse: JsonObject, layout: tuple[int, int]) -> None:
         """The indices and values of a sparse accessor fit their buffer views."""
         scount = self._int(sparse, "count", sp + "/count", required=True, minimum=1)
         for part in ("indices", "values"):
-            obj = sparse.get(part)
-            if not isinstance(obj, dict):
-                self.m.error(f"{sp}/{part}", f"sparse.{part} is required")
-                continue
             pp = f"{sp}/{part}"
-            bv = self._ref(obj.get("bufferView"), "bufferViews", pp + "/bufferView")
+            if part not in sparse:
+                self.m.error(pp, f"sparse.{part} is required", "export the model again")
+                continue
+            obj = self._object(sparse, part, pp)
+            if obj is None:
+                continue
+            bv = self._ref_at(obj, "bufferView", "bufferViews", pp + "/bufferView", required=True)
             off = self._int(obj, "byteOffset", pp + "/byteOffset", default=0)
             if part == "indices":
-                ict = obj.get("componentType")
-                if ict not in SPARSE_INDEX_TYPES or not _is_int(ict):
-                    self.m.error(
-                        pp + "/componentType",
-                        f"Invalid sparse indices componentType {json.dumps(ict)}: allowed are 5121, 5123, 5125",
-                    )
+                ict = self._choice(obj, "componentType", pp + "/componentType", SPARSE_INDEX_TYPES, "componentType")
+                if ict is None:
                     continue
                 csize = size = SPARSE_INDEX_TYPES[ict]
             else:
@@ -409,40 +475,32 @@ class _Checker:
     def _check_meshes(self) -> None:
         m = self.m
         accessors = _as_list(self.g.get("accessors"))
-        for i, mesh, p in self._objects("meshes"):
+        for _, mesh, p in self._objects("meshes"):
             prims = mesh.get("primitives")
             if not isinstance(prims, list) or not prims:
                 m.error(p + "/primitives", "a mesh needs a non-empty 'primitives' array", "export the model again")
                 continue
-            for j, prim in enumerate(prims):
-                pp = _ptr("meshes", i, "primitives", j)
-                if not isinstance(prim, dict):
-                    m.error(pp, "a primitive must be an object")
-                    continue
-                attrs = prim.get("attributes")
-                if not isinstance(attrs, dict):
+            for _, prim, pp in self._objects_in(prims, p + "/primitives"):
+                if "attributes" not in prim:
                     m.error(pp + "/attributes", "'attributes' is required", "export the model again")
-                    attrs = {}
+                attrs = self._object(prim, "attributes", pp + "/attributes") or {}
                 for name, ref in attrs.items():
                     self._ref(ref, "accessors", f"{pp}/attributes/{_ptr(name)[1:]}")
-                indices = self._ref(prim["indices"], "accessors", pp + "/indices") if "indices" in prim else None
-                mode = prim.get("mode", 4)
-                if not _is_int(mode) or not 0 <= mode <= 6:
-                    m.error(pp + "/mode", f"Invalid primitive mode {json.dumps(mode)}: allowed are 0..6")
+                indices = self._ref_at(prim, "indices", "accessors", pp + "/indices", required=False)
+                mode = self._int(prim, "mode", pp + "/mode", default=4)
+                if mode is not None and mode > 6:
+                    m.error(pp + "/mode", f"Invalid primitive mode {mode}: allowed are 0..6")
                     mode = None
-                if "material" in prim:
-                    self._ref(prim["material"], "materials", pp + "/material")
-                for k, target in enumerate(prim.get("targets") or []):
-                    if isinstance(target, dict):
-                        for name, ref in target.items():
-                            self._ref(ref, "accessors", f"{pp}/targets/{k}/{_ptr(name)[1:]}")
-                exts = _as_object(prim.get("extensions"))
-                draco = exts.get("KHR_draco_mesh_compression")
-                if isinstance(draco, dict):
+                self._ref_at(prim, "material", "materials", pp + "/material", required=False)
+                for _, target, tp in self._objects_in(self._array(prim, "targets", pp + "/targets"), pp + "/targets"):
+                    for name, ref in target.items():
+                        self._ref(ref, "accessors", f"{tp}/{_ptr(name)[1:]}")
+                exts = self._object(prim, "extensions", pp + "/extensions") or {}
+                dp = pp + "/extensions/KHR_draco_mesh_compression"
+                draco = self._object(exts, "KHR_draco_mesh_compression", dp)
+                if draco is not None:
                     m.draco = True
-                    self._ref(
-                        draco.get("bufferView"), "bufferViews", pp + "/extensions/KHR_draco_mesh_compression/bufferView"
-                    )
+                    self._ref_at(draco, "bufferView", "bufferViews", dp + "/bufferView", required=True)
                 # triangles: from the index count, else the vertex count
                 source = indices if indices is not None else attrs.get("POSITION")
                 count = 0
@@ -457,18 +515,18 @@ class _Checker:
         m = self.m
         allowed: dict[int, set[str]] = {}  # image -> formats its references allow
         for _, tex, p in self._objects("textures"):
-            if "source" in tex:
-                src = self._ref(tex["source"], "images", p + "/source")
-                if src is not None:
-                    allowed.setdefault(src, set()).update(CORE_IMAGE_FORMATS)
-            if "sampler" in tex:
-                self._ref(tex["sampler"], "samplers", p + "/sampler")
-            exts = _as_object(tex.get("extensions"))
+            src = self._ref_at(tex, "source", "images", p + "/source", required=False)
+            if src is not None:
+                allowed.setdefault(src, set()).update(CORE_IMAGE_FORMATS)
+            self._ref_at(tex, "sampler", "samplers", p + "/sampler", required=False)
+            exts = self._object(tex, "extensions", p + "/extensions") or {}
             for extension, ext_format in TEXTURE_SOURCE_EXTENSIONS.items():
-                if isinstance(exts.get(extension), dict) and "source" in exts[extension]:
-                    src = self._ref(exts[extension]["source"], "images", f"{p}/extensions/{extension}/source")
-                    if src is not None:
-                        allowed.setdefault(src, set()).add(ext_format)
+                ep = f"{p}/extensions/{extension}"
+                src = self._ref_at(
+                    self._object(exts, extension, ep) or {}, "source", "images", ep + "/source", required=False
+                )
+                if src is not None:
+                    allowed.setdefault(src, set()).add(ext_format)
         for i, img, p in self._objects("images"):
             m.images.extend([None] * (i - len(m.images)))
             data = self._image_bytes(i, img, p)
@@ -486,7 +544,7 @@ class _Checker:
                     + (f" (a {fmt.upper()} texture needs the {needed} extension)" if needed else ""),
                     "save the texture as PNG or JPEG, or export with the matching texture extension",
                 )
-            declared = img.get("mimeType")
+            declared = self._string(img, "mimeType", p + "/mimeType")
             if declared is not None and declared != MIME_TYPES[fmt]:
                 m.warning(
                     p + "/mimeType",
@@ -554,6 +612,14 @@ class _Checker:
         view = self._buffer_view(bv) if bv is not None else None
         if view is None:
             return None
+        buffer = view.get("buffer")
+        if _is_int(buffer) and self._is_fallback(buffer):
+            m.error(
+                p + "/bufferView",
+                f"the image is in buffer {buffer}, a meshopt fallback buffer that holds no data",
+                "export the model again",
+            )
+            return None
         return _view_bytes(m, view)
 
     def _check_other_references(self) -> None:
@@ -561,40 +627,37 @@ class _Checker:
         g = self.g
         for _, node, p in self._objects("nodes"):
             for key, coll in (("mesh", "meshes"), ("skin", "skins"), ("camera", "cameras")):
-                if key in node:
-                    self._ref(node[key], coll, f"{p}/{key}")
-            for k, child in enumerate(node.get("children") or []):
-                self._ref(child, "nodes", f"{p}/children/{k}")
+                self._ref_at(node, key, coll, f"{p}/{key}", required=False)
+            self._refs(node, "children", "nodes", p + "/children")
         for _, scene, p in self._objects("scenes"):
-            for k, node in enumerate(scene.get("nodes") or []):
-                self._ref(node, "nodes", f"{p}/nodes/{k}")
-        if "scene" in g:
-            self._ref(g["scene"], "scenes", "/scene")
+            self._refs(scene, "nodes", "nodes", p + "/nodes")
+        self._ref_at(g, "scene", "scenes", "/scene", required=False)
         for _, skin, p in self._objects("skins"):
-            if "inverseBindMatrices" in skin:
-                self._ref(skin["inverseBindMatrices"], "accessors", p + "/inverseBindMatrices")
-            for k, joint in enumerate(skin.get("joints") or []):
-                self._ref(joint, "nodes", f"{p}/joints/{k}")
+            self._ref_at(skin, "inverseBindMatrices", "accessors", p + "/inverseBindMatrices", required=False)
+            self._refs(skin, "joints", "nodes", p + "/joints")
         for _, anim, p in self._objects("animations"):
-            samplers = _as_list(anim.get("samplers"))
-            for k, sampler in enumerate(samplers):
-                if isinstance(sampler, dict):
-                    for key in ("input", "output"):
-                        self._ref(sampler.get(key), "accessors", f"{p}/samplers/{k}/{key}")
-            for k, channel in enumerate(anim.get("channels") or []):
-                if isinstance(channel, dict):
-                    s = channel.get("sampler")
-                    if not _is_int(s) or not 0 <= s < len(samplers):
-                        self.m.error(
-                            f"{p}/channels/{k}/sampler",
-                            f"Index {json.dumps(s)} is not in range: the animation has {len(samplers)} samplers",
-                        )
-                    target = channel.get("target")
-                    if isinstance(target, dict) and "node" in target:
-                        self._ref(target["node"], "nodes", f"{p}/channels/{k}/target/node")
+            self._check_animation(anim, p)
         for _, material, p in self._objects("materials"):
             for pointer, ref in _texture_refs(material, p):
                 self._ref(ref, "textures", pointer)
+
+    def _check_animation(self, anim: JsonObject, p: str) -> None:
+        samplers = self._array(anim, "samplers", p + "/samplers")
+        for _, sampler, sp in self._objects_in(samplers, p + "/samplers"):
+            for key in ("input", "output"):
+                self._ref_at(sampler, key, "accessors", f"{sp}/{key}", required=True)
+        for _, channel, cp in self._objects_in(self._array(anim, "channels", p + "/channels"), p + "/channels"):
+            s = self._int(channel, "sampler", cp + "/sampler", required=True)
+            if s is not None and s >= len(samplers):
+                self.m.error(cp + "/sampler", f"Index {s} is not in range: the animation has {len(samplers)} samplers")
+            target = self._object(channel, "target", cp + "/target") or {}
+            self._ref_at(target, "node", "nodes", cp + "/target/node", required=False)
+
+
+def _shown(value: object) -> str:
+    """A JSON value as written, shortened for a message."""
+    text = json.dumps(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _texture_refs(obj: Any, pointer: str) -> Iterator[tuple[str, Any]]:
@@ -635,11 +698,7 @@ def _load(path: Path, site_root: Path | None, max_pixels: int = 0) -> _Model:
         if gltf is not None:
             _Checker(model, gltf, max_pixels).check()
     except Exception as exc:  # noqa: BLE001 - a bug must not stop the build; report it instead
-        model.error(
-            "file",
-            f"internal error while reading the model: {type(exc).__name__}: {exc}",
-            "please report this to the disan developers, with the model",
-        )
+        model.problems.append(_internal_error("reading", exc))
     return model
 
 
