@@ -126,6 +126,15 @@ def _check_ids(entries: list[tuple[Entry, str]], problems: Problems) -> dict[str
                     f"this {entry.kind} has no id (its QR short code)",
                     "add a line like 'id: TD01': 2 to 8 capital letters and digits, never reused",
                 )
+            elif entry.meta.get("replaces"):
+                taken = entry.origin_of("replaces")
+                problems.error(
+                    taken.file,
+                    taken.line,
+                    "replaces-without-id",
+                    f"this {entry.kind} has 'replaces' but no id to carry the code",
+                    f"add 'id: {str(entry.meta['replaces']).strip().upper()}' so the printed labels lead here",
+                )
             continue
         raw = entry.meta.get("id")
         if not isinstance(raw, str):
