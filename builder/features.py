@@ -1,12 +1,14 @@
 """The registered features, in the order the stages call them.
 
 3D models come before narration so that an exhibit card lists its model before its audio;
-narration comes before tours, whose guided narrations it publishes with its own.
+narration comes before tours, whose guided narrations it publishes with its own; search comes
+last, as it indexes every other feature's entries.
 """
 
 from .feature import Feature
 from .models3d import MODELS3D
 from .narration import NARRATION
+from .search import SEARCH
 from .tours import TOURS
 
-FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS)
+FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, SEARCH)

@@ -161,6 +161,12 @@ def scene_url(config: SiteConfig, scene: Entry) -> str:
     return f"{entry_url(config, 'tour', scene.tour, config.default_language)}#scene={scene.name}"
 
 
+def scene_in_tour(config: SiteConfig, scene: Entry) -> str:
+    """A scene has no page of its own: its tour's page, in the scene's language, opens at it."""
+    assert isinstance(scene, Scene)
+    return f"{entry_url(config, 'tour', scene.tour, scene.lang)}#scene={scene.name}"
+
+
 def _scene_label_context(model: ContentModel, scene: Entry) -> str:
     """A scene's QR label names its tour."""
     tour = tours_of(model).get(scene.slug.split("/")[0], {}).get(model.config.default_language)
@@ -204,6 +210,7 @@ SCENE_KIND = ContentKind(
     folder="tours",
     short_code="optional",
     code_target=scene_url,
+    shown_at=scene_in_tour,
     label_context=_scene_label_context,
     mergers={"hotspots": lambda base, translated: merge_lists_by_position(base, translated, HOTSPOT_TEXT_KEYS)},
 )
