@@ -3,8 +3,9 @@
 Level 0 is a plain page; level 1 a page with a WebGL viewer (tiles decoded into blob: URLs,
 styles set from script, workers); level 2 a page that may show a 3D model (WebAssembly
 decoders, textures from blob: URLs), which the search page also takes for Pagefind's WebAssembly.
-Forms may send to the site itself: the header's search box is a plain GET form to /search/. Features say which level their pages need and may tighten
-a level's text (the 3D viewer's one fixed <style> is allowed by its hash).
+Features say which level their pages need and may tighten a level's text (the 3D viewer's one
+fixed <style> is allowed by its hash). Forms may send to the site itself: the header's search
+box is a plain GET form to /search/.
 """
 
 from __future__ import annotations

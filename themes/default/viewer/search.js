@@ -43,7 +43,7 @@ function say(template, values) {
 function resultItem(data) {
   const item = document.createElement('li');
   const link = document.createElement('a');
-  link.href = new URL('.' + data.url, root).href;
+  link.href = new URL('.' + data.meta.href, root).href;
   if (data.meta.image) {
     const image = document.createElement('img');
     image.src = new URL('.' + data.meta.image, root).href;
@@ -57,7 +57,7 @@ function resultItem(data) {
   text.className = 'search-text';
   const title = document.createElement('span');
   title.className = 'search-title';
-  title.textContent = data.meta.title || data.url;
+  title.textContent = data.meta.title || data.meta.href;
   const kind = document.createElement('span');
   kind.className = 'search-kind';
   kind.textContent = kinds[data.meta.kind] || data.meta.kind || '';
