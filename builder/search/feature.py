@@ -107,11 +107,14 @@ class SearchFeature(Feature):
 
 
 def _records(shown: list[tuple[Entry, str, str]], raw_html: bool) -> Iterator[SearchRecord]:
-    """Made only when the index is built: rendering every body costs more than the key."""
+    """Made only when the index is built: rendering every body costs more than the key. An
+    untranslated entry shows the original's body in every language: it is rendered once."""
     markdown = make_markdown(raw_html)
+    bodies: dict[str, str] = {}
     for entry, url, image in shown:
-        body = render_markdown(markdown, entry.body, 1)
-        yield SearchRecord(url, entry.lang, entry.kind, entry.title, image, entry.summary, body)
+        if entry.body not in bodies:
+            bodies[entry.body] = render_markdown(markdown, entry.body, 1)
+        yield SearchRecord(url, entry.lang, entry.kind, entry.title, image, entry.summary, bodies[entry.body])
 
 
 SEARCH = SearchFeature()

@@ -32,7 +32,7 @@ ENTRY = "pagefind-entry.json"
 # Pagefind's own search UIs and highlighter: the search page is the theme's, so they are not published.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 MANIFEST = "files.json"  # in the cache folder: each published file → the hash of its bytes
-WITH_STROKED_D = re.compile(r"\w*[đĐ]\w*")
+WITH_STROKED_D = re.compile(r"\b\w*[đĐ]\w*")  # \b: a failed word is not tried again from each letter
 
 
 @dataclass(frozen=True)
