@@ -112,6 +112,7 @@ def test_dong_son_finds_the_bronzes_with_thumbnails(built_demo: Path, serve_dir,
     results = _search(phone, base, "Dong Son")
     titles = [r["title"] for r in results]
     assert any("Ngọc Lũ" in t for t in titles) and any("Đào Thịnh" in t for t in titles), titles
+    assert "Đông Sơn" in titles[0], "a title holding the query's words comes first"
     drum = next(r for r in results if "Ngọc Lũ" in r["title"])
     assert drum["kind"] == "Hiện vật" and drum["image"].endswith(".webp")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360

@@ -3,7 +3,8 @@
 // JavaScript the form still sends ?q= here and the page says search needs JavaScript.
 //
 // Pagefind folds tone marks and the index also holds each đ word with d, so `Den Hung` finds
-// Đền Hùng; the results whose words match the query as typed, marks included, come first.
+// Đền Hùng; the results whose words match the query as typed, marks included, come first,
+// then those whose title holds the query's words.
 
 const SHOWN = 20; // results whose fragments are fetched: each is one small request
 
@@ -29,11 +30,24 @@ function words(text) {
   return text.normalize('NFC').toLocaleLowerCase(document.documentElement.lang).split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 }
 
-// How many query words a result holds exactly as typed: in its title (worth more), then anywhere.
+// Whether a result holds the query as typed, marks included, as whole words: in its title
+// (worth more) or in its text. Single words are not counted alone: `son` in "sơn son" must not
+// lift a page above the Đông Sơn pages for `Dong Son`.
 function exactness(data, terms) {
-  const title = new Set(words(data.meta.title || ''));
-  const text = new Set(words(data.content || ''));
-  return terms.reduce((score, term) => score + (title.has(term) ? 2 : 0) + (text.has(term) ? 1 : 0), 0);
+  const phrase = ` ${terms.join(' ')} `;
+  const title = ` ${words(data.meta.title || '').join(' ')} `;
+  const text = ` ${words(data.content || '').join(' ')} `;
+  return (title.includes(phrase) ? 2 : 0) + (text.includes(phrase) ? 1 : 0);
+}
+
+// Without marks and with đ as d, as the index matches: `dong son` is in the title "Đông Sơn".
+function folded(text) {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/gi, 'd');
+}
+
+function inTitle(data, terms) {
+  const title = new Set(words(folded(data.meta.title || '')));
+  return terms.filter((term) => title.has(folded(term))).length;
 }
 
 function say(template, values) {
@@ -79,8 +93,8 @@ async function run(query) {
     const loaded = await Promise.all(found.results.slice(0, SHOWN).map((result) => result.data()));
     const terms = words(query);
     const ranked = loaded
-      .map((data, order) => ({ data, order, score: exactness(data, terms) }))
-      .sort((a, b) => b.score - a.score || a.order - b.order);
+      .map((data, order) => ({ data, order, exact: exactness(data, terms), title: inTitle(data, terms) }))
+      .sort((a, b) => b.exact - a.exact || b.title - a.title || a.order - b.order);
     list.replaceChildren(...ranked.map(({ data }) => resultItem(data)));
     const count = found.results.length;
     status.textContent = say(count === 0 ? strings.none : count === 1 ? strings.one : strings.many, { count, query });
