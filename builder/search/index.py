@@ -7,7 +7,9 @@ itself but not đ, which has no Unicode decomposition, so every word with a đ i
 d in an attribute Pagefind indexes and never shows (`data-pagefind-index-attrs`).
 
 The index is built in `.disan-cache/search/<key>/`, the key a hash over everything the records
-hold, so an unchanged site never runs Pagefind again; the files are published from there.
+hold (each entry's sources, URL and thumbnail, the builder's code, the theme and the config), so
+an unchanged site never runs Pagefind again; the files are published from there. Pagefind's
+output is the same bytes for the same records once its language list is sorted.
 """
 
 from __future__ import annotations
