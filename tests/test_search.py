@@ -54,9 +54,9 @@ def test_unchanged_rebuild_does_not_index_again(tmp_path: Path, monkeypatch: pyt
     runs: list[int] = []
     real = index._write_index
 
-    async def counted(pages: Path, out: Path) -> None:
+    def counted(pages: Path, out: Path) -> None:
         runs.append(len(list(pages.iterdir())))
-        await real(pages, out)
+        real(pages, out)
 
     monkeypatch.setattr(index, "_write_index", counted)
     builder.build()
