@@ -2,8 +2,10 @@
 
 Level 0 is a plain page; level 1 a page with a WebGL viewer (tiles decoded into blob: URLs,
 styles set from script, workers); level 2 a page that may show a 3D model (WebAssembly
-decoders, textures from blob: URLs). Features say which level their pages need and may tighten
-a level's text (the 3D viewer's one fixed <style> is allowed by its hash).
+decoders, textures from blob: URLs), which the search page also takes for Pagefind's WebAssembly.
+Features say which level their pages need and may tighten a level's text (the 3D viewer's one
+fixed <style> is allowed by its hash). Forms may send to the site itself: the header's search
+box is a plain GET form to /search/.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'none'"
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'"
 )
 VIEWER_CSP = PAGE_CSP.replace("img-src 'self' data:", "img-src 'self' data: blob:") + "; worker-src 'self' blob:"
 MODEL_CSP = VIEWER_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'").replace(

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Problem
+from .urls import entry_url
 
 if TYPE_CHECKING:
     from .assets import AssetStore
@@ -58,7 +59,9 @@ class ContentKind:
     name without language and `.md` (`tours/den/san.en.md` → `den/san`), or None if the file is
     not of this kind. `short_code` says whether its `id:` is a QR short code it must have
     ("required"), may have ("optional") or does not take (""); `code_target` is the page such a
-    code leads to. `mergers` pair a translation's list items with the original's.
+    code leads to; `shown_at` the URL of the page that shows an entry in its language, for kinds
+    without pages of their own (a scene is shown in its tour). `mergers` pair a translation's list
+    items with the original's.
     """
 
     name: str
@@ -69,6 +72,7 @@ class ContentKind:
     where: str = ""  # where its files go, for the hint about a file in no known folder
     short_code: str = ""
     code_target: Callable[[SiteConfig, Entry], str] | None = None
+    shown_at: Callable[[SiteConfig, Entry], str] | None = None  # the page showing an entry, if not its own
     label_context: Callable[[ContentModel, Entry], str] | None = None  # e.g. a scene's tour, on its QR label
     mergers: Mapping[str, ListMerger] = field(default_factory=dict)
 
@@ -212,6 +216,11 @@ def missing_bundle(theme: Theme, bundle: str, what: str) -> Problem | None:
         f"the {what} of the theme is not built",
         "run `npm ci && npm run build` in themes/default (./run does this for you)",
     )
+
+
+def entry_page_url(kind: ContentKind, config: SiteConfig, entry: Entry) -> str:
+    """Where a visitor reads an entry: its own page, or the page that shows it (`shown_at`)."""
+    return kind.shown_at(config, entry) if kind.shown_at else entry_url(config, kind.name, entry.slug, entry.lang)
 
 
 def all_kinds(features: Iterable[Feature], core: Iterable[ContentKind]) -> tuple[ContentKind, ...]:

@@ -18,7 +18,7 @@ from typing import Any
 from . import __version__
 from .assets import AssetStore, resolve_asset
 from .csp import LADDER
-from .feature import all_kinds
+from .feature import all_kinds, entry_page_url
 from .features import FEATURES
 from .hosting import Policies, host_files
 from .load import CORE_KINDS
@@ -221,6 +221,11 @@ class Planner:
 
     def image_keys(self, refs: Iterable[ImageRef | None]) -> list[str]:
         return image_keys(self.images, refs)
+
+    def page_url(self, entry: Entry) -> str:
+        """Where a visitor reads `entry`, whatever its kind (a scene is read in its tour)."""
+        kinds = {kind.name: kind for kind in all_kinds(FEATURES, CORE_KINDS)}
+        return entry_page_url(kinds[entry.kind], self.model.config, entry)
 
     def entry_deps(self, entry: Entry) -> list[object]:
         """What every feature adds to a page that shows `entry` (its narration, its 3D model)."""

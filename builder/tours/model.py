@@ -157,8 +157,17 @@ def _place_scene(rel: PurePosixPath, stem: str) -> str | None:
 
 def scene_url(config: SiteConfig, scene: Entry) -> str:
     """Where a scene's short code leads: its tour, opened at the scene."""
+    return _tour_at_scene(config, scene, config.default_language)
+
+
+def scene_in_tour(config: SiteConfig, scene: Entry) -> str:
+    """A scene has no page of its own: its tour's page, in the scene's language, opens at it."""
+    return _tour_at_scene(config, scene, scene.lang)
+
+
+def _tour_at_scene(config: SiteConfig, scene: Entry, lang: str) -> str:
     assert isinstance(scene, Scene)
-    return f"{entry_url(config, 'tour', scene.tour, config.default_language)}#scene={scene.name}"
+    return f"{entry_url(config, 'tour', scene.tour, lang)}#scene={scene.name}"
 
 
 def _scene_label_context(model: ContentModel, scene: Entry) -> str:
@@ -204,6 +213,7 @@ SCENE_KIND = ContentKind(
     folder="tours",
     short_code="optional",
     code_target=scene_url,
+    shown_at=scene_in_tour,
     label_context=_scene_label_context,
     mergers={"hotspots": lambda base, translated: merge_lists_by_position(base, translated, HOTSPOT_TEXT_KEYS)},
 )

@@ -1,5 +1,6 @@
 // Bundles the tour viewer: viewer/tour.js (+ the CSS it imports) -> static/vendor/tour.{js,css},
-// and the 3D page loader viewer/model.js -> static/vendor/model.js; copies model-viewer's own
+// the 3D page loader viewer/model.js -> static/vendor/model.js and the search page's
+// viewer/search.js -> static/vendor/search.js; copies model-viewer's own
 // bundle and the Draco, Basis and meshopt decoders it would otherwise fetch from CDNs.
 // Run with `npm run build` in themes/default (after `npm ci`).  The output is deterministic:
 // no hashes, timestamps or absolute paths, so two builds are byte-identical.
@@ -18,7 +19,7 @@ mkdirSync(outdir, { recursive: true });
 
 await build({
   absWorkingDir: theme,
-  entryPoints: { tour: 'viewer/tour.js', model: 'viewer/model.js' },
+  entryPoints: { tour: 'viewer/tour.js', model: 'viewer/model.js', search: 'viewer/search.js' },
   outdir: 'static/vendor',
   bundle: true,
   minify: true,
@@ -78,7 +79,7 @@ await build({
 });
 
 let total = 0;
-for (const name of ['tour.js', 'tour.css', 'model.js', 'model-viewer.js']) {
+for (const name of ['tour.js', 'tour.css', 'model.js', 'search.js', 'model-viewer.js']) {
   const data = readFileSync(join(outdir, name));
   const gz = gzipSync(data, { level: 9 }).length;
   if (name === 'tour.js') total += gz;
