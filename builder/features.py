@@ -2,13 +2,16 @@
 
 3D models come before narration so that an exhibit card lists its model before its audio;
 narration comes before tours, whose guided narrations it publishes with its own. The catalogue
-comes last: its rows enrich what the others read, and its menu items follow the tours'.
+comes after them: its rows enrich what the others read, and its menu items follow the tours'.
+The map is last: it shows the catalogue's located items, and its rung of the policy ladder
+for online tiles goes above every other.
 """
 
 from .catalogue import CATALOGUE
 from .feature import Feature
+from .map import MAP
 from .models3d import MODELS3D
 from .narration import NARRATION
 from .tours import TOURS
 
-FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE)
+FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP)
