@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-pytestmark = pytest.mark.browser
-
 
 def _map_data(site: Path, lang_prefix: str = "") -> dict:
     html = (site / lang_prefix / "map/index.html").read_text(encoding="utf-8")
@@ -31,6 +29,7 @@ def test_map_page_lists_every_place_and_its_data(built_demo: Path) -> None:
     assert _map_data(built_demo, "en")["items"][0]["url"].startswith("../relics/")
 
 
+@pytest.mark.browser
 def test_map_shows_markers_basemap_and_opens_a_relic(built_demo: Path, serve_dir, phone) -> None:
     base = serve_dir(built_demo)
     errors: list[str] = []
@@ -38,6 +37,7 @@ def test_map_shows_markers_basemap_and_opens_a_relic(built_demo: Path, serve_dir
     phone.goto(f"{base}map/")
     phone.wait_for_selector("#map.map-ready")
     phone.wait_for_selector(".map-basemap-pane path")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360, "no sideways scrolling at 360 px"
     icons = phone.locator(".leaflet-marker-icon")
     clusters = phone.locator(".marker-cluster")
     assert icons.count() >= 2, "markers or clusters are drawn"
@@ -61,6 +61,7 @@ def test_map_shows_markers_basemap_and_opens_a_relic(built_demo: Path, serve_dir
     assert errors == []
 
 
+@pytest.mark.browser
 def test_clicking_a_marker_opens_its_popup(built_demo: Path, serve_dir, phone) -> None:
     base = serve_dir(built_demo)
     phone.goto(f"{base}en/map/")
@@ -77,5 +78,49 @@ def test_clicking_a_marker_opens_its_popup(built_demo: Path, serve_dir, phone) -
     assert href.startswith("../relics/")
     phone.locator(".leaflet-popup-content a").click()
     phone.wait_for_url(re.compile(r"/en/relics/[^/]+/$"))
-    width = phone.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360
+
+
+def _small_catalogue(root: Path, map_table: str) -> Path:
+    (root / "content/relics").mkdir(parents=True)
+    (root / "site.toml").write_text(
+        f'title = "Thử"\nbase_url = "https://t.example.vn/"\nlanguages = ["vi", "en"]\n{map_table}', encoding="utf-8"
+    )
+    (root / "content/relics/den.md").write_text(
+        "---\nid: DT1\ntitle: Đền Thử\nlatitude: 20.25\nlongitude: 105.97\n---\n", encoding="utf-8"
+    )
+    (root / "content/relics/chua.md").write_text("---\nid: DT2\ntitle: Chùa Thử\n---\n", encoding="utf-8")
+    return root
+
+
+def _map_policy(site: Path) -> tuple[str, str]:
+    """The _headers policy of the map page and of a relic page."""
+    rules = (site / "_headers").read_text(encoding="utf-8").split("\n/")
+    of = {rule.split("\n", 1)[0].lstrip("/"): rule for rule in rules}
+    return of["map/*"], of["relics/*"]
+
+
+def test_online_tiles_widen_only_the_map_pages_policy(tmp_path: Path) -> None:
+    from builder.build import SiteBuilder
+
+    plain = SiteBuilder(_small_catalogue(tmp_path / "plain", "")).build().out_dir
+    tiled = _small_catalogue(tmp_path / "tiled", '[map]\ntiles_url = "https://tile.example.org/{z}/{x}/{y}.png"\n')
+    out = SiteBuilder(tiled).build().out_dir
+    map_policy, relic_policy = _map_policy(out)
+    assert "img-src 'self' https://tile.example.org" in map_policy
+    assert "tile.example.org" not in relic_policy
+    assert "unsafe-inline" not in map_policy
+    assert "tile.example.org" not in _map_policy(plain)[0]
+    assert "tile.example.org" in (out / "map/index.html").read_text(encoding="utf-8")
+    assert "Đền Thử" in (out / "map/index.html").read_text(encoding="utf-8")
+    assert "Chùa Thử" in (out / "map/index.html").read_text(encoding="utf-8")
+
+
+def test_a_site_with_no_located_item_has_no_map(tmp_path: Path) -> None:
+    from builder.build import SiteBuilder
+
+    root = _small_catalogue(tmp_path / "site", "")
+    (root / "content/relics/den.md").write_text("---\nid: DT1\ntitle: Đền Thử\n---\n", encoding="utf-8")
+    out = SiteBuilder(root).build().out_dir
+    assert not (out / "map").exists()
+    assert not any("map" in p.name for p in (out / "static/vendor").iterdir())
+    assert "/map/" not in (out / "index.html").read_text(encoding="utf-8")

@@ -72,7 +72,10 @@ function start(root) {
     const marker = markers[decodeURIComponent(location.hash.slice(1))];
     if (!marker) return;
     map.setView(marker.getLatLng(), FOCUS_ZOOM, { animate: false });
-    clusters.zoomToShowLayer(marker, () => marker.openPopup());
+    clusters.zoomToShowLayer(marker, () => {
+      marker.openPopup();
+      marker.getElement()?.focus({ preventScroll: true }); // a keyboard user lands on the marker
+    });
     root.scrollIntoView({ block: 'nearest' });
   };
   window.addEventListener('hashchange', focus);
