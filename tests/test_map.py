@@ -124,3 +124,18 @@ def test_a_site_with_no_located_item_has_no_map(tmp_path: Path) -> None:
     assert not (out / "map").exists()
     assert not any("map" in p.name for p in (out / "static/vendor").iterdir())
     assert "/map/" not in (out / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_map_page_has_no_serious_accessibility_violations(built_demo: Path, serve_dir, phone) -> None:
+    from tests.test_site_in_browser import NODE_TOOLS
+
+    phone.goto(f"{serve_dir(built_demo)}map/")
+    phone.wait_for_selector("#map.map-ready")
+    phone.evaluate((NODE_TOOLS / "axe-core/axe.min.js").read_text())
+    result = phone.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+    assert result == []
