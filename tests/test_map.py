@@ -27,6 +27,10 @@ def test_map_page_lists_every_place_and_its_data(built_demo: Path) -> None:
     assert 'href="../relics/' in unlocated
     assert (built_demo / "en/map/index.html").is_file()
     assert _map_data(built_demo, "en")["items"][0]["url"].startswith("../relics/")
+    located = (built_demo / "relics/den-tran-chua-pho-minh/index.html").read_text(encoding="utf-8")
+    assert 'href="../../map/#DT10"' in located, "a located relic links to its marker"
+    first_unlocated = re.search(r'<a href="\.\./(relics/[^"]+)"', unlocated)[1]
+    assert "on-the-map" not in (built_demo / first_unlocated / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.browser

@@ -40,11 +40,13 @@ function zoneLayer(item, strings) {
   });
 }
 
-async function drawBasemap(map) {
+// Over online tiles the land is only outlined, so the tiles show through.
+async function drawBasemap(map, overTiles) {
   const response = await fetch(HERE + 'basemap.json');
   if (!response.ok) return;
   const basemap = await response.json();
-  L.geoJSON(basemap.land, { style: LAND, interactive: false, pane: 'basemap' }).addTo(map);
+  const land = overTiles ? { ...LAND, fillOpacity: 0 } : LAND;
+  L.geoJSON(basemap.land, { style: land, interactive: false, pane: 'basemap' }).addTo(map);
   L.geoJSON(basemap.borders, { style: BORDER, interactive: false, pane: 'basemap' }).addTo(map);
 }
 
@@ -54,7 +56,7 @@ function start(root) {
   map.createPane('basemap').classList.add('map-basemap-pane');
   L.control.attribution({ prefix: false }).addAttribution(data.attribution).addTo(map);
   if (data.tiles) L.tileLayer(data.tiles, { attribution: data.tilesAttribution, maxZoom: 19 }).addTo(map);
-  drawBasemap(map);
+  drawBasemap(map, Boolean(data.tiles));
 
   const markers = {};
   const clusters = L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 40 });
