@@ -29,13 +29,15 @@ KNOWN_KEYS = {
     "max_image_pixels",
     "max_panorama_pixels",
     "catalogue",
+    "map",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
-TABLE_KEYS = ("i18n", "markdown", "images", "models")
+TABLE_KEYS = ("i18n", "markdown", "images", "models", "map")
+TILES_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?/\S*\{z\}\S*\{x\}\S*\{y\}\S*$")
 PIXEL_LIMIT_KEYS = ("max_image_pixels", "max_panorama_pixels")
 THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a folder under themes/, never a path out of it
 
@@ -67,6 +69,7 @@ class SiteConfig:
     max_texture: int = DEFAULT_MAX_TEXTURE  # 3D model textures are downscaled to this many pixels a side
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     catalogue: tuple[dict[str, Any], ...] = ()  # the [[catalogue]] tables as written; the catalogue feature reads them
+    tiles_url: str = ""  # [map] tiles_url: online tiles the map page may add to its own basemap
 
     @property
     def default_language(self) -> str:
@@ -242,6 +245,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
             "for example: max_texture = 2048 (phones handle 2048; 4096 at most)",
         )
         max_texture = DEFAULT_MAX_TEXTURE
+    tiles_url = _tiles_url(data.get("map", {}), lines.get("map", 0), problems)
     return SiteConfig(
         root=root,
         title=title,
@@ -259,7 +263,24 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         max_texture=max_texture,
         translations=translations,
         catalogue=_tables(data.get("catalogue", [])),
+        tiles_url=tiles_url,
     )
+
+
+def _tiles_url(table: Any, line: int, problems: Problems) -> str:
+    """`[map] tiles_url`: an https template with {z}, {x} and {y}, or '' (the basemap alone)."""
+    url = table.get("tiles_url", "") if isinstance(table, dict) else ""
+    if url == "" or (isinstance(url, str) and TILES_URL.match(url)):
+        return url
+    problems.error(
+        "site.toml",
+        line,
+        "config-map",
+        f"[map] tiles_url {url!r} is not an https address with {{z}}, {{x}} and {{y}}",
+        'for example: tiles_url = "https://tile.example.org/{z}/{x}/{y}.png" '
+        "(or leave it out: the map has its own basemap)",
+    )
+    return ""
 
 
 def _tables(value: Any) -> tuple[dict[str, Any], ...]:

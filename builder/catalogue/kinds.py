@@ -173,3 +173,17 @@ def _kind(
 RELIC_KIND = _kind("relic", "relics", RELIC_KEYS, _relic)
 HERITAGE_KIND = _kind("heritage", "heritage", HERITAGE_KEYS, _heritage)
 CATALOGUE_KINDS = (RELIC_KIND, HERITAGE_KIND)
+
+
+def listed_in(model: ContentModel, lang: str) -> list[Listed]:
+    """Every relic and intangible heritage in one language: what a map or a list of places shows."""
+    return [by_lang[lang] for kind in CATALOGUE_KINDS for by_lang in listed_of(model, kind.name).values()]
+
+
+def is_located(entry: Listed) -> bool:
+    return entry.latitude is not None and entry.longitude is not None
+
+
+def zones_file(entry: Listed) -> str:
+    """The entry's protection-zones GeoJSON file, if its kind has zones."""
+    return entry.zones if isinstance(entry, Relic) else ""

@@ -8,6 +8,7 @@
 import { build } from 'esbuild';
 import { copyFileSync, readFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { basemap } from './basemap.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -78,8 +79,31 @@ await build({
   logLevel: 'warning',
 });
 
+// The map page: Leaflet and its clustering, with their CSS and marker images, and the basemap,
+// all in vendor/map/ under fixed names (the folder is versioned as a whole): the script finds
+// its images and basemap next to itself, so nothing is fetched from another site.
+await build({
+  absWorkingDir: theme,
+  entryPoints: { map: 'viewer/map.js', 'map-style': 'viewer/map.css' },
+  outdir: 'static/vendor/map',
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['es2020'], // import.meta.url: the script finds its images and basemap beside itself
+  charset: 'utf8',
+  loader: { '.png': 'file' },
+  assetNames: '[name]',
+  legalComments: 'eof',
+  logLevel: 'warning',
+});
+for (const name of ['marker-icon-2x.png', 'marker-shadow.png']) {
+  copyFileSync(join(theme, 'node_modules/leaflet/dist/images', name), join(outdir, 'map', name));
+}
+writeFileSync(join(outdir, 'map', 'basemap.json'), JSON.stringify(basemap(theme)));
+
 let total = 0;
-for (const name of ['tour.js', 'tour.css', 'model.js', 'search.js', 'model-viewer.js']) {
+for (const name of ['tour.js', 'tour.css', 'model.js', 'search.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json']) {
   const data = readFileSync(join(outdir, name));
   const gz = gzipSync(data, { level: 9 }).length;
   if (name === 'tour.js') total += gz;
