@@ -29,13 +29,14 @@ KNOWN_KEYS = {
     "max_image_pixels",
     "max_panorama_pixels",
     "catalogue",
+    "open_data",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
-TABLE_KEYS = ("i18n", "markdown", "images", "models")
+TABLE_KEYS = ("i18n", "markdown", "images", "models", "open_data")
 PIXEL_LIMIT_KEYS = ("max_image_pixels", "max_panorama_pixels")
 THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a folder under themes/, never a path out of it
 
@@ -67,6 +68,9 @@ class SiteConfig:
     max_texture: int = DEFAULT_MAX_TEXTURE  # 3D model textures are downscaled to this many pixels a side
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     catalogue: tuple[dict[str, Any], ...] = ()  # the [[catalogue]] tables as written; the catalogue feature reads them
+    open_data: dict[str, Any] = field(
+        default_factory=dict
+    )  # the [open_data] table as written; the opendata feature reads it
 
     @property
     def default_language(self) -> str:
@@ -259,6 +263,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         max_texture=max_texture,
         translations=translations,
         catalogue=_tables(data.get("catalogue", [])),
+        open_data=dict(data.get("open_data", {})),
     )
 
 

@@ -1,0 +1,92 @@
+"""The published datasets: per kind a CSV, a JSON and, when some entries have a place, a
+GeoJSON file, plus the relics' protection zones; with their titles in every language."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+
+from ..catalogue.kinds import Relic
+from ..model import ContentModel
+from .formats import csv_bytes, geojson_bytes, json_bytes, zones_geojson_bytes
+from .records import is_located, published_kinds, records
+
+FOLDER = "open-data/"
+# Dataset titles are data about the data, read by portals in any theme: they live here, not in the theme.
+TITLES = {
+    "exhibit": {"vi": "Hiện vật", "en": "Museum objects"},
+    "relic": {"vi": "Di tích", "en": "Relics and historic sites"},
+    "heritage": {"vi": "Di sản văn hóa phi vật thể", "en": "Intangible cultural heritage"},
+    "zones": {"vi": "Khu vực bảo vệ di tích", "en": "Protection zones of the relics"},
+}
+MEDIA_TYPES = {"csv": "text/csv", "json": "application/json", "geojson": "application/geo+json"}
+FORMAT_NAMES = {"csv": "CSV", "json": "JSON", "geojson": "GeoJSON"}
+
+
+@dataclass(frozen=True)
+class Distribution:
+    path: str  # inside the output, e.g. open-data/relic.csv
+    fmt: str  # csv, json, geojson
+    content: bytes
+
+    @property
+    def media_type(self) -> str:
+        return MEDIA_TYPES[self.fmt]
+
+    @property
+    def format_name(self) -> str:
+        return FORMAT_NAMES[self.fmt]
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.content).hexdigest()
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str  # a kind, or "relic-zones"
+    title_key: str  # the key of TITLES
+    count: int  # records, or zone features
+    distributions: tuple[Distribution, ...]
+
+
+def title(key: str, lang: str) -> str:
+    return TITLES[key].get(lang) or TITLES[key]["en"]
+
+
+def datasets(model: ContentModel) -> list[Dataset]:
+    made = []
+    for kind in published_kinds(model):
+        rows = records(model, kind)
+        files = [Distribution(f"{FOLDER}{kind}.csv", "csv", csv_bytes(rows))]
+        files.append(Distribution(f"{FOLDER}{kind}.json", "json", json_bytes(rows)))
+        if any(is_located(row) for row in rows):
+            files.append(Distribution(f"{FOLDER}{kind}.geojson", "geojson", geojson_bytes(rows)))
+        made.append(Dataset(kind, kind, len(rows), tuple(files)))
+    zoned = [e for by_lang in model.of_kind("relic").values() for e in by_lang.values() if isinstance(e, Relic)]
+    zoned = [e for e in zoned if e.zones and e.lang == model.config.default_language]
+    if zoned:
+        zones = Distribution(f"{FOLDER}relic-zones.geojson", "geojson", zones_geojson_bytes(model, zoned))
+        made.append(Dataset("relic-zones", "zones", len(zoned), (zones,)))
+    return made
+
+
+def modified(model: ContentModel) -> str:
+    """The date the data last changed, never the clock, so that a rebuild gives the same bytes:
+    `[open_data] modified` in site.toml when the curator sets it (the date of the inventory they
+    publish), otherwise the newest listing decision among the records, which at least never
+    predates the data. Empty when neither is known."""
+    setting = str(model.config.open_data.get("modified", ""))
+    if setting:
+        return setting
+    dates = [getattr(e, "decision_date", "") for e in model.all_entries()]
+    return max((d for d in dates if d), default="")
+
+
+def valid_date(value: str) -> bool:
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
