@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
+from builder.build import SiteBuilder
 from builder.opendata.dcat import license_node
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_site
 
 DEMO_SHEET = REPO / "data" / "di-tich-ninh-binh.csv"
 BOM = b"\xef\xbb\xbf"
@@ -205,3 +206,20 @@ def test_json_ld_raises_no_csp_violation_on_a_relic_page(built_demo: Path, serve
     # the control: an executable inline script on the same page is refused and reported
     phone.evaluate("document.head.append(Object.assign(document.createElement('script'), {textContent: '1'}))")
     phone.wait_for_function("window.__violations.length > 0")
+
+
+def test_heritage_dataset_and_a_catalogue_without_settings(tmp_path: Path) -> None:
+    """The catalogue fixture publishes intangible heritage too; with no licence and no
+    `[open_data] modified`, the DCAT claims no licence and dates the data by its newest decision."""
+    site = copy_site(REPO / "tests" / "fixtures" / "catalogue", tmp_path / "site")
+    out = SiteBuilder(site).build().out_dir
+    heritage = json.loads((out / "open-data" / "heritage.json").read_bytes())
+    assert [r["id"] for r in heritage] == ["PVT01", "PVT02", "PVT03"]
+    (work,) = _head_json_ld(out / "heritage" / "hat-xoan" / "index.html")
+    assert work["@type"] == "CreativeWork" and work["spatialCoverage"]["address"]["addressRegion"] == "Phú Thọ"
+    catalog = json.loads((out / "open-data" / "catalog.jsonld").read_bytes())
+    assert "dct:license" not in catalog
+    assert catalog["dct:modified"]["@value"] == max(
+        r["decision_date"] for r in json.loads((out / "open-data" / "relic.json").read_bytes()) if r["decision_date"]
+    )
+    assert {d["dct:identifier"] for d in catalog["dcat:dataset"]} == {"exhibit", "relic", "heritage", "relic-zones"}

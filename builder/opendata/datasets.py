@@ -77,16 +77,19 @@ def modified(model: ContentModel) -> str:
     `[open_data] modified` in site.toml when the curator sets it (the date of the inventory they
     publish), otherwise the newest listing decision among the records, which at least never
     predates the data. Empty when neither is known."""
-    setting = str(model.config.open_data.get("modified", ""))
-    if setting:
-        return setting
+    setting = model.config.open_data.get("modified")
+    if setting is not None and valid_date(setting):
+        return str(setting)
     dates = [getattr(e, "decision_date", "") for e in model.all_entries()]
     return max((d for d in dates if d), default="")
 
 
-def valid_date(value: str) -> bool:
+def valid_date(value: object) -> bool:
+    """A TOML date (modified = 2026-12-01) or the same in quotes."""
+    if isinstance(value, datetime.date):
+        return not isinstance(value, datetime.datetime)
     try:
-        datetime.date.fromisoformat(value)
+        datetime.date.fromisoformat(str(value))
     except ValueError:
         return False
-    return True
+    return isinstance(value, str)

@@ -3,6 +3,7 @@ lists them (/open-data/ in every language), and Schema.org JSON-LD in every page
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..feature import Feature, PageContext, SiteCheck
@@ -31,13 +32,13 @@ class OpenDataFeature(Feature):
 
     def validate(self, check: SiteCheck) -> None:
         setting = check.model.config.open_data.get("modified")
-        if setting is not None and not (isinstance(setting, str) and valid_date(setting)):
+        if setting is not None and not valid_date(setting):
             check.problems.error(
                 "site.toml",
-                _setting_line(check.model.config.root / "site.toml", "modified"),
+                _setting_line(check.model.config.root / "site.toml", "open_data", "modified"),
                 "open-data-modified",
                 f"[open_data] modified {setting!r} is not a date",
-                'write the date the published data last changed, in quotes: modified = "2026-12-01"',
+                "write the date the published data last changed as year-month-day: modified = 2026-12-01",
             )
 
     def plan(self, planner: Planner) -> list[Output]:
@@ -88,8 +89,8 @@ class OpenDataFeature(Feature):
         )
 
     def head(self, renderer: Renderer, context: dict[str, Any]) -> str:
-        data = inline_json(structured_data(renderer.model.config, context))
-        return f'<script type="application/ld+json">{data}</script>\n'
+        data = structured_data(renderer.model.config, context)
+        return f'<script type="application/ld+json">{inline_json(data)}</script>\n' if data else ""
 
 
 def _size(count: int, lang: str) -> str:
@@ -98,9 +99,14 @@ def _size(count: int, lang: str) -> str:
     return text.replace(".", ",") if lang == "vi" else text
 
 
-def _setting_line(path: Any, key: str) -> int:
+def _setting_line(path: Path, section: str, key: str) -> int:
+    """The line of `key` in a `[section]` of a TOML file (tomllib gives no lines)."""
+    current = ""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip().startswith(key):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            current = stripped.strip("[]").strip()
+        elif current == section and stripped.split("=", 1)[0].strip() == key:
             return number
     return 0
 

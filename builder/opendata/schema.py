@@ -23,9 +23,12 @@ def museum(config: SiteConfig, lang: str) -> dict[str, Any]:
     }
 
 
-def structured_data(config: SiteConfig, context: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON-LD of one page, from its template context (kind, entry, canonical URL, pictures)."""
+def structured_data(config: SiteConfig, context: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The JSON-LD of one page, from its template context (kind, entry, canonical URL, pictures);
+    none for the 404 page, which search engines do not index."""
     lang, entry = context["lang"], context["entry"]
+    if context["kind"] == "404":
+        return None
     if context["kind"] == "home":
         return {
             "@context": SCHEMA,
@@ -51,7 +54,7 @@ def _entry(config: SiteConfig, entry: Entry, context: Mapping[str, Any]) -> dict
         "name": entry.title,
         "url": context["canonical"],
         "identifier": entry.id,
-        "inLanguage": entry.lang,
+        "inLanguage": entry.lang if entry.translated else config.default_language,  # a fallback shows the original
         **({"description": entry.summary} if entry.summary else {}),
         **({"image": config.base_url + pictures[0]["jpeg_items"][-1][0]} if pictures else {}),
     }
