@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..catalogue.kinds import Relic
 from ..model import ContentModel
-from .formats import csv_bytes, geojson_bytes, json_bytes, zones_geojson_bytes
+from .formats import csv_bytes, geojson_bytes, json_lines, zones_geojson_bytes
 from .records import is_located, published_kinds, records
 
 FOLDER = "open-data/"
@@ -60,7 +60,7 @@ def datasets(model: ContentModel) -> list[Dataset]:
     for kind in published_kinds(model):
         rows = records(model, kind)
         files = [Distribution(f"{FOLDER}{kind}.csv", "csv", csv_bytes(rows))]
-        files.append(Distribution(f"{FOLDER}{kind}.json", "json", json_bytes(rows)))
+        files.append(Distribution(f"{FOLDER}{kind}.json", "json", json_lines(rows)))
         if any(is_located(row) for row in rows):
             files.append(Distribution(f"{FOLDER}{kind}.geojson", "geojson", geojson_bytes(rows)))
         made.append(Dataset(kind, kind, len(rows), tuple(files)))

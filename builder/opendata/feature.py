@@ -6,11 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..feature import Feature, PageContext, SiteCheck
+from ..diagnostics import Problem
+from ..feature import Feature, PageContext, ProcessContext, SiteCheck
 from ..markup import inline_json
 from ..outputs import Output, TextFile, key_of
 from ..urls import lang_prefix
-from .datasets import FOLDER, datasets, modified, title, valid_date
+from .datasets import FOLDER, Dataset, datasets, modified, title, valid_date
 from .dcat import CATALOG_FILE, catalog
 from .records import published_kinds
 from .schema import structured_data
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from ..model import ContentModel
     from ..plan import Planner
     from ..render import Renderer
+    from ..validate import ValidatedSite
 
 
 def page_url(config: SiteConfig, lang: str) -> str:
@@ -41,10 +43,15 @@ class OpenDataFeature(Feature):
                 "write the date the published data last changed as year-month-day: modified = 2026-12-01",
             )
 
+    def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[list[Dataset], list[Problem]]:
+        """The dataset files, made once per build: the plan publishes them, the open-data page
+        gives their sizes (10,000 relics take about a second)."""
+        return datasets(site.model), []
+
     def plan(self, planner: Planner) -> list[Output]:
         model = planner.model
         config = model.config
-        found = datasets(model)
+        found: list[Dataset] = planner.processed[self.name]
         if not found:
             return []
         files = [file for dataset in found for file in dataset.distributions]
@@ -81,7 +88,7 @@ class OpenDataFeature(Feature):
                             for file in dataset.distributions
                         ],
                     }
-                    for dataset in datasets(model)
+                    for dataset in renderer.plan.processed[self.name]
                 ],
                 "catalog_url": CATALOG_FILE,
                 "modified": modified(model),

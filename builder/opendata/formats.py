@@ -42,8 +42,11 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def json_bytes(value: object) -> bytes:
-    return (json.dumps(value, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+def json_lines(items: list[Any], before: str = "[", after: str = "]") -> bytes:
+    """A JSON array with one item a line: a diff of two releases shows the records that changed,
+    and each item goes through the C encoder (an indented dump is four times slower)."""
+    lines = ",\n".join(json.dumps(item, ensure_ascii=False) for item in items)
+    return f"{before}\n{lines}\n{after}\n".encode() if items else f"{before}{after}\n".encode()
 
 
 def geojson_bytes(records: list[Record]) -> bytes:
@@ -59,7 +62,7 @@ def geojson_bytes(records: list[Record]) -> bytes:
         for record in records
         if is_located(record)
     ]
-    return json_bytes({"type": "FeatureCollection", "features": features})
+    return json_lines(features, '{"type": "FeatureCollection", "features": [', "]}")
 
 
 def zones_geojson_bytes(model: ContentModel, relics: Iterable[Relic]) -> bytes:
@@ -76,7 +79,7 @@ def zones_geojson_bytes(model: ContentModel, relics: Iterable[Relic]) -> bytes:
             features.append(
                 {"type": "Feature", "id": f"{relic.id}-{number}", "geometry": geometry, "properties": properties}
             )
-    return json_bytes({"type": "FeatureCollection", "features": features})
+    return json_lines(features, '{"type": "FeatureCollection", "features": [', "]}")
 
 
 def _zone_features(config: SiteConfig, relic: Relic) -> list[dict[str, Any]]:
