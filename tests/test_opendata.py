@@ -223,3 +223,13 @@ def test_heritage_dataset_and_a_catalogue_without_settings(tmp_path: Path) -> No
         r["decision_date"] for r in json.loads((out / "open-data" / "relic.json").read_bytes()) if r["decision_date"]
     )
     assert {d["dct:identifier"] for d in catalog["dcat:dataset"]} == {"exhibit", "relic", "heritage", "relic-zones"}
+
+
+@pytest.mark.browser
+def test_open_data_page_fits_a_phone(built_demo: Path, serve_dir, phone) -> None:
+    base = serve_dir(built_demo)
+    for page in ("open-data/", "en/open-data/"):
+        phone.goto(base + page)
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, f"{page} scrolls sideways on a 360 px phone ({width} px)"
+        assert phone.locator("table.open-data tbody tr").count() == 3
