@@ -13,6 +13,10 @@ from typing import Any
 import pytest
 
 from builder.build import SiteBuilder
+from builder.config import load_config
+from builder.diagnostics import Problems
+from builder.load import load_site
+from builder.opendata.datasets import datasets
 from builder.opendata.dcat import license_node
 from tests.conftest import REPO, copy_site
 
@@ -233,3 +237,16 @@ def test_open_data_page_fits_a_phone(built_demo: Path, serve_dir, phone) -> None
         width = phone.evaluate("document.documentElement.scrollWidth")
         assert width <= 360, f"{page} scrolls sideways on a 360 px phone ({width} px)"
         assert phone.locator("table.open-data tbody tr").count() == 3
+
+
+def test_cached_datasets_are_the_same_bytes(tmp_path: Path) -> None:
+    problems = Problems()
+    config = load_config(REPO, problems)
+    assert config is not None
+    model = load_site(config, problems)
+    fresh = datasets(model)
+    assert datasets(model, tmp_path, "code") == fresh  # written to the cache
+    assert len(list((tmp_path / "opendata").iterdir())) == 2  # exhibits and relics
+    assert datasets(model, tmp_path, "code") == fresh  # read back
+    assert datasets(model, tmp_path, "other code") == fresh
+    assert len(list((tmp_path / "opendata").iterdir())) == 4  # new builder code, new entries

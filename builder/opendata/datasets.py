@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+import os
+import pickle
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from ..catalogue.kinds import Relic
 from ..model import ContentModel
+from ..outputs import key_of
 from .formats import csv_bytes, geojson_bytes, json_lines, zones_geojson_bytes
 from .records import is_located, published_kinds, records
 
@@ -55,21 +59,47 @@ def title(key: str, lang: str) -> str:
     return TITLES[key].get(lang) or TITLES[key]["en"]
 
 
-def datasets(model: ContentModel) -> list[Dataset]:
-    made = []
-    for kind in published_kinds(model):
-        rows = records(model, kind)
-        files = [Distribution(f"{FOLDER}{kind}.csv", "csv", csv_bytes(rows))]
-        files.append(Distribution(f"{FOLDER}{kind}.json", "json", json_lines(rows)))
-        if any(is_located(row) for row in rows):
-            files.append(Distribution(f"{FOLDER}{kind}.geojson", "geojson", geojson_bytes(rows)))
-        made.append(Dataset(kind, kind, len(rows), tuple(files)))
+def datasets(model: ContentModel, cache: Path | None = None, code: str = "") -> list[Dataset]:
+    """Every published dataset. With a `cache` folder, a kind whose entries, settings and builder
+    `code` did not change is read back instead of written again: in `serve`, a one-row edit of
+    the relics leaves 20,000 objects' files as they were."""
+    made = [
+        _cached(model, kind, cache, code) if cache else _kind_dataset(model, kind) for kind in published_kinds(model)
+    ]
     zoned = [e for by_lang in model.of_kind("relic").values() for e in by_lang.values() if isinstance(e, Relic)]
     zoned = [e for e in zoned if e.zones and e.lang == model.config.default_language]
     if zoned:
         zones = Distribution(f"{FOLDER}relic-zones.geojson", "geojson", zones_geojson_bytes(model, zoned))
         made.append(Dataset("relic-zones", "zones", len(zoned), (zones,)))
     return made
+
+
+def _kind_dataset(model: ContentModel, kind: str) -> Dataset:
+    rows = records(model, kind)
+    files = [Distribution(f"{FOLDER}{kind}.csv", "csv", csv_bytes(rows))]
+    files.append(Distribution(f"{FOLDER}{kind}.json", "json", json_lines(rows)))
+    if any(is_located(row) for row in rows):
+        files.append(Distribution(f"{FOLDER}{kind}.geojson", "geojson", geojson_bytes(rows)))
+    return Dataset(kind, kind, len(rows), tuple(files))
+
+
+def _cached(model: ContentModel, kind: str, cache: Path, code: str) -> Dataset:
+    entries = sorted(
+        (entry.slug, entry.lang, [model.source_digests.get(source, "") for source in entry.sources])
+        for by_lang in model.of_kind(kind).values()
+        for entry in by_lang.values()
+    )
+    key = key_of(code, kind, repr(replace(model.config, root=Path())), entries)
+    path = cache / "opendata" / f"{key}.pickle"
+    if path.is_file():
+        found: Dataset = pickle.loads(path.read_bytes())
+        return found
+    dataset = _kind_dataset(model, kind)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    partial.write_bytes(pickle.dumps(dataset))
+    os.replace(partial, path)
+    return dataset
 
 
 def modified(model: ContentModel) -> str:
