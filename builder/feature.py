@@ -184,6 +184,11 @@ class Feature:
         """What the feature adds to the page of an entry of another kind (e.g. an exhibit's narration)."""
         return {}
 
+    def head(self, renderer: Renderer, context: dict[str, Any]) -> str:
+        """Markup the feature adds to the <head> of a page (structured data), given the page's
+        whole template context; it must be safe HTML, as it is inserted unescaped."""
+        return ""
+
     def card_media(self, renderer: Renderer, entry: Entry, rel: Callable[[str], str]) -> dict[str, Any]:
         """What the feature adds to an exhibit's card inside another view (a tour's hotspot card)."""
         return {}

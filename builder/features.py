@@ -3,9 +3,9 @@
 3D models come before narration so that an exhibit card lists its model before its audio;
 narration comes before tours, whose guided narrations it publishes with its own. The catalogue
 comes after them: its rows enrich what the others read, and its menu items follow the tours'.
-The map follows the catalogue, whose located items it shows; its rung of the policy ladder
-for online tiles goes above every other. Search comes last, as it indexes every other feature's
-entries.
+The map follows the catalogue, whose located items it shows; its rung of the policy ladder for
+online tiles goes above every other. Open data follows every kind it publishes. Search comes
+last, as it indexes every other feature's entries.
 """
 
 from .catalogue import CATALOGUE
@@ -13,7 +13,8 @@ from .feature import Feature
 from .map import MAP
 from .models3d import MODELS3D
 from .narration import NARRATION
+from .opendata import OPEN_DATA
 from .search import SEARCH
 from .tours import TOURS
 
-FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, SEARCH)
+FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, OPEN_DATA, SEARCH)

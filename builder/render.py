@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from .config import LANGUAGE_NAMES
 from .csp import PAGE_CSP
@@ -179,6 +180,7 @@ class Renderer:
             "nav": self._nav(lang),
             "alternates": self._alternates(kind, entry, page_url, lang),
             "entry": entry,
+            "head_extra": Markup(""),
         }
 
     def _nav(self, lang: str) -> list[dict[str, str]]:
@@ -283,6 +285,7 @@ class Renderer:
         context.update(extra)
         offset = 1 if action.kind == "exhibit" else 0
         context["body"] = render_markdown(self.markdown, entry.body, offset) if entry is not None else ""
+        context["head_extra"] = Markup("".join(feature.head(self, context) for feature in self.features))
         return self._template(action.template, context)
 
     def _listed(self, lang: str) -> list[Exhibit]:
