@@ -156,10 +156,6 @@ class Feature:
         """Images the feature shows, planned with the site's responsive images."""
         return ()
 
-    def shows_models(self, site: ValidatedSite) -> bool:
-        """Whether the site needs the 3D viewer and its policy."""
-        return False
-
     def entry_deps(self, planner: Planner, entry: Entry) -> object:
         """What the feature adds to a page that shows `entry`, for that page's key."""
         return ""

@@ -62,9 +62,6 @@ class Models3dFeature(Feature):
                 elif (exhibit.slug, default) in models:
                     models[(exhibit.slug, exhibit.lang)] = models[(exhibit.slug, default)]
 
-    def shows_models(self, site: ValidatedSite) -> bool:
-        return bool(models_of(site.results))
-
     def missing_viewer(self, site: ValidatedSite, theme: Theme) -> Problem | None:
         return missing_bundle(theme, MODEL_BUNDLE, "3D viewer") if models_of(site.results) else None
 
