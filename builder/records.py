@@ -11,10 +11,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from .diagnostics import Problems
-from .frontmatter import LineDict, ParsedDocument
+from .frontmatter import LineDict
 from .model import ImageRef, Origin
 
-Document = tuple[str, ParsedDocument]
 
 
 def text(value: Any) -> str:
