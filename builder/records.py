@@ -15,7 +15,6 @@ from .frontmatter import LineDict
 from .model import ImageRef, Origin
 
 
-
 def text(value: Any) -> str:
     if value is None or isinstance(value, (list, dict)):
         return ""
