@@ -29,6 +29,22 @@ export const planMethods = {
     };
   },
 
+  // The map plugin keeps its rooms' places in window coordinates from its last drawing, so once
+  // the page scrolls (a phone shows the maximised plan only in part) a tap lands beside the room:
+  // a scroll asks for a new drawing, which measures again.
+  followPageScroll() {
+    if (!this.map) return;
+    let queued = false;
+    window.addEventListener('scroll', () => {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(() => {
+        queued = false;
+        this.map.component.update(false);
+      });
+    }, { passive: true });
+  },
+
   updatePlugins(scene) {
     if (this.compass) {
       if (isNum(scene.north)) {

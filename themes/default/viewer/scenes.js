@@ -161,6 +161,7 @@ export const sceneMethods = {
       this.activate(data.scene, data.index, e.marker.domElement);
     });
     this.tour.addEventListener('node-changed', () => this.onSceneShown());
+    this.followPageScroll();
 
     // keyboard control only while the viewer has the focus
     this.viewerEl.addEventListener('focusin', () => viewer.startKeyboardControl());
