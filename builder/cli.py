@@ -229,7 +229,10 @@ def deploy(
         err=True,
     )
     if result.foreign:
-        click.echo(f"note: left {result.foreign} object(s) under {where} that disan did not upload", err=True)
+        click.echo(
+            f"note: left alone {result.foreign} object(s) under {where} that disan did not upload as part of this site",
+            err=True,
+        )
 
 
 @main.command()

@@ -296,14 +296,16 @@ def test_dry_run_prints_the_plan_in_order_and_changes_nothing(
     assert _objects(s3_endpoint, bucket) == before
 
 
-def test_objects_disan_did_not_upload_are_left_alone(
+def test_objects_of_others_and_of_other_sites_in_the_bucket_are_left_alone(
     two_versions: tuple[Path, Path], s3_endpoint: str, bucket: str
 ) -> None:
     client = boto3.client("s3", endpoint_url=s3_endpoint)
     client.put_object(Bucket=bucket, Key="site/logs/visits.txt", Body=b"kept")
+    deploy_site(two_versions[1], Target(bucket, "site/v2/", s3_endpoint), HOMES, jobs=4)
     plan, result = deploy_site(two_versions[0], Target(bucket, "site/", s3_endpoint), HOMES, jobs=4)
-    assert result.foreign == 1 and not plan.deletions
-    assert "logs/visits.txt" in _objects(s3_endpoint, bucket, "site/")
+    assert result.foreign == 1 + len(_published(two_versions[1])) + 1 and not plan.deletions
+    held = _objects(s3_endpoint, bucket, "site/")
+    assert "logs/visits.txt" in held and "v2/index.html" in held, "another site under the prefix is not ours"
 
 
 def test_site_toml_gives_the_target_and_curator_errors_are_one_line(

@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from .files import LocalFile, Record
 from .target import DeployError, Target
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 
 MANIFEST = ".disan-deploy.json"
 HASH_METADATA = "disan-sha256"  # sent as x-amz-meta-disan-sha256
+# the prefix of the site an object belongs to: a deploy to s3://b/ never takes s3://b/v2/'s objects for its own
+SITE_METADATA = "disan-site"
 SINGLE_PUT_LIMIT = 64 * 1024 * 1024  # larger files go up in parts
 DELETE_BATCH = 1000  # the most one DeleteObjects request takes
 CREDENTIALS_HINT = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for a profile in ~/.aws/credentials"
@@ -72,17 +75,24 @@ class Bucket:
         return {key: record for key, record in records.items() if record is not None}
 
     def record_of(self, key: str) -> Record | None:
-        """The hash and headers an object carries, or None if disan did not upload it."""
+        """The hash and headers an object carries, or None if disan did not upload it as part of this site."""
         head = self.client.head_object(Bucket=self.target.bucket, Key=self.target.prefix + key)
-        digest = head.get("Metadata", {}).get(HASH_METADATA)
-        return Record(digest, head.get("ContentType", ""), head.get("CacheControl", "")) if digest else None
+        metadata = head.get("Metadata", {})
+        digest = metadata.get(HASH_METADATA)
+        if not digest or metadata.get(SITE_METADATA) != self._site:
+            return None
+        return Record(digest, head.get("ContentType", ""), head.get("CacheControl", ""))
+
+    @property
+    def _site(self) -> str:
+        return quote("/" + self.target.prefix)  # metadata is ASCII; never empty, which some stores drop
 
     def put(self, file: LocalFile) -> None:
         record = file.record
         extra: dict[str, Any] = {
             "ContentType": record.content_type,
             "CacheControl": record.cache_control,
-            "Metadata": {HASH_METADATA: record.sha256},
+            "Metadata": {HASH_METADATA: record.sha256, SITE_METADATA: self._site},
         }
         key = self.target.prefix + file.key
         if file.size > SINGLE_PUT_LIMIT:
