@@ -22,6 +22,7 @@ from PIL import Image
 from builder.build import SiteBuilder
 from builder.cli import main
 from builder.deploy import Target, deploy_site
+from builder.deploy import bucket as bucket_module
 from builder.deploy.bucket import MANIFEST, Bucket
 from builder.hosting import content_type
 from builder.scaffold import scaffold
@@ -273,6 +274,20 @@ def test_one_changed_page_is_one_upload_and_a_deleted_page_goes_last(
     events.clear()
     _, again = _deploy(out, s3_endpoint, bucket)
     assert again.uploaded == again.deleted == 0 and events == [], "nothing left to do, not even the manifest"
+
+
+def test_a_big_file_goes_up_in_parts_and_is_known_by_its_hash_not_its_etag(
+    s3_endpoint: str, bucket: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bucket_module, "SINGLE_PUT_LIMIT", 5 * 1024 * 1024)  # S3's smallest part
+    (tmp_path / "index.html").write_text("<!DOCTYPE html><title>Bảo tàng</title>", encoding="utf-8")
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media/scan.glb").write_bytes(bytes(range(256)) * 45_000)  # 11 MB: three parts
+    _, first = _deploy(tmp_path, s3_endpoint, bucket)
+    head = boto3.client("s3", endpoint_url=s3_endpoint).head_object(Bucket=bucket, Key="media/scan.glb")
+    assert head["ETag"].endswith('-3"'), "not an MD5 of the file"
+    assert (head["ContentType"], head["CacheControl"]) == ("model/gltf-binary", IMMUTABLE)
+    assert first.uploaded == 2 and _deploy(tmp_path, s3_endpoint, bucket)[1].uploaded == 0
 
 
 def test_dry_run_prints_the_plan_in_order_and_changes_nothing(

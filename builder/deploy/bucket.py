@@ -25,7 +25,7 @@ MANIFEST = ".disan-deploy.json"
 HASH_METADATA = "disan-sha256"  # sent as x-amz-meta-disan-sha256
 # the prefix of the site an object belongs to: a deploy to s3://b/ never takes s3://b/v2/'s objects for its own
 SITE_METADATA = "disan-site"
-SINGLE_PUT_LIMIT = 64 * 1024 * 1024  # larger files go up in parts
+SINGLE_PUT_LIMIT = 64 * 1024 * 1024  # larger files go up in parts of this size
 DELETE_BATCH = 1000  # the most one DeleteObjects request takes
 CREDENTIALS_HINT = "set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE for a profile in ~/.aws/credentials"
 
@@ -96,7 +96,10 @@ class Bucket:
         }
         key = self.target.prefix + file.key
         if file.size > SINGLE_PUT_LIMIT:
-            self.client.upload_file(str(file.path), self.target.bucket, key, ExtraArgs=extra)
+            from boto3.s3.transfer import TransferConfig
+
+            parts = TransferConfig(multipart_threshold=SINGLE_PUT_LIMIT, multipart_chunksize=SINGLE_PUT_LIMIT)
+            self.client.upload_file(str(file.path), self.target.bucket, key, ExtraArgs=extra, Config=parts)
             return
         with file.path.open("rb") as body:
             self.client.put_object(Bucket=self.target.bucket, Key=key, Body=body, **extra)
