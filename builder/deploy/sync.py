@@ -45,13 +45,15 @@ class DeployPlan:
 
 @dataclass
 class DeployResult:
-    uploaded: int = 0
-    uploaded_bytes: int = 0
     unchanged: int = 0
     deleted: int = 0
     foreign: int = 0
     seconds: float = 0.0
     uploaded_keys: list[str] = field(default_factory=list)
+
+    @property
+    def uploaded(self) -> int:
+        return len(self.uploaded_keys)
 
 
 def deploy_site(
@@ -117,8 +119,6 @@ def apply_plan(plan: DeployPlan, bucket: Bucket, result: DeployResult, jobs: int
         bucket.put_manifest({key: record for key, record in plan.remote.items() if key not in sending})
 
     def uploaded(file: LocalFile) -> None:
-        result.uploaded += 1
-        result.uploaded_bytes += file.size
         result.uploaded_keys.append(file.key)
         if progress:
             progress("upload", result.uploaded, len(uploads))
