@@ -1,23 +1,31 @@
 """`disan deploy` against a real S3-compatible server on 127.0.0.1 (moto's server, spoken to over
 HTTP by boto3 exactly as AWS, R2 or MinIO would be): every file with its headers, nothing
-uploaded twice, deletions last, and a deploy stopped half-way leaves the served site whole."""
+uploaded twice, deletions last, and a deploy stopped half-way (by its progress hook, or a
+SIGKILL to the `disan deploy` process in the middle of an upload) leaves the served site whole."""
 
 from __future__ import annotations
 
 import logging
+import os
 import posixpath
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import threading
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import count
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
 from click.testing import CliRunner
-from moto.server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from PIL import Image
+from werkzeug.serving import make_server
 
 from builder.build import SiteBuilder
 from builder.cli import main
@@ -27,6 +35,7 @@ from builder.deploy.bucket import MANIFEST, Bucket
 from builder.hosting import content_type
 from builder.scaffold import scaffold
 
+REPO = Path(__file__).resolve().parents[1]
 HOMES = frozenset({"index.html", "en/index.html", "404.html"})
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "public, no-cache"
@@ -72,14 +81,41 @@ class Stopped(Exception):
     """Stands for the deploy being killed: raised from the progress hook after some uploads."""
 
 
+class S3Server:
+    """moto's S3 server on 127.0.0.1 (what its ThreadedMotoServer runs), with `before`: called
+    with each request before it is answered, so a test can kill a deploy in the middle of one."""
+
+    def __init__(self) -> None:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request in a failure's report
+        moto = DomainDispatcherApplication(create_backend_app)
+        self.before: Callable[[dict[str, Any]], None] | None = None
+
+        def app(environ: dict[str, Any], start_response: Any) -> Any:
+            if self.before:
+                self.before(environ)
+            return moto(environ, start_response)
+
+        self.server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
+        self.endpoint = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.thread.join()
+
+
 @pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per request in a failure's report
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
+def s3_server() -> Iterator[S3Server]:
+    server = S3Server()
+    yield server
     server.stop()
+
+
+@pytest.fixture
+def s3_endpoint(s3_server: S3Server) -> Iterator[str]:
+    yield s3_server.endpoint
+    s3_server.before = None
 
 
 @pytest.fixture(autouse=True)
@@ -249,6 +285,35 @@ def test_a_deploy_killed_half_way_leaves_the_old_site_whole_and_the_next_one_fin
     assert len(puts) == len(set(puts)) == total, "a stopped deploy's uploads are never sent again"
     assert finished.deleted == len(planned.deletions)
     assert _objects(s3_endpoint, bucket) == _published(new) | {MANIFEST}
+    _assert_whole(new, s3_endpoint, bucket)
+
+
+def test_a_deploy_process_killed_in_the_middle_of_an_upload_leaves_the_old_site_whole(
+    two_versions: tuple[Path, Path], s3_server: S3Server, s3_endpoint: str, bucket: str
+) -> None:
+    old, new = two_versions
+    _deploy(old, s3_endpoint, bucket)
+    total = len(_deploy(new, s3_endpoint, bucket, dry_run=True)[0].uploads)
+    command = [sys.executable, "-m", "builder", "deploy", "--site", str(new.parent), "--out", str(new)]
+    command += [f"s3://{bucket}/", "--endpoint-url", s3_endpoint, "--jobs", "2"]
+    process = subprocess.Popen(command, env={**os.environ, "PYTHONPATH": str(REPO)}, stderr=subprocess.PIPE)
+    uploads = count(1)
+
+    def kill_half_way(request: dict[str, Any]) -> None:
+        if request["REQUEST_METHOD"] == "PUT" and MANIFEST not in request["PATH_INFO"]:
+            if next(uploads) == total // 2:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+
+    s3_server.before = kill_half_way
+    process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGKILL, "the deploy ran to its end before it was killed"
+    s3_server.before = None
+    _assert_whole(old, s3_endpoint, bucket)
+    assert "about/index.html" in _objects(s3_endpoint, bucket)
+    _, finished = _deploy(new, s3_endpoint, bucket)
+    skipped = total - finished.uploaded  # the uploads done before the kill, give or take the two in flight
+    assert abs(skipped - total // 2) <= 1, "what went up before the kill is not sent again"
     _assert_whole(new, s3_endpoint, bucket)
 
 
