@@ -1,4 +1,4 @@
-"""The `disan` command line. Exit codes: 0 success, 1 content errors, 2 usage errors."""
+"""The `disan` command line. Exit codes: 0 success, 1 content errors (or a failed deploy), 2 usage errors."""
 
 from __future__ import annotations
 
@@ -182,6 +182,57 @@ def import_(site: Path, file: Path, kind: str | None) -> None:
         sys.exit(1)
     click.echo(f"wrote {len(imported.written)} Markdown file(s) from {file}")
     click.echo("remove the spreadsheet's [[catalogue]] table from site.toml if the files replace it", err=True)
+
+
+@main.command()
+@_site_option
+@click.argument("target", required=False)
+@click.option("--endpoint-url", help="S3-compatible endpoint (Cloudflare R2, MinIO); default: AWS S3.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Built folder to upload (default: site.toml's output).",
+)
+@click.option("--dry-run", is_flag=True, help="Print what would be uploaded and deleted; change nothing.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=8, show_default=True, help="Parallel uploads.")
+def deploy(
+    site: Path, target: str | None, endpoint_url: str | None, out: Path | None, dry_run: bool, jobs: int
+) -> None:
+    """Upload the built site to an S3-compatible bucket TARGET (s3://bucket/prefix): only what changed, in an
+    order that never shows half a site, deletions last. Credentials come from the AWS environment variables or
+    profiles, never from site.toml."""
+    from .config import load_config
+    from .deploy import DeployError, deploy_site, resolve_target
+    from .diagnostics import Problems
+    from .urls import lang_prefix
+
+    problems = Problems()
+    config = load_config(site.resolve(), problems)
+    if config is None or problems.errors:
+        _fail(problems.sorted())
+    homes = frozenset({"404.html"} | {lang_prefix(config, lang) + "index.html" for lang in config.languages})
+    try:
+        where = resolve_target(target, endpoint_url, config.deploy, config.root / "site.toml")
+        plan, result = deploy_site(
+            out or config.root / config.output, where, homes, dry_run=dry_run, jobs=jobs, progress=_ProgressLine()
+        )
+    except DeployError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2 if exc.usage else 1)
+    if dry_run:
+        click.echo("\n".join(plan.lines()) or "nothing to do")
+    verb = "would upload" if dry_run else "uploaded"
+    size = sum(file.size for file in plan.uploads) / 1e6
+    click.echo(
+        f"{where}: {verb} {len(plan.uploads)} file(s) ({size:.1f} MB), {result.unchanged} unchanged, "
+        f"{'would delete' if dry_run else 'deleted'} {len(plan.deletions)} in {result.seconds:.2f} s",
+        err=True,
+    )
+    if result.foreign:
+        click.echo(
+            f"note: left alone {result.foreign} object(s) under {where} that disan did not upload as part of this site",
+            err=True,
+        )
 
 
 @main.command()

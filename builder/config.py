@@ -31,13 +31,14 @@ KNOWN_KEYS = {
     "catalogue",
     "map",
     "open_data",
+    "deploy",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
-TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data")
+TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy")
 TILES_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?/\S*\{z\}\S*\{x\}\S*\{y\}\S*$")
 PIXEL_LIMIT_KEYS = ("max_image_pixels", "max_panorama_pixels")
 THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a folder under themes/, never a path out of it
@@ -73,6 +74,7 @@ class SiteConfig:
     tiles_url: str = ""  # [map] tiles_url: online tiles the map page may add to its own basemap
     # the [open_data] table as written; the opendata feature reads it
     open_data: dict[str, Any] = field(default_factory=dict)
+    deploy: dict[str, Any] = field(default_factory=dict)  # the [deploy] table as written; `disan deploy` reads it
 
     @property
     def default_language(self) -> str:
@@ -268,6 +270,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         catalogue=_tables(data.get("catalogue", [])),
         tiles_url=tiles_url,
         open_data=dict(data.get("open_data", {})),
+        deploy=dict(data.get("deploy", {})),
     )
 
 

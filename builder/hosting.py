@@ -1,4 +1,6 @@
-"""What static hosts and search engines read beside the pages: _headers, sitemap.xml, robots.txt.
+"""What static hosts and search engines read beside the pages: _headers, sitemap.xml, robots.txt;
+and the Content-Type and Cache-Control of every published file, for hosts that take them per file
+(`disan serve`, `disan deploy` to a bucket).
 
 `_headers` (Netlify, Cloudflare Pages) carries what a page's meta tag cannot say:
 `frame-ancestors`. Both hosts join the values of every rule that matches a path, and a
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from html import escape
+from pathlib import PurePosixPath
 
 from .config import SiteConfig
 from .urls import lang_prefix
@@ -19,6 +22,61 @@ from .urls import lang_prefix
 EMBEDDABLE = "frame-ancestors *"
 NOT_EMBEDDABLE = "frame-ancestors 'self'"
 CACHED_FOREVER = ("static", "media", "tiles")
+# Pagefind names its index, metadata and fragment files after their content; its entry files keep their names.
+HASHED_SEARCH_FILES = (".pf_fragment", ".pf_index", ".pf_meta")
+IMMUTABLE = "public, max-age=31536000, immutable"
+# Pages and other files that keep their name revalidate on every visit: a page held for minutes
+# after a deploy could ask for a content-hashed file the deploy has since deleted.
+REVALIDATE = "public, no-cache"
+# By suffix, not by the platform's mime.types, so every machine publishes the same headers.
+CONTENT_TYPES = {
+    "html": "text/html",
+    "css": "text/css",
+    "js": "text/javascript",
+    "mjs": "text/javascript",
+    "json": "application/json",
+    "geojson": "application/geo+json",
+    "jsonld": "application/ld+json",
+    "webmanifest": "application/manifest+json",
+    "xml": "application/xml",
+    "txt": "text/plain",
+    "csv": "text/csv",
+    "vtt": "text/vtt",
+    "svg": "image/svg+xml",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "webp": "image/webp",
+    "avif": "image/avif",
+    "gif": "image/gif",
+    "ico": "image/x-icon",
+    "glb": "model/gltf-binary",
+    "gltf": "model/gltf+json",
+    "bin": "application/octet-stream",
+    "ktx2": "image/ktx2",
+    "wasm": "application/wasm",
+    "opus": "audio/ogg",
+    "ogg": "audio/ogg",
+    "oga": "audio/ogg",
+    "mp3": "audio/mpeg",
+    "m4a": "audio/mp4",
+    "flac": "audio/flac",
+    "wav": "audio/wav",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+    "woff2": "font/woff2",
+    "woff": "font/woff",
+    "pdf": "application/pdf",
+}
+TEXT_TYPES = (
+    "application/json",
+    "application/geo+json",
+    "application/ld+json",
+    "application/manifest+json",
+    "application/xml",
+    "image/svg+xml",
+    "model/gltf+json",
+)
 
 
 class Policies:
@@ -33,6 +91,21 @@ class Policies:
         return self.ladder[max(self.needs(kind) for kind in kinds)]
 
 
+def content_type(name: str) -> str:
+    """The Content-Type of a published file, UTF-8 for text; Pagefind's own files are plain bytes."""
+    kind = CONTENT_TYPES.get(PurePosixPath(name).suffix.lower().lstrip("."), "application/octet-stream")
+    return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind in TEXT_TYPES else kind
+
+
+def cache_control(path: str) -> str:
+    """Forever for files named after their content (the folders `_headers` marks, Pagefind's
+    hashed files); revalidated for everything else. `path` is relative to the output folder."""
+    hashed = path.split("/", 1)[0] in CACHED_FOREVER or (
+        path.startswith("pagefind/") and path.endswith(HASHED_SEARCH_FILES)
+    )
+    return IMMUTABLE if hashed else REVALIDATE
+
+
 def host_files(config: SiteConfig, pages: dict[str, str], policies: Policies) -> dict[str, str]:
     """`pages` maps each HTML output path to its page kind."""
     listed = sorted(p for p in pages if p != "404.html" and pages[p] != "redirect")
@@ -45,7 +118,7 @@ def host_files(config: SiteConfig, pages: dict[str, str], policies: Policies) ->
     rules = header_rules(config, pages, policies)
     headers = "".join(f"{path}\n  Content-Security-Policy: {policy}\n" for path, policy in rules)
     headers += "/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n" + "".join(
-        f"/{folder}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in CACHED_FOREVER
+        f"/{folder}/*\n  Cache-Control: {IMMUTABLE}\n" for folder in CACHED_FOREVER
     )
     return {"sitemap.xml": sitemap, "robots.txt": robots, "_headers": headers}
 

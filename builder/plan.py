@@ -74,8 +74,9 @@ def plan_site(
     config = model.config
     images = _plan_images(site, assets)
     static_urls, static_outputs = _plan_static(site, theme, assets)
-    # where the site lies on disk is not content: a moved or copied site keeps every key
-    base = key_of(CODE_DIGEST, theme.digest, repr(replace(config, root=Path())), authoring, sorted(static_urls.items()))
+    # where the site lies on disk, and where it is deployed to, is not content: neither changes a key
+    shown = replace(config, root=Path(), deploy={})
+    base = key_of(CODE_DIGEST, theme.digest, repr(shown), authoring, sorted(static_urls.items()))
     shared = key_of(
         base,
         [entry_digest(model, e) for e in model.all_entries() if e.kind in ("page", "collection")],
