@@ -1,6 +1,7 @@
 """3D models as a feature: the `model:` of an exhibit, relic or heritage is inspected at check
 time, packed into one phone-sized .glb by the build (cached by content), and shown behind its
-poster on the entry's page and in tour cards, with the 3D viewer and its decoders published only by sites that use them."""
+poster on the entry's page and in tour cards, with the 3D viewer and its decoders published
+only by sites that use them."""
 
 from __future__ import annotations
 
