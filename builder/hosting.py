@@ -10,8 +10,10 @@ grow with the number of tours (Cloudflare reads at most 100).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import mimetypes
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
+from pathlib import PurePosixPath
 
 from .config import SiteConfig
 from .urls import lang_prefix
@@ -19,6 +21,10 @@ from .urls import lang_prefix
 EMBEDDABLE = "frame-ancestors *"
 NOT_EMBEDDABLE = "frame-ancestors 'self'"
 CACHED_FOREVER = ("static", "media", "tiles")
+# The open-data formats' registered types, which neither every host nor Python's mimetypes (it
+# reads the system's list) knows: served as application/octet-stream or text/plain, a GeoJSON
+# layer or the DCAT description is not recognised by the GIS tools and data portals that fetch it.
+CONTENT_TYPES = {".geojson": "application/geo+json", ".jsonld": "application/ld+json"}
 
 
 class Policies:
@@ -33,8 +39,18 @@ class Policies:
         return self.ladder[max(self.needs(kind) for kind in kinds)]
 
 
-def host_files(config: SiteConfig, pages: dict[str, str], policies: Policies) -> dict[str, str]:
-    """`pages` maps each HTML output path to its page kind."""
+def content_type(name: str) -> str:
+    """The media type a file is served with: `disan serve` sends what `_headers` tells a host."""
+    suffix = PurePosixPath(name).suffix.lower()
+    return CONTENT_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def host_files(
+    config: SiteConfig, pages: dict[str, str], policies: Policies, files: Iterable[str] = ()
+) -> dict[str, str]:
+    """`pages` maps each HTML output path to its page kind; `files` are every published path,
+    of which those of a type hosts may not know get a Content-Type rule each (exact paths: the
+    hosts' wildcards differ, and the open-data files are few)."""
     listed = sorted(p for p in pages if p != "404.html" and pages[p] != "redirect")
     urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n" for p in listed)
     sitemap = (
@@ -47,6 +63,8 @@ def host_files(config: SiteConfig, pages: dict[str, str], policies: Policies) ->
     headers += "/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n" + "".join(
         f"/{folder}/*\n  Cache-Control: public, max-age=31536000, immutable\n" for folder in CACHED_FOREVER
     )
+    typed = sorted(path for path in files if PurePosixPath(path).suffix.lower() in CONTENT_TYPES)
+    headers += "".join(f"/{path}\n  Content-Type: {content_type(path)}\n" for path in typed)
     return {"sitemap.xml": sitemap, "robots.txt": robots, "_headers": headers}
 
 

@@ -8,7 +8,6 @@ authoring aids never leak into the deployable output.
 from __future__ import annotations
 
 import json
-import mimetypes
 import os
 import posixpath
 import re
@@ -30,6 +29,7 @@ from watchdog.observers.api import BaseObserver
 from .build import CACHE_DIR, SiteBuilder
 from .config import SOURCE_FOLDERS
 from .diagnostics import ContentError, Problem, format_text
+from .hosting import content_type
 from .theme import BUILTIN_THEMES
 
 LIVE_DIR = Path(__file__).resolve().parent / "live"
@@ -209,7 +209,7 @@ class DevServer:
                 except OSError:
                     self.send_error(HTTPStatus.NOT_FOUND)
                     return
-                kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+                kind = content_type(file.name)
                 if inject and kind == "text/html":
                     live_tag = LIVE_TAG.format(server.state.generation).encode()
                     data = data.replace(b"</head>", live_tag + b"</head>", 1)
