@@ -38,6 +38,10 @@ NestedKeys = set[str] | dict[str, "NestedKeys | None"] | list["NestedKeys"]
 # (the fields every entry has, the merged front matter) → the record of one language
 RecordBuilder = Callable[[dict[str, Any], dict[str, Any]], "Entry"]
 ListMerger = Callable[[list[Any], list[Any]], list[Any]]
+# The kinds whose page shows one object or place: an exhibit, a relic, an intangible heritage.
+# The features that show an object's media (its 3D model, its narration, the tour it is seen in)
+# extend these kinds, so a relic's Markdown file takes the same keys as an exhibit's.
+OBJECT_KINDS = ("exhibit", "relic", "heritage")
 
 
 @dataclass(frozen=True)

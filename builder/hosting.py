@@ -12,7 +12,7 @@ grow with the number of tours (Cloudflare reads at most 100).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from html import escape
 from pathlib import PurePosixPath
 
@@ -77,6 +77,10 @@ TEXT_TYPES = (
     "image/svg+xml",
     "model/gltf+json",
 )
+# The open-data formats' registered types, which neither every host nor Python's mimetypes (it
+# reads the system's list) knows: served as application/octet-stream or text/plain, a GeoJSON
+# layer or the DCAT description is not recognised by the GIS tools and data portals that fetch it.
+TYPED_FOR_HOSTS = (".geojson", ".jsonld")
 
 
 class Policies:
@@ -106,8 +110,12 @@ def cache_control(path: str) -> str:
     return IMMUTABLE if hashed else REVALIDATE
 
 
-def host_files(config: SiteConfig, pages: dict[str, str], policies: Policies) -> dict[str, str]:
-    """`pages` maps each HTML output path to its page kind."""
+def host_files(
+    config: SiteConfig, pages: dict[str, str], policies: Policies, files: Iterable[str] = ()
+) -> dict[str, str]:
+    """`pages` maps each HTML output path to its page kind; `files` are every published path,
+    of which those of a type hosts may not know get a Content-Type rule each (exact paths: the
+    hosts' wildcards differ, and the open-data files are few)."""
     listed = sorted(p for p in pages if p != "404.html" and pages[p] != "redirect")
     urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n" for p in listed)
     sitemap = (
@@ -120,6 +128,8 @@ def host_files(config: SiteConfig, pages: dict[str, str], policies: Policies) ->
     headers += "/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n" + "".join(
         f"/{folder}/*\n  Cache-Control: {IMMUTABLE}\n" for folder in CACHED_FOREVER
     )
+    typed = sorted(path for path in files if PurePosixPath(path).suffix.lower() in TYPED_FOR_HOSTS)
+    headers += "".join(f"/{path}\n  Content-Type: {content_type(path)}\n" for path in typed)
     return {"sitemap.xml": sitemap, "robots.txt": robots, "_headers": headers}
 
 

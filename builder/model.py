@@ -60,6 +60,12 @@ class Entry:
         lines = getattr(self.meta, "lines", {})
         return Origin(self.origin.file, lines.get(key, self.origin.line))
 
+    @property
+    def ref(self) -> tuple[str, str, str]:
+        """(kind, slug, language): names the entry among every kind, as an exhibit and a relic may
+        share a slug; features key what they learn about an entry (its model, its narration) by it."""
+        return (self.kind, self.slug, self.lang)
+
 
 @dataclass(frozen=True, kw_only=True)
 class Page(Entry):

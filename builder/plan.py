@@ -133,7 +133,7 @@ def _host_outputs(site: ValidatedSite, outputs: list[Output], policies: tuple[st
     def needs(kind: str) -> int:
         return max((feature.policy(site, kind) for feature in FEATURES), default=0)
 
-    files = host_files(site.model.config, pages, Policies(policies, needs))
+    files = host_files(site.model.config, pages, Policies(policies, needs), (o.path for o in outputs))
     return [Output(name, key_of(text), TextFile(text)) for name, text in sorted(files.items())]
 
 

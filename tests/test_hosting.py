@@ -89,3 +89,15 @@ def test_a_lesson_on_another_site_can_frame_the_tour_embed_but_not_other_pages(
             )
     finally:
         page.close()
+
+
+def test_open_data_files_get_their_registered_content_types(built_demo: Path) -> None:
+    """Hosts that do not know .geojson or .jsonld would send them as octet-stream; `_headers` names them."""
+    headers = HostHeaders((built_demo / "_headers").read_text(encoding="utf-8"))
+    expected = {".geojson": "application/geo+json; charset=utf-8", ".jsonld": "application/ld+json; charset=utf-8"}
+    typed = sorted(p for p in built_demo.rglob("*") if p.suffix in expected)
+    assert {p.name for p in typed} >= {"relic.geojson", "relic-zones.geojson", "catalog.jsonld"}
+    for path in typed:
+        url = "/" + path.relative_to(built_demo).as_posix()
+        assert headers.matching(url, "Content-Type") == [expected[path.suffix]], url
+    assert headers.matching("/open-data/relic.csv", "Content-Type") == []

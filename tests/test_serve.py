@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import mimetypes
 import socket
 import struct
 import threading
@@ -239,3 +240,32 @@ def test_seven_tabs_all_reload_after_a_rebuild(dev_server, browser) -> None:
     for page in pages:
         page.locator("h1", has_text="Bảy thẻ").wait_for(timeout=10_000)
     context.close()
+
+
+def test_open_data_files_are_served_with_their_registered_types(tmp_path: Path, monkeypatch) -> None:
+    """As `_headers` tells a static host: GeoJSON as application/geo+json, JSON-LD as application/ld+json,
+    even where the system's list of types (which Python's mimetypes reads) lacks them."""
+    known = mimetypes.guess_type
+    monkeypatch.setattr(
+        mimetypes,
+        "guess_type",
+        lambda url, strict=True: (None, None) if str(url).endswith((".geojson", ".jsonld")) else known(url, strict),
+    )
+    site = tmp_path / "site"
+    scaffold(site)
+    (site / "content/relics").mkdir()
+    (site / "content/relics/den-mau.md").write_text(
+        "---\nid: DT1\ntitle: Đền Mẫu\nlatitude: 20.25\nlongitude: 105.97\n---\nĐền.\n", encoding="utf-8"
+    )
+    server = DevServer(site, "127.0.0.1", 0)
+    server.rebuild()
+    threading.Thread(target=server.httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.httpd.server_address[1]}/open-data/"
+    try:
+        for name, expected in (("relic.geojson", "application/geo+json"), ("catalog.jsonld", "application/ld+json")):
+            with urllib.request.urlopen(base + name, timeout=5) as response:
+                assert response.headers.get_content_type() == expected, name
+                json.loads(response.read())
+    finally:
+        server.httpd.shutdown()
+        server.httpd.server_close()

@@ -1,6 +1,7 @@
-"""3D models as a feature: an exhibit's `model:` is inspected at check time, packed into one
-phone-sized .glb by the build (cached by content), and shown behind its poster on the exhibit
-page and in tour cards, with the 3D viewer and its decoders published only by sites that use them."""
+"""3D models as a feature: the `model:` of an exhibit, relic or heritage is inspected at check
+time, packed into one phone-sized .glb by the build (cached by content), and shown behind its
+poster on the entry's page and in tour cards, with the 3D viewer and its decoders published
+only by sites that use them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..assets import check_asset
 from ..csp import MODEL, with_style_hashes
 from ..diagnostics import Problem
-from ..feature import Feature, Keys, ProcessContext, SiteCheck, missing_bundle
+from ..feature import OBJECT_KINDS, Feature, Keys, ProcessContext, SiteCheck, missing_bundle
 from ..gltf import ModelError, ModelReport, PackResult, cached_pack_model, inspect_model
 from ..model import Entry, ImageRef
 from ..outputs import CopyFile, Output
@@ -32,7 +33,7 @@ MODEL_KEYS: Keys = Keys(
     frozenset({"model"}),
     {"model": {"src": None, "poster": None, "alt": None, "annotations": [{"position", "normal", "label"}]}},
 )
-Models = dict[tuple[str, str], ExhibitModel]  # (exhibit slug, lang) → its model
+Models = dict[tuple[str, str, str], ExhibitModel]  # the `ref` of an exhibit, relic or heritage → its model
 Packed = dict[Path, PackResult]  # model source → its packed .glb
 
 
@@ -43,7 +44,7 @@ def models_of(results: dict[str, Any]) -> Models:
 
 class Models3dFeature(Feature):
     name = "models3d"
-    extends = {"exhibit": MODEL_KEYS}
+    extends = dict.fromkeys(OBJECT_KINDS, MODEL_KEYS)
     static_folders = (DECODERS,)
 
     def validate(self, check: SiteCheck) -> None:
@@ -52,15 +53,17 @@ class Models3dFeature(Feature):
         models = models_of(check.results)
         inspected: dict[str, ModelReport | None] = {}
         default = check.model.config.default_language
-        for by_lang in check.model.of_kind("exhibit").values():
-            for exhibit in by_lang.values():
-                spec = exhibit.meta.get("model")
-                if spec is not None and (exhibit.lang == default or exhibit.translated):
-                    found = _check_model(exhibit, spec, check, inspected)
-                    if found is not None:
-                        models[(exhibit.slug, exhibit.lang)] = found
-                elif (exhibit.slug, default) in models:
-                    models[(exhibit.slug, exhibit.lang)] = models[(exhibit.slug, default)]
+        for kind in self.extends:
+            for by_lang in check.model.of_kind(kind).values():
+                for entry in by_lang.values():
+                    spec = entry.meta.get("model")
+                    original = (kind, entry.slug, default)
+                    if spec is not None and (entry.lang == default or entry.translated):
+                        found = _check_model(entry, spec, check, inspected)
+                        if found is not None:
+                            models[entry.ref] = found
+                    elif original in models:
+                        models[entry.ref] = models[original]
 
     def missing_viewer(self, site: ValidatedSite, theme: Theme) -> Problem | None:
         return missing_bundle(theme, MODEL_BUNDLE, "3D viewer") if models_of(site.results) else None
@@ -78,9 +81,10 @@ class Models3dFeature(Feature):
         return (*ladder[:MODEL], with_style_hashes(ladder[MODEL], bundle), *ladder[MODEL + 1 :])
 
     def policy(self, site: ValidatedSite, page_kind: str) -> int:
-        """Every page that may show a model gets the 3D policy in _headers, when the site has models."""
-        shows = page_kind in ("exhibit", "tour", "tour-embed") and bool(models_of(site.results))
-        return MODEL if shows else 0
+        """The 3D policy in _headers for the pages of a kind when one of them shows a model; a tour
+        opens its exhibits' cards, so it takes it when an exhibit has one."""
+        shown_on = {"tour": "exhibit", "tour-embed": "exhibit"}.get(page_kind, page_kind)
+        return MODEL if any(kind == shown_on for kind, _, _ in models_of(site.results)) else 0
 
     def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[Packed, list[Problem]]:
         """Each model once, into one .glb with phone-sized textures; cached across builds."""
@@ -103,7 +107,7 @@ class Models3dFeature(Feature):
         return [m.poster for m in models_of(site.results).values() if m.poster]
 
     def entry_deps(self, planner: Planner, entry: Entry) -> object:
-        model = models_of(planner.site.results).get((entry.slug, entry.lang))
+        model = models_of(planner.site.results).get(entry.ref)
         return (model.key, planner.image_keys([model.poster])) if model else ""
 
     def plan(self, planner: Planner) -> list[Output]:
@@ -115,7 +119,7 @@ class Models3dFeature(Feature):
         ]
 
     def entry_context(self, renderer: Renderer, entry: Entry) -> dict[str, Any]:
-        if entry.kind != "exhibit":
+        if entry.kind not in self.extends:
             return {}
         model = _model_view(renderer, entry)
         return {"model": model, "csp": renderer.plan.policies[MODEL]} if model else {"model": None}
@@ -151,14 +155,14 @@ class Models3dFeature(Feature):
         }
 
 
-def _model_view(renderer: Renderer, exhibit: Entry) -> dict[str, Any] | None:
-    found = models_of(renderer.site.results).get((exhibit.slug, exhibit.lang))
+def _model_view(renderer: Renderer, entry: Entry) -> dict[str, Any] | None:
+    found = models_of(renderer.site.results).get(entry.ref)
     if found is None:
         return None
     packed: Packed = renderer.plan.processed[Models3dFeature.name]
     size = packed[found.source].bytes_after
     megabytes, triangles = f"{size / 1e6:.1f}" if size >= 100_000 else f"{size / 1e6:.2f}", f"{found.triangles:,}"
-    if exhibit.lang != "en":  # Vietnamese writes 1,5 MB and 17.456
+    if entry.lang != "en":  # Vietnamese writes 1,5 MB and 17.456
         megabytes, triangles = megabytes.replace(".", ","), triangles.replace(",", ".")
     return {
         "src": found.site_path,
@@ -171,10 +175,10 @@ def _model_view(renderer: Renderer, exhibit: Entry) -> dict[str, Any] | None:
 
 
 def _check_model(
-    exhibit: Entry, spec: Any, check: SiteCheck, inspected: dict[str, ModelReport | None]
+    entry: Entry, spec: Any, check: SiteCheck, inspected: dict[str, ModelReport | None]
 ) -> ExhibitModel | None:
     """A 3D model that would not load on a visitor's phone is an error at its `model:` line."""
-    where = exhibit.origin_of("model")
+    where = entry.origin_of("model")
     config, problems = check.model.config, check.problems
     if not isinstance(spec, dict) or not spec.get("src"):
         problems.error(

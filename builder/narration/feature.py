@@ -1,4 +1,4 @@
-"""Narration as a feature: the `audio:` of exhibits and scenes, checked once per file and
+"""Narration as a feature: the `audio:` of exhibits, relics, heritage and scenes, checked once per file and
 published once (WAV as MP3), with captions and a transcript on every page that plays it."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..audio import MP3_KBPS, wav_to_mp3
-from ..feature import Feature, Keys, SiteCheck
+from ..feature import OBJECT_KINDS, Feature, Keys, SiteCheck
 from ..model import Entry
 from ..outputs import CopyFile, Output, TextFile, key_of
 from .check import Narration, check_narration
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..render import Renderer
 
 AUDIO_KEYS = {"src", "transcript"}
-Narrations = dict[tuple[str, str], Narration]  # (entry slug, or another feature's key; lang) → narration
+Narrations = dict[tuple[str, str, str], Narration]  # the `ref` of the entry it narrates → narration
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def narration_view(narration: Narration | None) -> dict[str, Any] | None:
 
 class NarrationFeature(Feature):
     name = "narration"
-    extends = {kind: Keys(frozenset({"audio"}), {"audio": AUDIO_KEYS}) for kind in ("exhibit", "scene")}
+    extends = {kind: Keys(frozenset({"audio"}), {"audio": AUDIO_KEYS}) for kind in (*OBJECT_KINDS, "scene")}
 
     def validate(self, check: SiteCheck) -> None:
         """Languages that share one narration check it once."""
@@ -92,10 +92,10 @@ class NarrationFeature(Feature):
                         )
                     narration = checked[same]
                     if narration is not None:
-                        narrations[(entry.slug, entry.lang)] = narration
+                        narrations[entry.ref] = narration
 
     def entry_deps(self, planner: Planner, entry: Entry) -> object:
-        narration = narrations_of(planner.site.results).get((entry.slug, entry.lang))
+        narration = narrations_of(planner.site.results).get(entry.ref)
         return narration.key if narration else ""
 
     def plan(self, planner: Planner) -> list[Output]:
@@ -115,10 +115,10 @@ class NarrationFeature(Feature):
     def entry_context(self, renderer: Renderer, entry: Entry) -> dict[str, Any]:
         if entry.kind not in self.extends:
             return {}
-        return {"narration": narration_view(narrations_of(renderer.site.results).get((entry.slug, entry.lang)))}
+        return {"narration": narration_view(narrations_of(renderer.site.results).get(entry.ref))}
 
     def card_media(self, renderer: Renderer, entry: Entry, rel: Callable[[str], str]) -> dict[str, Any]:
-        view = narration_view(narrations_of(renderer.site.results).get((entry.slug, entry.lang)))
+        view = narration_view(narrations_of(renderer.site.results).get(entry.ref))
         if view is None:
             return {}
         return {

@@ -1,7 +1,7 @@
 """360° tours: scenes, hotspots, the floor plan and the guided narration, from tours/<tour>/."""
 
 from .feature import TOUR_BUNDLE, TOURS
-from .guide import guide_key, parse_at
+from .guide import parse_at
 from .model import (
     HOTSPOT_KINDS,
     MAX_FOV,
@@ -27,7 +27,6 @@ __all__ = [
     "Scene",
     "Tour",
     "View",
-    "guide_key",
     "parse_at",
     "scenes_of",
     "tour_scenes",

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..csp import VIEWER
 from ..diagnostics import Problem
-from ..feature import Feature, PageContext, ProcessContext, SiteCheck, missing_bundle
-from ..model import ContentModel, ImageRef
+from ..feature import OBJECT_KINDS, Feature, PageContext, ProcessContext, SiteCheck, missing_bundle
+from ..model import ContentModel, Entry, ImageRef
 from ..narration import narrations_of
 from ..outputs import Output
 from ..urls import index_url
@@ -20,6 +20,7 @@ from .model import SCENE_KIND, TOUR_KIND, scenes_of, tours_of
 from .panoramas import make_panoramas
 from .plan import Panoramas, TourMedia, plan_tours, tour_media
 from .render import TourPages
+from .seen import SEEN_KEYS, Sightings, find_sightings, seen_links
 from .validate import check_tours
 
 if TYPE_CHECKING:
@@ -47,10 +48,12 @@ class ToursFeature(Feature):
     name = "tours"
     kinds = (TOUR_KIND, SCENE_KIND)
     page_kinds = {"tour": "tour", "tour-embed": "tour", "tour-index": ""}
+    extends = dict.fromkeys(OBJECT_KINDS, SEEN_KEYS)  # `tour:` where the object or place is seen
 
     def validate(self, check: SiteCheck) -> None:
         check_tours(check)
         narrations_of(check.results).update(check_tour_narrations(check.model, check.assets, check.problems))
+        check.results[self.name] = find_sightings(check, tuple(self.extends))
 
     def missing_viewer(self, site: ValidatedSite, theme: Theme) -> Problem | None:
         return missing_bundle(theme, TOUR_BUNDLE, "360° viewer") if tours_of(site.model) else None
@@ -78,6 +81,14 @@ class ToursFeature(Feature):
         made: TourFiles = planner.processed[self.name]
         return plan_tours(planner, made.panoramas, made.media)
 
+    def entry_deps(self, planner: Planner, entry: Entry) -> object:
+        return seen_links(planner.model, _sightings(planner.site), entry)
+
+    def entry_context(self, renderer: Renderer, entry: Entry) -> dict[str, Any]:
+        if entry.kind not in self.extends:
+            return {}
+        return {"seen_in": seen_links(renderer.model, _sightings(renderer.site), entry)}
+
     def nav(self, renderer: Renderer, lang: str) -> list[dict[str, str]]:
         if not tours_of(renderer.model):
             return []
@@ -94,6 +105,11 @@ class ToursFeature(Feature):
             return PageContext(None, {"tours": [pages.card(tours[name][lang]) for name in sorted(tours)]})
         tour = tours[slug][lang]
         return PageContext(tour, pages.context(tour, url))
+
+
+def _sightings(site: ValidatedSite) -> Sightings:
+    sightings: Sightings = site.results.get(ToursFeature.name, {})
+    return sightings
 
 
 TOURS = ToursFeature()

@@ -32,11 +32,6 @@ FORMAT_HINT = (
 )
 
 
-def guide_key(tour: str) -> str:
-    """The tour's key in ValidatedSite.narrations (exhibit slugs never contain '/')."""
-    return f"tours/{tour}"
-
-
 def parse_at(value: Any) -> float | None:
     """Seconds from the start of the audio: "m:ss", "mm:ss", "h:mm:ss" or a number of seconds.
 
@@ -70,12 +65,12 @@ def _number(value: Any) -> TypeGuard[float]:
 
 def check_tour_narrations(
     model: ContentModel, assets: AssetStore, problems: Problems
-) -> dict[tuple[str, str], Narration]:
-    """Every tour's narration in every language, keyed by (guide_key(tour), lang).
+) -> dict[tuple[str, str, str], Narration]:
+    """Every tour's narration in every language, keyed by the tour's `ref`.
 
     A translation without its own `narration:` borrows the default one, like exhibits do;
     one that gives only `audio`/`transcript` keeps the default language's cues."""
-    found: dict[tuple[str, str], Narration] = {}
+    found: dict[tuple[str, str, str], Narration] = {}
     checked: dict[tuple[Any, Any], Narration | None] = {}
     structure_checked: set[int] = set()
     default = model.config.default_language
@@ -90,8 +85,8 @@ def check_tour_narrations(
             if raw is None:
                 continue
             if tour is not base and raw is base.meta.get("narration"):  # borrowed, already checked
-                if (guide_key(name), default) in found:
-                    found[(guide_key(name), lang)] = found[(guide_key(name), default)]
+                if base.ref in found:
+                    found[tour.ref] = found[base.ref]
                 continue
             where = tour.origin_of("narration")
             if not isinstance(raw, Mapping):
@@ -153,7 +148,7 @@ def check_tour_narrations(
                     problems,
                 )
             if narration is not None:
-                found[(guide_key(name), lang)] = narration
+                found[tour.ref] = narration
     return found
 
 

@@ -10,7 +10,6 @@ from ..model import ContentModel
 from ..narration import narrations_of
 from ..outputs import CopyFile, Output
 from ..urls import entry_url, index_url
-from .guide import guide_key
 from .model import scenes_of, tour_scenes, tours_of
 from .panoramas import ScenePanorama
 
@@ -90,7 +89,7 @@ def _tour_pages(planner: Planner, panoramas: Panoramas, media: TourMedia) -> lis
                 for h in scene.hotspots
                 if h.kind == "exhibit" and h.target in exhibits
             ]
-            guide = narrations.get((guide_key(name), lang))  # the guided tour's audio and captions
+            guide = narrations.get(tours[name][lang].ref)  # the guided tour's audio and captions
             deps = [
                 planner.entry_digest(tours[name][lang]),
                 _scene_keys(planner, name, lang, panoramas),

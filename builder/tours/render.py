@@ -14,7 +14,7 @@ from ..csp import VIEWER
 from ..markup import inline_json, render_markdown
 from ..narration import Narration, narration_paths, narration_view, narrations_of
 from ..urls import entry_url, relative_url, short_url
-from .guide import guide_key, resolve_cues
+from .guide import resolve_cues
 from .model import Scene, Tour, tour_scenes
 from .panoramas import POSTER_SIZE
 from .plan import Panoramas, poster_path
@@ -77,7 +77,7 @@ class TourPages:
             "strings": {k[5:]: v for k, v in self.renderer.strings[lang].items() if k.startswith("tour_")},
             "scenes": [view["config"] for view in scene_views],
         }
-        guide = narrations_of(self.renderer.site.results).get((guide_key(tour.slug), lang))
+        guide = narrations_of(self.renderer.site.results).get(tour.ref)
         if guide is not None:
             viewer["narration"] = self._guide_config(tour, scenes, guide, rel)
         cards = [h for view in scene_views for h in view["config"]["hotspots"]]
