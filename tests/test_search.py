@@ -131,6 +131,7 @@ def test_header_form_reaches_the_search_page_without_javascript(built_demo: Path
     page = context.new_page()
     try:
         page.goto(f"{base}exhibits/")
+        page.locator(".site-menu > summary").click()
         page.locator("#site-search-q").fill("Đông Sơn")
         page.locator(".site-search button").click()
         page.wait_for_url(f"{base}search/**")

@@ -67,3 +67,21 @@
     });
   });
 })();
+
+// The header menu opens and closes without this file (<details>); Escape and a tap outside close it too.
+(function () {
+  "use strict";
+  var menu = document.querySelector(".site-menu");
+  if (!menu) return;
+  var button = menu.querySelector("summary");
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !menu.open) return;
+    // the first Escape in a search box with text clears the text, as browsers do
+    if (event.target.type === "search" && event.target.value) return;
+    menu.open = false;
+    button.focus();
+  });
+  document.addEventListener("click", function (event) {
+    if (menu.open && !menu.contains(event.target)) menu.open = false;
+  });
+})();
