@@ -1,7 +1,6 @@
 // What the first view does without, in a chunk of its own: the floor plan, the compass, the
-// gyroscope, the headset view, autorotation and the guided tour.  tour.js asks for this module as
-// soon as it runs (the link is idle while the first panorama is decoded and drawn) and installs it
-// once the canvas shows, so none of it is downloaded or run before the first view.
+// gyroscope, the headset view, autorotation and the guided tour.  tour.js asks for this module once
+// the canvas shows, so none of it is downloaded, parsed or run before the first view.
 
 import { events } from '@photo-sphere-viewer/core';
 import { GyroscopePlugin } from '@photo-sphere-viewer/gyroscope-plugin';

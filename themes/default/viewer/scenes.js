@@ -2,11 +2,24 @@
 // virtual-tour nodes (fallback.js takes over when WebGL is missing or lost).  The viewer starts
 // with only what the first view needs; extras.js adds the plan, compass, sensors and autorotation.
 
-import { Viewer } from '@photo-sphere-viewer/core';
+import { SYSTEM, Viewer } from '@photo-sphere-viewer/core';
 import { CubemapTilesAdapter } from '@photo-sphere-viewer/cubemap-tiles-adapter';
 import { MarkersPlugin } from '@photo-sphere-viewer/markers-plugin';
 import { VirtualTourPlugin } from '@photo-sphere-viewer/virtual-tour-plugin';
 import { DEG, MIN_FOV, MAX_FOV, DEFAULT_FOV, AUTOROTATE_DELAY, HOTSPOT_SIZE, PLAN_HOTSPOT, clamp, isNum, fastConnection, normYaw, fovToZoom, resolveUrl } from './util.js';
+
+// Wider than any preview stripe, tile or floor plan a build publishes; every WebGL 2 device draws
+// a 4096 × 2048 canvas.
+const MAX_CANVAS_WIDTH = 4096;
+
+/** PSV 5.15 finds the widest 2D canvas it may draw by drawing one as wide as the GPU's largest
+ *  texture, the first time it cuts a preview stripe into faces: 0.35 s to 1.5 s of the first
+ *  view here, and a 512 MB canvas attempt on a phone with 16k textures.  Its answer only caps
+ *  images wider than ours, so it gets the cap instead (set before the first scene's stripe
+ *  loads, which the virtual-tour plugin starts after the constructor returns). */
+function skipCanvasProbe() {
+  if (SYSTEM.__maxCanvasWidth === null) SYSTEM.__maxCanvasWidth = Math.min(SYSTEM.maxTextureWidth, MAX_CANVAS_WIDTH);
+}
 
 /** Methods of the Tour (tour.js), mixed into its prototype. */
 export const sceneMethods = {
@@ -113,6 +126,7 @@ export const sceneMethods = {
       }
       throw new Error('WebGL 2 is not available');
     }
+    skipCanvasProbe();
     this.viewer = viewer;
     this.markers = viewer.getPlugin(MarkersPlugin);
     this.tour = viewer.getPlugin(VirtualTourPlugin);

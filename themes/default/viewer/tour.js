@@ -86,10 +86,12 @@ class Tour {
     this.expose();
   }
 
-  /** The rest of the tour, fetched now and installed once the first view shows. */
+  /** The rest of the tour, fetched once the first view shows (or its fallback does), so that
+   *  neither its bytes nor its parsing come before the first frame. */
   loadExtras() {
-    return Promise.all([import('./extras.js'), this.ready])
-      .then(([extras]) => extras.install(this))
+    return this.ready
+      .then(() => import('./extras.js'))
+      .then((extras) => extras.install(this))
       .catch((err) => console.error(err));
   }
 
