@@ -147,7 +147,7 @@ const tourGz = sum(tourFiles.filter((name) => name.endsWith('.js')));
 console.log(`tour: first view ${firstViewGz} bytes gzip -9 (${firstView.length} files), all chunks ${tourGz}`);
 // The first view's floor is three.js's WebGLRenderer (~130 KB gzipped) and PSV's core, tiles
 // adapter, markers and virtual tour (~60 KB): the budget keeps everything else out of it.
-const BUDGET = { firstView: 200 * 1024, all: 250 * 1024 };
+const BUDGET = { firstView: 210 * 1024, all: 250 * 1024 };
 if (firstViewGz > BUDGET.firstView || tourGz > BUDGET.all) {
   console.error(`tour JS is ${firstViewGz} bytes gzipped before the first view and ${tourGz} in all, over ${JSON.stringify(BUDGET)}`);
   process.exit(1);
