@@ -260,7 +260,7 @@ def _open(browser, url: str, reduced: bool = True):
     page.script_errors = errors
     page.goto(url)
     page.wait_for_function("() => window.disanTour !== undefined")
-    page.evaluate("() => window.disanTour.ready")
+    page.evaluate("() => window.disanTour.complete")
     page.wait_for_timeout(500)
     return page
 

@@ -130,7 +130,7 @@ def test_pages_have_no_serious_accessibility_violations(built_demo: Path, serve_
         phone.goto(base + path)
         if "bao-tang" in path:
             phone.wait_for_function("() => window.disanTour !== undefined")
-            phone.evaluate("() => window.disanTour.ready")
+            phone.evaluate("() => window.disanTour.complete")
         phone.add_script_tag(content=axe)
         result = phone.evaluate(
             "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"

@@ -48,7 +48,7 @@ def _open_tour(browser, url: str, **context):
     page = browser.new_context(viewport={"width": 360, "height": 740}, reduced_motion="reduce", **context).new_page()
     page.goto(url)
     page.wait_for_function("() => window.disanTour !== undefined")
-    page.evaluate("() => window.disanTour.ready")
+    page.evaluate("() => window.disanTour.complete")
     page.wait_for_timeout(1500)
     return page
 
@@ -298,7 +298,7 @@ def test_iphone_pseudo_fullscreen_exit_button_is_not_under_the_compass(built_dem
     page = context.new_page()
     page.goto(serve_dir(built_demo) + TOUR)
     page.wait_for_function("() => window.disanTour !== undefined")
-    page.evaluate("() => window.disanTour.ready")
+    page.evaluate("() => window.disanTour.complete")
     page.locator(".tour-tools [data-action=fullscreen]").click()
     page.wait_for_function("() => document.getElementById('tour').classList.contains('tour--pseudo-fullscreen')")
     page.wait_for_timeout(500)

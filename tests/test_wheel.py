@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with only the disan wheel in it; the dependencies come from the test's own
     environment through PYTHONPATH, since the machine may have no network for pip."""
-    if not (REPO / "themes" / "default" / "static" / "vendor" / "tour.js").is_file():
+    if not (REPO / "themes" / "default" / "static" / "vendor" / "tour" / "tour.js").is_file():
         pytest.skip("the viewer bundle is not built (./run builds it)")
     work = tmp_path_factory.mktemp("wheel")
     subprocess.run(

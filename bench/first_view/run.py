@@ -369,7 +369,7 @@ def measure_tour(pw, base, profile, root: Path, server_log):
         recs = table_records(load, to_page)
         ev = fv["events"]
         canvas = ev.get("first_render_after_loaded") or ev.get("raf_after_loaded")
-        js_gz = js_raw = 0
+        js_gz = js_raw = js_gz_first = 0
         js_files = []
         for r in recs:
             path = unquote(urlsplit(r["url"]).path)
@@ -378,6 +378,8 @@ def measure_tour(pw, base, profile, root: Path, server_log):
                 js_raw += len(data)
                 js_gz += gz9(data)
                 js_files.append(path)
+                if canvas and r["t_end"] is not None and r["t_end"] <= canvas:
+                    js_gz_first += gz9(data)
         return {
             "ready_ok": ok and fv.get("readyValue") is True,
             "lcp_ms": lcp and lcp["t"],
@@ -393,6 +395,7 @@ def measure_tour(pw, base, profile, root: Path, server_log):
             "server_requests": len(server_log),
             "js_raw": js_raw,
             "js_gzip": js_gz,
+            "js_gzip_before_canvas": js_gz_first,
             "js_files": js_files,
             "records": recs,
         }
@@ -489,6 +492,45 @@ def fmt_s(ms):
     return "—" if ms is None else f"{ms / 1000:.2f} s"
 
 
+def compare_tours(built: list[str], runs: int, profile_name: str, compress: bool, json_path: str | None) -> None:
+    """The tour page of already built sites, run after run in turn (A B A B …), so the shared
+    machine's load falls on each alike; per site the medians of the tour's figures."""
+    profile = PROFILES[profile_name]
+    servers = [start_server(Path(root), compress=compress) for root in built]
+    results: dict[str, list] = {root: [] for root in built}
+    with sync_playwright() as pw:
+        for i in range(runs):
+            for root, (httpd, log) in zip(built, servers, strict=True):
+                base = f"http://127.0.0.1:{httpd.server_address[1]}"
+                tour = measure_tour(pw, base, profile, Path(root), log)
+                results[root].append(tour)
+                print(
+                    f"run {i + 1} {root}: LCP {fmt_s(tour['lcp_ms'])} canvas {fmt_s(tour['canvas_ms'])} "
+                    f"ready {fmt_s(tour['ready_ms'])} bytes<canvas {fmt_kb(tour['bytes_before_canvas'])} "
+                    f"JS {fmt_kb(tour['js_gzip'])} gz",
+                    file=sys.stderr,
+                )
+    for httpd, _ in servers:
+        httpd.shutdown()
+    print(f"\nprofile '{profile_name}', {'gzip' if compress else 'uncompressed'}, median of {runs} interleaved runs\n")
+    print("| site | poster LCP | canvas (runs) | ready | bytes before canvas | JS gz before canvas | all JS gz (raw) |")
+    print("|---|---|---|---|---|---|---|")
+    for root, rows in results.items():
+
+        def m(key: str, rows: list = rows):
+            return median([r[key] for r in rows])
+
+        spread = ", ".join(fmt_s(r["canvas_ms"]).removesuffix(" s") for r in rows)
+        print(
+            f"| {root} | {fmt_s(m('lcp_ms'))} | {fmt_s(m('canvas_ms'))} ({spread}) | {fmt_s(m('ready_ms'))} "
+            f"| {fmt_kb(m('bytes_before_canvas'))} | {fmt_kb(m('js_gzip_before_canvas'))} "
+            f"| {fmt_kb(m('js_gzip'))} ({fmt_kb(m('js_raw'))}) |"
+        )
+        print(f"  JS files: {', '.join(rows[0]['js_files'])}")
+    if json_path:
+        Path(json_path).write_text(json.dumps(results, indent=1, default=str))
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--site", default=str(REPO), help="site to build (default: the demo museum in the repo)")
@@ -502,7 +544,16 @@ def main():
     )
     ap.add_argument("--json", help="write all raw results to this file")
     ap.add_argument("--requests", action="store_true", help="print the tour's request waterfall (median run)")
+    ap.add_argument(
+        "--compare",
+        nargs="+",
+        metavar="BUILT_SITE",
+        help="only the tour page of these already built output folders, runs interleaved (before/after a change)",
+    )
     args = ap.parse_args()
+    if args.compare:
+        compare_tours(args.compare, args.runs, args.profile, args.gzip, args.json)
+        return
     profile = PROFILES[args.profile]
 
     tmp = Path(tempfile.mkdtemp(prefix="disan-first-view-"))

@@ -4,6 +4,7 @@ plan and a guided narration."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
     from ..theme import Theme
     from ..validate import ValidatedSite
 
-TOUR_BUNDLE = "vendor/tour.js"
+BUNDLE_FOLDER = "vendor/tour/"  # the entry imports its chunks by relative paths: versioned as a whole
+TOUR_BUNDLE = BUNDLE_FOLDER + "tour.js"
+FIRST_VIEW = BUNDLE_FOLDER + "first-view.json"  # the bundler's list of what the entry imports statically
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class ToursFeature(Feature):
     kinds = (TOUR_KIND, SCENE_KIND)
     page_kinds = {"tour": "tour", "tour-embed": "tour", "tour-index": ""}
     extends = dict.fromkeys(OBJECT_KINDS, SEEN_KEYS)  # `tour:` where the object or place is seen
+    static_folders = (BUNDLE_FOLDER,)
 
     def validate(self, check: SiteCheck) -> None:
         check_tours(check)
@@ -57,6 +61,9 @@ class ToursFeature(Feature):
 
     def missing_viewer(self, site: ValidatedSite, theme: Theme) -> Problem | None:
         return missing_bundle(theme, TOUR_BUNDLE, "360° viewer") if tours_of(site.model) else None
+
+    def unused_static(self, site: ValidatedSite, name: str) -> bool:
+        return name == FIRST_VIEW  # read by the build, never by a browser
 
     def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[TourFiles, list[Problem]]:
         panoramas, problems = make_panoramas(site.model, context.cache_dir, context.jobs, context.progress)
@@ -99,7 +106,7 @@ class ToursFeature(Feature):
         if kind not in self.page_kinds:
             return None
         made: TourFiles = renderer.plan.processed[self.name]
-        pages = TourPages(renderer, made.panoramas, made.media_urls)
+        pages = TourPages(renderer, made.panoramas, made.media_urls, first_view_modules(renderer.theme))
         tours = tours_of(renderer.model)
         if kind == "tour-index":
             return PageContext(None, {"tours": [pages.card(tours[name][lang]) for name in sorted(tours)]})
@@ -110,6 +117,16 @@ class ToursFeature(Feature):
 def _sightings(site: ValidatedSite) -> Sightings:
     sightings: Sightings = site.results.get(ToursFeature.name, {})
     return sightings
+
+
+def first_view_modules(theme: Theme) -> list[str]:
+    """The chunks the tour's entry imports before its first view, for the page to preload beside it
+    (none from a theme built before the viewer was split: the browser then finds them itself)."""
+    listing = theme.static_files().get(FIRST_VIEW)
+    if listing is None:
+        return []
+    names: list[str] = json.loads(listing.read_text(encoding="utf-8"))
+    return [BUNDLE_FOLDER + name for name in names if BUNDLE_FOLDER + name != TOUR_BUNDLE]
 
 
 TOURS = ToursFeature()

@@ -33,6 +33,7 @@ class TourPages:
     renderer: Renderer
     panoramas: Panoramas
     media_urls: dict[str, str]  # source as written → published path
+    first_view_modules: list[str]  # theme static files the viewer's entry imports, preloaded beside it
 
     @property
     def model(self) -> ContentModel:
@@ -100,6 +101,7 @@ class TourPages:
             "tour_url": entry_url(config, "tour", tour.slug, lang),
             "narration": narration_view(guide),
             "csp": self.renderer.plan.policies[level],
+            "first_view_modules": self.first_view_modules,
         }
 
     def _guide_config(

@@ -3,7 +3,6 @@
 
 import { HOTSPOT_TYPES, HOTSPOT_SIZE, el, hotspotPosition, resolveUrl } from './util.js';
 import { icon } from './icons.js';
-import { setUp as setUpModel } from './model3d.js';
 import { cardAudio, cardImage, cardModel } from './cards.js';
 
 /** Methods of the Tour (tour.js), mixed into its prototype. */
@@ -206,10 +205,10 @@ export const hotspotMethods = {
       default: // text
         parts.push(...text(hotspot.text));
     }
-    this.holdGuide(); // the visitor turned to this object: the guide waits, with "Resume guide"
+    if (this.guide) this.holdGuide(); // the visitor turned to this object: the guide waits, with "Resume guide"
     this.showDialog(hotspot.label || '', parts, invoker);
     const stage = this.dialogBody.querySelector('.model-stage');
-    if (stage) setUpModel(stage);
+    if (stage) import('./model3d.js').then((model) => model.setUp(stage));
   },
 
   hostOf(href) {

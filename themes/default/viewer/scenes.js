@@ -1,17 +1,25 @@
 // Scenes and tiles: the viewer, the cube-map tiles of each panorama and the scenes as
-// virtual-tour nodes (fallback.js takes over when WebGL is missing or lost).
+// virtual-tour nodes (fallback.js takes over when WebGL is missing or lost).  The viewer starts
+// with only what the first view needs; extras.js adds the plan, compass, sensors and autorotation.
 
-import { Viewer } from '@photo-sphere-viewer/core';
+import { SYSTEM, Viewer } from '@photo-sphere-viewer/core';
 import { CubemapTilesAdapter } from '@photo-sphere-viewer/cubemap-tiles-adapter';
 import { MarkersPlugin } from '@photo-sphere-viewer/markers-plugin';
-import { GyroscopePlugin } from '@photo-sphere-viewer/gyroscope-plugin';
-import { StereoPlugin } from '@photo-sphere-viewer/stereo-plugin';
-import { MapPlugin } from '@photo-sphere-viewer/map-plugin';
-import { CompassPlugin } from '@photo-sphere-viewer/compass-plugin';
-import { AutorotatePlugin } from '@photo-sphere-viewer/autorotate-plugin';
 import { VirtualTourPlugin } from '@photo-sphere-viewer/virtual-tour-plugin';
 import { DEG, MIN_FOV, MAX_FOV, DEFAULT_FOV, AUTOROTATE_DELAY, HOTSPOT_SIZE, PLAN_HOTSPOT, clamp, isNum, fastConnection, normYaw, fovToZoom, resolveUrl } from './util.js';
-import { compassSvg } from './icons.js';
+
+// Wider than any preview stripe, tile or floor plan a build publishes; every WebGL 2 device draws
+// a 4096 × 2048 canvas.
+const MAX_CANVAS_WIDTH = 4096;
+
+/** PSV 5.15 finds the widest 2D canvas it may draw by drawing one as wide as the GPU's largest
+ *  texture, the first time it cuts a preview stripe into faces: 0.35 s to 1.5 s of the first
+ *  view here, and a 512 MB canvas attempt on a phone with 16k textures.  Its answer only caps
+ *  images wider than ours, so it gets the cap instead (set before the first scene's stripe
+ *  loads, which the virtual-tour plugin starts after the constructor returns). */
+function skipCanvasProbe() {
+  if (SYSTEM.__maxCanvasWidth === null) SYSTEM.__maxCanvasWidth = Math.min(SYSTEM.maxTextureWidth, MAX_CANVAS_WIDTH);
+}
 
 /** Methods of the Tour (tour.js), mixed into its prototype. */
 export const sceneMethods = {
@@ -61,30 +69,8 @@ export const sceneMethods = {
     const S = this.S;
     const plugins = [
       [MarkersPlugin, { defaultHoverScale: false }],
-      [GyroscopePlugin, { touchmove: true, roll: false }],
-      StereoPlugin,
-      [CompassPlugin, {
-        size: this.viewerEl.clientWidth < 640 ? '64px' : '88px',
-        position: 'top right',
-        navigation: true,
-        backgroundSvg: compassSvg(scene.north || 0),
-        className: 'tour-compass',
-      }],
+      [VirtualTourPlugin, this.virtualTourConfig(scene)],
     ];
-    if (this.config.plan && this.config.plan.src) {
-      plugins.push([MapPlugin, this.mapConfig(scene)]);
-    }
-    const speed = Number(this.config.autorotate);
-    this.autorotateSpeed = speed && !this.authoring ? speed : 0;
-    if (this.autorotateSpeed) {
-      const on = !this.reducedMotion;
-      plugins.push([AutorotatePlugin, {
-        autostartDelay: on ? AUTOROTATE_DELAY : null,
-        autostartOnIdle: on,
-        autorotateSpeed: `${this.autorotateSpeed}dps`,
-      }]);
-    }
-    plugins.push([VirtualTourPlugin, this.virtualTourConfig(scene)]);
 
     const viewer = new Viewer({
       container: this.viewerEl,
@@ -140,15 +126,10 @@ export const sceneMethods = {
       }
       throw new Error('WebGL 2 is not available');
     }
+    skipCanvasProbe();
     this.viewer = viewer;
     this.markers = viewer.getPlugin(MarkersPlugin);
-    this.gyroscope = viewer.getPlugin(GyroscopePlugin);
-    this.stereo = viewer.getPlugin(StereoPlugin);
-    this.compass = viewer.getPlugin(CompassPlugin);
-    this.map = viewer.getPlugin(MapPlugin) || null;
-    this.autorotate = viewer.getPlugin(AutorotatePlugin) || null;
     this.tour = viewer.getPlugin(VirtualTourPlugin);
-    if (!isNum(scene.north)) this.compass.hide();
 
     viewer.addEventListener('panorama-loaded', () => this.onFirstRender(), { once: true });
     viewer.addEventListener('panorama-error', () => this.showFallback(S.load_error));
@@ -161,7 +142,6 @@ export const sceneMethods = {
       this.activate(data.scene, data.index, e.marker.domElement);
     });
     this.tour.addEventListener('node-changed', () => this.onSceneShown());
-    this.followPageScroll();
 
     // keyboard control only while the viewer has the focus
     this.viewerEl.addEventListener('focusin', () => viewer.startKeyboardControl());
@@ -217,7 +197,7 @@ export const sceneMethods = {
   // ---------------------------------------------------------------------------- scenes as tour nodes
   /** PSV's virtual tour: every scene a node, every `go` hotspot a link drawn as our own hotspot. */
   virtualTourConfig(first) {
-    const config = {
+    return {
       renderMode: '2d',
       nodes: [...this.scenes.values()].map((scene) => this.tourNode(scene)),
       startNodeId: first.id,
@@ -226,8 +206,6 @@ export const sceneMethods = {
       arrowStyle: { size: HOTSPOT_SIZE },
       transitionOptions: (node, fromNode, fromLink) => this.linkTransition(node, fromNode, fromLink),
     };
-    if (this.config.plan && this.config.plan.src) config.map = { imageUrl: resolveUrl(this.config.plan.src) }; // sets MapPlugin's image
-    return config;
   },
 
   tourNode(scene) {

@@ -9,7 +9,10 @@
 // image, + to the right; pitch + up; fov = vertical field of view.
 //
 // Everything is built with DOM APIs (no inline style attributes, no eval) so that the
-// page's strict CSP holds.
+// page's strict CSP holds.  This module is the first view: the viewer, its scenes and hotspots and
+// the tool bar.  The plan, compass, sensors, autorotation and the guided tour come from extras.js
+// (and a card's 3D model from model3d.js), chunks fetched from the same folder after it; every
+// stylesheet is imported here, so that tour.css is the page's one stylesheet.
 
 import '@photo-sphere-viewer/core/index.css';
 import '@photo-sphere-viewer/markers-plugin/index.css';
@@ -24,7 +27,6 @@ import { fallbackMethods } from './fallback.js';
 import { navigationMethods } from './navigation.js';
 import { hotspotMethods } from './hotspots.js';
 import { planMethods } from './plan.js';
-import { guideMethods } from './guide.js';
 import { chromeMethods } from './chrome.js';
 
 class Tour {
@@ -80,8 +82,17 @@ class Tour {
       }
       this.afterSceneChange(false);
     }
-    this.initGuide();
+    this.complete = this.loadExtras();
     this.expose();
+  }
+
+  /** The rest of the tour, fetched once the first view shows (or its fallback does), so that
+   *  neither its bytes nor its parsing come before the first frame. */
+  loadExtras() {
+    return this.ready
+      .then(() => import('./extras.js'))
+      .then((extras) => extras.install(this))
+      .catch((err) => console.error(err));
   }
 
   hasWebGL2() {
@@ -106,16 +117,16 @@ class Tour {
         return tour.guide ? tour.guide.audio : null;
       },
       ready: this.ready,
+      /** Resolves once the parts after the first view (plan, compass, sensors, guide) are in. */
+      complete: this.complete,
       /** Serve-only aids (viewer/authoring.js) extend the live tour: `plugin(tour)` once it exists. */
       extend: (plugin) => plugin(tour),
     };
     document.dispatchEvent(new CustomEvent('disan:tour'));
-    this.initSensors();
   }
 }
 
-Object.assign(Tour.prototype, sceneMethods, fallbackMethods, navigationMethods, hotspotMethods, planMethods, guideMethods,
-  chromeMethods);
+Object.assign(Tour.prototype, sceneMethods, fallbackMethods, navigationMethods, hotspotMethods, planMethods, chromeMethods);
 
 function main() {
   const root = document.getElementById('tour');
