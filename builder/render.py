@@ -28,6 +28,7 @@ from .qr import qr_png, qr_svg
 from .theme import Theme
 from .urls import entry_url, index_url, relative_url, short_url
 from .validate import ValidatedSite
+from .write import link_file, write_file
 
 PARALLEL_THRESHOLD = 400
 WORKER_CHUNK = 64
@@ -109,6 +110,17 @@ class Renderer:
             self.jobs, mp_context=context, initializer=_adopt_renderer, initargs=(self, os.getpid())
         ) as pool:
             yield from pool.map(_write_in_worker, chunks, [root] * len(chunks), [atomic] * len(chunks))
+
+    def cached_file(self, output: Output) -> Path | None:
+        """The file of the build cache that holds an output's bytes. Only cache files may be
+        hard-linked into the output: the cache replaces its files whole and never edits them,
+        where an editor may save a source in place and so change a published file."""
+        action = output.action
+        if isinstance(action, CachedMedia):
+            return self.cache_dir / "media" / action.derivative.cache_name
+        if isinstance(action, CopyFile) and action.source.is_relative_to(self.cache_dir):
+            return action.source
+        return None
 
     def render(self, output: Output) -> bytes:
         action = output.action
@@ -412,19 +424,16 @@ def _write_in_worker(outputs: list[Output], root: Path, atomic: bool) -> int:
 
 
 def write_outputs(renderer: Renderer, outputs: list[Output], root: Path, atomic: bool) -> int:
-    """Write outputs under `root`; `atomic` replaces each file whole (for a folder being served)."""
-    made: set[Path] = set()
+    """Write outputs under `root`, whose folders exist; `atomic` replaces each file whole (for a
+    folder being served). What the build cache holds is linked, not read and written again."""
     for output in outputs:
-        target = root / output.path
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
+        final = root / output.path
+        target = final.with_name(f".{final.name}.tmp{os.getpid()}") if atomic else final
+        cached = renderer.cached_file(output)
+        if cached is None or not link_file(cached, target):
+            write_file(target, renderer.render(output))
         if atomic:
-            tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-            tmp.write_bytes(renderer.render(output))
-            os.replace(tmp, target)
-        else:
-            target.write_bytes(renderer.render(output))
+            os.replace(target, final)
     return len(outputs)
 
 

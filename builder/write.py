@@ -2,14 +2,23 @@
 
 Files whose key has not changed since the last build are hard-linked from the previous
 output instead of being rendered again; the result is byte-identical to a clean build.
+A build where no key changed leaves the output folder alone.
+
+On a disk every file and folder made is a journalled metadata write (about 0.3 ms each on
+the bench VM's ext4, against 0.05 ms on tmpfs), so this stage makes each folder once, makes
+the bytes of a key once, links what the build cache already holds, and calls `open` with no
+more round trips than the bytes need. The swap needs no fsync: until the rename, the new
+tree is not the output folder, whatever state its files are in.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import posixpath
 import shutil
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,28 +83,26 @@ def write_site(
     if in_place and out_dir.is_dir():
         return _update_in_place(outputs, write_many, out_dir)
     _remove_leftovers(out_dir)
+    previous = _read_manifest(out_dir)
+    manifest = {output.path: output.key for output in outputs}
+    if previous and previous == manifest and _all_present(out_dir, manifest):
+        return WriteResult(0, len(outputs), 0)
     staging = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
     staging.mkdir(parents=True)
-    previous = _read_manifest(out_dir)
-    made_dirs: set[Path] = set()
-    manifest = {output.path: output.key for output in outputs}
     fresh: list[Output] = []
     try:
+        make_folders(staging, manifest)
         for output in outputs:
-            if previous.get(output.path) != output.key:
+            if previous.get(output.path) != output.key or not link_file(out_dir / output.path, staging / output.path):
                 fresh.append(output)
-                continue
-            target = staging / output.path
-            if target.parent not in made_dirs:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made_dirs.add(target.parent)
-            if not _link(out_dir / output.path, target):
-                fresh.append(output)
+        made, copies = _one_per_key(fresh)
         done = 0
-        for count in write_many(fresh, staging, False):
+        for count in write_many(made, staging, False):
             done += count
             if progress:
-                progress("write", done, len(fresh))
+                progress("write", done, len(made))
+        for path, first in copies:
+            link_file(staging / first, staging / path)
         (staging / MANIFEST).write_text(json.dumps(manifest, sort_keys=True, indent=0))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -109,6 +116,7 @@ def _update_in_place(outputs: list[Output], write_many: WriteMany, out_dir: Path
     previous = _read_manifest(out_dir)
     manifest = {output.path: output.key for output in outputs}
     fresh = [output for output in outputs if previous.get(output.path) != output.key]
+    make_folders(out_dir, (output.path for output in fresh))
     for _ in write_many(fresh, out_dir, True):
         pass
     gone = sorted(set(previous) - set(manifest))
@@ -120,7 +128,54 @@ def _update_in_place(outputs: list[Output], write_many: WriteMany, out_dir: Path
     return WriteResult(len(fresh), len(outputs) - len(fresh), len(gone))
 
 
-def _link(old: Path, new: Path) -> bool:
+def _all_present(out_dir: Path, manifest: dict[str, str]) -> bool:
+    """An unchanged build still puts back a file someone deleted from the output by hand."""
+    return all(os.path.lexists(out_dir / path) for path in manifest)
+
+
+def _one_per_key(outputs: list[Output]) -> tuple[list[Output], list[tuple[str, str]]]:
+    """Outputs with the same key have the same bytes (the plan's rule), like a short code's `/q/`
+    and `/Q/` pages: the first of each key is made, the others linked to it as (path, first)."""
+    first: dict[str, str] = {}
+    made: list[Output] = []
+    copies: list[tuple[str, str]] = []
+    for output in outputs:
+        if output.key in first:
+            copies.append((output.path, first[output.key]))
+        else:
+            first[output.key] = output.path
+            made.append(output)
+    return made, copies
+
+
+def make_folders(root: Path, paths: Iterable[str]) -> None:
+    """Every folder under `root` that files at `paths` need, each made once, parents first, so
+    writers (several worker processes) only make files."""
+    folders: set[str] = set()
+    for path in paths:
+        folder = posixpath.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = posixpath.dirname(folder)
+    for folder in sorted(folders):  # a path sorts after its prefixes: parents first
+        with suppress(FileExistsError):
+            os.mkdir(root / folder)
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Open, write, close: `Path.write_bytes` also asks whether the file is a terminal and where
+    it stands (ioctl, fstat, lseek), three more system calls a file."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
+def link_file(old: Path, new: Path) -> bool:
+    """A hard link where the file system allows one, else a copy; False when `old` is missing."""
     try:
         os.link(old, new)
         return True

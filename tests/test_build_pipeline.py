@@ -57,6 +57,24 @@ def test_incremental_rebuild_equals_clean_build(site: Path, tmp_path: Path) -> N
     assert "Hiện vật đã sửa" in (out / "exhibits/vat-0007/index.html").read_text()
 
 
+def test_an_unchanged_rebuild_leaves_the_output_alone_but_puts_back_a_deleted_file(site: Path, tmp_path: Path) -> None:
+    builder = SiteBuilder(site)
+    out = builder.build(tmp_path / "out").out_dir
+    folder = out.stat().st_ino
+    unchanged = builder.build(out)
+    assert unchanged.write.written == 0 and out.stat().st_ino == folder, "no new tree staged and swapped in"
+    (out / "q/HV01/qr.png").unlink()
+    restored = builder.build(out)
+    assert restored.write.written == 1
+    assert tree_digest(out) == tree_digest(SiteBuilder(site).build(tmp_path / "clean").out_dir)
+
+
+def test_outputs_with_one_key_are_made_once(site: Path, tmp_path: Path) -> None:
+    """The /Q/ stub a phone reaches has the /q/ stub's key and bytes: one file, two names."""
+    out = SiteBuilder(site).build(tmp_path / "out").out_dir
+    assert (out / "Q/HV01/index.html").samefile(out / "q/HV01/index.html")
+
+
 def test_theme_override_replaces_one_file(site: Path, tmp_path: Path) -> None:
     override = site / "themes/default/templates/404.html"
     override.parent.mkdir(parents=True)

@@ -15,6 +15,11 @@ untimed build (warms the OS file cache and Python bytecode), then `--runs` clean
 robin. Each build is one child process; wall time is measured around it, CPU time (user+sys) and
 peak RSS come from os.wait4() of that child. disan clean = its .disan-cache and output deleted;
 disan warm = the same command again with nothing changed.
+
+The work folder is on the machine's disk by default (curators build on disks, where each file and
+folder made costs far more than on tmpfs); the same builds run again under --tmpfs for an extra
+column. Before each timed build the page cache is written back (sync), so the deletes of one
+build's clean-up are not billed to the next build.
 """
 
 from __future__ import annotations
@@ -267,25 +272,28 @@ class RunFailed(Exception):
 @dataclass
 class Measure:
     wall: float
-    cpu: float
+    user: float
+    sys: float
     rss_mb: float
     files: int
     html: int
     size_mb: float
 
 
-def run_child(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float, float]:
-    """Wall seconds, user+sys CPU seconds and peak RSS (MB) of one child process (and what it reaped)."""
+def run_child(cmd: list[str], cwd: Path, log: Path) -> tuple[float, float, float, float]:
+    """Wall, user CPU and system CPU seconds and peak RSS (MB) of one child process (and what it
+    reaped). The child imports this checkout's builder, whatever the venv's editable install names."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
     with open(log, "wb") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         tail = log.read_text(errors="replace")[-3000:]
         raise RunFailed(f"{' '.join(cmd)} exited with {proc.returncode}; log {log}:\n{tail}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime, usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def tree_stats(out: Path) -> tuple[int, int, float]:
@@ -328,14 +336,18 @@ def clean(tool: str, site: Path, out: Path) -> None:
 def measure(tool: str, site: Path, out: Path, logs: Path, label: str, fresh: bool) -> Measure:
     if fresh:
         clean(tool, site, out)
-    wall, cpu, rss = run_child(tool_command(tool, site, out), site, logs / f"{label}.log")
+    os.sync()
+    wall, user, system, rss = run_child(tool_command(tool, site, out), site, logs / f"{label}.log")
     files, html, size = tree_stats(out)
-    return Measure(wall, cpu, rss, files, html, size)
+    return Measure(wall, user, system, rss, files, html, size)
 
 
 def median(ms: list[Measure]) -> Measure:
     return Measure(
-        *(statistics.median(getattr(m, f) for m in ms) for f in ("wall", "cpu", "rss_mb", "files", "html", "size_mb"))
+        *(
+            statistics.median(getattr(m, f) for m in ms)
+            for f in ("wall", "user", "sys", "rss_mb", "files", "html", "size_mb")
+        )
     )
 
 
@@ -353,7 +365,7 @@ def bench_builds(sites: dict[str, Path], work: Path, runs: int, tag: str) -> dic
             m = measure(tool, site, outs[tool], logs, f"{tool}-{tag}-clean-{run}", fresh=True)
             results[f"{tool} clean"].append(m)
             print(
-                f"  run {run} {tool:6} clean: wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  "
+                f"  run {run} {tool:6} clean: wall {m.wall:6.2f} s  user {m.user:6.2f} s  sys {m.sys:6.2f} s  "
                 f"rss {m.rss_mb:5.0f} MB  {m.files} files ({m.html} html) {m.size_mb:.1f} MB",
                 flush=True,
             )
@@ -361,25 +373,55 @@ def bench_builds(sites: dict[str, Path], work: Path, runs: int, tag: str) -> dic
     for run in range(1, runs + 1):
         m = measure("disan", sites["disan"], outs["disan"], logs, f"disan-{tag}-warm-{run}", fresh=False)
         results["disan warm"].append(m)
-        print(f"  run {run} disan  warm : wall {m.wall:6.2f} s  cpu {m.cpu:6.2f} s  rss {m.rss_mb:5.0f} MB", flush=True)
+        print(
+            f"  run {run} disan  warm : wall {m.wall:6.2f} s  user {m.user:6.2f} s  sys {m.sys:6.2f} s  "
+            f"rss {m.rss_mb:5.0f} MB",
+            flush=True,
+        )
     return results
 
 
-def print_table(results: dict[str, list[Measure]], title: str) -> dict[str, Measure]:
+def print_table(
+    results: dict[str, list[Measure]], title: str, tmpfs: dict[str, list[Measure]] | None = None
+) -> dict[str, Measure]:
+    """Disk figures, and the wall and system time of the same builds on tmpfs when they ran."""
     med = {k: median(v) for k, v in results.items() if v}
+    on_tmpfs = {k: median(v) for k, v in (tmpfs or {}).items() if v}
     print(f"\n{title} (median of {max(len(v) for v in results.values())})")
-    print("| build | wall s | CPU s | peak RSS MB | files | html | output MB |")
-    print("|---|---|---|---|---|---|---|")
+    extra = " tmpfs wall s | tmpfs sys s |" if on_tmpfs else ""
+    print(f"| build | wall s | user s | sys s | peak RSS MB | files | html | output MB |{extra}")
+    print("|---|---|---|---|---|---|---|---|" + ("---|---|" if on_tmpfs else ""))
     for k, m in med.items():
-        print(f"| {k} | {m.wall:.2f} | {m.cpu:.2f} | {m.rss_mb:.0f} | {m.files:.0f} | {m.html:.0f} | {m.size_mb:.1f} |")
+        row = f"| {k} | {m.wall:.2f} | {m.user:.2f} | {m.sys:.2f} | {m.rss_mb:.0f} | {m.files:.0f} | {m.html:.0f} |"
+        row += f" {m.size_mb:.1f} |"
+        if k in on_tmpfs:
+            row += f" {on_tmpfs[k].wall:.2f} | {on_tmpfs[k].sys:.2f} |"
+        print(row)
     d = med["disan clean"]
     for other in ("hugo clean", "mkdocs clean"):
         if other in med:
             o = med[other]
-            print(f"disan clean / {other.split()[0]}: wall {d.wall / o.wall:.2f}x, CPU {d.cpu / o.cpu:.2f}x")
+            print(
+                f"disan clean / {other.split()[0]}: wall {d.wall / o.wall:.2f}x, "
+                f"CPU {(d.user + d.sys) / (o.user + o.sys):.2f}x"
+            )
     if "disan warm" in med:
         print(f"disan warm / disan clean: wall {med['disan warm'].wall / d.wall:.2f}x")
     return med
+
+
+def file_system(path: Path) -> str:
+    """The type of the file system that holds `path` (ext4, tmpfs, …), from /proc/mounts."""
+    best, kind = "", "unknown"
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return kind
+    for line in mounts:
+        _, point, fs, *_ = line.split()
+        if (path.as_posix() + "/").startswith(point.rstrip("/") + "/") and len(point) > len(best):
+            best, kind = point, fs
+    return kind
 
 
 # ----------------------------------------------------------------------------------------------
@@ -577,7 +619,16 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3, help="timed runs per build (default 3; median reported)")
     ap.add_argument("--saves", type=int, default=10, help="file saves for the serve latency test (default 10)")
     ap.add_argument("--seed", type=int, default=20240601)
-    ap.add_argument("--work", type=Path, default=HERE / "work", help="work folder (default bench/build_pages/work)")
+    ap.add_argument(
+        "--work", type=Path, default=HERE / "work", help="work folder on the disk (default bench/build_pages/work)"
+    )
+    ap.add_argument(
+        "--tmpfs",
+        type=Path,
+        default=Path("/dev/shm/disan-build-pages"),
+        help="work folder on tmpfs for the extra column (default /dev/shm/disan-build-pages)",
+    )
+    ap.add_argument("--no-tmpfs", action="store_true", help="skip the tmpfs column")
     ap.add_argument("--bilingual", action="store_true", help="also a vi+en run (disan and Hugo; MkDocs has no i18n)")
     ap.add_argument("--skip-serve", action="store_true")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
@@ -593,6 +644,13 @@ def main() -> int:
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     info = versions()
+    info["work folder"] = f"{work} ({file_system(work)})"
+    if file_system(work) == "tmpfs":
+        print(f"warning: {work} is on tmpfs; curators build on disks (give --work a folder on one)")
+    tmpfs = None if args.no_tmpfs else args.tmpfs.resolve()
+    if tmpfs:
+        tmpfs.mkdir(parents=True, exist_ok=True)
+        info["tmpfs column"] = f"{tmpfs} ({file_system(tmpfs)})"
     for k, v in info.items():
         print(f"{k}: {v}")
 
@@ -605,8 +663,13 @@ def main() -> int:
     report: dict = {"info": info, "count": args.count, "runs": args.runs, "words_mean": statistics.mean(words)}
     try:
         sites = write_sites(work, exhibits, bilingual=False)
-        print('\nbuilds, languages ["vi"]:')
-        med = print_table(bench_builds(sites, work, args.runs, "vi"), f"{args.count} exhibits, vi only")
+        print(f'\nbuilds, languages ["vi"], on {file_system(work)}:')
+        on_disk = bench_builds(sites, work, args.runs, "vi")
+        on_tmpfs = None
+        if tmpfs:
+            print(f"\nthe same builds on {file_system(tmpfs)} ({tmpfs}):")
+            on_tmpfs = bench_builds(write_sites(tmpfs, exhibits, bilingual=False), tmpfs, args.runs, "vi")
+        med = print_table(on_disk, f"{args.count} exhibits, vi only, on {file_system(work)}", on_tmpfs)
         report["vi"] = {k: vars(m) for k, m in med.items()}
         if args.bilingual:
             bsites = write_sites(work, exhibits, bilingual=True)
