@@ -76,22 +76,37 @@ def record_html(record: SearchRecord) -> str:
     )
 
 
-def cached_index(records: Iterable[SearchRecord], key: str, cache: Path) -> dict[str, Path]:
-    """The index files of `records` by their path under `pagefind/`; Pagefind runs only for a new key."""
+def ready_index(key: str, cache: Path) -> Path | None:
+    """The folder of the index for `key`, if it has been built."""
     folder = cache / key[:32]
-    if not (folder / MANIFEST).is_file():
-        _build(list(records), folder)
-        for old in cache.iterdir():  # earlier states of the site: a serve session leaves one per edit
-            if old != folder and not old.name.startswith("."):
-                shutil.rmtree(old, ignore_errors=True)
+    return folder if (folder / MANIFEST).is_file() else None
+
+
+def latest_index(cache: Path) -> Path | None:
+    """The index built last, whatever its key: what `disan serve` shows while the new one is made."""
+    built = [folder for folder in cache.iterdir() if not folder.name.startswith(".") and (folder / MANIFEST).is_file()]
+    return max(built, key=lambda folder: (folder / MANIFEST).stat().st_mtime_ns, default=None)
+
+
+def build_index(records: Iterable[SearchRecord], key: str, cache: Path) -> Path:
+    """Run Pagefind over `records` into the folder of `key`; other folders are left alone, as
+    a build may be publishing one of them meanwhile (`prune_indexes` drops them later)."""
+    folder = cache / key[:32]
+    _build(list(records), folder)
+    return folder
+
+
+def prune_indexes(cache: Path, kept: Path) -> None:
+    """Drop earlier states of the site's index (a serve session leaves one per edit)."""
+    for old in cache.iterdir():
+        if old != kept and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def index_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    """Each published file under `pagefind/` → its path in the cache and the hash of its bytes."""
     manifest: dict[str, str] = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    return {name: folder / "files" / name for name in manifest}
-
-
-def index_digests(key: str, cache: Path) -> dict[str, str]:
-    """Each published file's content hash, from the manifest written with the index."""
-    digests: dict[str, str] = json.loads((cache / key[:32] / MANIFEST).read_text(encoding="utf-8"))
-    return digests
+    return {name: (folder / "files" / name, digest) for name, digest in manifest.items()}
 
 
 def _build(records: list[SearchRecord], folder: Path) -> None:
