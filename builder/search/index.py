@@ -22,6 +22,7 @@ import shutil
 import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from importlib.metadata import version
 from pathlib import Path
@@ -103,8 +104,11 @@ def prune_indexes(cache: Path, kept: Path) -> None:
             shutil.rmtree(old, ignore_errors=True)
 
 
+@lru_cache(maxsize=4)
 def index_files(folder: Path) -> dict[str, tuple[Path, str]]:
-    """Each published file under `pagefind/` → its path in the cache and the hash of its bytes."""
+    """Each published file under `pagefind/` → its path in the cache and the hash of its bytes.
+    Kept in memory: a folder is named by the key of what it holds, so it never changes, and
+    `disan serve` reads it back on every rebuild (50,000 records give 50,000 fragments)."""
     manifest: dict[str, str] = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     return {name: (folder / "files" / name, digest) for name, digest in manifest.items()}
 
