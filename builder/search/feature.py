@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,10 +61,14 @@ def first_image(entry: Entry) -> ImageRef | None:
     return None
 
 
-@cache
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _field_names(kind: type) -> tuple[str, ...]:
     """Asked once per entry class, not per entry: 50,000 entries made `dataclasses.fields` a cost."""
-    return tuple(field.name for field in dataclasses.fields(kind))
+    if kind not in _FIELD_NAMES:
+        _FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    return _FIELD_NAMES[kind]
 
 
 class SearchFeature(Feature):
