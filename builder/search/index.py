@@ -9,7 +9,9 @@ d in an attribute Pagefind indexes and never shows (`data-pagefind-index-attrs`)
 The index is built in `.disan-cache/search/<key>/`, the key a hash over everything the records
 hold (each entry's sources, URL and thumbnail, the builder's code, the theme and the config), so
 an unchanged site never runs Pagefind again; the files are published from there. Pagefind's
-output is the same bytes for the same records once its language list is sorted.
+output is the same bytes for the same records once its language list is sorted. `disan serve`
+publishes an edit with the previous folder and builds the new one after (`feature._index_folder`
+says why), so a folder is never pruned by the thread that builds one.
 """
 
 from __future__ import annotations
