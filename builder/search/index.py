@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +36,7 @@ PAGEFIND_VERSION = version("pagefind-bin-extended")
 ENTRY = "pagefind-entry.json"
 # Pagefind's own search UIs and highlighter: the search page is the theme's, so they are not published.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+PRUNED = ".pruned-"  # an earlier index being deleted
 MANIFEST = "files.json"  # in the cache folder: each published file → the hash of its bytes
 WITH_STROKED_D = re.compile(r"\b\w*[đĐ]\w*")  # \b: a failed word is not tried again from each letter
 
@@ -100,10 +102,20 @@ def build_index(records: Iterable[SearchRecord], key: str, cache: Path) -> Path:
 
 
 def prune_indexes(cache: Path, kept: Path) -> None:
-    """Drop earlier states of the site's index (a serve session leaves one per edit)."""
+    """Drop earlier states of the site's index (a serve session leaves one per edit). Each is
+    renamed at once and deleted in a thread: unlinking 50,000 fragments takes seconds that a
+    rebuild in `disan serve` need not wait for."""
     for old in cache.iterdir():
         if old != kept and not old.name.startswith("."):
-            shutil.rmtree(old, ignore_errors=True)
+            os.replace(old, cache / f"{PRUNED}{old.name}")
+    pruned = [folder for folder in cache.iterdir() if folder.name.startswith(PRUNED)]
+    if pruned:
+        threading.Thread(target=_delete, args=(pruned,)).start()
+
+
+def _delete(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @lru_cache(maxsize=4)
