@@ -50,6 +50,7 @@ class BuildResult:
     unrecorded_codes: list[str]  # new codes and hand-overs: recorded by a release, only counted by a trial
     released: bool
     seconds: float
+    unsettled: tuple[Callable[[], object], ...] = ()  # work left for after the publish (SiteBuilder.settle_later)
 
 
 @dataclass
@@ -58,6 +59,7 @@ class SiteBuilder:
     jobs: int = 1
     authoring: bool = False
     progress: Progress | None = None
+    settle_later: bool = False  # `disan serve`: publish an edit's pages before re-indexing search
     parse_cache: ParseCache = field(default_factory=ParseCache)
     _assets: AssetStore | None = None
     _environment: tuple[str, jinja2.Environment] | None = None
@@ -102,7 +104,8 @@ class SiteBuilder:
         missing = [p for p in (feature.missing_viewer(site, theme) for feature in FEATURES) if p is not None]
         if missing:
             raise ContentError(missing[:1])
-        context = ProcessContext(self.root, self.assets, self.cache_dir, self.jobs, self.progress)
+        later: list[Callable[[], object]] | None = [] if self.settle_later else None
+        context = ProcessContext(self.root, self.assets, self.cache_dir, self.jobs, self.progress, later)
         processed: dict[str, Any] = {}
         for feature in FEATURES:
             processed[feature.name], failures = feature.process(site, context)
@@ -134,6 +137,7 @@ class SiteBuilder:
             unrecorded,
             release,
             time.perf_counter() - started,
+            tuple(later or ()),
         )
 
     def _registry(self, problems: Problems) -> dict[str, Issued]:

@@ -99,17 +99,23 @@ def build(site: Path, out: Path | None, jobs: int, release: bool) -> None:
     elif result.unrecorded_codes:
         count = len(result.unrecorded_codes)
         click.echo(
-            f"note: {count} short code(s) not yet permanent ({', '.join(result.unrecorded_codes)}): this trial "
+            f"note: {count} short code(s) not yet permanent ({_some(result.unrecorded_codes)}): this trial "
             "build records nothing, so you may still rename and renumber; run `disan build --release` "
             "when you publish (or print labels with `disan qr`) to make them permanent",
             err=True,
         )
 
 
+def _some(codes: list[str], shown: int = 20) -> str:
+    """A province catalogue issues 25,000 codes at once: the terminal shows the first few."""
+    listed = ", ".join(codes[:shown])
+    return listed if len(codes) <= shown else f"{listed} and {len(codes) - shown} more"
+
+
 def _report_recorded(codes: list[str]) -> None:
     if codes:
         click.echo(
-            f"made short codes {', '.join(codes)} permanent in shortcodes.toml: commit that file with your content",
+            f"made short codes {_some(codes)} permanent in shortcodes.toml: commit that file with your content",
             err=True,
         )
 

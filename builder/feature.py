@@ -117,6 +117,9 @@ class ProcessContext:
     cache_dir: Path
     jobs: int
     progress: Callable[[str, int, int], None] | None
+    # `disan serve` only: slow work (the search index) a feature may leave for after the pages are
+    # published, showing its previous result meanwhile; None: everything is done before the write.
+    settle_later: list[Callable[[], object]] | None = None
 
 
 class Feature:

@@ -1,8 +1,10 @@
 """`disan serve`: build, watch, rebuild what changed, reload the browser.
 
 The last good site stays served while the content has errors; the errors are shown over
-the page in the browser and in the terminal. Serving happens from a folder of its own, so
-authoring aids never leak into the deployable output.
+the page in the browser and in the terminal. An edit's pages are published first; the search
+index, which Pagefind rebuilds whole, is made after them in a thread of its own, and a rebuild
+then swaps it in (the tabs reload), so an edit shows in the time its own pages take. Serving
+happens from a folder of its own, so authoring aids never leak into the deployable output.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -73,10 +76,13 @@ class DevServer:
     def __init__(self, root: Path, host: str, port: int):
         self.root = root
         self.out_dir = root / CACHE_DIR / "serve-site"
-        self.builder = SiteBuilder(root, jobs=os.cpu_count() or 1, authoring=True)
+        self.builder = SiteBuilder(root, jobs=os.cpu_count() or 1, authoring=True, settle_later=True)
         self.state = LiveState()
         self.lock = threading.Lock()
         self.pending = threading.Event()
+        self.unsettled: tuple[Callable[[], object], ...] = ()  # the last good build's work left for later
+        self.unsettled_lock = threading.Lock()
+        self.settle_wanted = threading.Event()
         self.httpd = ThreadingHTTPServer((host, port), self._handler())
         self.httpd.daemon_threads = True
         self.httpd.handle_error = self._handle_request_error  # type: ignore[method-assign]
@@ -113,6 +119,10 @@ class DevServer:
                 self.state.publish([problem], seconds)
                 return
             seconds = time.perf_counter() - started
+            with self.unsettled_lock:  # an older build's work is out of date: only the latest is done
+                self.unsettled = result.unsettled
+            if result.unsettled:
+                self.settle_wanted.set()
             if result.warnings:
                 click.echo(format_text(result.warnings), err=True)
             click.echo(f"rebuilt in {seconds * 1000:.0f} ms ({result.write.written} files changed)", err=True)
@@ -134,6 +144,7 @@ class DevServer:
                 observer.schedule(Handler(), str(self.root / folder), recursive=True)
         observer.start()
         threading.Thread(target=self._rebuild_loop, daemon=True).start()
+        threading.Thread(target=self._settle_loop, daemon=True).start()
         return observer
 
     def _relevant(self, path: str) -> bool:
@@ -155,6 +166,30 @@ class DevServer:
             time.sleep(0.02)
             self.pending.clear()
             self.rebuild()
+
+    def settle(self) -> bool:
+        """Do the work the last build left for later (the search index), then rebuild to publish
+        it. False when there was none. Runs beside the rebuilds: it only fills the cache."""
+        with self.unsettled_lock:
+            work, self.unsettled = self.unsettled, ()
+        if not work:
+            return False
+        click.echo("updating the search index …", err=True)
+        try:
+            for job in work:
+                job()
+        except Exception:  # noqa: BLE001 - the pages are served; search shows its previous state
+            click.echo(traceback.format_exc(), err=True)
+            click.echo("the search index could not be updated; it shows the site as it was", err=True)
+            return False
+        self.rebuild()
+        return True
+
+    def _settle_loop(self) -> None:
+        while True:
+            self.settle_wanted.wait()
+            self.settle_wanted.clear()
+            self.settle()
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self

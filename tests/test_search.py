@@ -4,6 +4,7 @@ per content state and is the same bytes for the same content."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -139,3 +140,43 @@ def test_header_form_reaches_the_search_page_without_javascript(built_demo: Path
         assert page.locator("noscript").count() == 1
     finally:
         context.close()
+
+
+def test_serve_publishes_a_row_edit_first_and_settles_to_a_full_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A one-row edit in `disan serve` is published without running Pagefind; the previous index
+    is served until the deferred indexing is swapped in, and the settled folder is the bytes a
+    clean full build gives."""
+    from builder.search import index
+    from builder.serve import DevServer
+    from tests.helpers import tree_digest
+
+    root = Path(shutil.copytree(Path(__file__).parent / "fixtures" / "catalogue", tmp_path / "site"))
+    server = DevServer(root, "127.0.0.1", 0)
+    try:
+        server.rebuild()
+        served_index = tree_digest(server.out_dir / "pagefind")
+        runs: list[Path] = []
+        real = index._write_index
+
+        def counted(pages: Path, out: Path) -> None:
+            runs.append(out)
+            real(pages, out)
+
+        monkeypatch.setattr(index, "_write_index", counted)
+        sheet = root / "data" / "di-tich.csv"
+        sheet.write_text(sheet.read_text(encoding="utf-8").replace("Đình Bảng,", "Đình Bảng,Đình làng ", 1), "utf-8")
+        server.rebuild()
+        assert not server.state.problems
+        assert runs == [], "the edit waited for Pagefind"
+        assert "Đình làng Dinh Bang" in (server.out_dir / "en/relics/dinh-bang/index.html").read_text("utf-8")
+        assert tree_digest(server.out_dir / "pagefind") == served_index, "the previous index is served meanwhile"
+        assert server.settle() and len(runs) == 1
+        assert not server.settle(), "a settled site has nothing left to do"
+        clean = Path(shutil.copytree(root, tmp_path / "clean", ignore=shutil.ignore_patterns(".disan-cache")))
+        full = SiteBuilder(clean, authoring=True).build(tmp_path / "full").out_dir
+        assert tree_digest(server.out_dir) == tree_digest(full)
+        assert tree_digest(server.out_dir / "pagefind") != served_index
+    finally:
+        server.httpd.server_close()

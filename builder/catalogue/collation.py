@@ -8,6 +8,7 @@ looks wrong to every Vietnamese reader.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 # a base letter and a letter-forming mark make a letter of its own; the tones sort after
@@ -23,8 +24,11 @@ TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 RANK = {letter: index for index, letter in enumerate(ALPHABET)}
 
 
+@lru_cache(maxsize=65536)
 def sort_key(text: str) -> tuple[tuple[int, ...], tuple[int, ...], str]:
-    """Letters first (base letter order), then tones left to right, then the text itself."""
+    """Letters first (base letter order), then tones left to right, then the text itself.
+    Cached: every index page sorts its kind's titles, so 5,000 relics in 84 pages per language
+    asked for each title's key 168 times (a third of a one-row rebuild in `disan serve`)."""
     letters: list[int] = []
     tones: list[int] = []
     for char in unicodedata.normalize("NFD", text.casefold().replace("đ", "\0")):

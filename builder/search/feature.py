@@ -13,7 +13,9 @@ rule that each rung allows everything the narrower ones do).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +26,7 @@ from ..markup import make_markdown, render_markdown
 from ..model import Entry, ImageRef
 from ..outputs import CopyFile, Output, key_of
 from ..urls import lang_prefix
-from .index import PAGEFIND_VERSION, SearchRecord, cached_index, index_digests
+from .index import PAGEFIND_VERSION, SearchRecord, build_index, index_files, latest_index, prune_indexes, ready_index
 
 if TYPE_CHECKING:
     from ..plan import Planner
@@ -36,19 +38,37 @@ SEARCH_BUNDLE = "vendor/search.js"
 INDEX_FOLDER = "pagefind/"
 
 
+@dataclass(frozen=True)
+class SearchCache:
+    """Where the indexes are kept, and where `disan serve` takes the indexing it leaves for later."""
+
+    folder: Path
+    settle_later: list[Callable[[], object]] | None
+
+
 def search_url(lang_folder: str) -> str:
     return f"{lang_folder}search/"
 
 
 def first_image(entry: Entry) -> ImageRef | None:
     """The first image an entry names, whatever its kind calls the field (`image`, `images`, …)."""
-    for field in dataclasses.fields(entry):
-        value = getattr(entry, field.name)
+    for name in _field_names(type(entry)):
+        value = getattr(entry, name)
         if isinstance(value, tuple | list) and value and isinstance(value[0], ImageRef):
             return value[0]
         if isinstance(value, ImageRef):
             return value
     return None
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...]:
+    """Asked once per entry class, not per entry: 50,000 entries made `dataclasses.fields` a cost."""
+    if kind not in _FIELD_NAMES:
+        _FIELD_NAMES[kind] = tuple(field.name for field in dataclasses.fields(kind))
+    return _FIELD_NAMES[kind]
 
 
 class SearchFeature(Feature):
@@ -61,10 +81,10 @@ class SearchFeature(Feature):
     def policy(self, site: ValidatedSite, page_kind: str) -> int:
         return MODEL if page_kind == "search" else 0
 
-    def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[Path, list[Problem]]:
+    def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[SearchCache, list[Problem]]:
         folder = context.cache_dir / "search"
         folder.mkdir(parents=True, exist_ok=True)
-        return folder, []
+        return SearchCache(folder, context.settle_later), []
 
     def plan(self, planner: Planner) -> list[Output]:
         config = planner.model.config
@@ -75,10 +95,11 @@ class SearchFeature(Feature):
             planner.base,
             [(url, entry.kind, entry.lang, planner.entry_digest(entry), image) for entry, url, image in shown],
         )
-        cache: Path = planner.processed[self.name]
-        files = cached_index(_records(shown, config.raw_html), key, cache)
-        digests = index_digests(key, cache)
-        outputs = [Output(INDEX_FOLDER + name, digests[name], CopyFile(path)) for name, path in sorted(files.items())]
+        folder = _index_folder(planner.processed[self.name], key, partial(_records, shown, config.raw_html))
+        files = index_files(folder)
+        outputs = [
+            Output(INDEX_FOLDER + name, digest, CopyFile(path)) for name, (path, digest) in sorted(files.items())
+        ]
         kinds = sorted(planner.model.entries)
         for lang in config.languages:
             url = search_url(lang_prefix(config, lang))
@@ -104,6 +125,28 @@ class SearchFeature(Feature):
         ref = first_image(entry)
         image = planner.images.get((ref.src, ref.credit)) if ref else None
         return "/" + image.webp[0].site_path if image else ""
+
+
+def _index_folder(cache: SearchCache, key: str, records: Callable[[], Iterator[SearchRecord]]) -> Path:
+    """The index for `key`, built now; or, in `disan serve` after an edit, the previous index while
+    the new one is built after the pages are published.
+
+    Why defer rather than split the index into shards that an edit re-indexes one at a time:
+    Pagefind ranks and splits one index into chunks by term, so a phone's query fetches one
+    chunk and a few fragments; over shards it would fetch a chunk of every shard, and a row's
+    words would no longer be found by one lookup. With one index deferred, a one-row edit is
+    published in the time its pages take, search shows the previous state for the seconds
+    Pagefind needs (a removed page may be found until then), and once settled the output is the
+    bytes a full build writes, as a full build never defers."""
+    ready = ready_index(key, cache.folder)
+    if ready is not None:
+        prune_indexes(cache.folder, ready)
+        return ready
+    previous = latest_index(cache.folder) if cache.settle_later is not None else None
+    if cache.settle_later is None or previous is None:
+        return build_index(records(), key, cache.folder)
+    cache.settle_later.append(lambda: build_index(records(), key, cache.folder))
+    return previous
 
 
 def _records(shown: list[tuple[Entry, str, str]], raw_html: bool) -> Iterator[SearchRecord]:

@@ -9,7 +9,9 @@ d in an attribute Pagefind indexes and never shows (`data-pagefind-index-attrs`)
 The index is built in `.disan-cache/search/<key>/`, the key a hash over everything the records
 hold (each entry's sources, URL and thumbnail, the builder's code, the theme and the config), so
 an unchanged site never runs Pagefind again; the files are published from there. Pagefind's
-output is the same bytes for the same records once its language list is sorted.
+output is the same bytes for the same records once its language list is sorted. `disan serve`
+publishes an edit with the previous folder and builds the new one after (`feature._index_folder`
+says why), so a folder is never pruned by the thread that builds one.
 """
 
 from __future__ import annotations
@@ -20,8 +22,10 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from importlib.metadata import version
 from pathlib import Path
@@ -32,6 +36,7 @@ PAGEFIND_VERSION = version("pagefind-bin-extended")
 ENTRY = "pagefind-entry.json"
 # Pagefind's own search UIs and highlighter: the search page is the theme's, so they are not published.
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+PRUNED = ".pruned-"  # an earlier index being deleted
 MANIFEST = "files.json"  # in the cache folder: each published file → the hash of its bytes
 WITH_STROKED_D = re.compile(r"\b\w*[đĐ]\w*")  # \b: a failed word is not tried again from each letter
 
@@ -76,22 +81,50 @@ def record_html(record: SearchRecord) -> str:
     )
 
 
-def cached_index(records: Iterable[SearchRecord], key: str, cache: Path) -> dict[str, Path]:
-    """The index files of `records` by their path under `pagefind/`; Pagefind runs only for a new key."""
+def ready_index(key: str, cache: Path) -> Path | None:
+    """The folder of the index for `key`, if it has been built."""
     folder = cache / key[:32]
-    if not (folder / MANIFEST).is_file():
-        _build(list(records), folder)
-        for old in cache.iterdir():  # earlier states of the site: a serve session leaves one per edit
-            if old != folder and not old.name.startswith("."):
-                shutil.rmtree(old, ignore_errors=True)
+    return folder if (folder / MANIFEST).is_file() else None
+
+
+def latest_index(cache: Path) -> Path | None:
+    """The index built last, whatever its key: what `disan serve` shows while the new one is made."""
+    built = [folder for folder in cache.iterdir() if not folder.name.startswith(".") and (folder / MANIFEST).is_file()]
+    return max(built, key=lambda folder: (folder / MANIFEST).stat().st_mtime_ns, default=None)
+
+
+def build_index(records: Iterable[SearchRecord], key: str, cache: Path) -> Path:
+    """Run Pagefind over `records` into the folder of `key`; other folders are left alone, as
+    a build may be publishing one of them meanwhile (`prune_indexes` drops them later)."""
+    folder = cache / key[:32]
+    _build(list(records), folder)
+    return folder
+
+
+def prune_indexes(cache: Path, kept: Path) -> None:
+    """Drop earlier states of the site's index (a serve session leaves one per edit). Each is
+    renamed at once and deleted in a thread: unlinking 50,000 fragments takes seconds that a
+    rebuild in `disan serve` need not wait for."""
+    for old in cache.iterdir():
+        if old != kept and not old.name.startswith("."):
+            os.replace(old, cache / f"{PRUNED}{old.name}")
+    pruned = [folder for folder in cache.iterdir() if folder.name.startswith(PRUNED)]
+    if pruned:
+        threading.Thread(target=_delete, args=(pruned,)).start()
+
+
+def _delete(folders: list[Path]) -> None:
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@lru_cache(maxsize=4)
+def index_files(folder: Path) -> dict[str, tuple[Path, str]]:
+    """Each published file under `pagefind/` → its path in the cache and the hash of its bytes.
+    Kept in memory: a folder is named by the key of what it holds, so it never changes, and
+    `disan serve` reads it back on every rebuild (50,000 records give 50,000 fragments)."""
     manifest: dict[str, str] = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    return {name: folder / "files" / name for name in manifest}
-
-
-def index_digests(key: str, cache: Path) -> dict[str, str]:
-    """Each published file's content hash, from the manifest written with the index."""
-    digests: dict[str, str] = json.loads((cache / key[:32] / MANIFEST).read_text(encoding="utf-8"))
-    return digests
+    return {name: (folder / "files" / name, digest) for name, digest in manifest.items()}
 
 
 def _build(records: list[SearchRecord], folder: Path) -> None:
