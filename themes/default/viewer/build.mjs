@@ -1,7 +1,8 @@
 // Bundles the tour viewer: viewer/tour.js (+ the CSS it imports) -> static/vendor/tour.{js,css},
-// the 3D page loader viewer/model.js -> static/vendor/model.js and the search page's
-// viewer/search.js -> static/vendor/search.js; copies model-viewer's own
-// bundle and the Draco, Basis and meshopt decoders it would otherwise fetch from CDNs.
+// the 3D page loader viewer/model.js -> static/vendor/model.js, the search page's
+// viewer/search.js -> static/vendor/search.js and the catalogue index's filter viewer/facets.js
+// -> static/vendor/facets.js; copies model-viewer's own bundle and the Draco, Basis and meshopt
+// decoders it would otherwise fetch from CDNs.
 // Run with `npm run build` in themes/default (after `npm ci`).  The output is deterministic:
 // no hashes, timestamps or absolute paths, so two builds are byte-identical.
 
@@ -20,7 +21,7 @@ mkdirSync(outdir, { recursive: true });
 
 await build({
   absWorkingDir: theme,
-  entryPoints: { tour: 'viewer/tour.js', model: 'viewer/model.js', search: 'viewer/search.js' },
+  entryPoints: { tour: 'viewer/tour.js', model: 'viewer/model.js', search: 'viewer/search.js', facets: 'viewer/facets.js' },
   outdir: 'static/vendor',
   bundle: true,
   minify: true,
@@ -103,7 +104,7 @@ for (const name of ['marker-icon-2x.png', 'marker-shadow.png']) {
 writeFileSync(join(outdir, 'map', 'basemap.json'), JSON.stringify(basemap(theme)));
 
 let total = 0;
-for (const name of ['tour.js', 'tour.css', 'model.js', 'search.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json']) {
+for (const name of ['tour.js', 'tour.css', 'model.js', 'search.js', 'facets.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json']) {
   const data = readFileSync(join(outdir, name));
   const gz = gzipSync(data, { level: 9 }).length;
   if (name === 'tour.js') total += gz;
