@@ -187,3 +187,25 @@ def test_ticking_facets_narrows_the_list_as_the_static_page_does(built_demo: Pat
     assert sorted(_titles(static)) == special
     assert static.evaluate("document.documentElement.scrollWidth") <= 360
     static.context.close()
+
+
+def _serious_violations(page) -> list[str]:
+    from tests.test_site_in_browser import NODE_TOOLS
+
+    page.evaluate((NODE_TOOLS / "axe-core/axe.min.js").read_text())
+    return page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => ['serious', 'critical'].includes(v.impact))"
+        ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"
+    )
+
+
+@pytest.mark.browser
+def test_filter_and_facet_pages_have_no_serious_accessibility_violations(built_demo: Path, serve_dir, phone) -> None:
+    base = serve_dir(built_demo)
+    phone.goto(f"{base}en/relics/?ranking=quoc-gia&type=lich-su")
+    phone.wait_for_selector("form.facet-form:not([hidden])")  # the filter opens the panel
+    assert _serious_violations(phone) == []
+    phone.goto(f"{base}relics/ranking/quoc-gia/")
+    phone.get_by_text("Lọc theo").click()
+    assert _serious_violations(phone) == []
