@@ -137,7 +137,7 @@ def shelve(model: ContentModel, kind: str) -> dict[str, Shelves]:
     groups: list[tuple[Facet, list[tuple[str, str, set[str]]]]] = []
     for facet in FACETS[kind]:
         members = _members(facet, listings[config.default_language])
-        if facet.vocabulary is None and all(len(slugs) < 2 for slugs in members.values()):
+        if not members or (facet.vocabulary is None and all(len(slugs) < 2 for slugs in members.values())):
             continue
         if facet.vocabulary:
             words = [word for word in facet.vocabulary.words if word in members]

@@ -45,10 +45,12 @@ def index_context(
         heading = strings.get("facet_heading", "{facet}: {value}").format(
             facet=strings.get(shelf.facet.legend, facet), value=shelf.label(strings)
         )
-        page_urls = [facet_url(config, kind, lang, facet, value, n) for n in range(1, index_pages(len(entries)) + 1)]
     else:
         entries, heading = shelves.listing, everything
-        page_urls = [index_url(config, kind, lang, n) for n in range(1, index_pages(len(entries)) + 1)]
+    page_urls = [
+        facet_url(config, kind, lang, facet, value, n) if facet else index_url(config, kind, lang, n)
+        for n in range(1, index_pages(len(entries)) + 1)
+    ]
     chunk = entries[(number - 1) * PER_INDEX_PAGE : number * PER_INDEX_PAGE]
     index = index_url(config, kind, lang)
     return {
@@ -61,7 +63,7 @@ def index_context(
         "total": len(shelves.listing),
         "everything": {"title": everything, "url": index, "current": not facet},
         "facets": _panel(config, shelves, strings, facet, value),
-        "filter": {"data": filter_url(index), "total": len(shelves.listing)} if not facet and shelves.facets else None,
+        "filter": {"data": filter_url(index)} if not facet and shelves.facets else None,
     }
 
 
