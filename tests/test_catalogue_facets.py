@@ -181,7 +181,7 @@ def test_ticking_facets_narrows_the_list_as_the_static_page_does(built_demo: Pat
     static = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740}).new_page()
     static.goto(f"{base}relics/")
     static.get_by_text("Lọc theo").click()
-    assert static.locator("form.facet-form").is_hidden() and static.locator("nav.facets").is_visible()
+    assert static.locator("div.facet-form").is_hidden() and static.locator("nav.facets").is_visible()
     static.get_by_role("link", name="Di tích quốc gia đặc biệt").click()
     assert static.url == f"{base}relics/ranking/quoc-gia-dac-biet/"
     assert sorted(_titles(static)) == special
@@ -204,7 +204,7 @@ def _serious_violations(page) -> list[str]:
 def test_filter_and_facet_pages_have_no_serious_accessibility_violations(built_demo: Path, serve_dir, phone) -> None:
     base = serve_dir(built_demo)
     phone.goto(f"{base}en/relics/?ranking=quoc-gia&type=lich-su")
-    phone.wait_for_selector("form.facet-form:not([hidden])")  # the filter opens the panel
+    phone.wait_for_selector("div.facet-form:not([hidden])")  # the filter opens the panel
     assert _serious_violations(phone) == []
     phone.goto(f"{base}relics/ranking/quoc-gia/")
     phone.get_by_text("Lọc theo").click()

@@ -4,7 +4,7 @@
 // (?type=lich-su&type=khao-co&ranking=quoc-gia) is kept in the address, so a link reproduces
 // the view. Without this script the panel's links lead to each value's static page.
 
-const form = document.querySelector('form.facet-form');
+const form = document.querySelector('div.facet-form'); // no <form>: nothing is sent anywhere
 const list = document.getElementById('catalogue-list');
 const status = document.getElementById('facet-status');
 const pager = document.querySelector('.pager');
@@ -90,8 +90,10 @@ async function start() {
   form.hidden = false;
   if (form.querySelector('input:checked')) form.closest('details').open = true;
   form.addEventListener('change', () => show(data, true));
-  form.addEventListener('reset', () => setTimeout(() => show(data, true)));
-  form.addEventListener('submit', (event) => event.preventDefault());
+  form.querySelector('.facet-clear').addEventListener('click', () => {
+    for (const box of form.querySelectorAll('input:checked')) box.checked = false;
+    show(data, true);
+  });
   show(data, false);
 }
 
