@@ -34,6 +34,12 @@ def index_url(config: SiteConfig, kind: str, lang: str, number: int = 1) -> str:
     return base if number == 1 else f"{base}page/{number}/"
 
 
+def facet_url(config: SiteConfig, kind: str, lang: str, facet: str, value: str, number: int = 1) -> str:
+    """A static page of the entries with one value of a facet: relics/type/lich-su/, then page/2/."""
+    base = f"{index_url(config, kind, lang)}{facet}/{value}/"
+    return base if number == 1 else f"{base}page/{number}/"
+
+
 def short_url(config: SiteConfig, code: str) -> str:
     """The URL printed in a QR code: all capitals, so the code uses the compact alphanumeric mode."""
     return f"{config.short_url_base}Q/{code}/"

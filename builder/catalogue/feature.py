@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ..feature import Feature, PageContext, SiteCheck, SiteLoad
+from ..diagnostics import Problem
+from ..feature import Feature, PageContext, SiteCheck, SiteLoad, missing_bundle
 from ..model import ContentModel, ImageRef
 from ..outputs import Output
 from ..urls import index_url
+from .facets import all_shelves
 from .kinds import CATALOGUE_KINDS, listed_of
 from .plan import KINDS, plan_catalogue
 from .render import entry_context, index_context
@@ -19,13 +21,23 @@ from .validate import check_catalogue
 if TYPE_CHECKING:
     from ..plan import Planner
     from ..render import Renderer
+    from ..theme import Theme
     from ..validate import ValidatedSite
+
+FILTER_BUNDLE = "vendor/facets.js"
 
 
 class CatalogueFeature(Feature):
     name = "catalogue"
     kinds = CATALOGUE_KINDS
-    page_kinds = {"relic": "relic", "heritage": "heritage", "relic-index": "", "heritage-index": ""}
+    page_kinds = {
+        "relic": "relic",
+        "heritage": "heritage",
+        "relic-index": "",
+        "heritage-index": "",
+        "relic-facet": "",
+        "heritage-facet": "",
+    }
 
     def load(self, loading: SiteLoad) -> None:
         if loading.config.catalogue:
@@ -33,6 +45,13 @@ class CatalogueFeature(Feature):
 
     def validate(self, check: SiteCheck) -> None:
         check_catalogue(check)
+        check.results[self.name] = all_shelves(check.model)
+
+    def missing_viewer(self, site: ValidatedSite, theme: Theme) -> Problem | None:
+        return missing_bundle(theme, FILTER_BUNDLE, "catalogue's filter") if _any_listed(site.model) else None
+
+    def unused_static(self, site: ValidatedSite, name: str) -> bool:
+        return name == FILTER_BUNDLE and not _any_listed(site.model)
 
     def image_refs(self, site: ValidatedSite) -> Iterable[ImageRef]:
         return [
@@ -65,10 +84,16 @@ class CatalogueFeature(Feature):
         if kind in KINDS:
             entry = listed_of(renderer.model, kind)[slug][lang]
             return PageContext(entry, entry_context(renderer, entry))
-        if kind.endswith("-index") and kind[: -len("-index")] in KINDS:
+        listed_kind, _, page = kind.rpartition("-")
+        if listed_kind in KINDS and page in ("index", "facet"):
             number = int(url.rstrip("/").rsplit("/", 1)[-1]) if "/page/" in url else 1
-            return PageContext(None, index_context(renderer, kind[: -len("-index")], lang, number))
+            facet, _, value = slug.partition("/")
+            return PageContext(None, index_context(renderer, listed_kind, lang, number, facet, value))
         return None
+
+
+def _any_listed(model: ContentModel) -> bool:
+    return any(listed_of(model, kind) for kind in KINDS)
 
 
 CATALOGUE = CatalogueFeature()

@@ -1,54 +1,126 @@
-"""The catalogue's pages: one per relic and per intangible heritage, in every language, and an
-index per kind, paginated and in Vietnamese alphabetical order."""
+"""The catalogue's pages: one per relic and per intangible heritage, in every language, an index
+per kind, paginated and in Vietnamese alphabetical order, a static page per facet value, and the
+compact list the index page's filter reads.
+
+Keys stay linear in the catalogue's size: a page's key holds the keys of the entries it lists
+and the facet panel's values and counts, so an edited title re-renders only the pages that list
+its entry, while an edited ranking re-renders the kind's index and facet pages, whose counts change.
+"""
 
 from __future__ import annotations
 
+import json
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..model import ContentModel
-from ..outputs import Output, key_of
-from ..urls import entry_url, index_url
-from .collation import sort_key
+from ..outputs import Output, TextFile, key_of
+from ..urls import entry_url, facet_url, index_url
+from .facets import KINDS, Shelves, shelves_of
 from .kinds import Listed, listed_of
 
 if TYPE_CHECKING:
     from ..plan import Planner
 
+__all__ = ["KINDS", "PER_INDEX_PAGE", "filter_url", "index_pages", "plan_catalogue"]
+
 PER_INDEX_PAGE = 60
-KINDS = ("relic", "heritage")
-
-
-def listing(model: ContentModel, kind: str, lang: str) -> list[Listed]:
-    """A kind's entries in one language, in Vietnamese alphabetical order of their titles."""
-    return sorted(
-        (by_lang[lang] for by_lang in listed_of(model, kind).values()), key=lambda e: (sort_key(e.title), e.slug)
-    )
+FILTER_FILE = "facets.json"
+THUMBNAIL_WIDTH = 320
 
 
 def index_pages(count: int) -> int:
     return max(1, math.ceil(count / PER_INDEX_PAGE))
 
 
+def filter_url(index: str) -> str:
+    """The filter's list sits beside the kind's index: relics/facets.json, en/relics/facets.json."""
+    return index + FILTER_FILE
+
+
 def plan_catalogue(planner: Planner) -> list[Output]:
-    config = planner.model.config
     outputs = []
     for kind in KINDS:
         if not listed_of(planner.model, kind):
             continue
-        for lang in config.languages:
-            listed = listing(planner.model, kind, lang)
-            keys = [
-                key_of(planner.entry_digest(e), planner.image_keys(e.images), planner.entry_deps(e)) for e in listed
-            ]
-            pages = index_pages(len(listed))
-            for number in range(1, pages + 1):
-                chunk = keys[(number - 1) * PER_INDEX_PAGE : number * PER_INDEX_PAGE]
-                url = index_url(config, kind, lang, number)
-                outputs.append(
-                    planner.page("catalogue_index.html", lang, f"{kind}-index", "", url, [*chunk, pages], number)
-                )
-            for entry, key in zip(listed, keys, strict=True):
-                url = entry_url(config, kind, entry.slug, lang)
-                outputs.append(planner.page("catalogue_entry.html", lang, kind, entry.slug, url, [key]))
+        for lang in planner.model.config.languages:
+            outputs += _plan_language(planner, shelves_of(planner.site.results, kind, lang))
     return outputs
+
+
+def _plan_language(planner: Planner, shelves: Shelves) -> list[Output]:
+    config, kind, lang = planner.model.config, shelves.kind, shelves.lang
+    keys = {
+        e.slug: key_of(planner.entry_digest(e), planner.image_keys(e.images), planner.entry_deps(e))
+        for e in shelves.listing
+    }
+    panel = shelves.summary()
+
+    def paginated(entries: tuple[Listed, ...], page_kind: str, slug: str, url_of: Any, shown: object) -> list[Output]:
+        pages = index_pages(len(entries))
+        return [
+            planner.page(
+                "catalogue_index.html",
+                lang,
+                page_kind,
+                slug,
+                url_of(number),
+                [
+                    [keys[e.slug] for e in entries[(number - 1) * PER_INDEX_PAGE : number * PER_INDEX_PAGE]],
+                    pages,
+                    panel,
+                    shown,
+                ],
+                number,
+            )
+            for number in range(1, pages + 1)
+        ]
+
+    outputs = paginated(shelves.listing, f"{kind}-index", "", lambda n: index_url(config, kind, lang, n), "")
+    for facet, values in shelves.facets:
+        for shelf in values:
+            outputs += paginated(
+                shelf.entries,
+                f"{kind}-facet",
+                f"{facet.name}/{shelf.slug}",
+                lambda n, f=facet.name, s=shelf.slug: facet_url(config, kind, lang, f, s, n),
+                shelf.word,
+            )
+    text = _filter_list(planner, shelves)
+    outputs.append(Output(filter_url(index_url(config, kind, lang)), key_of(text), TextFile(text)))
+    for entry in shelves.listing:
+        url = entry_url(config, kind, entry.slug, lang)
+        outputs.append(planner.page("catalogue_entry.html", lang, kind, entry.slug, url, [keys[entry.slug]]))
+    return outputs
+
+
+def _filter_list(planner: Planner, shelves: Shelves) -> str:
+    """Every entry with its title, page, thumbnail and facet values (as indexes into each facet's
+    slugs), in the language's order: all the filter needs, with no text a theme would translate."""
+    values: dict[str, list[list[int]]] = {e.slug: [[] for _ in shelves.facets] for e in shelves.listing}
+    for position, (_, shelved) in enumerate(shelves.facets):
+        for index, shelf in enumerate(shelved):
+            for entry in shelf.entries:
+                values[entry.slug][position].append(index)
+    config = planner.model.config
+    data = {
+        "facets": [[facet.name, [shelf.slug for shelf in shelved]] for facet, shelved in shelves.facets],
+        "items": [
+            {
+                "t": entry.title,
+                "u": entry_url(config, entry.kind, entry.slug, entry.lang),
+                "c": entry.id,
+                "i": _thumbnail(planner, entry),
+                "f": values[entry.slug],
+            }
+            for entry in shelves.listing
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _thumbnail(planner: Planner, entry: Listed) -> str:
+    """The smallest WebP that stays sharp in a card on a phone (about 160 CSS px at 2×)."""
+    image = planner.images.get((entry.images[0].src, entry.images[0].credit)) if entry.images else None
+    if image is None:
+        return ""
+    return next((d for d in image.webp if d.width >= THUMBNAIL_WIDTH), image.webp[-1]).site_path

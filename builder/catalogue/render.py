@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..urls import entry_url, index_url, short_url
+from ..config import SiteConfig
+from ..urls import entry_url, facet_url, index_url, short_url
+from .facets import Shelves, shelves_of
 from .kinds import Heritage, Listed, Relic
-from .plan import PER_INDEX_PAGE, index_pages, listing
+from .plan import PER_INDEX_PAGE, filter_url, index_pages
 from .vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES, Vocabulary
 
 if TYPE_CHECKING:
     from ..render import Renderer
+
+OPEN_FACET_VALUES = 12  # a facet with more values starts folded, so a phone reaches the list
 
 
 def entry_context(renderer: Renderer, entry: Listed) -> dict[str, Any]:
@@ -28,18 +32,63 @@ def entry_context(renderer: Renderer, entry: Listed) -> dict[str, Any]:
     }
 
 
-def index_context(renderer: Renderer, kind: str, lang: str, number: int) -> dict[str, Any]:
-    config = renderer.model.config
-    listed = listing(renderer.model, kind, lang)
-    pages = index_pages(len(listed))
-    chunk = listed[(number - 1) * PER_INDEX_PAGE : number * PER_INDEX_PAGE]
+def index_context(
+    renderer: Renderer, kind: str, lang: str, number: int, facet: str = "", value: str = ""
+) -> dict[str, Any]:
+    """An index page: the kind's whole list, or one facet value's (`facet`, `value`: its slug)."""
+    config, strings = renderer.model.config, renderer.strings[lang]
+    shelves = shelves_of(renderer.site.results, kind, lang)
+    everything = strings.get(f"all_{kind}", kind)
+    if facet:
+        shelf = shelves.shelf(facet, value)
+        entries = shelf.entries
+        heading = strings.get("facet_heading", "{facet}: {value}").format(
+            facet=strings.get(shelf.facet.legend, facet), value=shelf.label(strings)
+        )
+    else:
+        entries, heading = shelves.listing, everything
+    page_urls = [
+        facet_url(config, kind, lang, facet, value, n) if facet else index_url(config, kind, lang, n)
+        for n in range(1, index_pages(len(entries)) + 1)
+    ]
+    chunk = entries[(number - 1) * PER_INDEX_PAGE : number * PER_INDEX_PAGE]
+    index = index_url(config, kind, lang)
     return {
-        "heading": renderer.strings[lang].get(f"all_{kind}", kind),
+        "heading": heading,
         "items": [card(renderer, entry) for entry in chunk],
         "number": number,
-        "pages": pages,
-        "page_urls": [index_url(config, kind, lang, n) for n in range(1, pages + 1)],
+        "pages": len(page_urls),
+        "page_urls": page_urls,
+        "count": len(entries),
+        "total": len(shelves.listing),
+        "everything": {"title": everything, "url": index, "current": not facet},
+        "facets": _panel(config, shelves, strings, facet, value),
+        "filter": {"data": filter_url(index)} if not facet and shelves.facets else None,
     }
+
+
+def _panel(
+    config: SiteConfig, shelves: Shelves, strings: dict[str, str], current_facet: str, current_value: str
+) -> list[dict[str, Any]]:
+    """The facet panel: each facet's values with their counts and static pages; long lists start closed."""
+    return [
+        {
+            "name": facet.name,
+            "legend": strings.get(facet.legend, facet.name),
+            "open": len(shelved) <= OPEN_FACET_VALUES or facet.name == current_facet,
+            "choices": [
+                {
+                    "slug": shelf.slug,
+                    "label": shelf.label(strings),
+                    "count": len(shelf.entries),
+                    "url": facet_url(config, shelves.kind, shelves.lang, facet.name, shelf.slug),
+                    "current": facet.name == current_facet and shelf.slug == current_value,
+                }
+                for shelf in shelved
+            ],
+        }
+        for facet, shelved in shelves.facets
+    ]
 
 
 def card(renderer: Renderer, entry: Listed) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 // Bundles the tour viewer: viewer/tour.js (+ the CSS it imports) -> static/vendor/tour/tour.{js,css}
 // and the chunks it loads after the first view (content-hashed names in the same folder),
-// the 3D page loader viewer/model.js -> static/vendor/model.js and the search page's
-// viewer/search.js -> static/vendor/search.js; copies model-viewer's own
-// bundle and the Draco, Basis and meshopt decoders it would otherwise fetch from CDNs.
+// the 3D page loader viewer/model.js -> static/vendor/model.js, the search page's
+// viewer/search.js -> static/vendor/search.js and the catalogue index's filter viewer/facets.js
+// -> static/vendor/facets.js; copies model-viewer's own bundle and the Draco, Basis and meshopt
+// decoders it would otherwise fetch from CDNs.
 // Run with `npm run build` in themes/default (after `npm ci`).  The output is deterministic:
 // no timestamps or absolute paths, and the chunks' hashes are of their content, so two builds
 // are byte-identical.
@@ -64,7 +65,7 @@ function staticImports(metafile, entry) {
 
 await build({
   ...viewerOptions,
-  entryPoints: { model: 'viewer/model.js', search: 'viewer/search.js' },
+  entryPoints: { model: 'viewer/model.js', search: 'viewer/search.js', facets: 'viewer/facets.js' },
   outdir: 'static/vendor',
 });
 
@@ -136,7 +137,7 @@ writeFileSync(join(outdir, 'map', 'basemap.json'), JSON.stringify(basemap(theme)
 
 const tourFiles = readdirSync(tourDir).sort().map((name) => `tour/${name}`);
 const sizes = {};
-for (const name of [...tourFiles, 'model.js', 'search.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json']) {
+for (const name of [...tourFiles, 'model.js', 'search.js', 'facets.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json']) {
   const data = readFileSync(join(outdir, name));
   sizes[name] = gzipSync(data, { level: 9 }).length;
   console.log(`static/vendor/${name}: ${data.length} bytes, ${sizes[name]} bytes gzip -9`);

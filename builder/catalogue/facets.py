@@ -1,0 +1,173 @@
+"""Browsing a catalogue kind by its facets: the fields a visitor narrows a long list by (a relic's
+types, ranking, period, province, commune; a heritage's type, community, province, commune).
+
+Each value of a facet becomes a shelf: its entries, in the language's Vietnamese order, shown on
+static pages (`relics/type/lich-su/`) that need no script, and listed with its count on every
+index page. Which entries a shelf holds and its slug come from the default language, so every
+language has the same shelves at the same URLs and the language switch keeps working.
+
+A free-text facet (period, province, commune, community) is offered only when it groups
+something, some value shared by two entries: a period written as a sentence per relic would
+otherwise list every relic a second time. Closed lists (types, rankings) are always offered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from ..model import ContentModel
+from ..urls import suggest_slug
+from .collation import sort_key
+from .kinds import Listed, listed_of
+from .vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES, Vocabulary
+
+KINDS = ("relic", "heritage")
+
+
+def _values_of(field: str) -> Callable[[Listed], tuple[str, ...]]:
+    """A field's values as a facet reads them: a set as it is, one text as a set of one, spaces tidied."""
+
+    def read(entry: Listed) -> tuple[str, ...]:
+        value = getattr(entry, field)
+        values = value if isinstance(value, tuple) else (value,)
+        return tuple(dict.fromkeys(" ".join(v.split()) for v in values if v.strip()))
+
+    return read
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str  # its URL folder and the filter's query parameter: relics/type/lich-su/, ?type=lich-su
+    legend: str  # the i18n key of its heading
+    read: Callable[[Listed], tuple[str, ...]]
+    vocabulary: Vocabulary | None = None  # a closed list orders and labels the values
+
+
+PLACE_FACETS = (
+    Facet("province", "fact_province", _values_of("province")),
+    Facet("commune", "fact_commune", _values_of("commune")),
+)
+FACETS: dict[str, tuple[Facet, ...]] = {
+    "relic": (
+        Facet("type", "fact_relic_type", _values_of("relic_types"), RELIC_TYPES),
+        Facet("ranking", "fact_ranking", _values_of("ranking"), RANKINGS),
+        Facet("period", "fact_period", _values_of("period")),
+        *PLACE_FACETS,
+    ),
+    "heritage": (
+        Facet("type", "fact_heritage_type", _values_of("heritage_type"), HERITAGE_TYPES),
+        Facet("community", "fact_community", _values_of("community")),
+        *PLACE_FACETS,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Shelf:
+    """One value of a facet in one language: the entries that have it, in that language's order."""
+
+    facet: Facet
+    slug: str
+    word: str  # the closed list's canonical word, or the text as this language writes it
+    entries: tuple[Listed, ...]
+
+    def label(self, strings: dict[str, str]) -> str:
+        vocabulary = self.facet.vocabulary
+        return strings.get(vocabulary.key(self.word), self.word) if vocabulary else self.word
+
+
+@dataclass(frozen=True)
+class Shelves:
+    """A kind's entries in one language, in Vietnamese order, and its facets' shelves."""
+
+    kind: str
+    lang: str
+    listing: tuple[Listed, ...]
+    facets: tuple[tuple[Facet, tuple[Shelf, ...]], ...]
+
+    def shelf(self, facet: str, slug: str) -> Shelf:
+        return self._by_slug[facet, slug]
+
+    @cached_property
+    def _by_slug(self) -> dict[tuple[str, str], Shelf]:
+        return {(f.name, s.slug): s for f, shelves in self.facets for s in shelves}
+
+    def summary(self) -> list[tuple[str, str, str, int]]:
+        """What an index page's facet panel shows, for its key: each value and its count."""
+        return [(f.name, s.slug, s.word, len(s.entries)) for f, shelves in self.facets for s in shelves]
+
+
+def listing(model: ContentModel, kind: str, lang: str) -> tuple[Listed, ...]:
+    """A kind's entries in one language, in Vietnamese alphabetical order of their titles."""
+    entries = (by_lang[lang] for by_lang in listed_of(model, kind).values())
+    return tuple(sorted(entries, key=lambda e: (sort_key(e.title), e.slug)))
+
+
+def _members(facet: Facet, entries: tuple[Listed, ...]) -> dict[str, list[str]]:
+    """Each value of the facet → the slugs of the entries that have it."""
+    members: dict[str, list[str]] = {}
+    for entry in entries:
+        for word in facet.read(entry):
+            members.setdefault(word, []).append(entry.slug)
+    return members
+
+
+def _slugs(words: list[str]) -> dict[str, str]:
+    """A URL slug per value; values that fold to the same slug ('xã Hà', 'xã Hạ') are numbered."""
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for word in words:
+        base = suggest_slug(word)
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
+        slugs[word] = slug
+    return slugs
+
+
+def shelve(model: ContentModel, kind: str) -> dict[str, Shelves]:
+    """The kind's shelves in every language, grouped once from the default language."""
+    config = model.config
+    listings = {lang: listing(model, kind, lang) for lang in config.languages}
+    groups: list[tuple[Facet, list[tuple[str, str, set[str]]]]] = []
+    for facet in FACETS[kind]:
+        members = _members(facet, listings[config.default_language])
+        if not members or (facet.vocabulary is None and all(len(slugs) < 2 for slugs in members.values())):
+            continue
+        if facet.vocabulary:
+            words = [word for word in facet.vocabulary.words if word in members]
+        else:
+            words = sorted(members, key=sort_key)
+        slugs = _slugs(words)
+        groups.append((facet, [(slugs[word], word, set(members[word])) for word in words]))
+    return {lang: _in_language(kind, lang, listings[lang], groups) for lang in config.languages}
+
+
+def _in_language(
+    kind: str, lang: str, entries: tuple[Listed, ...], groups: list[tuple[Facet, list[tuple[str, str, set[str]]]]]
+) -> Shelves:
+    position = {entry.slug: index for index, entry in enumerate(entries)}
+    facets = []
+    for facet, values in groups:
+        shelves = []
+        for slug, word, members in values:
+            held = tuple(entries[index] for index in sorted(position[member] for member in members))
+            shown = word if facet.vocabulary else next(iter(facet.read(held[0])), word)
+            shelves.append(Shelf(facet, slug, shown, held))
+        facets.append((facet, tuple(shelves)))
+    return Shelves(kind, lang, entries, tuple(facets))
+
+
+def shelves_of(results: dict[str, Any], kind: str, lang: str) -> Shelves:
+    """The shelves the validate stage left for the plan and render stages."""
+    found: dict[tuple[str, str], Shelves] = results["catalogue"]
+    return found[kind, lang]
+
+
+def all_shelves(model: ContentModel) -> dict[tuple[str, str], Shelves]:
+    return {(kind, lang): shelves for kind in KINDS for lang, shelves in shelve(model, kind).items()}
