@@ -12,13 +12,14 @@ import hashlib
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .assets import AssetStore, resolve_asset
 from .csp import LADDER
-from .feature import all_kinds, entry_page_url
+from .feature import ContentKind, all_kinds, entry_page_url
 from .features import FEATURES
 from .hosting import Policies, host_files
 from .load import CORE_KINDS
@@ -111,7 +112,7 @@ def _plan_short_codes(planner: Planner) -> list[Output]:
             if not entry.id:
                 continue
             target = kind.code_target(config, entry)
-            stub_key = key_of(planner.base, target, entry_digest(model, entry))
+            stub_key = key_of(planner.base, target, planner.entry_digest(entry))
             for prefix in ("q", "Q"):
                 outputs.append(Output(f"{prefix}/{entry.id}/index.html", stub_key, Redirect(target, entry.id)))
             url = short_url(config, entry.id)
@@ -212,21 +213,34 @@ class Planner:
     images: dict[tuple[str, str], ResponsiveImage]
     base: str
     shared: str
+    _digests: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     @property
     def model(self) -> ContentModel:
         return self.site.model
 
     def entry_digest(self, entry: Entry) -> str:
-        return entry_digest(self.model, entry)
+        """Memoised for this plan: the core pages, search, short codes and the catalogue each
+        ask it of every entry."""
+        if entry.ref not in self._digests:
+            self._digests[entry.ref] = entry_digest(self.model, entry)
+        return self._digests[entry.ref]
 
     def image_keys(self, refs: Iterable[ImageRef | None]) -> list[str]:
         return image_keys(self.images, refs)
 
     def page_url(self, entry: Entry) -> str:
         """Where a visitor reads `entry`, whatever its kind (a scene is read in its tour)."""
-        kinds = {kind.name: kind for kind in all_kinds(FEATURES, CORE_KINDS)}
-        return entry_page_url(kinds[entry.kind], self.model.config, entry)
+        return entry_page_url(self._content_kinds[entry.kind], self.model.config, entry)
+
+    @cached_property
+    def _content_kinds(self) -> dict[str, ContentKind]:
+        """Made once per plan: `page_url` and `page` are asked for every entry of the site."""
+        return {kind.name: kind for kind in all_kinds(FEATURES, CORE_KINDS)}
+
+    @cached_property
+    def _page_kinds(self) -> dict[str, str]:
+        return {**CORE_PAGE_KINDS, **{k: v for f in FEATURES for k, v in f.page_kinds.items()}}
 
     def entry_deps(self, entry: Entry) -> list[object]:
         """What every feature adds to a page that shows `entry` (its narration, its 3D model)."""
@@ -323,6 +337,6 @@ class Planner:
 
     def _translations(self, kind: str, slug: str) -> list[bool]:
         """The language switch marks which languages the entry is translated into."""
-        kinds = {**CORE_PAGE_KINDS, **{k: v for f in FEATURES for k, v in f.page_kinds.items()}}
+        kinds = self._page_kinds
         entries = self.model.of_kind(kinds[kind]).get(slug, {}) if kinds.get(kind) else {}
         return [entry.translated for entry in entries.values()]
