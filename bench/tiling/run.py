@@ -1,13 +1,14 @@
-"""Benchmark: disan's tiler vs Pannellum's generate.py (nona) vs `vips dzsave` (the floor).
+"""Benchmark: disan's tiler and a whole `disan build` vs `dzsave` through disan's own libvips (the floor).
 
 Not part of pytest.  Runs every tool sequentially in its own subprocess under
-/usr/bin/time and reads user+sys CPU seconds and peak RSS (maximum resident set size)
-of that child.  See README.md for the set-up.
+/usr/bin/time and reads user+sys CPU seconds (children included) and peak RSS (maximum
+resident set size) of that child.  Debian's `vips dzsave` CLI (an older libvips) and
+Pannellum's generate.py are extra columns when installed.  See README.md for the set-up.
 
-    .venv/bin/python bench/tiling/run.py [--sizes 8000 16000] [--no-pannellum-16k] [--runs 1]
+    .venv/bin/python bench/tiling/run.py [--sizes 8000 16000] [--no-pannellum] [--runs 5]
 
 With --runs N every tool runs N times per input, interleaved with the other tools; the
-least CPU of the N runs is reported (and their median), with the highest peak RSS of the
+median CPU of the N runs is reported (and the least), with the highest peak RSS of the
 N runs.
 """
 
@@ -20,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -44,6 +46,27 @@ Image.ANTIALIAS = Image.LANCZOS
 sys.argv = sys.argv[1:]
 runpy.run_path(sys.argv[0], run_name="__main__")
 """
+
+# the floor: the same libvips as disan, the same settings as the CLI column
+DZSAVE = """
+import sys, pyvips
+image = pyvips.Image.new_from_file(sys.argv[1], access="sequential")
+image.dzsave(sys.argv[2], layout=sys.argv[3], tile_size=int(sys.argv[4]), overlap=int(sys.argv[5]), suffix=sys.argv[6])
+"""
+
+DISAN_CLI = """
+import sys
+sys.path.insert(0, {repo!r})
+from builder.cli import run
+sys.argv = ["disan", *sys.argv[1:]]
+run()
+"""
+
+TOUR = "---\ntitle: Bench\nstart: scene\n---\n"
+SCENE = "---\ntitle: Scene\nid: T1\norder: 1\npanorama: assets/panoramas/scene{suffix}\n---\nOne scene.\n"
+
+# libvips' own dzsave defaults per layout (tile size, overlap); Q is --quality
+LAYOUTS = {"dz": (254, 1), "google": (256, 0)}
 
 MAKE = """
 import sys, pyvips
@@ -84,16 +107,135 @@ def size_of(folder: Path) -> tuple[int, float]:
     return len(files), sum(p.stat().st_size for p in files) / 1e6
 
 
+def new_site(template: Path, at: Path, panorama: Path | None) -> Path:
+    """A fresh copy of `disan new`'s site, with `panorama` as the one scene of a tour."""
+    shutil.copytree(template, at)
+    if panorama is not None:
+        (at / "assets" / "panoramas").mkdir(parents=True)
+        shutil.copyfile(panorama, at / "assets" / "panoramas" / f"scene{panorama.suffix}")
+        tour = at / "tours" / "bench"
+        tour.mkdir(parents=True)
+        (tour / "tour.md").write_text(TOUR, encoding="utf-8")
+        (tour / "scene.md").write_text(SCENE.format(suffix=panorama.suffix), encoding="utf-8")
+    return at
+
+
+def tools_for(
+    src: Path, width: int, template: Path, args: argparse.Namespace
+) -> dict[str, Callable[[Path], list[str]]]:
+    """Each tool's command line, given an empty output folder."""
+    tile, overlap = LAYOUTS[args.layout]
+    settings = [args.layout, str(tile), str(overlap), f".jpg[Q={args.quality}]"]
+    disan = [PY, "-c", DISAN_CLI.format(repo=str(REPO))]
+    tools: dict[str, Callable[[Path], list[str]]] = {
+        "disan tiler": lambda out: [PY, "-c", DISAN.format(repo=str(REPO)), str(src), str(out)],
+        "dzsave": lambda out: [PY, "-c", DZSAVE, str(src), str(out / "dz"), *settings],
+        "disan build": lambda out: [*disan, "build", "--site", str(new_site(template, out / "s", src))],
+        "empty build": lambda out: [*disan, "build", "--site", str(new_site(template, out / "s", None))],
+    }
+    if shutil.which("vips"):
+        tools["vips CLI 8.14"] = lambda out: [
+            "vips",
+            "dzsave",
+            str(src),
+            str(out / "dz"),
+            "--layout",
+            settings[0],
+            "--tile-size",
+            settings[1],
+            "--overlap",
+            settings[2],
+            "--suffix",
+            settings[3],
+        ]
+    if (
+        GENERATE.is_file()
+        and shutil.which("nona")
+        and not args.no_pannellum
+        and not (args.no_pannellum_16k and width > 10000)
+    ):
+        tools["generate.py"] = lambda out: [PY, "-c", PANNELLUM, str(GENERATE), "-o", str(out / "g"), str(src)]
+    return tools
+
+
+class Measured(NamedTuple):
+    median: float  # CPU s
+    least: float  # CPU s
+    rss: float  # highest peak RSS, MB
+    wall: float  # median wall s
+    files: int
+    mb: float
+
+
+def measure(tools: dict[str, Callable[[Path], list[str]]], runs: int, work: Path) -> dict[str, Measured]:
+    """Every tool `runs` times, interleaved (A, B, C, A, B, C, ...) so that a busy spell on a
+    shared machine slows every tool rather than all the runs of one."""
+    timings: dict[str, list[Timing]] = {name: [] for name in tools}
+    output: dict[str, tuple[int, float]] = {}
+    for _ in range(runs):
+        for name, command in tools.items():
+            out = work / "out"
+            shutil.rmtree(out, ignore_errors=True)
+            out.mkdir()
+            timings[name].append(timed(command(out)))
+            output[name] = size_of(out / "s" / "_site" if (out / "s").is_dir() else out)
+    return {
+        name: Measured(
+            statistics.median(t.cpu for t in runs_of),
+            min(t.cpu for t in runs_of),
+            max(t.rss for t in runs_of),
+            statistics.median(t.wall for t in runs_of),
+            *output[name],
+        )
+        for name, runs_of in timings.items()
+    }
+
+
+def table_row(label: str, name: str, cpu: tuple[float, float], m: Measured, floor: Measured | None) -> str:
+    """One line; the ratios are median ÷ median and least ÷ least (threaded dzsave varies most under load)."""
+    ratios = f"{cpu[0] / floor.median:.2f} | {cpu[1] / floor.least:.2f}" if floor else " | "
+    return (
+        f"| {label} | {name} | {cpu[0]:.2f} | {cpu[1]:.2f} | {m.rss:.0f} | {m.wall:.2f} | {m.files} | {m.mb:.1f} "
+        f"| {ratios} |"
+    )
+
+
+def table(rows: list[tuple[str, dict[str, Measured]]]) -> None:
+    """The Markdown table; the build row is the panorama's share: what the build costs above
+    an empty site's build (medians minus median, least minus least)."""
+    print("| input | tool | CPU s median | least | peak RSS MB | wall s | files | MB | ÷ dzsave median | least |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for label, result in rows:
+        floor = result["dzsave"]
+        empty = result.pop("empty build")
+        for name, m in result.items():
+            if name == "disan build":
+                cpu = (m.median - empty.median, m.least - empty.least)
+                print(table_row(label, "disan build − empty site", cpu, m, floor))
+            else:
+                print(table_row(label, name, (m.median, m.least), m, floor))
+        print(table_row(label, "(empty site's build)", (empty.median, empty.least), empty, None))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="*", default=[8000, 16000])
+    parser.add_argument("--no-pannellum", action="store_true")
     parser.add_argument("--no-pannellum-16k", action="store_true")
     parser.add_argument("--no-corpus", action="store_true")
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--layout", choices=sorted(LAYOUTS), default="dz", help="dzsave's layout (both dzsave columns)")
+    parser.add_argument("--quality", type=int, default=75, help="dzsave's JPEG Q (both dzsave columns)")
     args = parser.parse_args()
     # the machine may be shared: CPU seconds grow under contention, so say how busy it was
     print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="disan-bench-"))
+    template = work / "template"
+    subprocess.run(
+        [PY, "-c", DISAN_CLI.format(repo=str(REPO)), "new", str(template)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     inputs = []
     for w in args.sizes:
         path = work / f"synthetic-{w}.jpg"
@@ -104,65 +246,21 @@ def main() -> None:
     rows = []
     for src in inputs:
         size = "import pyvips, sys; i = pyvips.Image.new_from_file(sys.argv[1]); print(i.width, i.height)"
-        from_pyvips = subprocess.run(
-            [PY, "-c", size, str(src)], capture_output=True, text=True, check=True
-        ).stdout.split()
-        label = f"{src.name} ({from_pyvips[0]}×{from_pyvips[1]})"
-        tools = {
-            "disan": lambda out, src=src: [PY, "-c", DISAN.format(repo=str(REPO)), str(src), str(out)],
-            "vips dzsave": lambda out, src=src: ["vips", "dzsave", str(src), str(out / "dz")],
-        }
-        if GENERATE.is_file() and shutil.which("nona") and not (args.no_pannellum_16k and int(from_pyvips[0]) > 10000):
-            tools["generate.py"] = lambda out, src=src: [
-                PY,
-                "-c",
-                PANNELLUM,
-                str(GENERATE),
-                "-o",
-                str(out / "g"),
-                str(src),
-            ]
-        # Runs are interleaved (tool A, B, C, then A, B, C again...) so that a busy spell on
-        # a shared machine slows every tool, not all the runs of one; per tool the run with
-        # the least CPU is kept, and the highest peak RSS of all its runs.
-        result, cpus = {}, {name: [] for name in tools}
-        for _ in range(args.runs):
-            for name, make in tools.items():
-                out = work / "out"
-                shutil.rmtree(out, ignore_errors=True)
-                out.mkdir()
-                cpu, _, rss, _, wall = timed(make(out))
-                cpus[name].append(cpu)
-                files, mb = size_of(out)
-                best = result.get(name)
-                if best is None or cpu < best[0]:
-                    best = (cpu, max(rss, best[1]) if best else rss, wall, files, mb)
-                else:
-                    best = (best[0], max(rss, best[1]), *best[2:])
-                result[name] = best
-        for name, best in result.items():
-            result[name] = (*best, statistics.median(cpus[name]))
+        width, height = map(
+            int, subprocess.run([PY, "-c", size, str(src)], capture_output=True, text=True, check=True).stdout.split()
+        )
+        label = f"{src.stem} {width}×{height}"
+        result = measure(tools_for(src, width, template, args), args.runs, work)
+        for name, m in result.items():
             print(
-                f"{label:44} {name:12} cpu {best[0]:7.2f} s (median {result[name][5]:.2f})  rss {best[1]:6.0f} MB  "
-                f"wall {best[2]:6.2f} s  {best[3]:4d} files {best[4]:6.1f} MB",
+                f"{label:32} {name:16} cpu {m.median:6.2f} s (least {m.least:.2f})  rss {m.rss:4.0f} MB  "
+                f"wall {m.wall:6.2f} s",
                 flush=True,
             )
         rows.append((label, result))
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print()
-    print(
-        "| input | tool | CPU s (user+sys) | median | peak RSS MB | wall s | files | MB | CPU ÷ dzsave "
-        "| generate.py ÷ disan |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|")
-    for label, result in rows:
-        floor = result["vips dzsave"][0]
-        for name, (cpu, rss, wall, files, mb, median) in result.items():
-            vs_gen = f"{result['generate.py'][0] / cpu:.1f}×" if name == "disan" and "generate.py" in result else ""
-            print(
-                f"| {label} | {name} | {cpu:.2f} | {median:.2f} | {rss:.0f} | {wall:.2f} | {files} | {mb:.1f} | "
-                f"{cpu / floor:.2f} | {vs_gen} |"
-            )
+    table(rows)
     shutil.rmtree(work, ignore_errors=True)
 
 
