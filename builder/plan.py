@@ -292,7 +292,7 @@ class Planner:
                         "exhibit-index",
                         "",
                         index_url(config, "exhibit", lang, number),
-                        chunk + [pages],
+                        chunk + [pages, [feature.index_deps(self, "exhibit", lang) for feature in FEATURES]],
                         number,
                     )
                 )

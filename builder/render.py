@@ -288,6 +288,8 @@ class Renderer:
                 "pages": pages,
                 "page_urls": [index_url(model.config, "exhibit", lang, n) for n in range(1, pages + 1)],
             }
+            for feature in self.features:
+                extra.update(feature.index_context(self, "exhibit", lang))
         elif action.kind == "exhibit":
             entry = model.exhibits[action.slug][lang]
             extra = self._exhibit_context(entry)
