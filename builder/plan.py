@@ -17,6 +17,7 @@ from typing import Any
 
 from . import __version__
 from .assets import AssetStore, resolve_asset
+from .catalogue.collation import sort_key
 from .csp import LADDER
 from .feature import all_kinds, entry_page_url
 from .features import FEATURES
@@ -242,7 +243,7 @@ class Planner:
         exhibits_by_id = self.model.exhibit_by_id()
         for lang in config.languages:
             listed = sorted(
-                (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (e.title.casefold(), e.slug)
+                (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (sort_key(e.title), e.slug)
             )
             all_keys = [self.exhibit_key(e) for e in listed]
             outputs.append(

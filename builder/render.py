@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .catalogue.collation import sort_key
 from .config import LANGUAGE_NAMES
 from .csp import PAGE_CSP
 from .diagnostics import ContentError, Problem
@@ -304,7 +305,7 @@ class Renderer:
 
     def _listed(self, lang: str) -> list[Exhibit]:
         return sorted(
-            (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (e.title.casefold(), e.slug)
+            (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (sort_key(e.title), e.slug)
         )
 
     def _collections(self) -> list[dict[str, Any]]:

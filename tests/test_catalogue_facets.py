@@ -19,7 +19,7 @@ from builder.config import load_config
 from builder.diagnostics import Problems
 from builder.load import load_site
 from builder.model import ContentModel, Entry, Exhibit
-from tests.conftest import REPO
+from tests.conftest import REPO, copy_demo
 
 FIXTURE = Path(__file__).parent / "fixtures" / "catalogue"
 
@@ -185,6 +185,16 @@ def test_the_exhibit_index_has_the_panel_and_the_filter_and_each_value_its_pages
     data = json.loads((built_demo / "en/exhibits/facets.json").read_text(encoding="utf-8"))
     assert [name for name, _ in data["facets"]] == ["collection", "category", "material", "period"]
     assert len(data["items"]) == 6
+
+
+def test_an_exhibit_named_like_a_facet_is_an_error_at_its_file(tmp_path: Path) -> None:
+    site = copy_demo(tmp_path / "site")
+    exhibits = site / "content/exhibits"
+    (exhibits / "trong-dong-hoang-ha.md").rename(exhibits / "material.md")
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code != 0
+    assert "content/exhibits/material.md:1: error: the page 'material' has the address of the material" in result.output
+    assert "Traceback" not in result.output
 
 
 def _demo_rows() -> list[dict[str, str]]:

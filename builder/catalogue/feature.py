@@ -16,7 +16,7 @@ from .kinds import CATALOGUE_KINDS, listed_of
 from .plan import KINDS, plan_catalogue
 from .render import entry_context, index_context, panel_context
 from .rows import load_catalogue
-from .validate import check_catalogue
+from .validate import check_catalogue, check_facet_folders
 
 if TYPE_CHECKING:
     from ..plan import Planner
@@ -47,6 +47,7 @@ class CatalogueFeature(Feature):
     def validate(self, check: SiteCheck) -> None:
         check_catalogue(check)
         check.results[self.name] = all_shelves(check.model)
+        check_facet_folders(check, check.results[self.name])
 
     def missing_viewer(self, site: ValidatedSite, theme: Theme) -> Problem | None:
         return missing_bundle(theme, FILTER_BUNDLE, "catalogue's filter") if _any_faceted(site) else None
