@@ -171,6 +171,14 @@ class Feature:
         """The feature's own outputs: pages, media, tiles."""
         return []
 
+    def index_deps(self, planner: Planner, kind: str, lang: str) -> object:
+        """What the feature adds to the museum's index of a kind (the exhibits' facet panel), for its pages' keys."""
+        return ""
+
+    def index_context(self, renderer: Renderer, kind: str, lang: str) -> dict[str, Any]:
+        """What the feature adds to the template context of the museum's index of a kind."""
+        return {}
+
     def shared_deps(self, model: ContentModel) -> object:
         """What the feature adds to every page (e.g. a menu link), for every page's key."""
         return ""

@@ -18,6 +18,7 @@ from typing import Any
 
 from . import __version__
 from .assets import AssetStore, resolve_asset
+from .catalogue.collation import sort_key
 from .csp import LADDER
 from .feature import ContentKind, all_kinds, entry_page_url
 from .features import FEATURES
@@ -256,7 +257,7 @@ class Planner:
         exhibits_by_id = self.model.exhibit_by_id()
         for lang in config.languages:
             listed = sorted(
-                (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (e.title.casefold(), e.slug)
+                (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (sort_key(e.title), e.slug)
             )
             all_keys = [self.exhibit_key(e) for e in listed]
             outputs.append(
@@ -306,7 +307,7 @@ class Planner:
                         "exhibit-index",
                         "",
                         index_url(config, "exhibit", lang, number),
-                        chunk + [pages],
+                        chunk + [pages, [feature.index_deps(self, "exhibit", lang) for feature in FEATURES]],
                         number,
                     )
                 )

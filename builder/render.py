@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from .catalogue.collation import sort_key
 from .config import LANGUAGE_NAMES
 from .csp import PAGE_CSP
 from .diagnostics import ContentError, Problem
@@ -288,6 +289,8 @@ class Renderer:
                 "pages": pages,
                 "page_urls": [index_url(model.config, "exhibit", lang, n) for n in range(1, pages + 1)],
             }
+            for feature in self.features:
+                extra.update(feature.index_context(self, "exhibit", lang))
         elif action.kind == "exhibit":
             entry = model.exhibits[action.slug][lang]
             extra = self._exhibit_context(entry)
@@ -302,7 +305,7 @@ class Renderer:
 
     def _listed(self, lang: str) -> list[Exhibit]:
         return sorted(
-            (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (e.title.casefold(), e.slug)
+            (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (sort_key(e.title), e.slug)
         )
 
     def _collections(self) -> list[dict[str, Any]]:

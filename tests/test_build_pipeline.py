@@ -47,14 +47,15 @@ def test_incremental_rebuild_equals_clean_build(site: Path, tmp_path: Path) -> N
     out = tmp_path / "out"
     builder.build(out)
     page = site / "content/exhibits/vat-0007.md"
-    page.write_text(page.read_text().replace("Hiện vật số 7", "Hiện vật đã sửa"), encoding="utf-8")
+    # the title keeps its place in the alphabetical order, so the home page's featured list stays the same
+    page.write_text(page.read_text().replace("Hiện vật số 7", "Hiện vật số 7 đã sửa"), encoding="utf-8")
     result = builder.build(out)
     assert 0 < result.write.written < 20, "only the edited exhibit and the pages listing it are rendered"
     assert result.write.reused > 100
     clean_cache = tmp_path / "clean"
     clean = SiteBuilder(site).build(clean_cache).out_dir
     assert tree_digest(out) == tree_digest(clean)
-    assert "Hiện vật đã sửa" in (out / "exhibits/vat-0007/index.html").read_text()
+    assert "Hiện vật số 7 đã sửa" in (out / "exhibits/vat-0007/index.html").read_text()
 
 
 def test_an_unchanged_rebuild_leaves_the_output_alone_but_puts_back_a_deleted_file(site: Path, tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ from builder.cli import main
 from builder.config import load_config
 from builder.diagnostics import Problems
 from builder.load import load_site
-from builder.model import ContentModel
-from tests.conftest import REPO
+from builder.model import ContentModel, Entry, Exhibit
+from tests.conftest import REPO, copy_demo
 
 FIXTURE = Path(__file__).parent / "fixtures" / "catalogue"
 
@@ -94,6 +94,40 @@ def test_free_text_period_is_a_facet_once_two_relics_share_it(model: ContentMode
     }
 
 
+@pytest.fixture(scope="module")
+def demo_model() -> ContentModel:
+    problems = Problems()
+    config = load_config(REPO, problems)
+    assert config is not None
+    return load_site(config, problems)
+
+
+BRONZE = ["Thạp đồng Đào Thịnh", "Trống đồng Hoàng Hạ", "Trống đồng Ngọc Lũ"]
+
+
+def test_exhibits_are_shelved_by_collection_category_material_and_period(demo_model: ContentModel) -> None:
+    facets = _values(demo_model, "exhibit")
+    assert list(facets) == ["collection", "category", "material", "period"]
+    assert facets["material"]["dong"] == BRONZE
+    assert facets["period"]["van-hoa-dong-son-khoang-2-5002-000-nam-truoc"] == BRONZE
+    assert facets["collection"]["van-hoa-dong-son"] == BRONZE, "a collection is shelved under its title"
+    en = shelve(demo_model, "exhibit")["en"]
+    assert en.shelf("material", "dong").word == "Bronze", "same shelf, the value as the language writes it"
+    assert en.shelf("collection", "van-hoa-dong-son").word == "The Đông Sơn Culture"
+
+
+def test_an_exhibit_fact_no_two_exhibits_share_is_no_facet(demo_model: ContentModel) -> None:
+    def unique_material(exhibit: Exhibit) -> Exhibit:
+        facts = tuple((k, f"{v} {exhibit.slug}" if k == "material" else v) for k, v in exhibit.facts)
+        return replace(exhibit, facts=facts)
+
+    edited: dict[str, dict[str, Entry]] = {
+        slug: {lang: unique_material(e) for lang, e in by_lang.items()} for slug, by_lang in demo_model.exhibits.items()
+    }
+    facets = _values(replace(demo_model, entries={**demo_model.entries, "exhibit": edited}), "exhibit")
+    assert "material" not in facets and "period" in facets
+
+
 def _build(site: Path) -> Path:
     result = CliRunner().invoke(main, ["build", "--site", str(site)])
     assert result.exit_code == 0, result.output
@@ -138,6 +172,29 @@ def test_facet_pages_are_paginated(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     second = (out / "en/relics/type/lich-su/page/2/index.html").read_text(encoding="utf-8")
     assert "Hung Kings Temple historic site" in second and 'rel="prev"' in second
     assert not (out / "en/relics/type/lich-su/page/3").exists()
+
+
+def test_the_exhibit_index_has_the_panel_and_the_filter_and_each_value_its_pages(built_demo: Path) -> None:
+    index = (built_demo / "exhibits/index.html").read_text(encoding="utf-8")
+    assert '<a href="material/dong/">Đồng <span class="facet-n">(3)</span></a>' in index
+    assert '<input type="checkbox" name="period"' in index and "vendor/facets." in index
+    assert 'id="catalogue-list"' in index
+    page = (built_demo / "en/exhibits/material/dong/index.html").read_text(encoding="utf-8")
+    assert "<h1>Material: Bronze</h1>" in page and "3 of 6" in page
+    assert all(title in page for title in ("Ngọc Lũ Bronze Drum", "Đào Thịnh Bronze Jar"))
+    data = json.loads((built_demo / "en/exhibits/facets.json").read_text(encoding="utf-8"))
+    assert [name for name, _ in data["facets"]] == ["collection", "category", "material", "period"]
+    assert len(data["items"]) == 6
+
+
+def test_an_exhibit_named_like_a_facet_is_an_error_at_its_file(tmp_path: Path) -> None:
+    site = copy_demo(tmp_path / "site")
+    exhibits = site / "content/exhibits"
+    (exhibits / "trong-dong-hoang-ha.md").rename(exhibits / "material.md")
+    result = CliRunner().invoke(main, ["build", "--site", str(site)])
+    assert result.exit_code != 0
+    assert "content/exhibits/material.md:1: error: the page 'material' has the address of the material" in result.output
+    assert "Traceback" not in result.output
 
 
 def _demo_rows() -> list[dict[str, str]]:
@@ -187,6 +244,16 @@ def test_ticking_facets_narrows_the_list_as_the_static_page_does(built_demo: Pat
     assert sorted(_titles(static)) == special
     assert static.evaluate("document.documentElement.scrollWidth") <= 360
     static.context.close()
+
+
+@pytest.mark.browser
+def test_ticking_a_material_narrows_the_exhibit_index(built_demo: Path, serve_dir, phone) -> None:
+    phone.goto(f"{serve_dir(built_demo)}exhibits/")
+    phone.get_by_text("Lọc theo").click()
+    phone.get_by_role("group", name="Chất liệu").get_by_label("Đồng").check()
+    phone.wait_for_function("document.querySelectorAll('#catalogue-list .card').length === 3")
+    assert _titles(phone) == BRONZE and "material=dong" in phone.url
+    assert phone.locator("#facet-status").inner_text() == "Hiện 3 trên 6 mục"
 
 
 def _serious_violations(page) -> list[str]:

@@ -1,12 +1,13 @@
 """Browsing a catalogue kind by its facets: the fields a visitor narrows a long list by (a relic's
-types, ranking, period, province, commune; a heritage's type, community, province, commune).
+types, ranking, period, province, commune; a heritage's type, community, province, commune; an
+exhibit's collection, category, material, period).
 
 Each value of a facet becomes a shelf: its entries, in the language's Vietnamese order, shown on
 static pages (`relics/type/lich-su/`) that need no script, and listed with its count on every
 index page. Which entries a shelf holds and its slug come from the default language, so every
 language has the same shelves at the same URLs and the language switch keeps working.
 
-A free-text facet (period, province, commune, community) is offered only when it groups
+A free-text facet (period, material, province, commune, community) is offered only when it groups
 something, some value shared by two entries: a period written as a sentence per relic would
 otherwise list every relic a second time. Closed lists (types, rankings) are always offered.
 """
@@ -16,33 +17,56 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
-from ..model import ContentModel
+from ..model import ContentModel, Exhibit
 from ..urls import suggest_slug
 from .collation import sort_key
-from .kinds import Listed, listed_of
+from .kinds import Listed
 from .vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES, Vocabulary
 
-KINDS = ("relic", "heritage")
+KINDS = ("relic", "heritage")  # the catalogue's own kinds: it plans their every page
+FACETED_KINDS = (*KINDS, "exhibit")  # the exhibit index is the museum's; the catalogue adds its facets
+
+Shelved = Listed | Exhibit
+Reader = Callable[[ContentModel, Shelved], tuple[str, ...]]
 
 
-def _values_of(field: str) -> Callable[[Listed], tuple[str, ...]]:
-    """A field's values as a facet reads them: a set as it is, one text as a set of one, spaces tidied."""
+def _tidy(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Values as a facet groups them: spaces tidied, blanks and repeats left out."""
+    return tuple(dict.fromkeys(" ".join(v.split()) for v in values if v.strip()))
 
-    def read(entry: Listed) -> tuple[str, ...]:
+
+def _values_of(field: str) -> Reader:
+    """A field's values: a set as it is, one text as a set of one."""
+
+    def read(model: ContentModel, entry: Shelved) -> tuple[str, ...]:
         value = getattr(entry, field)
-        values = value if isinstance(value, tuple) else (value,)
-        return tuple(dict.fromkeys(" ".join(v.split()) for v in values if v.strip()))
+        return _tidy(value if isinstance(value, tuple) else (value,))
 
     return read
+
+
+def _fact(key: str) -> Reader:
+    """An exhibit's fact (material, period…), as written in the entry's language."""
+
+    def read(model: ContentModel, entry: Shelved) -> tuple[str, ...]:
+        return _tidy(tuple(value for name, value in getattr(entry, "facts", ()) if name == key))
+
+    return read
+
+
+def _collection(model: ContentModel, entry: Shelved) -> tuple[str, ...]:
+    """An exhibit's collection by its title in the entry's language, as its shelf shows it."""
+    collection = model.collections.get(getattr(entry, "collection", ""), {}).get(entry.lang)
+    return _tidy((collection.title,)) if collection else ()
 
 
 @dataclass(frozen=True)
 class Facet:
     name: str  # its URL folder and the filter's query parameter: relics/type/lich-su/, ?type=lich-su
     legend: str  # the i18n key of its heading
-    read: Callable[[Listed], tuple[str, ...]]
+    read: Reader
     vocabulary: Vocabulary | None = None  # a closed list orders and labels the values
 
 
@@ -62,6 +86,12 @@ FACETS: dict[str, tuple[Facet, ...]] = {
         Facet("community", "fact_community", _values_of("community")),
         *PLACE_FACETS,
     ),
+    "exhibit": (
+        Facet("collection", "fact_collection", _collection),
+        Facet("category", "fact_category", _fact("category")),
+        Facet("material", "fact_material", _fact("material")),
+        Facet("period", "fact_period", _fact("period")),
+    ),
 }
 
 
@@ -72,7 +102,7 @@ class Shelf:
     facet: Facet
     slug: str
     word: str  # the closed list's canonical word, or the text as this language writes it
-    entries: tuple[Listed, ...]
+    entries: tuple[Shelved, ...]
 
     def label(self, strings: dict[str, str]) -> str:
         vocabulary = self.facet.vocabulary
@@ -85,7 +115,7 @@ class Shelves:
 
     kind: str
     lang: str
-    listing: tuple[Listed, ...]
+    listing: tuple[Shelved, ...]
     facets: tuple[tuple[Facet, tuple[Shelf, ...]], ...]
 
     def shelf(self, facet: str, slug: str) -> Shelf:
@@ -100,17 +130,17 @@ class Shelves:
         return [(f.name, s.slug, s.word, len(s.entries)) for f, shelves in self.facets for s in shelves]
 
 
-def listing(model: ContentModel, kind: str, lang: str) -> tuple[Listed, ...]:
+def listing(model: ContentModel, kind: str, lang: str) -> tuple[Shelved, ...]:
     """A kind's entries in one language, in Vietnamese alphabetical order of their titles."""
-    entries = (by_lang[lang] for by_lang in listed_of(model, kind).values())
+    entries = (cast(Shelved, by_lang[lang]) for by_lang in model.of_kind(kind).values())
     return tuple(sorted(entries, key=lambda e: (sort_key(e.title), e.slug)))
 
 
-def _members(facet: Facet, entries: tuple[Listed, ...]) -> dict[str, list[str]]:
+def _members(model: ContentModel, facet: Facet, entries: tuple[Shelved, ...]) -> dict[str, list[str]]:
     """Each value of the facet → the slugs of the entries that have it."""
     members: dict[str, list[str]] = {}
     for entry in entries:
-        for word in facet.read(entry):
+        for word in facet.read(model, entry):
             members.setdefault(word, []).append(entry.slug)
     return members
 
@@ -136,7 +166,7 @@ def shelve(model: ContentModel, kind: str) -> dict[str, Shelves]:
     listings = {lang: listing(model, kind, lang) for lang in config.languages}
     groups: list[tuple[Facet, list[tuple[str, str, set[str]]]]] = []
     for facet in FACETS[kind]:
-        members = _members(facet, listings[config.default_language])
+        members = _members(model, facet, listings[config.default_language])
         if not members or (facet.vocabulary is None and all(len(slugs) < 2 for slugs in members.values())):
             continue
         if facet.vocabulary:
@@ -145,11 +175,15 @@ def shelve(model: ContentModel, kind: str) -> dict[str, Shelves]:
             words = sorted(members, key=sort_key)
         slugs = _slugs(words)
         groups.append((facet, [(slugs[word], word, set(members[word])) for word in words]))
-    return {lang: _in_language(kind, lang, listings[lang], groups) for lang in config.languages}
+    return {lang: _in_language(model, kind, lang, listings[lang], groups) for lang in config.languages}
 
 
 def _in_language(
-    kind: str, lang: str, entries: tuple[Listed, ...], groups: list[tuple[Facet, list[tuple[str, str, set[str]]]]]
+    model: ContentModel,
+    kind: str,
+    lang: str,
+    entries: tuple[Shelved, ...],
+    groups: list[tuple[Facet, list[tuple[str, str, set[str]]]]],
 ) -> Shelves:
     position = {entry.slug: index for index, entry in enumerate(entries)}
     facets = []
@@ -157,7 +191,7 @@ def _in_language(
         shelves = []
         for slug, word, members in values:
             held = tuple(entries[index] for index in sorted(position[member] for member in members))
-            shown = word if facet.vocabulary else next(iter(facet.read(held[0])), word)
+            shown = word if facet.vocabulary else next(iter(facet.read(model, held[0])), word)
             shelves.append(Shelf(facet, slug, shown, held))
         facets.append((facet, tuple(shelves)))
     return Shelves(kind, lang, entries, tuple(facets))
@@ -170,4 +204,4 @@ def shelves_of(results: dict[str, Any], kind: str, lang: str) -> Shelves:
 
 
 def all_shelves(model: ContentModel) -> dict[tuple[str, str], Shelves]:
-    return {(kind, lang): shelves for kind in KINDS for lang, shelves in shelve(model, kind).items()}
+    return {(kind, lang): shelves for kind in FACETED_KINDS for lang, shelves in shelve(model, kind).items()}

@@ -4,19 +4,19 @@ spreadsheets ([[catalogue]] in site.toml) whose rows become relics, heritage or 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Problem
 from ..feature import Feature, PageContext, SiteCheck, SiteLoad, missing_bundle
 from ..model import ContentModel, ImageRef
 from ..outputs import Output
 from ..urls import index_url
-from .facets import all_shelves
+from .facets import FACETED_KINDS, all_shelves, shelves_of
 from .kinds import CATALOGUE_KINDS, listed_of
 from .plan import KINDS, plan_catalogue
-from .render import entry_context, index_context
+from .render import entry_context, index_context, panel_context
 from .rows import load_catalogue
-from .validate import check_catalogue
+from .validate import check_catalogue, check_facet_folders
 
 if TYPE_CHECKING:
     from ..plan import Planner
@@ -37,6 +37,7 @@ class CatalogueFeature(Feature):
         "heritage-index": "",
         "relic-facet": "",
         "heritage-facet": "",
+        "exhibit-facet": "",
     }
 
     def load(self, loading: SiteLoad) -> None:
@@ -46,12 +47,13 @@ class CatalogueFeature(Feature):
     def validate(self, check: SiteCheck) -> None:
         check_catalogue(check)
         check.results[self.name] = all_shelves(check.model)
+        check_facet_folders(check, check.results[self.name])
 
     def missing_viewer(self, site: ValidatedSite, theme: Theme) -> Problem | None:
-        return missing_bundle(theme, FILTER_BUNDLE, "catalogue's filter") if _any_listed(site.model) else None
+        return missing_bundle(theme, FILTER_BUNDLE, "catalogue's filter") if _any_faceted(site) else None
 
     def unused_static(self, site: ValidatedSite, name: str) -> bool:
-        return name == FILTER_BUNDLE and not _any_listed(site.model)
+        return name == FILTER_BUNDLE and not _any_faceted(site)
 
     def image_refs(self, site: ValidatedSite) -> Iterable[ImageRef]:
         return [
@@ -67,6 +69,12 @@ class CatalogueFeature(Feature):
 
     def plan(self, planner: Planner) -> list[Output]:
         return plan_catalogue(planner)
+
+    def index_deps(self, planner: Planner, kind: str, lang: str) -> object:
+        return shelves_of(planner.site.results, kind, lang).summary() if kind in FACETED_KINDS else ""
+
+    def index_context(self, renderer: Renderer, kind: str, lang: str) -> dict[str, Any]:
+        return panel_context(renderer, kind, lang) if kind in FACETED_KINDS else {}
 
     def nav(self, renderer: Renderer, lang: str) -> list[dict[str, str]]:
         config = renderer.model.config
@@ -85,15 +93,16 @@ class CatalogueFeature(Feature):
             entry = listed_of(renderer.model, kind)[slug][lang]
             return PageContext(entry, entry_context(renderer, entry))
         listed_kind, _, page = kind.rpartition("-")
-        if listed_kind in KINDS and page in ("index", "facet"):
+        if (page == "index" and listed_kind in KINDS) or (page == "facet" and listed_kind in FACETED_KINDS):
             number = int(url.rstrip("/").rsplit("/", 1)[-1]) if "/page/" in url else 1
             facet, _, value = slug.partition("/")
             return PageContext(None, index_context(renderer, listed_kind, lang, number, facet, value))
         return None
 
 
-def _any_listed(model: ContentModel) -> bool:
-    return any(listed_of(model, kind) for kind in KINDS)
+def _any_faceted(site: ValidatedSite) -> bool:
+    """Whether some index has a facet panel, whose filter needs the script."""
+    return any(shelves.facets for shelves in site.results[CATALOGUE.name].values())
 
 
 CATALOGUE = CatalogueFeature()

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from functools import partial
+from typing import TYPE_CHECKING
 
 from ..outputs import Output, TextFile, key_of
 from ..urls import entry_url, facet_url, index_url
-from .facets import KINDS, Shelves, shelves_of
-from .kinds import Listed, listed_of
+from .facets import FACETED_KINDS, KINDS, Shelved, Shelves, shelves_of
 
 if TYPE_CHECKING:
     from ..plan import Planner
@@ -26,6 +27,8 @@ __all__ = ["KINDS", "PER_INDEX_PAGE", "filter_url", "index_pages", "plan_catalog
 PER_INDEX_PAGE = 60
 FILTER_FILE = "facets.json"
 THUMBNAIL_WIDTH = 320
+
+IndexPage = tuple[str, str, Callable[[int], str], str]  # page kind, slug, URL of page n, the value shown
 
 
 def index_pages(count: int) -> int:
@@ -38,55 +41,69 @@ def filter_url(index: str) -> str:
 
 
 def plan_catalogue(planner: Planner) -> list[Output]:
+    """Relics' and heritage's every page; for exhibits, whose index is the museum's own, the facet
+    pages and the filter's list."""
     outputs = []
-    for kind in KINDS:
-        if not listed_of(planner.model, kind):
+    for kind in FACETED_KINDS:
+        if not planner.model.of_kind(kind):
             continue
         for lang in planner.model.config.languages:
-            outputs += _plan_language(planner, shelves_of(planner.site.results, kind, lang))
+            shelves = shelves_of(planner.site.results, kind, lang)
+            keys = {
+                e.slug: key_of(planner.entry_digest(e), planner.image_keys(e.images), planner.entry_deps(e))
+                for e in shelves.listing
+            }
+            outputs += _plan_facets(planner, shelves, keys)
+            if kind in KINDS:
+                outputs += _plan_listed(planner, shelves, keys)
     return outputs
 
 
-def _plan_language(planner: Planner, shelves: Shelves) -> list[Output]:
+def _paginated(
+    planner: Planner, shelves: Shelves, keys: dict[str, str], entries: tuple[Shelved, ...], where: IndexPage
+) -> list[Output]:
+    """An index page or a facet value's page, split in pages of PER_INDEX_PAGE."""
+    page_kind, slug, url_of, shown = where
+    pages = index_pages(len(entries))
+    return [
+        planner.page(
+            "catalogue_index.html",
+            shelves.lang,
+            page_kind,
+            slug,
+            url_of(number),
+            [
+                [keys[e.slug] for e in entries[(number - 1) * PER_INDEX_PAGE : number * PER_INDEX_PAGE]],
+                pages,
+                shelves.summary(),
+                shown,
+            ],
+            number,
+        )
+        for number in range(1, pages + 1)
+    ]
+
+
+def _plan_facets(planner: Planner, shelves: Shelves, keys: dict[str, str]) -> list[Output]:
+    """Each facet value's static pages and the list the index page's filter reads."""
     config, kind, lang = planner.model.config, shelves.kind, shelves.lang
-    keys = {
-        e.slug: key_of(planner.entry_digest(e), planner.image_keys(e.images), planner.entry_deps(e))
-        for e in shelves.listing
-    }
-    panel = shelves.summary()
-
-    def paginated(entries: tuple[Listed, ...], page_kind: str, slug: str, url_of: Any, shown: object) -> list[Output]:
-        pages = index_pages(len(entries))
-        return [
-            planner.page(
-                "catalogue_index.html",
-                lang,
-                page_kind,
-                slug,
-                url_of(number),
-                [
-                    [keys[e.slug] for e in entries[(number - 1) * PER_INDEX_PAGE : number * PER_INDEX_PAGE]],
-                    pages,
-                    panel,
-                    shown,
-                ],
-                number,
-            )
-            for number in range(1, pages + 1)
-        ]
-
-    outputs = paginated(shelves.listing, f"{kind}-index", "", lambda n: index_url(config, kind, lang, n), "")
+    outputs = []
     for facet, values in shelves.facets:
         for shelf in values:
-            outputs += paginated(
-                shelf.entries,
-                f"{kind}-facet",
-                f"{facet.name}/{shelf.slug}",
-                lambda n, f=facet.name, s=shelf.slug: facet_url(config, kind, lang, f, s, n),
-                shelf.word,
-            )
-    text = _filter_list(planner, shelves)
-    outputs.append(Output(filter_url(index_url(config, kind, lang)), key_of(text), TextFile(text)))
+            url_of = partial(facet_url, config, kind, lang, facet.name, shelf.slug)
+            where = (f"{kind}-facet", f"{facet.name}/{shelf.slug}", url_of, shelf.word)
+            outputs += _paginated(planner, shelves, keys, shelf.entries, where)
+    if shelves.facets:
+        text = _filter_list(planner, shelves)
+        outputs.append(Output(filter_url(index_url(config, kind, lang)), key_of(text), TextFile(text)))
+    return outputs
+
+
+def _plan_listed(planner: Planner, shelves: Shelves, keys: dict[str, str]) -> list[Output]:
+    """A catalogue kind's index pages and its entries' pages."""
+    config, kind, lang = planner.model.config, shelves.kind, shelves.lang
+    where = (f"{kind}-index", "", partial(index_url, config, kind, lang), "")
+    outputs = _paginated(planner, shelves, keys, shelves.listing, where)
     for entry in shelves.listing:
         url = entry_url(config, kind, entry.slug, lang)
         outputs.append(planner.page("catalogue_entry.html", lang, kind, entry.slug, url, [keys[entry.slug]]))
@@ -118,7 +135,7 @@ def _filter_list(planner: Planner, shelves: Shelves) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _thumbnail(planner: Planner, entry: Listed) -> str:
+def _thumbnail(planner: Planner, entry: Shelved) -> str:
     """The smallest WebP that stays sharp in a card on a phone (about 160 CSS px at 2×)."""
     image = planner.images.get((entry.images[0].src, entry.images[0].credit)) if entry.images else None
     if image is None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..config import SiteConfig
+from ..model import Exhibit
 from ..urls import entry_url, facet_url, index_url, short_url
-from .facets import Shelves, shelves_of
+from .facets import Shelved, Shelves, shelves_of
 from .kinds import Heritage, Listed, Relic
 from .plan import PER_INDEX_PAGE, filter_url, index_pages
 from .vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES, Vocabulary
@@ -62,8 +63,16 @@ def index_context(
         "count": len(entries),
         "total": len(shelves.listing),
         "everything": {"title": everything, "url": index, "current": not facet},
-        "facets": _panel(config, shelves, strings, facet, value),
-        "filter": {"data": filter_url(index)} if not facet and shelves.facets else None,
+        **panel_context(renderer, kind, lang, facet, value),
+    }
+
+
+def panel_context(renderer: Renderer, kind: str, lang: str, facet: str = "", value: str = "") -> dict[str, Any]:
+    """The facet panel of an index page, and on the kind's own index the filter's list."""
+    config, shelves = renderer.model.config, shelves_of(renderer.site.results, kind, lang)
+    return {
+        "facets": _panel(config, shelves, renderer.strings[lang], facet, value),
+        "filter": {"data": filter_url(index_url(config, kind, lang))} if not facet and shelves.facets else None,
     }
 
 
@@ -91,12 +100,12 @@ def _panel(
     ]
 
 
-def card(renderer: Renderer, entry: Listed) -> dict[str, Any]:
+def card(renderer: Renderer, entry: Shelved) -> dict[str, Any]:
     return {
         "title": entry.title,
         "summary": entry.summary,
         "id": entry.id,
-        "retired": False,
+        "retired": isinstance(entry, Exhibit) and entry.retired,
         "url": entry_url(renderer.model.config, entry.kind, entry.slug, entry.lang),
         "translated": entry.translated,
         "image": renderer.picture(entry.images[0]) if entry.images else None,

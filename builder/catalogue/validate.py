@@ -11,7 +11,9 @@ from ..assets import check_asset
 from ..feature import SiteCheck
 from ..model import Entry
 from ..records import text
+from ..urls import index_url
 from .coordinates import outside_vietnam
+from .facets import Shelves
 from .kinds import Listed, Relic, listed_of, parse_date, parse_number
 from .vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES, Vocabulary, split_words
 
@@ -43,6 +45,24 @@ def check_catalogue(check: SiteCheck) -> None:
                             f"image {index + 1} ({image.src or 'no src'}) has no alt text",
                             "add 'alt:' describing what the image shows, for visitors who cannot see it",
                         )
+
+
+def check_facet_folders(check: SiteCheck, shelves: dict[tuple[str, str], Shelves]) -> None:
+    """A facet's pages live in a folder of its kind's index (exhibits/material/): an entry whose
+    slug is the facet's name would have the same address."""
+    config = check.model.config
+    for (kind, lang), shelved in shelves.items():
+        for facet, _ in shelved.facets:
+            entry = check.model.of_kind(kind).get(facet.name, {}).get(lang)
+            if lang == config.default_language and entry:
+                folder = index_url(config, kind, lang) + facet.name + "/"
+                check.problems.error(
+                    entry.origin.file,
+                    entry.origin.line,
+                    "slug-facet",
+                    f"the page '{facet.name}' has the address of the {facet.name} filter's pages ({folder})",
+                    f"rename the file (or give the row another slug), e.g. '{facet.name}-1'",
+                )
 
 
 def _check_words(check: SiteCheck, entry: Listed) -> None:
