@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from html import escape
-from pathlib import PurePosixPath
 
 from .config import SiteConfig
 from .urls import lang_prefix
@@ -97,7 +96,7 @@ class Policies:
 
 def content_type(name: str) -> str:
     """The Content-Type of a published file, UTF-8 for text; Pagefind's own files are plain bytes."""
-    kind = CONTENT_TYPES.get(PurePosixPath(name).suffix.lower().lstrip("."), "application/octet-stream")
+    kind = CONTENT_TYPES.get(_suffix(name).lstrip("."), "application/octet-stream")
     return f"{kind}; charset=utf-8" if kind.startswith("text/") or kind in TEXT_TYPES else kind
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from . import __version__
 from .assets import AssetStore, resolve_asset
-from .catalogue.collation import sort_key
+from .collation import in_title_order
 from .csp import LADDER
 from .feature import ContentKind, all_kinds, entry_page_url
 from .features import FEATURES
@@ -256,9 +256,7 @@ class Planner:
         outputs: list[Output] = []
         exhibits_by_id = self.model.exhibit_by_id()
         for lang in config.languages:
-            listed = sorted(
-                (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (sort_key(e.title), e.slug)
-            )
+            listed = in_title_order(by_lang[lang] for by_lang in self.model.exhibits.values())
             all_keys = [self.exhibit_key(e) for e in listed]
             outputs.append(
                 self.page(

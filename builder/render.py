@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .catalogue.collation import sort_key
+from .collation import in_title_order
 from .config import LANGUAGE_NAMES
 from .csp import PAGE_CSP
 from .diagnostics import ContentError, Problem
@@ -304,9 +304,7 @@ class Renderer:
         return self._template(action.template, context)
 
     def _listed(self, lang: str) -> list[Exhibit]:
-        return sorted(
-            (by_lang[lang] for by_lang in self.model.exhibits.values()), key=lambda e: (sort_key(e.title), e.slug)
-        )
+        return in_title_order(by_lang[lang] for by_lang in self.model.exhibits.values())
 
     def _collections(self) -> list[dict[str, Any]]:
         lang = self.model.config.default_language

@@ -11,11 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from builder.build import SiteBuilder
-from builder.catalogue.collation import sort_key
 from builder.catalogue.coordinates import Grid, read_grid, to_wgs84
 from builder.catalogue.sheets import read_sheet
 from builder.catalogue.vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES
 from builder.cli import main
+from builder.collation import sort_key
 from builder.config import load_config
 from builder.diagnostics import Problems
 from builder.load import load_site

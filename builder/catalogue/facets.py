@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, cast
 
+from ..collation import in_title_order, sort_key
 from ..model import ContentModel, Exhibit
 from ..urls import suggest_slug
-from .collation import sort_key
 from .kinds import Listed
 from .vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES, Vocabulary
 
@@ -133,7 +133,7 @@ class Shelves:
 def listing(model: ContentModel, kind: str, lang: str) -> tuple[Shelved, ...]:
     """A kind's entries in one language, in Vietnamese alphabetical order of their titles."""
     entries = (cast(Shelved, by_lang[lang]) for by_lang in model.of_kind(kind).values())
-    return tuple(sorted(entries, key=lambda e: (sort_key(e.title), e.slug)))
+    return tuple(in_title_order(entries))
 
 
 def _members(model: ContentModel, facet: Facet, entries: tuple[Shelved, ...]) -> dict[str, list[str]]:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..catalogue import Listed, is_located, listed_in, zones_file
-from ..catalogue.collation import sort_key
 from ..catalogue.validate import zones_problem
+from ..collation import in_title_order
 from ..config import SiteConfig
 from ..model import ContentModel
 from ..urls import entry_url, lang_prefix
@@ -60,7 +60,7 @@ class Places:
 
 
 def places(model: ContentModel, lang: str) -> Places:
-    ordered = sorted(listed_in(model, lang), key=lambda e: (sort_key(e.title), e.slug))
+    ordered = in_title_order(listed_in(model, lang))
     return Places([e for e in ordered if is_located(e)], [e for e in ordered if not is_located(e)])
 
 

@@ -8,7 +8,9 @@ looks wrong to every Vietnamese reader.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
 ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
 # a base letter and a letter-forming mark make a letter of its own; the tones sort after
@@ -22,6 +24,23 @@ LETTERS = {
 }
 TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 RANK = {letter: index for index, letter in enumerate(ALPHABET)}
+
+
+class Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def slug(self) -> str: ...
+
+
+T = TypeVar("T", bound=Titled)
+
+
+def in_title_order(entries: Iterable[T]) -> list[T]:
+    """Entries in Vietnamese alphabetical order of their titles, the slug breaking ties: the one
+    order of every list a visitor sees, so a filtered list keeps the static list's order."""
+    return sorted(entries, key=lambda e: (sort_key(e.title), e.slug))
 
 
 @lru_cache(maxsize=65536)
