@@ -19,6 +19,7 @@ from .config import SiteConfig
 from .urls import lang_prefix
 
 EMBEDDABLE = "frame-ancestors *"
+EMBED_FOLDER = "embed"  # the pages under /embed/ (and a language's /en/embed/) may be framed, as tour embeds
 NOT_EMBEDDABLE = "frame-ancestors 'self'"
 CACHED_FOREVER = ("static", "media", "tiles")
 # Pagefind names its index, metadata and fragment files after their content; its entry files keep their names.
@@ -141,7 +142,7 @@ def _suffix(path: str) -> str:
 
 
 def header_rules(config: SiteConfig, pages: dict[str, str], policies: Policies) -> list[tuple[str, str]]:
-    """(path pattern, policy) pairs that cover every page once; only tour embeds may be framed."""
+    """(path pattern, policy) pairs that cover every page once; only embeds may be framed."""
     rules: list[tuple[str, str]] = []
     other_languages = {lang_prefix(config, lang) for lang in config.languages} - {""}
     for lang in config.languages:
@@ -164,7 +165,10 @@ def _language_rules(base: str, pages: dict[str, str], policies: Policies) -> lis
             rules += _exact(base + ("" if path == "index.html" else path), policies.of(kind))
         elif folder != "tours":
             folders.setdefault(folder, set()).add(kind)
-    rules += [(f"{base}{folder}/*", policies.of(*kinds), NOT_EMBEDDABLE) for folder, kinds in sorted(folders.items())]
+    rules += [
+        (f"{base}{folder}/*", policies.of(*kinds), EMBEDDABLE if folder == EMBED_FOLDER else NOT_EMBEDDABLE)
+        for folder, kinds in sorted(folders.items())
+    ]
     kinds = {kind for path, kind in pages.items() if path.startswith("tours/")}
     if kinds:
         rules += _exact(f"{base}tours/", policies.of("tour-index"))

@@ -82,8 +82,8 @@ class Models3dFeature(Feature):
 
     def policy(self, site: ValidatedSite, page_kind: str) -> int:
         """The 3D policy in _headers for the pages of a kind when one of them shows a model; a tour
-        opens its exhibits' cards, so it takes it when an exhibit has one."""
-        shown_on = {"tour": "exhibit", "tour-embed": "exhibit"}.get(page_kind, page_kind)
+        opens its exhibits' cards, so it takes it when an exhibit has one; an object's embed as its page."""
+        shown_on = {"tour": "exhibit", "tour-embed": "exhibit"}.get(page_kind, page_kind.removesuffix("-embed"))
         return MODEL if any(kind == shown_on for kind, _, _ in models_of(site.results)) else 0
 
     def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[Packed, list[Problem]]:

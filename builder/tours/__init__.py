@@ -12,6 +12,7 @@ from .model import (
     Tour,
     View,
     scenes_of,
+    tour_embed_url,
     tour_scenes,
     tours_of,
 )
@@ -29,6 +30,7 @@ __all__ = [
     "View",
     "parse_at",
     "scenes_of",
+    "tour_embed_url",
     "tour_scenes",
     "tours_of",
 ]

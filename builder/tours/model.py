@@ -155,6 +155,11 @@ def _place_scene(rel: PurePosixPath, stem: str) -> str | None:
     return f"{rel.parts[1]}/{stem}" if len(rel.parts) == 3 and rel.parts[0] == "tours" and stem != "tour" else None
 
 
+def tour_embed_url(config: SiteConfig, tour: Entry) -> str:
+    """The tour without the site around it, for a lesson page's iframe."""
+    return entry_url(config, "tour", tour.slug, tour.lang) + "embed/"
+
+
 def scene_url(config: SiteConfig, scene: Entry) -> str:
     """Where a scene's short code leads: its tour, opened at the scene."""
     return _tour_at_scene(config, scene, config.default_language)

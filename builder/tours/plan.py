@@ -10,7 +10,7 @@ from ..model import ContentModel
 from ..narration import narrations_of
 from ..outputs import CopyFile, Output
 from ..urls import entry_url, index_url
-from .model import scenes_of, tour_scenes, tours_of
+from .model import scenes_of, tour_embed_url, tour_scenes, tours_of
 from .panoramas import ScenePanorama
 
 if TYPE_CHECKING:
@@ -97,9 +97,12 @@ def _tour_pages(planner: Planner, panoramas: Panoramas, media: TourMedia) -> lis
                 media_keys,
                 guide.key if guide else "",
             ]
+            tour = tours[name][lang]
             url = entry_url(config, "tour", name, lang)
             outputs.append(planner.page("tour.html", lang, "tour", name, url, deps))
-            outputs.append(planner.page("tour_embed.html", lang, "tour-embed", name, url + "embed/", deps))
+            outputs.append(
+                planner.page("tour_embed.html", lang, "tour-embed", name, tour_embed_url(config, tour), deps)
+            )
     return outputs
 
 

@@ -89,6 +89,7 @@ class TourPages:
             level = max(level, needs)
         start_panorama = self.panoramas[start.slug]
         return {
+            **self.renderer.entry_context(tour),  # the teacher box
             "tour": tour,
             "scenes": scene_views,
             "start": start,
@@ -97,7 +98,6 @@ class TourPages:
             "poster": poster_path(start_panorama),
             "poster_size": POSTER_SIZE,
             "preview": f"tiles/{start_panorama.tileset.key}/{start_panorama.tileset.preview}",
-            "embed_url": config.base_url + entry_url(config, "tour", tour.slug, lang) + "embed/",
             "tour_url": entry_url(config, "tour", tour.slug, lang),
             "narration": narration_view(guide),
             "csp": self.renderer.plan.policies[level],

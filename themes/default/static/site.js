@@ -85,3 +85,54 @@
     if (menu.open && !menu.contains(event.target)) menu.open = false;
   });
 })();
+
+// For teachers (partials/teacher.html): copy buttons, addresses made absolute in a preview, and on
+// a tour page the snippet and the link kept at the view the teacher turned to (the viewer sends
+// `disan:view` with its URL hash as the view changes).
+(function () {
+  "use strict";
+  var box = document.getElementById("teacher");
+  if (!box) return;
+  var snippet = document.getElementById("teacher-snippet");
+  var link = document.getElementById("teacher-view");
+  var embedUrl = new URL(box.getAttribute("data-embed-url"), location.href).href;
+  var viewUrl = new URL(box.getAttribute("data-view-url"), location.href).href;
+  var template = snippet.value;
+  function attribute(text) {
+    return text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  }
+  function show(hash) {
+    snippet.value = template.replace(/src="[^"]*"/, 'src="' + attribute(embedUrl + hash) + '"');
+    link.href = link.textContent = viewUrl + hash;
+  }
+  show("");
+  if (box.getAttribute("data-kind") === "tour") {
+    document.addEventListener("disan:view", function (event) { show(event.detail.hash); });
+    if (/^#scene=/.test(location.hash)) show(location.hash);
+  }
+  snippet.addEventListener("focus", function () { snippet.select(); });
+  box.querySelectorAll(".teacher-actions").forEach(function (actions) {
+    var button = actions.querySelector("button");
+    var status = actions.querySelector(".teacher-status");
+    var source = document.getElementById(button.getAttribute("data-copy"));
+    actions.hidden = false;
+    button.addEventListener("click", function () {
+      var text = source.value || source.textContent;
+      if (source.select) source.select();
+      var done = navigator.clipboard && window.isSecureContext ? navigator.clipboard.writeText(text) : Promise.reject();
+      done.then(
+        function () { status.textContent = box.getAttribute("data-copied"); },
+        function () { status.textContent = box.getAttribute("data-copy-failed"); }
+      );
+    });
+  });
+})();
+
+// The QR sheet's Print button (teacher_print.html); without this file the browser's own Print works.
+(function () {
+  "use strict";
+  var button = document.querySelector('[data-action="print"]');
+  if (!button) return;
+  button.hidden = false;
+  button.addEventListener("click", function () { window.print(); });
+})();

@@ -35,7 +35,7 @@ export const chromeMethods = {
     };
     this.tools = {
       share: button('share', S.share_view, 'share'),
-      embed: button('embed', S.embed, 'embed', !this.embedUrl),
+      embed: button('embed', S.embed, 'embed', !this.teacherBox),
       gyroscope: button('gyroscope', S.gyroscope, 'gyroscope', true),
       stereo: button('stereo', S.stereo, 'stereo', true),
       fullscreen: button('fullscreen', S.fullscreen, 'fullscreen'),
@@ -87,7 +87,7 @@ export const chromeMethods = {
         this.share();
         break;
       case 'embed':
-        this.showEmbed(node);
+        this.showEmbed();
         break;
       case 'gyroscope':
         this.toggleGyroscope();
@@ -123,8 +123,12 @@ export const chromeMethods = {
     else this.showCopyBox(this.S.share_view, url, this.tools.share);
   },
 
-  showEmbed(invoker) {
-    this.showCopyBox(this.S.embed, this.embedSnippet(), invoker, this.S.embed_help);
+  /** The embed code is in the page's teacher box (partials/teacher.html): opened, shown, selected. */
+  showEmbed() {
+    this.teacherBox.open = true;
+    const snippet = this.teacherBox.querySelector('textarea');
+    snippet.scrollIntoView({ block: 'center', behavior: this.reducedMotion ? 'auto' : 'smooth' });
+    snippet.focus({ preventScroll: true });
   },
 
   showCopyBox(title, value, invoker, help) {

@@ -1,6 +1,6 @@
 // Moving between scenes and views, and the URL hash that shares them.
 
-import { DEG, HASH_DELAY, fmt, normYaw, fovToZoom, zoomToFov, escapeAttr } from './util.js';
+import { DEG, HASH_DELAY, fmt, normYaw, fovToZoom, zoomToFov } from './util.js';
 
 /** Methods of the Tour (tour.js), mixed into its prototype. */
 export const navigationMethods = {
@@ -118,6 +118,8 @@ export const navigationMethods = {
     } catch {
       // sandboxed iframes may refuse: the view still works
     }
+    // the teacher box (site.js) embeds and links to the view being looked at
+    document.dispatchEvent(new CustomEvent('disan:view', { detail: { hash } }));
   },
 
   onHashChange() {
@@ -130,14 +132,5 @@ export const navigationMethods = {
     const url = new URL(location.href);
     url.hash = this.hashFor(this.current, this.getView()).slice(1);
     return url.href;
-  },
-
-  embedSnippet() {
-    const url = new URL(this.embedUrl, location.href);
-    url.hash = this.hashFor(this.current, this.getView()).slice(1);
-    const scene = this.scenes.get(this.current);
-    const title = document.title || (scene && scene.title) || '';
-    return `<iframe src="${escapeAttr(url.href)}" title="${escapeAttr(title)}" width="100%" height="480" `
-      + 'allow="fullscreen; gyroscope; accelerometer; xr-spatial-tracking" allowfullscreen loading="lazy"></iframe>';
   },
 };

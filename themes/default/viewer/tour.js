@@ -37,7 +37,7 @@ class Tour {
     this.S = strings(this.config.strings);
     this.scenes = new Map((this.config.scenes || []).map((scene) => [scene.id, scene]));
     this.authoring = root.dataset.authoring === 'true';
-    this.embedUrl = root.dataset.embedUrl || '';
+    this.teacherBox = document.getElementById('teacher'); // the embed code, on the full page only
     this.motion = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
     this.viewer = null;
     this.markers = null;

@@ -64,10 +64,6 @@ export function resolveUrl(path, base) {
   }
 }
 
-export function escapeAttr(value) {
-  return String(value).replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 export async function copyText(text) {
   try {
     if (navigator.clipboard && window.isSecureContext) {
