@@ -60,7 +60,10 @@ def _first_screen_misses(kind: str, boxes: dict) -> list[str]:
     if kind == "tour-embed":
         return ["an embedded tour shows the site's header"] if header else []
     misses = []
-    if header is None or header["bottom"] > HEADER_MOST:
+    if kind.endswith(("-embed", "-print")):  # an object in a lesson's iframe, a QR sheet: no site around them
+        if header:
+            misses.append("the site's header is shown")
+    elif header is None or header["bottom"] > HEADER_MOST:
         misses.append(f"header ends at {header and round(header['bottom'])} px, not within {HEADER_MOST}")
     if h1["bottom"] > SCREEN:
         misses.append(f"the title ends at {round(h1['bottom'])} px")
