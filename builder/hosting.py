@@ -19,6 +19,8 @@ from .config import SiteConfig
 from .urls import lang_prefix
 
 EMBEDDABLE = "frame-ancestors *"
+# Views of a page for other places (a lesson's iframe, a printed sheet): search engines get the page itself.
+UNLISTED = ("-embed", "-print")
 EMBED_FOLDER = "embed"  # the pages under /embed/ (and a language's /en/embed/) may be framed, as tour embeds
 NOT_EMBEDDABLE = "frame-ancestors 'self'"
 CACHED_FOREVER = ("static", "media", "tiles")
@@ -116,7 +118,7 @@ def host_files(
     """`pages` maps each HTML output path to its page kind; `files` are every published path,
     of which those of a type hosts may not know get a Content-Type rule each (exact paths: the
     hosts' wildcards differ, and the open-data files are few)."""
-    listed = sorted(p for p in pages if p != "404.html" and pages[p] != "redirect")
+    listed = sorted(p for p in pages if p != "404.html" and pages[p] != "redirect" and not pages[p].endswith(UNLISTED))
     urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n" for p in listed)
     sitemap = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -82,6 +82,8 @@ def test_only_embed_pages_may_be_framed(built_demo: Path) -> None:
         assert framing(url) == "frame-ancestors 'self'", url
     embed = (built_demo / "embed" / EXHIBIT / "index.html").read_text(encoding="utf-8")
     assert '<meta name="robots" content="noindex">' in embed and 'class="site-header"' not in embed
+    sitemap = (built_demo / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"/{EXHIBIT}</loc>" in sitemap and "/embed/" not in sitemap and "/print/" not in sitemap
 
 
 def test_the_print_sheet_holds_eight_cards_whose_code_opens_the_short_url(built_demo: Path) -> None:
