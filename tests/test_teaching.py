@@ -104,6 +104,8 @@ def test_a_teacher_embeds_the_tour_at_the_view_they_turned_to(built_demo: Path, 
     phone.goto(base + TOUR)
     phone.wait_for_function("() => window.disanTour !== undefined")
     phone.evaluate("() => window.disanTour.ready")
+    phone.wait_for_function("() => location.hash.startsWith('#scene=')")
+    assert 'embed/" title=' in phone.locator("#teacher-snippet").input_value(), "unmoved: the tour itself"
     phone.evaluate("() => window.disanTour.goto('phong-dong-son', {yaw: 47, pitch: -5, fov: 70})")
     phone.wait_for_function("() => Math.abs(window.disanTour.getView().yaw - 47) < 0.5")
     phone.locator("#teacher > summary").click()

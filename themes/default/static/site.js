@@ -88,7 +88,7 @@
 
 // For teachers (partials/teacher.html): copy buttons, addresses made absolute in a preview, and on
 // a tour page the snippet and the link kept at the view the teacher turned to (the viewer sends
-// `disan:view` with its URL hash as the view changes).
+// `disan:view` with its URL hash as the view changes; the tour's own first view embeds the tour).
 (function () {
   "use strict";
   var box = document.getElementById("teacher");
@@ -107,7 +107,7 @@
   }
   show("");
   if (box.getAttribute("data-kind") === "tour") {
-    document.addEventListener("disan:view", function (event) { show(event.detail.hash); });
+    document.addEventListener("disan:view", function (event) { show(event.detail.moved ? event.detail.hash : ""); });
     if (/^#scene=/.test(location.hash)) show(location.hash);
   }
   snippet.addEventListener("focus", function () { snippet.select(); });

@@ -118,8 +118,8 @@ export const navigationMethods = {
     } catch {
       // sandboxed iframes may refuse: the view still works
     }
-    // the teacher box (site.js) embeds and links to the view being looked at
-    document.dispatchEvent(new CustomEvent('disan:view', { detail: { hash } }));
+    // the teacher box (site.js) embeds and links to the view being looked at, once it is not the tour's own first view
+    document.dispatchEvent(new CustomEvent('disan:view', { detail: { hash, moved: hash !== this.homeHash } }));
   },
 
   onHashChange() {

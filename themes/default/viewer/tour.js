@@ -57,8 +57,10 @@ class Tour {
 
   start() {
     const fromHash = this.parseHash();
-    const first = this.scenes.has(fromHash.scene) ? fromHash.scene : this.scenes.has(this.config.start) ? this.config.start : this.scenes.keys().next().value;
+    const home = this.scenes.has(this.config.start) ? this.config.start : this.scenes.keys().next().value;
+    const first = this.scenes.has(fromHash.scene) ? fromHash.scene : home;
     if (!first) return;
+    this.homeHash = this.hashFor(home, this.sceneView(this.scenes.get(home))); // where the tour opens by itself
     const view = this.sceneView(this.scenes.get(first), fromHash.scene === first ? fromHash.view : null);
     this.current = first;
     this.view = view;
