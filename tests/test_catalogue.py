@@ -169,7 +169,12 @@ def test_edited_row_rebuilds_only_its_pages(site: Path) -> None:
         for lang in ("", "en/")
         for page in ("", "type/khao-co/", "ranking/cap-tinh/", "province/lao-cai/")
     }
-    assert changed == row_pages | redirects | open_data | listing
+    teaching = {
+        "embed/relics/bai-da-co/index.html",
+        "en/embed/relics/bai-da-co/index.html",
+        "print/relics/bai-da-co/index.html",
+    }
+    assert changed == row_pages | redirects | open_data | listing | teaching
 
 
 def test_ten_thousand_rows_load_in_seconds(tmp_path: Path) -> None:
