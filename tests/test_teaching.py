@@ -90,7 +90,11 @@ def test_the_print_sheet_holds_eight_cards_whose_code_opens_the_short_url(built_
     text = (built_demo / "print" / EXHIBIT / "index.html").read_text(encoding="utf-8")
     cards = re.findall(r'<li class="print-card".*?</li>', text, re.S)
     assert len(cards) == 8
-    assert _decode(SVG.search(cards[0]).group(0)) == ["HTTPS://MUSEUM.EXAMPLE.VN/Q/TD01/"]
+    qr_image = re.search(r'<img class="print-qr" src="([^"]+)"', cards[0]).group(1)
+    assert qr_image == "../../../q/TD01/qr.svg"
+    assert _decode((built_demo / "q" / "TD01" / "qr.svg").read_text(encoding="utf-8")) == [
+        "HTTPS://MUSEUM.EXAMPLE.VN/Q/TD01/"
+    ]
     titles = re.findall(r'<p class="print-title" lang="(\w+)">([^<]+)</p>', cards[0])
     assert titles == [("vi", "Trống đồng Ngọc Lũ"), ("en", "Ngọc Lũ Bronze Drum")], titles
     assert "@media print" in next((built_demo / "static").glob("style.*.css")).read_text(encoding="utf-8")

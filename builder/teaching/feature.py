@@ -101,12 +101,15 @@ def _sheet(config: SiteConfig, by_lang: dict[str, Entry]) -> dict[str, Any]:
         if other.translated and other.title not in (title for title, _ in titles):
             titles.append((other.title, lang))
     page = entry_url(config, entry.kind, entry.slug, entry.lang)
-    address = short_url(config, entry.id) if entry.id and entry.kind != "tour" else config.base_url + page
+    coded = bool(entry.id) and entry.kind != "tour"
+    address = short_url(config, entry.id) if coded else config.base_url + page
     return {
         "item": entry,
         "titles": titles,
         "address": address,
-        "qr": Markup(qr_svg(address, title=entry.title).decode()),
+        # a short code's QR image is already published: eight <img> of it weigh less than one inline SVG
+        "qr_image": f"q/{entry.id}/qr.svg" if coded else None,
+        "qr": None if coded else Markup(qr_svg(address, title=entry.title).decode()),
         "copies": COPIES_PER_SHEET,
         "page": page,
     }
