@@ -83,7 +83,7 @@ def write_site(
     if in_place and out_dir.is_dir():
         return _update_in_place(outputs, write_many, out_dir)
     _remove_leftovers(out_dir)
-    previous = _read_manifest(out_dir)
+    previous = read_manifest(out_dir)
     manifest = {output.path: output.key for output in outputs}
     if previous and previous == manifest and _all_present(out_dir, manifest):
         return WriteResult(0, len(outputs), 0)
@@ -113,7 +113,7 @@ def write_site(
 
 
 def _update_in_place(outputs: list[Output], write_many: WriteMany, out_dir: Path) -> WriteResult:
-    previous = _read_manifest(out_dir)
+    previous = read_manifest(out_dir)
     manifest = {output.path: output.key for output in outputs}
     fresh = [output for output in outputs if previous.get(output.path) != output.key]
     make_folders(out_dir, (output.path for output in fresh))
@@ -226,7 +226,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _read_manifest(out_dir: Path) -> dict[str, str]:
+def read_manifest(out_dir: Path) -> dict[str, str]:
     try:
         return json.loads((out_dir / MANIFEST).read_text())
     except (OSError, ValueError):
