@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,8 +11,10 @@ from PIL import Image
 
 from builder.build import SiteBuilder
 from builder.diagnostics import ContentError
+from builder.outputs import Output
+from builder.render import Renderer, write_outputs
 from builder.scaffold import scaffold
-from builder.write import MANIFEST, read_manifest
+from builder.write import read_manifest
 from tests.helpers import tree_digest
 
 PANORAMA = Path(__file__).parent / "fixtures/broken/tour-cue-order/assets/panoramas/p.jpg"
@@ -144,7 +146,7 @@ def test_every_row_edit_rebuilds_to_what_a_clean_build_makes(tmp_path: Path, aut
 
 
 def _without_manifest(files: dict[str, str]) -> dict[str, str]:
-    return {name: digest for name, digest in files.items() if not name.startswith(MANIFEST)}
+    return {name: digest for name, digest in files.items() if not name.startswith(".disan-manifest")}
 
 
 def test_a_one_row_edit_in_serve_renders_its_pages_and_the_lists_that_show_it(tmp_path: Path) -> None:
@@ -175,3 +177,26 @@ def test_a_one_row_edit_in_serve_renders_its_pages_and_the_lists_that_show_it(tm
     }
     assert changed == row | lists | open_data
     assert (result.write.written, result.write.reused, result.write.removed) == (len(changed), 148, 0)
+
+
+def test_a_serve_write_killed_midway_is_mended_by_the_next_build(tmp_path: Path, monkeypatch) -> None:
+    """Serve writes in place: a build that dies after some of an edit's files are written must
+    not leave a file whose bytes the manifest's key does not describe."""
+    site = Path(shutil.copytree(CATALOGUE, tmp_path / "site"))
+    out = tmp_path / "serve-site"
+    SiteBuilder(site, authoring=True).build(out)
+    _replace(site / RELICS, "Ancient stones", "Old stones")
+
+    def dies_after_one(renderer: Renderer, outputs: list[Output], root: Path, atomic: bool = False) -> Iterator[int]:
+        yield write_outputs(renderer, outputs[:1], root, atomic)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Renderer, "write_many", dies_after_one)
+        with pytest.raises(KeyboardInterrupt):
+            SiteBuilder(site, authoring=True).build(out)
+    _replace(site / RELICS, "Old stones", "Ancient stones")  # back to the keys the manifest had
+    SiteBuilder(site, authoring=True).build(out)
+    clean = SiteBuilder(site, authoring=True).build(tmp_path / "clean").out_dir
+    assert _without_manifest(tree_digest(out)) == _without_manifest(tree_digest(clean))
+    assert read_manifest(out) == read_manifest(clean)
