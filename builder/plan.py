@@ -224,6 +224,7 @@ class Planner:
     base: str
     shared: str
     _digests: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    _keys: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     @property
     def model(self) -> ContentModel:
@@ -258,7 +259,14 @@ class Planner:
 
     def exhibit_key(self, exhibit: Exhibit) -> str:
         """Everything an exhibit's page or card shows."""
-        return key_of(self.entry_digest(exhibit), self.image_keys(exhibit.images), self.entry_deps(exhibit))
+        return self.entry_key(exhibit, exhibit.images)
+
+    def entry_key(self, entry: Entry, images: tuple[ImageRef, ...]) -> str:
+        """Everything the page or card of an entry with `images` shows. Memoised for this plan:
+        the museum's exhibit pages and the catalogue's facet pages each ask it of every exhibit."""
+        if entry.ref not in self._keys:
+            self._keys[entry.ref] = key_of(self.entry_digest(entry), self.image_keys(images), self.entry_deps(entry))
+        return self._keys[entry.ref]
 
     def pages(self) -> list[Output]:
         config = self.model.config
