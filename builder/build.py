@@ -26,7 +26,7 @@ from .registry import REGISTRY_FILE, Issued, load_registry, save_registry, unrec
 from .render import Renderer, make_environment
 from .theme import Theme, load_theme
 from .validate import ValidatedSite, validate_site
-from .write import OutputFolderError, WriteResult, check_output_folder, write_site
+from .write import KeptManifest, OutputFolderError, WriteResult, check_output_folder, write_site
 
 CACHE_DIR = ".disan-cache"
 Progress = Callable[[str, int, int], None]
@@ -61,6 +61,7 @@ class SiteBuilder:
     progress: Progress | None = None
     settle_later: bool = False  # `disan serve`: publish an edit's pages before re-indexing search
     parse_cache: ParseCache = field(default_factory=ParseCache)
+    kept_manifest: KeptManifest = field(default_factory=KeptManifest)  # authoring: the output's keys, in memory
     _assets: AssetStore | None = None
     _environment: tuple[str, jinja2.Environment] | None = None
     _issued: tuple[tuple[int, int], dict[str, Issued], list[Problem]] | None = None
@@ -124,7 +125,8 @@ class SiteBuilder:
             self._environment[1],
             jobs=1 if self.authoring else self.jobs,
         )
-        written = write_site(plan.outputs, renderer.write_many, out, self.progress, in_place=self.authoring)
+        in_place = self.kept_manifest if self.authoring else None
+        written = write_site(plan.outputs, renderer.write_many, out, self.progress, in_place)
         unrecorded = self.record_codes(site) if release else unrecorded_codes(site.issued, site.holders)
         self.assets.save()
         pages = sum(1 for o in plan.outputs if o.path.endswith(".html"))

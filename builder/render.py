@@ -7,6 +7,7 @@ import os
 import posixpath
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -435,6 +436,8 @@ def write_outputs(renderer: Renderer, outputs: list[Output], root: Path, atomic:
             write_file(target, renderer.render(output))
         if atomic:
             os.replace(target, final)
+            with suppress(FileNotFoundError):  # rename is a no-op when both name one file (a cached file linked again)
+                os.unlink(target)
     return len(outputs)
 
 

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from builder.build import SiteBuilder
+from builder.diagnostics import ContentError
+from builder.outputs import Output
+from builder.render import Renderer, write_outputs
 from builder.scaffold import scaffold
+from builder.write import read_manifest
 from tests.helpers import tree_digest
 
 PANORAMA = Path(__file__).parent / "fixtures/broken/tour-cue-order/assets/panoramas/p.jpg"
@@ -96,3 +100,103 @@ def test_every_edit_rebuilds_to_what_a_clean_build_makes(site: Path, tmp_path: P
         assert sorted(incremental) == sorted(expected), f"after '{edit}': other files"
         stale = sorted(name for name in expected if incremental[name] != expected[name])
         assert not stale, f"after '{edit}': stale {stale}"
+
+
+CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
+RELICS = "data/di-tich.csv"
+NEW_ROW = "5,Đình Mới,New communal house,lịch sử,cấp tỉnh,,,Phú Thọ,Hy Cương,,21.30,105.30,\n"
+ROW_EDITS: list[tuple[str, Callable[[Path], None]]] = [
+    ("rename a relic in English", lambda s: _replace(s / RELICS, "Ancient stones", "Old stones")),
+    ("change a relic's ranking", lambda s: _replace(s / RELICS, "khảo cổ,cấp tỉnh", "khảo cổ,quốc gia")),
+    ("add a row", lambda s: (s / RELICS).write_text((s / RELICS).read_text(encoding="utf-8") + NEW_ROW, "utf-8")),
+    ("insert a row above the others", lambda s: _insert_after_header(s / RELICS, "6,Chùa Cũ,,lịch sử,,,,,,,,,\n")),
+    ("give two rows one id", lambda s: _replace(s / RELICS, "6,Chùa Cũ", "5,Chùa Cũ")),
+    ("tell them apart again", lambda s: _replace(s / RELICS, "5,Chùa Cũ", "7,Chùa Cũ")),
+    ("delete a row", lambda s: _replace(s / RELICS, NEW_ROW, "")),
+    ("edit the objects' sheet", lambda s: _replace(s / "data/hien-vat.csv", "thế kỷ 15", "thế kỷ XV")),
+]
+
+
+def _insert_after_header(path: Path, row: str) -> None:
+    header, _, rows = path.read_text(encoding="utf-8").partition("\n")
+    path.write_text(f"{header}\n{row}{rows}", encoding="utf-8")
+
+
+@pytest.mark.parametrize("authoring", [False, True], ids=["build", "serve"])
+def test_every_row_edit_rebuilds_to_what_a_clean_build_makes(tmp_path: Path, authoring: bool) -> None:
+    """`disan build` stages a new tree; serve (authoring) rewrites changed files in place and
+    keeps its manifest in memory: both must end as a clean build, manifest included."""
+    site = Path(shutil.copytree(CATALOGUE, tmp_path / "site"))
+    builder = SiteBuilder(site, authoring=authoring)
+    out = tmp_path / "incremental"
+    builder.build(out)
+    for number, (edit, apply) in enumerate(ROW_EDITS):
+        apply(site)
+        try:
+            builder.build(out)
+        except ContentError:
+            assert edit == "give two rows one id", f"after '{edit}': an error"
+            continue
+        clean = SiteBuilder(site, authoring=authoring).build(tmp_path / f"clean-{number}").out_dir
+        assert read_manifest(out) == read_manifest(clean), f"after '{edit}': the manifest"
+        incremental, expected = _without_manifest(tree_digest(out)), _without_manifest(tree_digest(clean))
+        assert sorted(incremental) == sorted(expected), f"after '{edit}': other files"
+        stale = sorted(name for name in expected if incremental[name] != expected[name])
+        assert not stale, f"after '{edit}': stale {stale}"
+
+
+def _without_manifest(files: dict[str, str]) -> dict[str, str]:
+    return {name: digest for name, digest in files.items() if not name.startswith(".disan-manifest")}
+
+
+def test_a_one_row_edit_in_serve_renders_its_pages_and_the_lists_that_show_it(tmp_path: Path) -> None:
+    """What a one-cell edit makes again in serve (search left for later): the row's pages, its
+    short code's stubs and the shared outputs that show it; the other 148 are left as they are."""
+    site = Path(shutil.copytree(CATALOGUE, tmp_path / "site"))
+    builder = SiteBuilder(site, authoring=True, settle_later=True)
+    out = tmp_path / "serve-site"
+    builder.build(out)
+    before = read_manifest(out)
+    _replace(site / RELICS, "Ancient stones", "Old stones")
+    result = builder.build(out)
+    after = read_manifest(out)
+    changed = {path for path in after if before.get(path) != after[path]}
+    row = {"relics/bai-da-co/index.html", "en/relics/bai-da-co/index.html", "q/DT4/index.html", "Q/DT4/index.html"}
+    # the index and facet pages that list the row, the filter's list, the map's list of places
+    lists = {
+        f"{lang}relics/{page}"
+        for lang in ("", "en/")
+        for page in ("index.html", "type/khao-co/index.html", "ranking/cap-tinh/index.html")
+        + ("province/lao-cai/index.html",)
+    } | {"en/relics/facets.json", "en/map/index.html"}
+    # the relics' datasets hold the row; their description and page give the files' sizes
+    open_data = {f"open-data/relic.{fmt}" for fmt in ("csv", "json", "geojson")} | {
+        "open-data/catalog.jsonld",
+        "open-data/index.html",
+        "en/open-data/index.html",
+    }
+    assert changed == row | lists | open_data
+    assert (result.write.written, result.write.reused, result.write.removed) == (len(changed), 148, 0)
+
+
+def test_a_serve_write_killed_midway_is_mended_by_the_next_build(tmp_path: Path, monkeypatch) -> None:
+    """Serve writes in place: a build that dies after some of an edit's files are written must
+    not leave a file whose bytes the manifest's key does not describe."""
+    site = Path(shutil.copytree(CATALOGUE, tmp_path / "site"))
+    out = tmp_path / "serve-site"
+    SiteBuilder(site, authoring=True).build(out)
+    _replace(site / RELICS, "Ancient stones", "Old stones")
+
+    def dies_after_one(renderer: Renderer, outputs: list[Output], root: Path, atomic: bool = False) -> Iterator[int]:
+        yield write_outputs(renderer, outputs[:1], root, atomic)
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Renderer, "write_many", dies_after_one)
+        with pytest.raises(KeyboardInterrupt):
+            SiteBuilder(site, authoring=True).build(out)
+    _replace(site / RELICS, "Old stones", "Ancient stones")  # back to the keys the manifest had
+    SiteBuilder(site, authoring=True).build(out)
+    clean = SiteBuilder(site, authoring=True).build(tmp_path / "clean").out_dir
+    assert _without_manifest(tree_digest(out)) == _without_manifest(tree_digest(clean))
+    assert read_manifest(out) == read_manifest(clean)

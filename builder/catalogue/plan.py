@@ -49,10 +49,7 @@ def plan_catalogue(planner: Planner) -> list[Output]:
             continue
         for lang in planner.model.config.languages:
             shelves = shelves_of(planner.site.results, kind, lang)
-            keys = {
-                e.slug: key_of(planner.entry_digest(e), planner.image_keys(e.images), planner.entry_deps(e))
-                for e in shelves.listing
-            }
+            keys = {e.slug: planner.entry_key(e, e.images) for e in shelves.listing}
             outputs += _plan_facets(planner, shelves, keys)
             if kind in KINDS:
                 outputs += _plan_listed(planner, shelves, keys)

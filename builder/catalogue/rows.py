@@ -9,7 +9,7 @@ spreadsheet changes the keys of the edited rows' pages only, so only they are re
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -83,16 +83,40 @@ def table_rows(
     if sheet is None or _missing_columns(table, sheet, problems):
         return None
     key = ("rows", table.digest, languages)
-    if key not in cache or cache[key][0] is not sheet:  # an unchanged spreadsheet's rows and problems are kept
-        found = Problems()
-        cache[key] = (
-            sheet,
-            [entry for row in sheet.rows if (entry := _row_entry(table, row, languages, found))],
-            found,
-        )
-    _, rows, found = cache[key]
-    problems.extend(found.items)
-    return rows
+    if key not in cache or cache[key].sheet is not sheet:  # an unchanged spreadsheet's rows and problems are kept
+        cache[key] = _read_rows(table, sheet, languages, cache.get(key))
+    read: ReadRows = cache[key]
+    problems.extend(read.problems.items)
+    return read.entries
+
+
+@dataclass(frozen=True)
+class ReadRows:
+    """A version of a table's spreadsheet read, and its rows that read without a problem, by
+    their line and cells: an edited spreadsheet's other rows are not read again."""
+
+    sheet: Sheet
+    entries: list[RowEntry]
+    problems: Problems
+    clean: dict[tuple[int, tuple[tuple[str, Cell], ...]], RowEntry]
+
+
+def _read_rows(table: Table, sheet: Sheet, languages: tuple[str, ...], previous: ReadRows | None) -> ReadRows:
+    known = previous.clean if previous is not None and previous.sheet.columns == sheet.columns else {}
+    read = ReadRows(sheet, [], Problems(), {})
+    for row in sheet.rows:
+        cells = (row.number, tuple(row.values.items()))
+        entry = known.get(cells)
+        if entry is not None:  # the same cells at the same line: the same entry
+            entry = read.clean[cells] = replace(entry, row=row)
+        else:
+            reported = len(read.problems.items)
+            entry = _row_entry(table, row, languages, read.problems)
+            if entry is not None and len(read.problems.items) == reported:  # a row with problems is read again
+                read.clean[cells] = entry
+        if entry is not None:
+            read.entries.append(entry)
+    return read
 
 
 def _sheet(root: Path, table: Table, cache: dict[Any, Any], problems: Problems) -> Sheet | None:
