@@ -4,7 +4,8 @@
 narration comes before tours, whose guided narrations it publishes with its own. The catalogue
 comes after them: its rows enrich what the others read, and its menu items follow the tours'.
 The map follows the catalogue, whose located items it shows; its rung of the policy ladder for
-online tiles goes above every other. Open data follows every kind it publishes. Search comes
+online tiles goes above every other. Open data follows every kind it publishes. Stories follow the features whose views they show
+and add the widest rung of the policy ladder (frames of the site's own pages). Search comes
 last, as it indexes every other feature's entries.
 """
 
@@ -15,6 +16,7 @@ from .models3d import MODELS3D
 from .narration import NARRATION
 from .opendata import OPEN_DATA
 from .search import SEARCH
+from .stories import STORIES
 from .tours import TOURS
 
-FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, OPEN_DATA, SEARCH)
+FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, OPEN_DATA, STORIES, SEARCH)
