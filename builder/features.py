@@ -4,9 +4,10 @@
 narration comes before tours, whose guided narrations it publishes with its own. The catalogue
 comes after them: its rows enrich what the others read, and its menu items follow the tours'.
 The map follows the catalogue, whose located items it shows; its rung of the policy ladder for
-online tiles goes above every other. Open data follows every kind it publishes. Stories follow the features whose views they show
-and add the widest rung of the policy ladder (frames of the site's own pages). Search comes
-last, as it indexes every other feature's entries.
+online tiles goes above every other but the stories'. Open data follows every kind it publishes.
+Stories follow every feature whose views they show, and add the widest rung (frames of the
+site's own pages) on top of the map's. Search comes last, as it indexes every other feature's
+entries.
 """
 
 from .catalogue import CATALOGUE
