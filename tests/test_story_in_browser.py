@@ -64,8 +64,13 @@ def test_the_tour_view_moves_to_the_steps_view(
         assert stage["x"] > text["x"] + text["width"] / 2, "the live view is beside the text"
     else:
         assert stage["width"] <= width and stage["y"] <= text["y"], "the live view is above the text"
-    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # the 3D model, seen from 30° right and 40° above
     page.wait_for_function(f"() => document.querySelector('#step-{SCENE_STEP + 1}').classList.contains('is-current')")
+    assert page.locator(".story-stage model-viewer").get_attribute("camera-orbit") == "30deg 50deg auto"
+    page.keyboard.press("ArrowRight")  # the region of the drum's face, ready for a zoom viewer
+    still = page.locator(".story-stage img.story-image")
+    still.wait_for(state="visible")
+    assert still.get_attribute("data-region") == "480,480,640,640" and still.get_attribute("data-zoom-image")
     assert page.outside_requests == []
     page.context.close()
 

@@ -132,8 +132,10 @@ class StoryPage:
         crop = self.crops.get(view)
         image = self.renderer.plan.images[(ref.src, ref.credit)]
         largest = image.jpeg[-1]
+        still = crop.site_path if crop else image.jpeg[min(1, len(image.jpeg) - 1)].site_path
         return {
             "kind": "image",
+            "live": {"kind": "image", "src": still},
             "title": exhibit.title,
             "alt": ref.alt,
             "caption": ref.caption,

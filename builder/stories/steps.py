@@ -116,6 +116,11 @@ def read_shortcodes(line: str, number: int, problems: list[SyntaxProblem]) -> tu
     return remaining, found
 
 
+def without_shortcodes(text: str) -> str:
+    """The words of a body, without the settings of its views (for the search index)."""
+    return _SHORTCODE.sub("", text)
+
+
 def _arguments(text: str) -> tuple[tuple[tuple[str, str], ...], str]:
     """(key, value) pairs in order, and the first text that is not one."""
     pairs: list[tuple[str, str]] = []

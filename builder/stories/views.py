@@ -27,7 +27,7 @@ ARGUMENTS = {
     "map": {"relic", "heritage"},
 }
 Region = tuple[int, int, int, int]
-SHOWN_LIVE = ("scene", "model", "map")  # the kinds the story's live view shows beside the text
+SHOWN_LIVE = ("scene", "model", "image", "map")  # the kinds the story's live view shows beside the text
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class Step:
 
     @property
     def live(self) -> View | None:
-        """The view the story's live panel shows for this step: its first scene, model or map."""
+        """The view the story's live panel shows for this step: its first that is not a sound."""
         return next((view for view in self.views if view.kind in SHOWN_LIVE), None)
 
 

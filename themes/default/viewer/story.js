@@ -6,13 +6,15 @@
 //
 // Reads the page contract of story.html: #story, #story-stage, .story-step[data-view] with
 // data-frame/data-scene/data-yaw/data-pitch/data-fov (scene), data-model/data-orbit/data-fov
-// (model), data-frame/data-place (map); [data-go] links; audio[data-start].
+// (model), data-image/data-alt/data-zoom-image/data-region/data-image-size (image region),
+// data-frame/data-place (map); [data-go] links; audio[data-start].
 
 const root = document.getElementById('story');
 const stage = document.getElementById('story-stage');
 const steps = root ? [...root.querySelectorAll('.story-step')] : [];
 const frames = new Map(); // frame URL → { element, loaded }
 let modelViewer = null;
+let still = null; // the <img> of image steps
 let current = -1;
 
 function start() {
@@ -76,6 +78,7 @@ function activate(index) {
   const data = step.dataset;
   if (data.view === 'scene') showScene(data);
   else if (data.view === 'model') showModel(data);
+  else if (data.view === 'image') showImage(data);
   else if (data.view === 'map') showMap(data);
 }
 
@@ -111,6 +114,21 @@ function showScene(data) {
   }
   frame.pending = send;
   if (frame.loaded) send();
+}
+
+/** An image region: the still the step shows, with what a zoom viewer needs to take it over. */
+function showImage(data) {
+  if (!still) {
+    still = document.createElement('img');
+    still.className = 'story-image';
+    stage.append(still);
+  }
+  showOnly(still);
+  still.src = data.image;
+  still.alt = data.alt || '';
+  still.dataset.zoomImage = data.zoomImage;
+  still.dataset.region = data.region;
+  still.dataset.imageSize = data.imageSize;
 }
 
 function showMap(data) {
@@ -153,4 +171,4 @@ function seekOnPlay(audio) {
   }, { once: true });
 }
 
-if (root && stage && steps.length) start();
+if (root && stage && steps.some((step) => step.dataset.view)) start();
