@@ -71,6 +71,9 @@ def test_the_tour_view_moves_to_the_steps_view(
     still = page.locator(".story-stage img.story-image")
     still.wait_for(state="visible")
     assert still.get_attribute("data-region") == "480,480,640,640" and still.get_attribute("data-zoom-image")
+    page.keyboard.press("ArrowRight")  # the relic on the site's own map
+    page.wait_for_selector(".story-stage iframe[src*='map/#DT22']")
+    assert page.locator(".story-stage iframe").count() == 2, "one frame for the tour, one for the map"
     assert page.outside_requests == []
     page.context.close()
 
@@ -81,14 +84,17 @@ def test_every_step_shows_its_text_and_picture_without_script(built_demo: Path, 
         page = context.new_page()
         page.goto(serve_dir(built_demo) + story)
         steps = page.locator(".story-step")
-        assert steps.count() == 4
+        assert steps.count() == 5
         for index in range(steps.count()):
             step = steps.nth(index)
             assert step.locator(".story-text").inner_text().strip()
-            picture = step.locator(".story-poster img, img.story-poster").first
-            picture.scroll_into_view_if_needed()
-            picture.wait_for(state="visible")
-            assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+            view = step.locator(".story-view").first
+            view.scroll_into_view_if_needed()
+            view.wait_for(state="visible")
+            for picture in view.locator("img").all():  # the map's step is a link to the map
+                picture.wait_for(state="visible")
+                assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+            assert view.locator("a").first.get_attribute("href")
         assert page.locator(".story-stage").is_hidden()
         region = page.locator("img.story-region")
         assert region.get_attribute("data-region") == "480,480,640,640"
