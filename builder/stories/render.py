@@ -1,6 +1,7 @@
 """A story's page: each step's text and the still picture of its view (a scene's poster, a 3D
 model's poster, an image region, an audio clip, a link to the map), which is the whole story
-without script; and for the live panel, what each step's view is, as data attributes."""
+without script; and for the live panel, what each step's view is: a view's `live` items are the
+step's data attributes (those in `LIVE_URLS` are site paths, made relative by the template)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,9 @@ from .views import CheckedStory, View
 
 if TYPE_CHECKING:
     from ..render import Renderer
+
+
+LIVE_URLS = ("frame", "model", "image", "zoom-image")
 
 
 def fmt(value: float) -> str:
@@ -63,6 +67,7 @@ class StoryPage:
             "story": self.story,
             "intro": Markup(render_markdown(markdown, self.checked.intro, 1)),
             "steps": steps,
+            "live_urls": LIVE_URLS,
             "image": self.renderer.picture(self.story.image) if self.story.image else None,
             "model_viewer": {
                 "viewer": self.renderer.plan.static_urls[MODEL_BUNDLE],
@@ -98,8 +103,14 @@ class StoryPage:
             "poster_size": POSTER_SIZE,
             "link": tour_url,
             "hash": hash_,
-            "embed": tour_url + "embed/",
-            "live": {"kind": "scene", "tour": tour.slug, "scene": scene.name, "yaw": yaw, "pitch": pitch, "fov": fov},
+            "live": {
+                "frame": tour_url + "embed/",
+                "scene": scene.name,
+                "yaw": fmt(yaw),
+                "pitch": fmt(pitch),
+                "fov": fmt(fov),
+                "title": scene.title,
+            },
         }
 
     def _exhibit(self, view: View) -> Exhibit:
@@ -117,8 +128,7 @@ class StoryPage:
             "picture": self.renderer.picture(poster) if poster else None,
             "link": entry_url(self.model.config, "exhibit", exhibit.slug, self.lang),
             "live": {
-                "kind": "model",
-                "src": found.site_path,
+                "model": found.site_path,
                 "alt": found.alt,
                 "orbit": orbit,
                 "fov": f"{fmt(view.fov)}deg" if view.fov else "auto",
@@ -131,20 +141,26 @@ class StoryPage:
         picture = self.renderer.picture(ref)
         crop = self.crops.get(view)
         image = self.renderer.plan.images[(ref.src, ref.credit)]
-        largest = image.jpeg[-1]
-        still = crop.site_path if crop else image.jpeg[min(1, len(image.jpeg) - 1)].site_path
+        region = ",".join(str(n) for n in view.region) if view.region else ""
+        size = ",".join(str(n) for n in view.size or (image.width, image.height))
         return {
             "kind": "image",
-            "live": {"kind": "image", "src": still},
+            "live": {
+                "image": crop.site_path if crop else image.jpeg[min(1, len(image.jpeg) - 1)].site_path,
+                "alt": ref.alt,
+                "zoom-image": image.jpeg[-1].site_path,
+                "region": region,
+                "image-size": size,
+            },
             "title": exhibit.title,
             "alt": ref.alt,
             "caption": ref.caption,
             "credit": ref.credit,
             "picture": picture if crop is None else None,
             "crop": {"src": crop.site_path, "width": crop.size[0], "height": crop.size[1]} if crop else None,
-            "zoom_image": largest.site_path,
-            "region": ",".join(str(n) for n in view.region) if view.region else "",
-            "image_size": f"{image.width},{image.height}",
+            "zoom_image": image.jpeg[-1].site_path,
+            "region": region,
+            "image_size": size,
             "link": entry_url(self.model.config, "exhibit", exhibit.slug, self.lang),
         }
 
@@ -177,5 +193,5 @@ class StoryPage:
             "map": map_url(self.model.config, self.lang),
             "hash": f"#{entry.id}",
             "coordinates": f"{entry.latitude:.5f}, {entry.longitude:.5f}",
-            "live": {"kind": "map", "id": entry.id},
+            "live": {"frame": map_url(self.model.config, self.lang), "place": entry.id, "title": entry.title},
         }

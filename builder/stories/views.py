@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..assets import AssetPathError, resolve_asset
+from ..assets import AssetPathError, ImageInfo, resolve_asset
 from ..catalogue import is_located, listed_of
 from ..diagnostics import Problems, did_you_mean
 from ..feature import SiteCheck
@@ -42,6 +42,7 @@ class View:
     fov: float | None = None
     image: int = 0  # which of the exhibit's images, from 0
     region: Region | None = None  # x, y, width, height in the image's pixels
+    size: tuple[int, int] | None = None  # the image's own width and height, which `region` is in
     start: float = 0.0  # seconds into the narration
 
 
@@ -186,22 +187,28 @@ def _image_view(reader: _Reader, code: Shortcode) -> View | None:
         )
         return None
     index = int(raw_index) - 1
-    readable, region = _region(reader, code, exhibit, index)
-    return View("image", code.line, ("exhibit", exhibit.slug), image=index, region=region) if readable else None
-
-
-def _region(reader: _Reader, code: Shortcode, exhibit: Exhibit, index: int) -> tuple[bool, Region | None]:
-    """Whether the region could be read, and it in pixels (None: the whole image)."""
-    raw = code.get("region")
-    if raw is None:
-        return True, None
     config = reader.check.model.config
     try:
         info = reader.check.assets.image_info(
             resolve_asset(config.root, exhibit.images[index].src), config.max_image_pixels
         )
     except (AssetPathError, OSError):
-        return False, None  # the exhibit's own check reports its image
+        return None  # the exhibit's own check reports its image
+    if info.error:
+        return None
+    readable, region = _region(reader, code, info)
+    if not readable:
+        return None
+    return View(
+        "image", code.line, ("exhibit", exhibit.slug), image=index, region=region, size=(info.width, info.height)
+    )
+
+
+def _region(reader: _Reader, code: Shortcode, info: ImageInfo) -> tuple[bool, Region | None]:
+    """Whether the region could be read, and it in pixels (None: the whole image)."""
+    raw = code.get("region")
+    if raw is None:
+        return True, None
     parts = [part.strip() for part in raw.split(",")]
     percent = all(part.endswith("%") for part in parts)
     try:
