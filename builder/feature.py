@@ -172,11 +172,12 @@ class Feature:
         return []
 
     def index_deps(self, planner: Planner, kind: str, lang: str) -> object:
-        """What the feature adds to the museum's index of a kind (the exhibits' facet panel), for its pages' keys."""
+        """What the feature adds to the museum's index of a kind (the exhibits' facet panel), or to
+        the home page (kind "home": the stories' cards), for its pages' keys."""
         return ""
 
     def index_context(self, renderer: Renderer, kind: str, lang: str) -> dict[str, Any]:
-        """What the feature adds to the template context of the museum's index of a kind."""
+        """What the feature adds to the template context of the museum's index of a kind, or of the home page."""
         return {}
 
     def shared_deps(self, model: ContentModel) -> object:

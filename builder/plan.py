@@ -265,7 +265,7 @@ class Planner:
                     "home",
                     "index",
                     entry_url(config, "page", "index", lang),
-                    [all_keys[:HOME_FEATURED], len(listed)],
+                    [all_keys[:HOME_FEATURED], len(listed), [f.index_deps(self, "home", lang) for f in FEATURES]],
                 )
             )
             for slug, by_lang in self.model.pages.items():

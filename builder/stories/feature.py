@@ -1,6 +1,7 @@
 """Stories as a feature: content/stories/<slug>.md becomes a page whose steps move one live view
-(a tour scene, a 3D model, a map) beside the text, with image regions and narration clips; an
-index of stories; each step's still picture for browsers without script."""
+(a tour scene, a 3D model, an image region, a map) beside the text, with narration clips; an
+index of stories, listed on the home page too (a ninth menu link would not fit the header on a
+wide screen); each step's still picture for browsers without script."""
 
 from __future__ import annotations
 
@@ -71,9 +72,6 @@ class StoriesFeature(Feature):
         rung: int = site.results.get(RUNG, PAGE)
         return rung if page_kind == "story" else PAGE
 
-    def shared_deps(self, model: ContentModel) -> object:
-        return bool(stories_of(model))
-
     def image_refs(self, site: ValidatedSite) -> list[ImageRef]:
         return [story.image for by_lang in stories_of(site.model).values() for story in by_lang.values() if story.image]
 
@@ -97,24 +95,40 @@ class StoriesFeature(Feature):
                 outputs.append(planner.page("story.html", lang, "story", slug, url, [key]))
         return outputs
 
-    def nav(self, renderer: Renderer, lang: str) -> list[dict[str, str]]:
-        if not stories_of(renderer.model):
-            return []
-        title = renderer.strings[lang].get("nav_stories", "Stories")
-        return [{"title": title, "lang": lang, "url": index_url(renderer.model.config, "story", lang)}]
+    def index_deps(self, planner: Planner, kind: str, lang: str) -> object:
+        """The home page lists the stories: the menu has no room left for them on a wide screen."""
+        if kind != "home":
+            return ""
+        return [(planner.entry_digest(s), planner.image_keys([s.image])) for s in self._listed(planner.model, lang)]
+
+    def index_context(self, renderer: Renderer, kind: str, lang: str) -> dict[str, Any]:
+        if kind != "home":
+            return {}
+        model = renderer.model
+        return {
+            "stories": [_card(renderer, story) for story in self._listed(model, lang)],
+            "stories_url": index_url(model.config, "story", lang),
+        }
+
+    @staticmethod
+    def _listed(model: ContentModel, lang: str) -> list[Story]:
+        """In `order`, then in Vietnamese title order."""
+        listed = in_title_order(by_lang[lang] for by_lang in stories_of(model).values())
+        return sorted(listed, key=lambda story: story.order)
 
     def page_context(self, renderer: Renderer, kind: str, slug: str, lang: str, url: str) -> PageContext | None:
         if kind not in self.page_kinds:
             return None
         stories = stories_of(renderer.model)
         if kind == "story-index":
-            listed = in_title_order(by_lang[lang] for by_lang in stories.values())
-            cards = [_card(renderer, story) for story in sorted(listed, key=lambda s: s.order)]
-            return PageContext(None, {"stories": cards})
+            return PageContext(
+                None, {"stories": [_card(renderer, story) for story in self._listed(renderer.model, lang)]}
+            )
         story = stories[slug][lang]
         checked = checked_of(renderer.site.results)
         extra = StoryPage(renderer, story, checked[story.ref], renderer.site.results[CROPS]).context()
         extra["csp"] = renderer.plan.policies[renderer.site.results[RUNG]]
+        extra["stories_url"] = index_url(renderer.model.config, "story", lang)
         return PageContext(story, extra)
 
 

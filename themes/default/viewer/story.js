@@ -50,8 +50,8 @@ function watch() {
 function onKey(event) {
   if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
   if (event.target.closest && event.target.closest('input, textarea, select, audio, [contenteditable]')) return;
-  if (event.key === 'ArrowRight' || event.key === 'n') go(current + 1);
-  else if (event.key === 'ArrowLeft' || event.key === 'p') go(current - 1);
+  if (event.key === 'ArrowRight') go(current + 1);
+  else if (event.key === 'ArrowLeft') go(current - 1);
   else return;
   event.preventDefault();
 }
@@ -62,7 +62,11 @@ function go(index) {
   const reduce = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
   steps[index].scrollIntoView({ behavior: reduce ? 'auto' : 'smooth', block: 'start' });
   activate(index);
-  steps[index].querySelector('h2')?.focus?.({ preventScroll: true });
+  const heading = steps[index].querySelector('h2');
+  if (heading) {
+    heading.tabIndex = -1; // a keyboard or screen-reader user goes on reading from the step
+    heading.focus({ preventScroll: true });
+  }
   history.replaceState(history.state, '', `#${steps[index].id}`);
 }
 
