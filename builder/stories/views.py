@@ -298,7 +298,7 @@ def _map_view(reader: _Reader, code: Shortcode) -> View | None:
             code.line,
             "story-unlocated",
             f"{kind} '{wanted}' has no latitude and longitude",
-            "add them to its file or spreadsheet row, so the map can show it",
+            "add latitude: and longitude: to its file (or its spreadsheet row), so the map can show it",
         )
         return None
     return View("map", code.line, (kind, slug))
