@@ -130,6 +130,7 @@ class Feature:
     extends: Mapping[str, Keys] = {}  # keys it adds to other kinds' files, by kind name
     page_kinds: Mapping[str, str] = {}  # the feature's page kinds → the kind of entry each shows ("" for none)
     static_folders: tuple[str, ...] = ()  # theme folders whose files keep fixed names: versioned as a whole
+    framed_kinds: frozenset[str] = frozenset()  # page kinds other sites may frame (a lesson embeds a story)
 
     def load(self, loading: SiteLoad) -> None:
         """Entries from sources other than Markdown files (a spreadsheet's rows): added to
@@ -172,11 +173,12 @@ class Feature:
         return []
 
     def index_deps(self, planner: Planner, kind: str, lang: str) -> object:
-        """What the feature adds to the museum's index of a kind (the exhibits' facet panel), for its pages' keys."""
+        """What the feature adds to the museum's index of a kind (the exhibits' facet panel), or to
+        the home page (kind "home": the stories' cards), for its pages' keys."""
         return ""
 
     def index_context(self, renderer: Renderer, kind: str, lang: str) -> dict[str, Any]:
-        """What the feature adds to the template context of the museum's index of a kind."""
+        """What the feature adds to the template context of the museum's index of a kind, or of the home page."""
         return {}
 
     def shared_deps(self, model: ContentModel) -> object:

@@ -4,8 +4,10 @@
 narration comes before tours, whose guided narrations it publishes with its own. The catalogue
 comes after them: its rows enrich what the others read, and its menu items follow the tours'.
 The map follows the catalogue, whose located items it shows; its rung of the policy ladder for
-online tiles goes above every other. Open data follows every kind it publishes, teaching the
-kinds it embeds and prints. Search comes last, as it indexes every other feature's entries.
+online tiles goes above every other but the stories'. Open data follows every kind it publishes,
+teaching the kinds it embeds and prints. Stories follow every feature whose views they show, and
+add the widest rung (frames of the site's own pages) on top of the map's. Search comes last, as it
+indexes every other feature's entries.
 """
 
 from .catalogue import CATALOGUE
@@ -15,7 +17,8 @@ from .models3d import MODELS3D
 from .narration import NARRATION
 from .opendata import OPEN_DATA
 from .search import SEARCH
+from .stories import STORIES
 from .teaching import TEACHING
 from .tours import TOURS
 
-FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, OPEN_DATA, TEACHING, SEARCH)
+FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, OPEN_DATA, TEACHING, STORIES, SEARCH)

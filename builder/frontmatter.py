@@ -98,9 +98,12 @@ def parse_document(text: str) -> ParsedDocument:
             "add a line with only '---' after the last front matter key",
         )
     yaml_text = text[first.end() : closing.start()]
-    body_line = text.count("\n", 0, closing.end()) + 2
+    rest = text[closing.end() :]
+    body = rest.lstrip("\n")
+    # the body's first line, past the blank lines that are dropped: errors inside it name real lines
+    body_line = text.count("\n", 0, closing.end()) + 1 + max(1, len(rest) - len(body))
     meta = _load_yaml(yaml_text, line_offset=0)
-    return ParsedDocument(meta, text[closing.end() :].lstrip("\n"), body_line)
+    return ParsedDocument(meta, body, body_line)
 
 
 def _load_yaml(yaml_text: str, line_offset: int) -> LineDict:

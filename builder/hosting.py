@@ -113,11 +113,16 @@ def cache_control(path: str) -> str:
 
 
 def host_files(
-    config: SiteConfig, pages: dict[str, str], policies: Policies, files: Iterable[str] = ()
+    config: SiteConfig,
+    pages: dict[str, str],
+    policies: Policies,
+    files: Iterable[str] = (),
+    framed: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """`pages` maps each HTML output path to its page kind; `files` are every published path,
     of which those of a type hosts may not know get a Content-Type rule each (exact paths: the
-    hosts' wildcards differ, and the open-data files are few)."""
+    hosts' wildcards differ, and the open-data files are few); a folder whose page kinds are all
+    `framed` may be framed by other sites, as `/embed/` is."""
     listed = sorted(p for p in pages if p != "404.html" and pages[p] != "redirect" and not pages[p].endswith(UNLISTED))
     urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n" for p in listed)
     sitemap = (
@@ -125,7 +130,7 @@ def host_files(
         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n{urls}</urlset>\n'
     )
     robots = f"User-agent: *\nAllow: /\nSitemap: {config.base_url}sitemap.xml\n"
-    rules = header_rules(config, pages, policies)
+    rules = header_rules(config, pages, policies, framed)
     headers = "".join(f"{path}\n  Content-Security-Policy: {policy}\n" for path, policy in rules)
     headers += "/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n" + "".join(
         f"/{folder}/*\n  Cache-Control: {IMMUTABLE}\n" for folder in CACHED_FOREVER
@@ -143,7 +148,9 @@ def _suffix(path: str) -> str:
     return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
-def header_rules(config: SiteConfig, pages: dict[str, str], policies: Policies) -> list[tuple[str, str]]:
+def header_rules(
+    config: SiteConfig, pages: dict[str, str], policies: Policies, framed: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
     """(path pattern, policy) pairs that cover every page once; only embeds may be framed."""
     rules: list[tuple[str, str]] = []
     other_languages = {lang_prefix(config, lang) for lang in config.languages} - {""}
@@ -154,11 +161,13 @@ def header_rules(config: SiteConfig, pages: dict[str, str], policies: Policies) 
             for path, kind in pages.items()
             if path.startswith(prefix) and (prefix or not any(path.startswith(other) for other in other_languages))
         }
-        rules += _language_rules("/" + prefix, mine, policies)
+        rules += _language_rules("/" + prefix, mine, policies, framed)
     return rules
 
 
-def _language_rules(base: str, pages: dict[str, str], policies: Policies) -> list[tuple[str, str]]:
+def _language_rules(
+    base: str, pages: dict[str, str], policies: Policies, framed: frozenset[str]
+) -> list[tuple[str, str]]:
     folders: dict[str, set[str]] = {}
     rules: list[tuple[str, str, str]] = []  # path pattern, policy, framing
     for path, kind in sorted(pages.items()):
@@ -168,7 +177,11 @@ def _language_rules(base: str, pages: dict[str, str], policies: Policies) -> lis
         elif folder != "tours":
             folders.setdefault(folder, set()).add(kind)
     rules += [
-        (f"{base}{folder}/*", policies.of(*kinds), EMBEDDABLE if folder == EMBED_FOLDER else NOT_EMBEDDABLE)
+        (
+            f"{base}{folder}/*",
+            policies.of(*kinds),
+            EMBEDDABLE if folder == EMBED_FOLDER or kinds <= framed else NOT_EMBEDDABLE,
+        )
         for folder, kinds in sorted(folders.items())
     ]
     kinds = {kind for path, kind in pages.items() if path.startswith("tours/")}

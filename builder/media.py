@@ -82,7 +82,7 @@ def plan_image(source: Path, digest: str, info: ImageInfo, settings: ImageSettin
 def render_derivative(derivative: Derivative) -> bytes:
     with Image.open(derivative.source) as opened:
         opened.draft("RGB", (derivative.width, derivative.height))
-        image = _to_srgb(ImageOps.exif_transpose(opened))
+        image = to_srgb(ImageOps.exif_transpose(opened))
         image = image.resize((derivative.width, derivative.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
     exif = Image.Exif()
     extra: dict[str, bytes] = {}
@@ -115,7 +115,7 @@ def _xmp_rights(credit: str) -> bytes:
     ).encode()
 
 
-def _to_srgb(image: Image.Image) -> Image.Image:
+def to_srgb(image: Image.Image) -> Image.Image:
     """Convert to sRGB so phones show true colours after the ICC profile is stripped."""
     icc = image.info.get("icc_profile")
     if image.mode not in ("RGB", "RGBA"):

@@ -135,7 +135,8 @@ def _host_outputs(site: ValidatedSite, outputs: list[Output], policies: tuple[st
     def needs(kind: str) -> int:
         return max((feature.policy(site, kind) for feature in FEATURES), default=0)
 
-    files = host_files(site.model.config, pages, Policies(policies, needs), (o.path for o in outputs))
+    framed = frozenset().union(*(feature.framed_kinds for feature in FEATURES))
+    files = host_files(site.model.config, pages, Policies(policies, needs), (o.path for o in outputs), framed)
     return [Output(name, key_of(text), TextFile(text)) for name, text in sorted(files.items())]
 
 
@@ -282,7 +283,7 @@ class Planner:
                     "home",
                     "index",
                     entry_url(config, "page", "index", lang),
-                    [all_keys[:HOME_FEATURED], len(listed)],
+                    [all_keys[:HOME_FEATURED], len(listed), [f.index_deps(self, "home", lang) for f in FEATURES]],
                 )
             )
             for slug, by_lang in self.model.pages.items():

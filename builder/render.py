@@ -270,6 +270,8 @@ class Renderer:
                 "collections": [self._collection_card(c[lang]) for c in self._collections()],
                 "total": len(listed),
             }
+            for feature in self.features:
+                extra.update(feature.index_context(self, "home", lang))
         elif action.kind == "page":
             entry = model.pages[action.slug][lang]
         elif action.kind == "collection":

@@ -15,10 +15,11 @@ def lang_prefix(config: SiteConfig, lang: str) -> str:
 
 # The folder of a kind's pages is its English plural; uncountable nouns keep their form.
 UNCOUNTABLE = {"heritage"}
+IRREGULAR = {"story": "stories"}
 
 
 def kind_folder(kind: str) -> str:
-    return kind if kind in UNCOUNTABLE else f"{kind}s"
+    return kind if kind in UNCOUNTABLE else IRREGULAR.get(kind, f"{kind}s")
 
 
 def entry_url(config: SiteConfig, kind: str, slug: str, lang: str) -> str:

@@ -50,6 +50,17 @@ def _exhibit(site: Path, slug: str, code: str, title: str) -> None:
     Image.new("RGB", (640, 480), (30, 90, 160)).save(site / f"assets/images/{slug}.jpg")
 
 
+def _story(site: Path) -> None:
+    """A story that shows scene b and a region of the bell's image."""
+    (site / "content/stories").mkdir(exist_ok=True)
+    (site / "content/stories/s.md").write_text(
+        "---\ntitle: Chuyện\n---\n## Sân\nChữ.\n\n"
+        '{{< scene tour="t" scene="b" yaw="30" >}}\n\n## Chuông\nChữ.\n\n'
+        '{{< image exhibit="HV02" region="10, 10, 200, 100" >}}\n',
+        encoding="utf-8",
+    )
+
+
 def _replace(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -73,6 +84,14 @@ EDITS: list[tuple[str, Callable[[Path], None]]] = [
     ),
     ("change a collection title", lambda s: _replace(s / "content/collections/chinh.md", "title: ", "title: Mới ")),
     ("change a tour title", lambda s: _replace(s / "tours/t/tour.md", "Tham quan", "Dạo quanh")),
+    ("add a story", _story),
+    ("change a story's view", lambda s: _replace(s / "content/stories/s.md", 'yaw="30"', 'yaw="60"')),
+    ("change a scene a story shows", lambda s: _replace(s / "tours/t/b.md", "Sân trong", "Sân giữa")),
+    (
+        "change an image a story shows a region of",
+        lambda s: Image.new("RGB", (640, 480), (40, 200, 40)).save(s / "assets/images/chuong-dong.jpg"),
+    ),
+    ("delete a story", lambda s: (s / "content/stories/s.md").unlink()),
     (
         "retire an exhibit",
         lambda s: _replace(s / "content/exhibits/chuong-dong.md", "summary:", "retired: true\nsummary:"),

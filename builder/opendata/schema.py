@@ -1,6 +1,7 @@
 """Schema.org JSON-LD for a page's <head>: the museum on its home page, a landmark and tourist
 attraction for a relic (with its coordinates and address), a visual artwork for an exhibit, a
-creative work for an intangible heritage, a web page of the museum for every other page."""
+creative work for an intangible heritage, a learning resource for a story, a web page of the
+museum for every other page."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from ..catalogue.kinds import Heritage, Listed, Relic
 from ..config import SiteConfig
 from ..model import Entry, Exhibit
+from ..stories.model import Story
 from ..urls import entry_url
 
 SCHEMA = "https://schema.org"
@@ -39,6 +41,8 @@ def structured_data(config: SiteConfig, context: Mapping[str, Any]) -> dict[str,
         }
     if isinstance(entry, Exhibit | Listed):
         return {"@context": SCHEMA, **_entry(config, entry, context)}
+    if isinstance(entry, Story):
+        return {"@context": SCHEMA, **_story(config, entry, context)}
     return {
         "@context": SCHEMA,
         "@type": "WebPage",
@@ -72,6 +76,21 @@ def _entry(config: SiteConfig, entry: Entry, context: Mapping[str, Any]) -> dict
         **common,
         **({"artMedium": material} if material else {}),
         "isPartOf": museum(config, entry.lang),
+    }
+
+
+def _story(config: SiteConfig, story: Story, context: Mapping[str, Any]) -> dict[str, Any]:
+    """A lesson or a themed walk, made of the museum's own objects and places."""
+    image = context.get("image")
+    return {
+        "@type": "LearningResource",
+        "name": story.title,
+        "url": context["canonical"],
+        "inLanguage": story.lang if story.translated else config.default_language,
+        "learningResourceType": "lesson",
+        **({"description": story.summary} if story.summary else {}),
+        **({"image": config.base_url + image["jpeg_items"][-1][0]} if image else {}),
+        "isPartOf": museum(config, story.lang),
     }
 
 

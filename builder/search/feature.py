@@ -25,6 +25,7 @@ from ..feature import Feature, PageContext, ProcessContext, missing_bundle
 from ..markup import make_markdown, render_markdown
 from ..model import Entry, ImageRef
 from ..outputs import CopyFile, Output, key_of
+from ..stories.steps import without_shortcodes
 from ..urls import lang_prefix
 from .index import PAGEFIND_VERSION, SearchRecord, build_index, index_files, latest_index, prune_indexes, ready_index
 
@@ -154,12 +155,13 @@ def _index_folder(cache: SearchCache, key: str, records: Callable[[], Iterator[S
 
 def _records(shown: list[tuple[Entry, str, str]], raw_html: bool) -> Iterator[SearchRecord]:
     """Made only when the index is built: rendering every body costs more than the key. An
-    untranslated entry shows the original's body in every language: it is rendered once."""
+    untranslated entry shows the original's body in every language: it is rendered once. A
+    story's views (`{{< scene … >}}`) are settings, not words, and are left out."""
     markdown = make_markdown(raw_html)
     bodies: dict[str, str] = {}
     for entry, url, image in shown:
         if entry.body not in bodies:
-            bodies[entry.body] = render_markdown(markdown, entry.body, 1)
+            bodies[entry.body] = render_markdown(markdown, without_shortcodes(entry.body), 1)
         yield SearchRecord(url, entry.lang, entry.kind, entry.title, image, entry.summary, bodies[entry.body])
 
 

@@ -19,8 +19,9 @@ from ..tours import tour_embed_url
 from ..urls import entry_url, kind_folder, lang_prefix, relative_url, short_url
 
 PRINT_FOLDER = "print"
-TAUGHT_KINDS = ("tour", *OBJECT_KINDS)
-IFRAME_HEIGHT = {"tour": 480}  # a panorama wants a wide frame; an object's page reads as a column
+TAUGHT_KINDS = ("tour", "story", *OBJECT_KINDS)
+SELF_EMBEDDED = ("tour", "story")  # kinds whose own page is what a lesson frames (a tour's embed page)
+IFRAME_HEIGHT = {"tour": 480, "story": 720}  # a panorama wants a wide frame; an object's page reads as a column
 OBJECT_IFRAME_HEIGHT = 640
 
 
@@ -28,6 +29,8 @@ def embed_path(config: SiteConfig, entry: Entry) -> str:
     """Site-relative URL of an entry's embeddable page: a tour's own, or `embed/exhibits/<slug>/`."""
     if entry.kind == "tour":
         return tour_embed_url(config, entry)
+    if entry.kind == "story":
+        return entry_url(config, entry.kind, entry.slug, entry.lang)
     return f"{lang_prefix(config, entry.lang)}{EMBED_FOLDER}/{kind_folder(entry.kind)}/{entry.slug}/"
 
 

@@ -12,7 +12,7 @@ from ..feature import OBJECT_KINDS, Feature, PageContext
 from ..outputs import Output
 from ..qr import qr_svg
 from ..urls import entry_url, short_url
-from .box import TAUGHT_KINDS, embed_path, print_path, teacher_box
+from .box import SELF_EMBEDDED, TAUGHT_KINDS, embed_path, print_path, teacher_box
 
 if TYPE_CHECKING:
     from ..config import SiteConfig
@@ -50,8 +50,8 @@ class TeachingFeature(Feature):
                         "teacher_print.html", default.lang, _print_kind(kind), slug, print_path(default), titles
                     )
                 )
-                if kind == "tour":
-                    continue  # a tour has its own embeddable page
+                if kind in SELF_EMBEDDED:
+                    continue
                 for entry in by_lang.values():
                     deps = [
                         planner.entry_digest(entry),

@@ -1,8 +1,8 @@
 // Bundles the tour viewer: viewer/tour.js (+ the CSS it imports) -> static/vendor/tour/tour.{js,css}
 // and the chunks it loads after the first view (content-hashed names in the same folder),
 // the 3D page loader viewer/model.js -> static/vendor/model.js, the search page's
-// viewer/search.js -> static/vendor/search.js and the catalogue index's filter viewer/facets.js
-// -> static/vendor/facets.js; copies model-viewer's own bundle and the Draco, Basis and meshopt
+// viewer/search.js -> static/vendor/search.js, the catalogue index's filter viewer/facets.js
+// -> static/vendor/facets.js and the story page's live panel viewer/story.js -> static/vendor/story.js; copies model-viewer's own bundle and the Draco, Basis and meshopt
 // decoders it would otherwise fetch from CDNs.
 // Run with `npm run build` in themes/default (after `npm ci`).  The output is deterministic:
 // no timestamps or absolute paths, and the chunks' hashes are of their content, so two builds
@@ -65,7 +65,7 @@ function staticImports(metafile, entry) {
 
 await build({
   ...viewerOptions,
-  entryPoints: { model: 'viewer/model.js', search: 'viewer/search.js', facets: 'viewer/facets.js' },
+  entryPoints: { model: 'viewer/model.js', search: 'viewer/search.js', facets: 'viewer/facets.js', story: 'viewer/story.js' },
   outdir: 'static/vendor',
 });
 

@@ -86,4 +86,6 @@ function start(root) {
 }
 
 const root = document.getElementById('map');
+// Framed by a page of the same site (a story's live panel): the map alone fills the frame.
+if (root && window.parent !== window) document.documentElement.classList.add('map-framed');
 if (root) start(root);

@@ -130,10 +130,22 @@ class Tour {
 
 Object.assign(Tour.prototype, sceneMethods, fallbackMethods, navigationMethods, hotspotMethods, planMethods, chromeMethods);
 
+/** An embed inside a page of the same site (a story) follows that page: `{disan: 'view', scene,
+ *  yaw, pitch, fov}` moves the view, once the first view is there. */
+function followParent(tour) {
+  if (window.parent === window) return;
+  window.addEventListener('message', (event) => {
+    const data = event.data;
+    if (event.origin !== location.origin || event.source !== window.parent || !data || data.disan !== 'view') return;
+    tour.ready.then(() => tour.goto(data.scene, { yaw: data.yaw, pitch: data.pitch, fov: data.fov }));
+  });
+}
+
 function main() {
   const root = document.getElementById('tour');
   if (!root || !document.getElementById('tour-data')) return;
   const tour = new Tour(root);
+  followParent(tour);
   tour.start();
 }
 
