@@ -67,8 +67,7 @@ def _first_screen_misses(kind: str, boxes: dict) -> list[str]:
         misses.append(f"header ends at {header and round(header['bottom'])} px, not within {HEADER_MOST}")
     if h1["bottom"] > SCREEN:
         misses.append(f"the title ends at {round(h1['bottom'])} px")
-    # the home's pictures are its cards, after the curator's welcome text
-    if media and kind != "home":
+    if media:
         shown = min(media["bottom"], SCREEN) - media["top"]
         if shown < min(media["bottom"] - media["top"], SEEN_ENOUGH):
             misses.append(f"the first picture shows {round(shown)} px of {round(media['bottom'] - media['top'])}")
