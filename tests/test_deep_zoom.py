@@ -179,3 +179,18 @@ def test_zoom_viewer_in_chromium_loads_deeper_tiles_from_the_site_only(
     assert phone.locator(".zoom-stage").count() == 0
     assert errors == []
     assert all(url.startswith(base) or url.startswith(("data:", "blob:")) for url in requested)
+
+
+def test_a_relic_image_zooms_as_an_exhibit_image_does(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent / "fixtures/catalogue", site)
+    _synthetic(site / "assets/images/den.jpg", 2400, 1600)
+    page = site / "content/relics/den-hung.md"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("alt: Cổng đền Hùng\n", "alt: Cổng đền Hùng\n    zoom: true\n"),
+        encoding="utf-8",
+    )
+    SiteBuilder(site, jobs=1).build()
+    pages = [p.read_text(encoding="utf-8") for p in (site / "_site/relics").rglob("index.html")]
+    assert any('class="zoom-open"' in text for text in pages)
+    assert list((site / "_site").glob("iiif/img/*/info.json"))
