@@ -63,6 +63,15 @@ def test_info_json_is_a_level0_image_service_with_sizes(tmp_path: Path) -> None:
     assert not tile.get_fields().count("exif-data")
 
 
+def test_a_photograph_turned_by_its_exif_orientation_is_tiled_upright(tmp_path: Path) -> None:
+    source = _synthetic(tmp_path / "scan.jpg", 1200, 800)
+    turned = pyvips.Image.new_from_file(str(source)).copy()
+    turned.set_type(pyvips.GValue.gint_type, "orientation", 6)
+    turned.jpegsave(str(tmp_path / "turned.jpg"))
+    tiles = cached_tiles(tmp_path / "turned.jpg", "turned", tmp_path / "cache")
+    assert (tiles.width, tiles.height) == (800, 1200)
+
+
 def test_a_damaged_scan_is_a_zoom_error_not_a_traceback(tmp_path: Path) -> None:
     source = _synthetic(tmp_path / "scan.jpg", 3000, 2000)
     cut = tmp_path / "cut.jpg"
@@ -121,7 +130,8 @@ def test_large_images_zoom_without_being_marked_unless_marked_false(tmp_path: Pa
     refused = _site(tmp_path / "refused", image, zoom="\n    zoom: false", toml=toml)
     SiteBuilder(refused, jobs=1).build()
     assert not (refused / "_site/iiif").exists()
-    assert not list((refused / "_site/static/vendor").glob("deepzoom.*")), "no viewer for a site that needs none"
+    unused = [*(refused / "_site/static/vendor").glob("deepzoom.*"), *(refused / "_site/static/vendor").glob("zoom.*")]
+    assert not unused, "no viewer for a site that needs none"
 
 
 def test_zoom_viewer_in_chromium_loads_deeper_tiles_from_the_site_only(

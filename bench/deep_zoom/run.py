@@ -66,8 +66,10 @@ photo.resize(scale, kernel="cubic").crop(0, 0, w, h).jpegsave(sys.argv[1], Q=88,
 
 
 def make(script: str, out: Path, width: int, height: int, *extra: str) -> Path:
-    if not out.is_file():
-        subprocess.run([PY, "-c", script, str(out), str(width), str(height), *extra], check=True)
+    if not out.is_file():  # made under another name first: an interrupted run leaves no half scan
+        partial = out.with_name(f"partial-{out.name}")
+        subprocess.run([PY, "-c", script, str(partial), str(width), str(height), *extra], check=True)
+        partial.rename(out)
     return out
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..validate import ValidatedSite
 
 VIEWER_BUNDLE = "vendor/deepzoom.js"
-LOADER = "vendor/zoom.js"
+LOADER = ("vendor/zoom.js", "vendor/zoom.css")  # on the pages with a zoomable image
 Tiled = dict[str, ZoomTiles]  # an image's `src` → its tiles
 
 
@@ -46,7 +46,7 @@ class DeepZoomFeature(Feature):
 
     def unused_static(self, site: ValidatedSite, name: str) -> bool:
         """The viewer (OpenSeadragon) is published only by sites that have an image to zoom into."""
-        return name in (LOADER, VIEWER_BUNDLE) and not self._images(site)
+        return name in (*LOADER, VIEWER_BUNDLE) and not self._images(site)
 
     def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[Tiled, list[Problem]]:
         """Each image once, tiled in this process: libvips streams it, so one at a time keeps the
