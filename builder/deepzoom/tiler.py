@@ -16,6 +16,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyvips
 
@@ -79,20 +80,28 @@ def tile_image(source: Path, out: Path) -> None:
     """Tile `source` into the new folder `out` (libvips creates it)."""
     pyvips.cache_set_max(0)  # the operation cache would keep decoded strips alive
     try:
-        image = _upright(source)
-        if image.get_typeof("icc-profile-data"):
-            image = image.icc_transform("srgb", embedded=True, intent="perceptual")
-        image = _normalise(image)
-        image.dzsave(os.fspath(out), layout="iiif3", tile_size=TILE_SIZE, suffix=f".jpg[Q={JPEG_QUALITY}]", keep="none")
+        with source.open("rb") as handle:
+            image = _upright(source, handle)
+            if image.get_typeof("icc-profile-data"):
+                image = image.icc_transform("srgb", embedded=True, intent="perceptual")
+            image = _normalise(image)
+            image.dzsave(
+                os.fspath(out), layout="iiif3", tile_size=TILE_SIZE, suffix=f".jpg[Q={JPEG_QUALITY}]", keep="none"
+            )
     except pyvips.Error as exc:
         raise ZoomError(_vips_reason(exc)) from exc
     _finish_info(out)
 
 
-def _upright(source: Path) -> pyvips.Image:
-    """The image read top to bottom once; a rotated one (EXIF orientation) needs random access,
-    which libvips gives large images from a temporary file on disk, not from memory."""
-    image = pyvips.Image.new_from_file(os.fspath(source), access="sequential", fail_on="truncated")
+def _upright(source: Path, handle: BinaryIO) -> pyvips.Image:
+    """The image read top to bottom once, through reads of our own: given the file's name, libvips
+    maps the whole file, so a 156 MB JPEG scan would add 156 MB to the peak memory. A rotated
+    image (EXIF orientation) needs random access, which libvips gives large images from a
+    temporary file on disk, not from memory."""
+    stream = pyvips.SourceCustom()
+    stream.on_read(handle.read)
+    stream.on_seek(handle.seek)
+    image = pyvips.Image.new_from_source(stream, "", access="sequential", fail_on="truncated")
     orientation = image.get("orientation") if image.get_typeof("orientation") else 1
     if orientation in UPRIGHT:
         return image
