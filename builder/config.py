@@ -32,13 +32,16 @@ KNOWN_KEYS = {
     "map",
     "open_data",
     "deploy",
+    "deep_zoom",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
+# [deep_zoom] min_pixels: an image this large is tiled for the deep-zoom viewer without `zoom: true`
+DEFAULT_ZOOM_PIXELS = 20_000_000
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
-TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy")
+TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy", "deep_zoom")
 TILES_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?/\S*\{z\}\S*\{x\}\S*\{y\}\S*$")
 PIXEL_LIMIT_KEYS = ("max_image_pixels", "max_panorama_pixels")
 THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a folder under themes/, never a path out of it
@@ -75,6 +78,7 @@ class SiteConfig:
     # the [open_data] table as written; the opendata feature reads it
     open_data: dict[str, Any] = field(default_factory=dict)
     deploy: dict[str, Any] = field(default_factory=dict)  # the [deploy] table as written; `disan deploy` reads it
+    zoom_min_pixels: int = DEFAULT_ZOOM_PIXELS  # [deep_zoom] min_pixels; 0: only images marked `zoom: true`
 
     @property
     def default_language(self) -> str:
@@ -251,6 +255,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         )
         max_texture = DEFAULT_MAX_TEXTURE
     tiles_url = _tiles_url(data.get("map", {}), lines.get("map", 0), problems)
+    zoom_min_pixels = _zoom_min_pixels(data.get("deep_zoom", {}), lines.get("deep_zoom", 0), problems)
     return SiteConfig(
         root=root,
         title=title,
@@ -271,6 +276,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         tiles_url=tiles_url,
         open_data=dict(data.get("open_data", {})),
         deploy=dict(data.get("deploy", {})),
+        zoom_min_pixels=zoom_min_pixels,
     )
 
 
@@ -288,6 +294,21 @@ def _tiles_url(table: Any, line: int, problems: Problems) -> str:
         "(or leave it out: the map has its own basemap)",
     )
     return ""
+
+
+def _zoom_min_pixels(table: dict[str, Any], line: int, problems: Problems) -> int:
+    """`[deep_zoom] min_pixels`: images from this many pixels up open in the deep-zoom viewer."""
+    value = table.get("min_pixels", DEFAULT_ZOOM_PIXELS)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    problems.error(
+        "site.toml",
+        line,
+        "config-deep-zoom",
+        f"[deep_zoom] min_pixels must be a whole number of pixels, not {value!r}",
+        f"for example: min_pixels = {DEFAULT_ZOOM_PIXELS} (0: only images marked 'zoom: true')",
+    )
+    return DEFAULT_ZOOM_PIXELS
 
 
 def _tables(value: Any) -> tuple[dict[str, Any], ...]:

@@ -3,6 +3,7 @@
 3D models come before narration so that an exhibit card lists its model before its audio;
 narration comes before tours, whose guided narrations it publishes with its own. The catalogue
 comes after them: its rows enrich what the others read, and its menu items follow the tours'.
+Deep zoom follows the catalogue, as it tiles the images of its relics and heritage too.
 The map follows the catalogue, whose located items it shows; its rung of the policy ladder for
 online tiles goes above every other but the stories'. Open data follows every kind it publishes,
 teaching the kinds it embeds and prints. Stories follow every feature whose views they show, and
@@ -11,6 +12,7 @@ indexes every other feature's entries.
 """
 
 from .catalogue import CATALOGUE
+from .deepzoom import DEEP_ZOOM
 from .feature import Feature
 from .map import MAP
 from .models3d import MODELS3D
@@ -21,4 +23,15 @@ from .stories import STORIES
 from .teaching import TEACHING
 from .tours import TOURS
 
-FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, OPEN_DATA, TEACHING, STORIES, SEARCH)
+FEATURES: tuple[Feature, ...] = (
+    MODELS3D,
+    NARRATION,
+    TOURS,
+    CATALOGUE,
+    DEEP_ZOOM,
+    MAP,
+    OPEN_DATA,
+    TEACHING,
+    STORIES,
+    SEARCH,
+)

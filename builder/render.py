@@ -318,6 +318,7 @@ class Renderer:
         if image is None:
             return None
         return {
+            "src": ref.src,
             "alt": ref.alt,
             "caption": ref.caption,
             "credit": ref.credit,

@@ -2,7 +2,9 @@
 // and the chunks it loads after the first view (content-hashed names in the same folder),
 // the 3D page loader viewer/model.js -> static/vendor/model.js, the search page's
 // viewer/search.js -> static/vendor/search.js, the catalogue index's filter viewer/facets.js
-// -> static/vendor/facets.js and the story page's live panel viewer/story.js -> static/vendor/story.js; copies model-viewer's own bundle and the Draco, Basis and meshopt
+// -> static/vendor/facets.js, the story page's live panel viewer/story.js -> static/vendor/story.js,
+// the deep-zoom loader viewer/zoom.{js,css} -> static/vendor/zoom.{js,css}
+// and the viewer it imports on demand, viewer/deepzoom.js (OpenSeadragon) -> static/vendor/deepzoom.js; copies model-viewer's own bundle and the Draco, Basis and meshopt
 // decoders it would otherwise fetch from CDNs.
 // Run with `npm run build` in themes/default (after `npm ci`).  The output is deterministic:
 // no timestamps or absolute paths, and the chunks' hashes are of their content, so two builds
@@ -67,6 +69,31 @@ await build({
   ...viewerOptions,
   entryPoints: { model: 'viewer/model.js', search: 'viewer/search.js', facets: 'viewer/facets.js', story: 'viewer/story.js' },
   outdir: 'static/vendor',
+});
+
+// Deep zoom: a small loader on the page, the viewer a bundle of its own that it imports only when a
+// visitor opens it. OpenSeadragon adds one <style> element (a focus outline for touch screens),
+// which the page's policy refuses: its rule is in zoom.css, and the bundle is told it is there.
+const OSD_STYLE = "!document.querySelector('style[data-openseadragon-mobile-css]')";
+const osdStyleInCss = {
+  name: 'osd-style-in-css',
+  setup(bundler) {
+    bundler.onLoad({ filter: /openseadragon\.js$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      if (!source.includes(OSD_STYLE)) throw new Error(`OpenSeadragon no longer has ${OSD_STYLE}: check viewer/zoom.css`);
+      return { contents: source.replace(OSD_STYLE, 'false'), loader: 'js' };
+    });
+  },
+};
+await build({
+  ...viewerOptions,
+  entryPoints: [
+    { in: 'viewer/zoom.js', out: 'zoom' },
+    { in: 'viewer/zoom.css', out: 'zoom' },
+    { in: 'viewer/deepzoom.js', out: 'deepzoom' },
+  ],
+  outdir: 'static/vendor',
+  plugins: [osdStyleInCss],
 });
 
 // `disan serve`'s authoring aids: a bundle of their own, outside static/ so no build publishes it.
@@ -137,7 +164,7 @@ writeFileSync(join(outdir, 'map', 'basemap.json'), JSON.stringify(basemap(theme)
 
 const tourFiles = readdirSync(tourDir).sort().map((name) => `tour/${name}`);
 const sizes = {};
-for (const name of [...tourFiles, 'model.js', 'search.js', 'facets.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json']) {
+for (const name of [...tourFiles, 'model.js', 'search.js', 'facets.js', 'zoom.js', 'deepzoom.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json']) {
   const data = readFileSync(join(outdir, name));
   sizes[name] = gzipSync(data, { level: 9 }).length;
   console.log(`static/vendor/${name}: ${data.length} bytes, ${sizes[name]} bytes gzip -9`);

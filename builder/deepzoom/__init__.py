@@ -1,0 +1,6 @@
+"""Deep zoom: large images as IIIF level-0 tiles, opened in a viewer on demand (see feature.py)."""
+
+from .feature import DEEP_ZOOM, deep_zooms_of
+from .tiler import ZoomTiles, cached_tiles, info_json, tile_image
+
+__all__ = ["DEEP_ZOOM", "ZoomTiles", "cached_tiles", "deep_zooms_of", "info_json", "tile_image"]

@@ -1,0 +1,107 @@
+"""Deep zoom as a feature: a large image of an exhibit, relic or heritage item (or one marked
+`zoom: true`) is tiled into IIIF Image API 3 level-0 static tiles, cached by content, published
+under `iiif/img/<key>/`, and opened on its page in a viewer (OpenSeadragon) that loads only
+when a visitor asks; the poster and a link to the largest image are there without script."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..diagnostics import Problem
+from ..feature import OBJECT_KINDS, Feature, ProcessContext, SiteCheck, missing_bundle
+from ..model import Entry
+from ..outputs import CopyFile, Output, TextFile, key_of
+from .check import DeepZooms, ZoomImage, find_zooms
+from .tiler import INFO, ZoomError, ZoomTiles, cached_tiles, info_json
+
+if TYPE_CHECKING:
+    from ..plan import Planner
+    from ..render import Renderer
+    from ..theme import Theme
+    from ..validate import ValidatedSite
+
+VIEWER_BUNDLE = "vendor/deepzoom.js"
+LOADER = ("vendor/zoom.js", "vendor/zoom.css")  # on the pages with a zoomable image
+Tiled = dict[str, ZoomTiles]  # an image's `src` → its tiles
+
+
+def deep_zooms_of(results: dict[str, Any]) -> DeepZooms:
+    zooms: DeepZooms = results.setdefault(DeepZoomFeature.name, DeepZooms())
+    return zooms
+
+
+def service_path(tiles: ZoomTiles) -> str:
+    """The site-relative folder of an image's IIIF service: its info.json and tiles."""
+    return f"iiif/img/{tiles.key}"
+
+
+class DeepZoomFeature(Feature):
+    name = "deepzoom"
+
+    def validate(self, check: SiteCheck) -> None:
+        find_zooms(check, deep_zooms_of(check.results))
+
+    def missing_viewer(self, site: ValidatedSite, theme: Theme) -> Problem | None:
+        return missing_bundle(theme, VIEWER_BUNDLE, "deep-zoom viewer") if self._images(site) else None
+
+    def unused_static(self, site: ValidatedSite, name: str) -> bool:
+        """The viewer (OpenSeadragon) is published only by sites that have an image to zoom into."""
+        return name in (*LOADER, VIEWER_BUNDLE) and not self._images(site)
+
+    def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[Tiled, list[Problem]]:
+        """Each image once, tiled in this process: libvips streams it, so one at a time keeps the
+        memory of a 600-megapixel scan near 200 MB; cached by content across builds."""
+        images = sorted(self._images(site).items())
+        tiled: Tiled = {}
+        problems: list[Problem] = []
+        for done, (src, image) in enumerate(images, 1):
+            try:
+                tiled[src] = cached_tiles(image.path, image.digest, context.cache_dir / "deepzoom")
+            except (ZoomError, OSError) as exc:
+                hint = "open the image and save or export it again (8-bit JPEG, PNG or TIFF)"
+                message = f"'{src}' cannot be tiled for deep zoom: {exc}"
+                problems.append(Problem(image.file, image.line, "error", "zoom-unreadable", message, hint))
+            if context.progress:
+                context.progress("deep zoom", done, len(images))
+        return tiled, problems
+
+    def entry_deps(self, planner: Planner, entry: Entry) -> object:
+        tiled: Tiled = planner.processed[self.name]
+        return [tiled[src].key for src in self._shown(planner.site, entry) if src in tiled]
+
+    def plan(self, planner: Planner) -> list[Output]:
+        tiled: Tiled = planner.processed[self.name]
+        base_url = planner.model.config.base_url
+        outputs = []
+        for tiles in sorted({t.key: t for t in tiled.values()}.values(), key=lambda t: t.key):
+            folder = service_path(tiles)
+            outputs += [
+                Output(f"{folder}/{rel}", f"{tiles.key}:{rel}", CopyFile(tiles.folder / rel))
+                for rel in tiles.files
+                if rel != INFO
+            ]
+            service_id = base_url + folder  # valid IIIF where the site is published; the viewer uses where it is served
+            info = info_json(tiles, service_id)
+            outputs.append(Output(f"{folder}/{INFO}", key_of(tiles.key, service_id), TextFile(info)))
+        return outputs
+
+    def entry_context(self, renderer: Renderer, entry: Entry) -> dict[str, Any]:
+        """`deep_zoom`: for each zoomable image of the page, by `src`, its info.json and size."""
+        if entry.kind not in OBJECT_KINDS:
+            return {}
+        tiled: Tiled = renderer.plan.processed[self.name]
+        shown = [src for src in self._shown(renderer.site, entry) if src in tiled]
+        return {"deep_zoom": {src: _viewer_context(tiled[src]) for src in shown}}
+
+    def _images(self, site: ValidatedSite) -> dict[str, ZoomImage]:
+        return deep_zooms_of(site.results).images
+
+    def _shown(self, site: ValidatedSite, entry: Entry) -> tuple[str, ...]:
+        return deep_zooms_of(site.results).shown.get(entry.ref, ())
+
+
+def _viewer_context(tiles: ZoomTiles) -> dict[str, Any]:
+    return {"info": f"{service_path(tiles)}/{INFO}", "width": tiles.width, "height": tiles.height}
+
+
+DEEP_ZOOM = DeepZoomFeature()
