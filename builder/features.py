@@ -4,12 +4,14 @@
 narration comes before tours, whose guided narrations it publishes with its own. The catalogue
 comes after them: its rows enrich what the others read, and its menu items follow the tours'.
 The map follows the catalogue, whose located items it shows; its rung of the policy ladder for
-online tiles goes above every other. Open data follows every kind it publishes. Search comes
-last, as it indexes every other feature's entries.
+online tiles goes above every other. Open data follows every kind it publishes, and IIIF, whose
+manifests point to the open-data files, follows it. Search comes last, as it indexes every other
+feature's entries.
 """
 
 from .catalogue import CATALOGUE
 from .feature import Feature
+from .iiif import IIIF
 from .map import MAP
 from .models3d import MODELS3D
 from .narration import NARRATION
@@ -17,4 +19,4 @@ from .opendata import OPEN_DATA
 from .search import SEARCH
 from .tours import TOURS
 
-FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, OPEN_DATA, SEARCH)
+FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, OPEN_DATA, IIIF, SEARCH)

@@ -1,6 +1,7 @@
 """Schema.org JSON-LD for a page's <head>: the museum on its home page, a landmark and tourist
 attraction for a relic (with its coordinates and address), a visual artwork for an exhibit, a
-creative work for an intangible heritage, a web page of the museum for every other page."""
+creative work for an intangible heritage, a web page of the museum for every other page; an
+object's or a place's IIIF manifest as what it is the subject of."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from typing import Any
 
 from ..catalogue.kinds import Heritage, Listed, Relic
 from ..config import SiteConfig
-from ..model import Entry, Exhibit
+from ..iiif.links import schema_subject
+from ..model import ContentModel, Entry, Exhibit
 from ..urls import entry_url
 
 SCHEMA = "https://schema.org"
@@ -23,9 +25,10 @@ def museum(config: SiteConfig, lang: str) -> dict[str, Any]:
     }
 
 
-def structured_data(config: SiteConfig, context: Mapping[str, Any]) -> dict[str, Any] | None:
+def structured_data(model: ContentModel, context: Mapping[str, Any]) -> dict[str, Any] | None:
     """The JSON-LD of one page, from its template context (kind, entry, canonical URL, pictures);
     none for the 404 page, which search engines do not index."""
+    config = model.config
     lang, entry = context["lang"], context["entry"]
     if context["kind"] == "404":
         return None
@@ -38,7 +41,7 @@ def structured_data(config: SiteConfig, context: Mapping[str, Any]) -> dict[str,
             **({"license": config.license} if config.license else {}),
         }
     if isinstance(entry, Exhibit | Listed):
-        return {"@context": SCHEMA, **_entry(config, entry, context)}
+        return {"@context": SCHEMA, **_entry(config, entry, context), **schema_subject(model, entry)}
     return {
         "@context": SCHEMA,
         "@type": "WebPage",
