@@ -29,49 +29,55 @@ def describe(
     """`see_also`: the open-data file of the entry's kind (`open_data_links`)."""
     config = planner.model.config
     default = by_lang[config.default_language]
-
-    def title_in(entry: Entry) -> LangMap:
-        """A page's title, in the language it is written in: a fallback page shows the original's."""
-        return ((entry.lang if entry.translated else config.default_language, (entry.title,)),)
-
-    written = {
-        lang: entry
-        for lang, entry in by_lang.items()
-        if entry.translated or lang == config.default_language  # a fallback page shows the original's words
+    written = {  # a fallback page shows the original's words: they are not the language's
+        lang: entry for lang, entry in by_lang.items() if entry.translated or lang == config.default_language
     }
 
     def each_written(text: Callable[[Illustrated], str]) -> LangMap:
         return tuple((lang, (text(entry),)) for lang, entry in written.items() if text(entry))
 
-    def each_language(key: str) -> LangMap:
-        return tuple((lang, (planner.strings(lang).get(key, key),)) for lang in config.languages)
+    def title_in(entry: Entry) -> LangMap:
+        return ((entry.lang if entry.translated else config.default_language, (entry.title,)),)
 
-    rows = {lang: dict(_facts(planner, entry)) for lang, entry in written.items()}
-    metadata = tuple(
-        (each_language(f"fact_{key}"), tuple((lang, (rows[lang][key],)) for lang in written if key in rows[lang]))
-        for key, _ in _facts(planner, default)
-    )
     canvases = []
     for number, ref in enumerate(default.images):
-        image = planner.images.get((ref.src, ref.credit))
-        if image is None:
-            continue
-        captions = each_written(_caption(number))
+        image = planner.images[(ref.src, ref.credit)]
         largest = image_resource(config.base_url, image.jpeg[-1], service_of(ref))
-        canvases.append(CanvasImage(captions, largest, image_resource(config.base_url, image.jpeg[0])))
+        canvases.append(
+            CanvasImage(each_written(_caption(number)), largest, image_resource(config.base_url, image.jpeg[0]))
+        )
     return Manifest(
         url=config.base_url + manifest_path(default.id),
         label=each_written(lambda entry: entry.title),
         summary=each_written(lambda entry: entry.summary),
-        metadata=metadata,
+        metadata=_metadata(planner, default, written),
         rights=rights_uri(config.license),
-        attribution=(each_language("credits"), _attribution(planner, by_lang, written)),
+        attribution=(_each_language(planner, "credits"), _attribution(planner, by_lang, written)),
         homepages=tuple(
             Link(config.base_url + planner.page_url(entry), "Text", "text/html", title_in(entry), lang)
             for lang, entry in by_lang.items()
         ),
         see_also=see_also,
         canvases=tuple(canvases),
+    )
+
+
+def _each_language(planner: Planner, key: str) -> LangMap:
+    """A theme string in every language of the site."""
+    return tuple((lang, (planner.strings(lang).get(key, key),)) for lang in planner.model.config.languages)
+
+
+def _metadata(
+    planner: Planner, default: Illustrated, written: Mapping[str, Illustrated]
+) -> tuple[tuple[LangMap, LangMap], ...]:
+    """The facts table's rows in the default language's order, each value in the languages it is written in."""
+    rows = {lang: dict(_facts(planner, entry)) for lang, entry in written.items()}
+    return tuple(
+        (
+            _each_language(planner, f"fact_{key}"),
+            tuple((lang, (rows[lang][key],)) for lang in written if key in rows[lang]),
+        )
+        for key, _ in _facts(planner, default)
     )
 
 
