@@ -21,7 +21,9 @@ from builder.build import SiteBuilder
 from builder.hosting import cross_origin
 from builder.iiif.manifest import PRESENTATION_CONTEXT, CanvasImage, Manifest, image_resource, manifest_json, rights_uri
 from builder.media import Derivative
+from builder.scaffold import scaffold
 from tests.conftest import copy_demo
+from tests.helpers import tree_digest
 
 BASE = "https://museum.example.vn/"
 RELIC_IMAGE = """images:
@@ -193,6 +195,47 @@ def test_pages_link_their_manifest_and_hosts_let_viewers_fetch_it(out: Path) -> 
     assert "iiif" not in plain.lower()
     assert "/iiif/*\n  Access-Control-Allow-Origin: *\n" in (out / "_headers").read_text(encoding="utf-8")
     assert cross_origin("iiif/TD01/manifest.json") and not cross_origin("exhibits/iiif/index.html")
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+MANIFEST_EDITS = [
+    ("an English caption", "content/exhibits/hien-vat-mau.en.md", "caption: Illustration", "caption: A drawing"),
+    ("the collection's English title", "content/collections/chinh.en.md", "Main collection", "Highlights"),
+    (
+        "an image credit",
+        "content/exhibits/hien-vat-mau.md",
+        "caption: Hình minh hoạ",
+        "credit: Bảo tàng\n    caption: Ả",
+    ),
+    ("the licence", "site.toml", 'license = "CC BY-SA 4.0"', 'license = "CC BY 4.0"'),
+    ("a relic's code", "content/relics/den.md", "id: DT1", "id: DT2"),
+]
+
+
+def test_an_edit_rebuilds_the_manifests_as_a_clean_build_makes_them(tmp_path: Path) -> None:
+    """Manifests are keyed from digests, not from what they say: every edit must still reach them."""
+    root = tmp_path / "site"
+    scaffold(root)
+    (root / "content/relics").mkdir()
+    (root / "content/relics/den.md").write_text(
+        "---\nid: DT1\ntitle: Đền\nimages:\n  - src: assets/images/hien-vat-mau.jpg\n    alt: Đền\n---\n",
+        encoding="utf-8",
+    )
+    builder = SiteBuilder(root)
+    out = tmp_path / "incremental"
+    builder.build(out)
+    for number, (edit, file, old, new) in enumerate(MANIFEST_EDITS):
+        before = tree_digest(out / "iiif")
+        _replace(root / file, old, new)
+        builder.build(out)
+        clean = SiteBuilder(root).build(tmp_path / f"clean-{number}").out_dir
+        assert tree_digest(out / "iiif") == tree_digest(clean / "iiif"), f"after {edit}"
+        assert tree_digest(out / "iiif") != before, f"{edit} changed no manifest"
 
 
 @pytest.mark.parametrize(

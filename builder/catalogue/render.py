@@ -3,6 +3,7 @@ facts with labels in the page's language, pictures as on an exhibit page, the QR
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..config import SiteConfig
@@ -117,7 +118,7 @@ def facts(strings: dict[str, str], entry: Listed) -> list[tuple[str, str]]:
     return [(strings.get(f"fact_{key}", key), value) for key, value in fact_rows(strings, entry)]
 
 
-def fact_rows(strings: dict[str, str], entry: Listed) -> list[tuple[str, str]]:
+def fact_rows(strings: Mapping[str, str], entry: Listed) -> list[tuple[str, str]]:
     """(key, value) rows of the facts table, the filled ones only, values in the strings' language:
     the page labels them, an IIIF manifest pairs each language's value by key."""
 

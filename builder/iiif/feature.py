@@ -7,13 +7,14 @@ An entry without a photograph has no manifest: Presentation 3 requires at least 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..feature import OBJECT_KINDS, Feature
-from ..model import Entry, ImageRef
+from ..model import ContentModel, Entry, Exhibit, ImageRef
 from ..outputs import Output, key_of
-from .describe import describe, open_data_links
+from .describe import ManifestSource, open_data_links, site_words
 from .links import Illustrated, illustrated, manifest_of, publishes_manifests
 from .manifest import MANIFEST_TYPE, manifest_path
 
@@ -31,10 +32,14 @@ class IiifFeature(Feature):
     name = "iiif"
 
     def plan(self, planner: Planner) -> list[Output]:
+        """Each manifest keyed over all it shows, from digests the plan already has: the entry in
+        every language (its sources), its images, its collection's titles, its pages and links;
+        the site's words (config, theme strings) are in `planner.base`."""
         model = planner.model
         config = model.config
         if not publishes_manifests(config.base_url):
             return []
+        words = site_words(planner)
         outputs = []
         for kind in OBJECT_KINDS:
             see_also = open_data_links(planner, kind)
@@ -43,8 +48,25 @@ class IiifFeature(Feature):
                 if default is None:
                     continue
                 entries = {lang: entry for lang, entry in by_lang.items() if isinstance(entry, Illustrated)}
-                manifest = describe(planner, entries, image_service, see_also)
-                outputs.append(Output(manifest_path(default.id), key_of(planner.base, manifest), manifest))
+                source = ManifestSource(
+                    words,
+                    entries,
+                    tuple(planner.images[(ref.src, ref.credit)] for ref in default.images),
+                    tuple(image_service(ref) for ref in default.images),
+                    {lang: config.base_url + planner.page_url(entry) for lang, entry in entries.items()},
+                    _collection_titles(model, entries),
+                    see_also,
+                )
+                key = key_of(
+                    planner.base,
+                    [planner.entry_digest(entry) for entry in entries.values()],
+                    planner.image_keys(default.images),
+                    source.services,
+                    source.pages,
+                    source.collections,
+                    see_also,
+                )
+                outputs.append(Output(manifest_path(default.id), key, source))
         return sorted(outputs, key=lambda output: output.path)
 
     def entry_deps(self, planner: Planner, entry: Entry) -> object:
@@ -60,6 +82,15 @@ class IiifFeature(Feature):
             return ""
         url = escape(renderer.model.config.base_url + path)
         return f'<link rel="alternate" type="{escape(MANIFEST_TYPE)}" href="{url}">\n'
+
+
+def _collection_titles(model: ContentModel, entries: Mapping[str, Illustrated]) -> dict[str, str]:
+    """An exhibit's collection, by language, as its facts table names it."""
+    return {
+        lang: collection.title
+        for lang, entry in entries.items()
+        if isinstance(entry, Exhibit) and (collection := model.collections.get(entry.collection, {}).get(lang))
+    }
 
 
 IIIF = IiifFeature()

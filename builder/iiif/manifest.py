@@ -1,6 +1,5 @@
-"""An IIIF Presentation 3 manifest as a record and as JSON: what an entry's manifest shows, held
-as plain values, so that the record's `repr` is the output's key and its JSON is made only when
-the file is written. IIIF viewers (Mirador, Universal Viewer) and aggregators read these files.
+"""An IIIF Presentation 3 manifest as a record of plain values and as JSON. IIIF viewers (Mirador,
+Universal Viewer) and aggregators read these files.
 
 Every `id` is absolute (the site's `base_url`); each language map holds only the languages a
 text was written in, so no Vietnamese text is ever labelled English.
@@ -8,11 +7,9 @@ text was written in, so no Vietnamese text is ever labelled English.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..hosting import CONTENT_TYPES
@@ -104,7 +101,7 @@ class Link:
 
 @dataclass(frozen=True)
 class Manifest:
-    """Everything one entry's manifest shows; `produce` makes its bytes (outputs.MadeFile)."""
+    """Everything one entry's manifest shows."""
 
     url: str
     label: LangMap
@@ -115,9 +112,6 @@ class Manifest:
     homepages: tuple[Link, ...]
     see_also: tuple[Link, ...]
     canvases: tuple[CanvasImage, ...]
-
-    def produce(self, cache_dir: Path) -> bytes:
-        return (json.dumps(manifest_json(self), ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
 
 
 def language_map(pairs: LangMap) -> dict[str, list[str]]:
