@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from ..render import Renderer
 
 
-def image_service(ref: ImageRef) -> str:
-    """The deep-zoom IIIF Image API service of an image, as an absolute id: none are published yet."""
+def image_service(planner: Planner, ref: ImageRef) -> str:
+    """The absolute id of the deep-zoom IIIF Image API service (level 0, the folder of its
+    info.json) published for an image, or '' for none: the deep-zoom feature publishes none yet."""
     return ""
 
 
@@ -52,7 +53,7 @@ class IiifFeature(Feature):
                     words,
                     entries,
                     tuple(planner.images[(ref.src, ref.credit)] for ref in default.images),
-                    tuple(image_service(ref) for ref in default.images),
+                    tuple(image_service(planner, ref) for ref in default.images),
                     {lang: config.base_url + planner.page_url(entry) for lang, entry in entries.items()},
                     _collection_titles(model, entries),
                     see_also,
