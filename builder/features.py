@@ -6,14 +6,16 @@ comes after them: its rows enrich what the others read, and its menu items follo
 Deep zoom follows the catalogue, as it tiles the images of its relics and heritage too.
 The map follows the catalogue, whose located items it shows; its rung of the policy ladder for
 online tiles goes above every other but the stories'. Open data follows every kind it publishes,
-teaching the kinds it embeds and prints. Stories follow every feature whose views they show, and
-add the widest rung (frames of the site's own pages) on top of the map's. Search comes last, as it
-indexes every other feature's entries.
+and IIIF, whose manifests point to the open-data files, follows it; teaching follows the kinds it
+embeds and prints. Stories follow every feature whose views they show, and add the widest rung
+(frames of the site's own pages) on top of the map's. Search comes last, as it indexes every
+other feature's entries.
 """
 
 from .catalogue import CATALOGUE
 from .deepzoom import DEEP_ZOOM
 from .feature import Feature
+from .iiif import IIIF
 from .map import MAP
 from .models3d import MODELS3D
 from .narration import NARRATION
@@ -31,6 +33,7 @@ FEATURES: tuple[Feature, ...] = (
     DEEP_ZOOM,
     MAP,
     OPEN_DATA,
+    IIIF,
     TEACHING,
     STORIES,
     SEARCH,

@@ -24,6 +24,10 @@ UNLISTED = ("-embed", "-print")
 EMBED_FOLDER = "embed"  # the pages under /embed/ (and a language's /en/embed/) may be framed, as tour embeds
 NOT_EMBEDDABLE = "frame-ancestors 'self'"
 CACHED_FOREVER = ("static", "media", "tiles")
+# Folders that viewers on other sites fetch with scripts (Mirador and Universal Viewer load IIIF
+# manifests cross-origin): readable from every origin, as they hold only what the pages publish.
+CROSS_ORIGIN = ("iiif",)
+ANY_ORIGIN = "*"
 # Pagefind names its index, metadata and fragment files after their content; its entry files keep their names.
 HASHED_SEARCH_FILES = (".pf_fragment", ".pf_index", ".pf_meta")
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -135,9 +139,17 @@ def host_files(
     headers += "/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n" + "".join(
         f"/{folder}/*\n  Cache-Control: {IMMUTABLE}\n" for folder in CACHED_FOREVER
     )
-    typed = sorted(path for path in files if _suffix(path) in TYPED_FOR_HOSTS)
+    paths = list(files)
+    shared = sorted({path.split("/", 1)[0] for path in paths if cross_origin(path)})
+    headers += "".join(f"/{folder}/*\n  Access-Control-Allow-Origin: {ANY_ORIGIN}\n" for folder in shared)
+    typed = sorted(path for path in paths if _suffix(path) in TYPED_FOR_HOSTS)
     headers += "".join(f"/{path}\n  Content-Type: {content_type(path)}\n" for path in typed)
     return {"sitemap.xml": sitemap, "robots.txt": robots, "_headers": headers}
+
+
+def cross_origin(path: str) -> bool:
+    """Whether a published file (`path` relative to the output folder) is readable from any origin."""
+    return path.split("/", 1)[0] in CROSS_ORIGIN and "/" in path
 
 
 def _suffix(path: str) -> str:

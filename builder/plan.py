@@ -85,7 +85,7 @@ def plan_site(
         image_keys(images, [c.image for by_lang in model.collections.values() for c in by_lang.values() if c.image]),
         [feature.shared_deps(model) for feature in FEATURES],  # e.g. every page's menu links to the tours
     )
-    planner = Planner(site, processed, images, base, shared)
+    planner = Planner(site, processed, images, base, shared, theme)
     outputs = static_outputs + planner.pages()
     for feature in FEATURES:
         outputs += feature.plan(planner)
@@ -217,15 +217,17 @@ def image_keys(images: dict[tuple[str, str], ResponsiveImage], refs: Iterable[Im
 @dataclass
 class Planner:
     """What a feature's plan hook works with: the site, the process results, the planned images,
-    and keys shared by every output (`base`) and by every page (`shared`)."""
+    keys shared by every output (`base`) and by every page (`shared`), and the theme's strings."""
 
     site: ValidatedSite
     processed: dict[str, Any]
     images: dict[tuple[str, str], ResponsiveImage]
     base: str
     shared: str
+    theme: Theme
     _digests: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _keys: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    _strings: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def model(self) -> ContentModel:
@@ -240,6 +242,13 @@ class Planner:
 
     def image_keys(self, refs: Iterable[ImageRef | None]) -> list[str]:
         return image_keys(self.images, refs)
+
+    def strings(self, lang: str) -> dict[str, str]:
+        """The theme's UI strings in `lang`, for outputs that are not pages but speak in words
+        (an IIIF manifest's labels); read once per plan. The theme digest is in `base`."""
+        if lang not in self._strings:
+            self._strings[lang] = self.theme.strings(lang, self.model.config.default_language)
+        return self._strings[lang]
 
     def page_url(self, entry: Entry) -> str:
         """Where a visitor reads `entry`, whatever its kind (a scene is read in its tour)."""

@@ -34,7 +34,7 @@ from watchdog.observers.api import BaseObserver
 from .build import CACHE_DIR, SiteBuilder
 from .config import SOURCE_FOLDERS
 from .diagnostics import ContentError, Problem, format_text
-from .hosting import content_type
+from .hosting import ANY_ORIGIN, content_type, cross_origin
 from .theme import BUILTIN_THEMES
 
 LIVE_DIR = Path(__file__).resolve().parent / "live"
@@ -248,13 +248,15 @@ class DevServer:
                         return
                     target = target / "index.html"
                 if target.is_file():
-                    self._send_file(target, inject=True)
+                    self._send_file(target, inject=True, shared=cross_origin(target.relative_to(base).as_posix()))
                 elif (base / "404.html").is_file():
                     self._send_file(base / "404.html", inject=True, status=HTTPStatus.NOT_FOUND)
                 else:
                     self._send_file(LIVE_DIR / "waiting.html", inject=True)
 
-            def _send_file(self, file: Path, inject: bool, status: HTTPStatus = HTTPStatus.OK) -> None:
+            def _send_file(
+                self, file: Path, inject: bool, status: HTTPStatus = HTTPStatus.OK, shared: bool = False
+            ) -> None:
                 try:
                     data = file.read_bytes()
                 except OSError:
@@ -278,6 +280,8 @@ class DevServer:
                 self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(data)))
                 self.send_header("Cache-Control", "no-store")
+                if shared:
+                    self.send_header("Access-Control-Allow-Origin", ANY_ORIGIN)
                 self.end_headers()
                 if not getattr(self, "head_only", False):
                     self.wfile.write(data)

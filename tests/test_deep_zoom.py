@@ -129,7 +129,7 @@ def test_large_images_zoom_without_being_marked_unless_marked_false(tmp_path: Pa
     assert list((auto / "_site").glob("iiif/img/*/info.json"))
     refused = _site(tmp_path / "refused", image, zoom="\n    zoom: false", toml=toml)
     SiteBuilder(refused, jobs=1).build()
-    assert not (refused / "_site/iiif").exists()
+    assert not (refused / "_site/iiif/img").exists()
     unused = [*(refused / "_site/static/vendor").glob("deepzoom.*"), *(refused / "_site/static/vendor").glob("zoom.*")]
     assert not unused, "no viewer for a site that needs none"
 

@@ -136,6 +136,16 @@ def test_media_is_served_in_byte_ranges(dev_server) -> None:
         assert response.headers["Content-Range"].startswith("bytes 0-7/")
 
 
+def test_iiif_manifests_may_be_read_by_viewers_on_other_sites(dev_server) -> None:
+    """Mirador or Universal Viewer on another site loads a manifest, as `_headers` allows on a static host."""
+    server, base = dev_server
+    with urllib.request.urlopen(base + "iiif/HV01/manifest.json", timeout=5) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        assert json.loads(response.read())["type"] == "Manifest"
+    with urllib.request.urlopen(base + "exhibits/", timeout=5) as response:
+        assert response.headers["Access-Control-Allow-Origin"] is None
+
+
 OPEN_REDIRECTS = [
     "/%2fevil.example/%2e%2e/exhibits",
     "/%5cevil.example/%2e%2e/exhibits",

@@ -3,6 +3,7 @@ facts with labels in the page's language, pictures as on an exhibit page, the QR
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..config import SiteConfig
@@ -114,6 +115,12 @@ def card(renderer: Renderer, entry: Shelved) -> dict[str, Any]:
 
 def facts(strings: dict[str, str], entry: Listed) -> list[tuple[str, str]]:
     """(label, value) rows of the facts table; value words of closed lists are shown in the page's language."""
+    return [(strings.get(f"fact_{key}", key), value) for key, value in fact_rows(strings, entry)]
+
+
+def fact_rows(strings: Mapping[str, str], entry: Listed) -> list[tuple[str, str]]:
+    """(key, value) rows of the facts table, the filled ones only, values in the strings' language:
+    the page labels them, an IIIF manifest pairs each language's value by key."""
 
     def word(vocabulary: Vocabulary, value: str) -> str:
         return strings.get(vocabulary.key(value), value)
@@ -143,7 +150,7 @@ def facts(strings: dict[str, str], entry: Listed) -> list[tuple[str, str]]:
             else "",
         ),
     ]
-    return [(strings.get(f"fact_{key}", key), value) for key, value in rows if value]
+    return [(key, value) for key, value in rows if value]
 
 
 def _date(iso: str, lang: str) -> str:

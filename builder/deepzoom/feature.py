@@ -30,6 +30,12 @@ def deep_zooms_of(results: dict[str, Any]) -> DeepZooms:
     return zooms
 
 
+def tiled_images(planner: Planner) -> Tiled:
+    """The images tiled by this build, by `src`: what another feature (IIIF manifests) may point to."""
+    tiled: Tiled = planner.processed.get(DeepZoomFeature.name, {})
+    return tiled
+
+
 def service_path(tiles: ZoomTiles) -> str:
     """The site-relative folder of an image's IIIF service: its info.json and tiles."""
     return f"iiif/img/{tiles.key}"

@@ -98,7 +98,7 @@ class OpenDataFeature(Feature):
         )
 
     def head(self, renderer: Renderer, context: dict[str, Any]) -> str:
-        data = structured_data(renderer.model.config, context)
+        data = structured_data(renderer.model, context)
         return f'<script type="application/ld+json">{inline_json(data)}</script>\n' if data else ""
 
 

@@ -1,7 +1,7 @@
 """Schema.org JSON-LD for a page's <head>: the museum on its home page, a landmark and tourist
 attraction for a relic (with its coordinates and address), a visual artwork for an exhibit, a
 creative work for an intangible heritage, a learning resource for a story, a web page of the
-museum for every other page."""
+museum for every other page; an object's or a place's IIIF manifest as what it is the subject of."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 
 from ..catalogue.kinds import Heritage, Listed, Relic
 from ..config import SiteConfig
-from ..model import Entry, Exhibit
+from ..iiif.links import schema_subject
+from ..model import ContentModel, Entry, Exhibit
 from ..stories.model import Story
 from ..urls import entry_url
 
@@ -25,9 +26,10 @@ def museum(config: SiteConfig, lang: str) -> dict[str, Any]:
     }
 
 
-def structured_data(config: SiteConfig, context: Mapping[str, Any]) -> dict[str, Any] | None:
+def structured_data(model: ContentModel, context: Mapping[str, Any]) -> dict[str, Any] | None:
     """The JSON-LD of one page, from its template context (kind, entry, canonical URL, pictures);
     none for the 404 page, which search engines do not index."""
+    config = model.config
     lang, entry = context["lang"], context["entry"]
     if context["kind"] == "404":
         return None
@@ -40,7 +42,7 @@ def structured_data(config: SiteConfig, context: Mapping[str, Any]) -> dict[str,
             **({"license": config.license} if config.license else {}),
         }
     if isinstance(entry, Exhibit | Listed):
-        return {"@context": SCHEMA, **_entry(config, entry, context)}
+        return {"@context": SCHEMA, **_entry(config, entry, context), **schema_subject(model, entry)}
     if isinstance(entry, Story):
         return {"@context": SCHEMA, **_story(config, entry, context)}
     return {
