@@ -207,26 +207,20 @@ def tile_panoramas(
     progress: Callable[[int, int, Job], None] | None = None,
     executor: Executor | None = None,
 ) -> list[tuple[TileSet, Path] | TilingError]:
-    """Tile many panoramas in ``workers`` processes (each job: source or (source, angles)).
+    """Tile many panoramas through ``executor`` (default: a ``LocalExecutor`` of ``workers``
+    processes; each job: source or (source, angles)).
 
     Results come back in job order; a job with bad input gives its TilingError instead of
     stopping the others.  ``progress(done, total, job)`` is called after each job.
     Processes, not threads: tiling is CPU-bound and libvips is then free of the GIL; one
-    vips thread per worker keeps CPU time low and the total predictable.  ``executor``
-    (default: a ``LocalExecutor`` of ``workers`` processes) is where parallel jobs run.
+    vips thread per worker keeps CPU time low and the total predictable.
     Temporary folders left in the cache by a killed build are removed first.
     """
     results: list = [None] * len(jobs)
     sweep_stale_temp(Path(cache_dir))
     calls = [(job, os.fspath(cache_dir), settings) for job in jobs]
-    if workers <= 1 or len(jobs) <= 1:
-        for index, call in enumerate(calls):
-            results[index] = _run_job(*call)
-            if progress:
-                progress(index + 1, len(jobs), jobs[index])
-        return results
-    executor = executor or LocalExecutor(workers, initializer=_init_worker)
-    for done, (index, result) in enumerate(executor.run(_run_job, calls), start=1):
+    executor = executor or LocalExecutor(workers)
+    for done, (index, result) in enumerate(executor.run(_run_job, calls, _init_worker), start=1):
         results[index] = result
         if progress:
             progress(done, len(jobs), jobs[index])

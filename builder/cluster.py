@@ -1,0 +1,133 @@
+"""Heavy media work on a Dask cluster: ``disan build --scheduler tcp://host:8786``.
+
+The workers need the site's files and write their results into the build cache, so both
+folders must be shared: mounted at the same paths on the build machine and every worker (a
+shared folder, NFS).  Calls carry only those paths, content hashes and settings; each
+result is renamed into the content-addressed cache by the worker that made it, so the
+bytes never travel through the scheduler and a build on a cluster gives the same bytes as
+a local one.  A worker's bad input comes back as the same curator error a local build
+gives (a value, not a raised exception); a scheduler that cannot be reached, has no
+workers, or whose workers cannot see the folders stops the build before anything is
+written, with one line that says so.  An S3-compatible bucket as the shared cache is not
+supported yet.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+CONNECT_SECONDS = 10
+WORKERS_SECONDS = 30
+
+
+class SchedulerError(Exception):
+    """The cluster cannot do the build's work; ``message`` and ``hint`` make one line each."""
+
+    def __init__(self, message: str, hint: str):
+        super().__init__(f"{message}; {hint}")
+        self.message = message
+        self.hint = hint
+
+
+class DaskExecutor:
+    """The ``jobs.Executor`` of a Dask cluster; counts the calls each worker ran."""
+
+    def __init__(self, address: str, shared: Sequence[Path]) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise SchedulerError(
+                "building on a Dask cluster needs the 'distributed' package",
+                "install it with: pip install 'disan[cluster]' (or build without --scheduler)",
+            ) from None
+        self.address = address
+        self.tasks_by_worker: Counter[str] = Counter()
+        try:
+            self.client = Client(address, timeout=f"{CONNECT_SECONDS}s", set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerError(
+                f"cannot reach the Dask scheduler at {address}: {_first_line(exc)}",
+                "start it (dask scheduler) and its workers, check the address, or build without --scheduler",
+            ) from None
+        try:
+            self._check_workers([os.fspath(folder) for folder in shared])
+        except BaseException:
+            self.close()
+            raise
+
+    def _check_workers(self, folders: list[str]) -> None:
+        from .plan import CODE_DIGEST
+
+        try:
+            self.client.wait_for_workers(1, timeout=WORKERS_SECONDS)
+            seen = self.client.run(_worker_view, folders)
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerError(
+                f"the Dask scheduler at {self.address} has no workers ({_first_line(exc)})",
+                "start workers with: dask worker " + self.address,
+            ) from None
+        for worker, (missing, digest) in sorted(seen.items()):
+            if missing:
+                raise SchedulerError(
+                    f"Dask worker {worker} cannot see the folder {missing}",
+                    "mount the site and its cache at the same paths on every worker (a shared folder or NFS)",
+                )
+            if digest != CODE_DIGEST:
+                raise SchedulerError(
+                    f"Dask worker {worker} runs another version of disan than this build",
+                    "install the same disan on the build machine and every worker",
+                )
+
+    def run(
+        self, fn: Callable[..., Any], calls: Sequence[tuple], initializer: Callable[[], None] | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        from distributed import as_completed
+
+        futures = [self.client.submit(_call_on_worker, fn, initializer, args, pure=False) for args in calls]
+        index = {future.key: position for position, future in enumerate(futures)}
+        try:
+            for future in as_completed(futures):
+                worker, result = future.result()
+                self.tasks_by_worker[worker] += 1
+                yield index[future.key], result
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerError(
+                f"the Dask cluster at {self.address} stopped during the build: {_first_line(exc)}",
+                "check the scheduler and its workers, then build again (finished work is kept in the cache)",
+            ) from None
+        finally:
+            self.client.cancel([future for future in futures if not future.done()])
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def _call_on_worker(fn: Callable[..., Any], initializer: Callable[[], None] | None, args: tuple) -> tuple[str, Any]:
+    """Runs on a worker: the initializer once per worker process, then the call."""
+    from distributed import get_worker
+
+    worker = get_worker()
+    if initializer is not None and initializer not in _INITIALIZED:
+        initializer()
+        _INITIALIZED.add(initializer)
+    return worker.address, fn(*args)
+
+
+_INITIALIZED: set[Callable[[], None]] = set()
+
+
+def _worker_view(folders: list[str]) -> tuple[str, str]:
+    """Runs on each worker: the first shared folder it cannot see ('' if none) and its code digest."""
+    from .plan import CODE_DIGEST
+
+    missing = next((folder for folder in folders if not os.path.isdir(folder)), "")
+    return missing, CODE_DIGEST
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
