@@ -15,12 +15,14 @@ supported yet.
 from __future__ import annotations
 
 import os
+import socket
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-CONNECT_SECONDS = 10
+CONNECT_SECONDS = 5
 WORKERS_SECONDS = 30
 
 
@@ -47,6 +49,7 @@ class DaskExecutor:
         self.address = address
         self.tasks_by_worker: Counter[str] = Counter()
         try:
+            _knock(address)  # a refused connection in milliseconds, not after the client's retries
             self.client = Client(address, timeout=f"{CONNECT_SECONDS}s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise SchedulerError(
@@ -126,6 +129,14 @@ def _worker_view(folders: list[str]) -> tuple[str, str]:
 
     missing = next((folder for folder in folders if not os.path.isdir(folder)), "")
     return missing, CODE_DIGEST
+
+
+def _knock(address: str) -> None:
+    """Open and close a TCP connection to the scheduler's port; OSError if nobody listens."""
+    parts = urlsplit(address)
+    if parts.hostname is None or parts.port is None:
+        raise ValueError("the address needs a host and a port, like tcp://10.0.0.5:8786")
+    socket.create_connection((parts.hostname, parts.port), timeout=CONNECT_SECONDS).close()
 
 
 def _first_line(exc: BaseException) -> str:
