@@ -90,10 +90,12 @@ class DaskExecutor:
     ) -> Iterator[tuple[int, Any]]:
         from distributed import as_completed
 
+        if not calls:
+            return
         futures = [self.client.submit(_call_on_worker, fn, initializer, args, pure=False) for args in calls]
         index = {future.key: position for position, future in enumerate(futures)}
         try:
-            for future in as_completed(futures):
+            for future in as_completed(futures, loop=self.client.loop):
                 worker, result = future.result()
                 self.tasks_by_worker[worker] += 1
                 yield index[future.key], result

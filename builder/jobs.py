@@ -67,6 +67,26 @@ class LocalExecutor:
                 yield futures[future], future.result()
 
 
+def run_missing(
+    executor: Executor,
+    lookup: Callable[..., Any],
+    fn: Callable[..., Any],
+    calls: Sequence[tuple],
+    initializer: Callable[[], None] | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """Like ``executor.run``, but what ``lookup(*args)`` finds already made (not None) comes
+    back at once, from this process: an unchanged rebuild starts no worker at all."""
+    missing: list[int] = []
+    for index, args in enumerate(calls):
+        found = lookup(*args)
+        if found is None:
+            missing.append(index)
+        else:
+            yield index, found
+    for position, result in executor.run(fn, [calls[index] for index in missing], initializer):
+        yield missing[position], result
+
+
 def make_executor(jobs: int, scheduler: str, shared: Sequence[Path]) -> Executor:
     """Local processes unless ``scheduler`` names a Dask scheduler (``tcp://host:8786``),
     whose workers must see the ``shared`` folders (the site, the cache) at the same paths."""

@@ -44,7 +44,8 @@ def scheduler(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
         with Client(scheduler_file=str(address_file), timeout="20s") as client:
             client.wait_for_workers(2, timeout=STARTUP_SECONDS)
-            yield client.scheduler.address
+            address = client.scheduler.address
+        yield address  # no client of the test's own: the build's must work alone, as in `disan build`
     finally:
         for process in reversed(processes):  # the workers first: they say goodbye to the scheduler
             process.terminate()

@@ -13,7 +13,8 @@ from ..assets import check_asset
 from ..csp import MODEL, with_style_hashes
 from ..diagnostics import Problem
 from ..feature import OBJECT_KINDS, Feature, Keys, ProcessContext, SiteCheck, missing_bundle
-from ..gltf import ModelError, ModelReport, PackResult, cached_pack_model, inspect_model
+from ..gltf import ModelError, ModelReport, PackResult, cached_pack_model, inspect_model, packed_model_in_cache
+from ..jobs import run_missing
 from ..model import Entry, ImageRef
 from ..outputs import CopyFile, Output
 from .model import ExhibitModel, model_digest, parse_annotations
@@ -35,6 +36,15 @@ MODEL_KEYS: Keys = Keys(
 )
 Models = dict[tuple[str, str, str], ExhibitModel]  # the `ref` of an exhibit, relic or heritage → its model
 Packed = dict[Path, PackResult]  # model source → its packed .glb
+
+
+def packed_in_cache(source: Path, cache_dir: Path, root: Path, max_texture: int) -> PackResult | None:
+    """The packed model if the cache has it; a model that cannot even be read goes to the packer,
+    which says why."""
+    try:
+        return packed_model_in_cache(source, cache_dir, root, max_texture)
+    except (OSError, ValueError):
+        return None
 
 
 def pack_or_problems(source: Path, cache_dir: Path, root: Path, max_texture: int) -> PackResult | list[Problem]:
@@ -105,7 +115,8 @@ class Models3dFeature(Feature):
         sources = sorted({m.source: m.max_texture for m in models_of(site.results).values()}.items())
         calls = [(source, context.cache_dir / "models", context.root, max_texture) for source, max_texture in sources]
         results: list[PackResult | list[Problem]] = [[] for _ in sources]
-        for done, (index, result) in enumerate(context.executor.run(pack_or_problems, calls), 1):
+        made = run_missing(context.executor, packed_in_cache, pack_or_problems, calls)
+        for done, (index, result) in enumerate(made, 1):
             results[index] = result
             if context.progress:
                 context.progress("models", done, len(sources))

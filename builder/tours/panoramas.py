@@ -13,7 +13,7 @@ from pathlib import Path
 import pyvips
 
 from ..diagnostics import Problem
-from ..jobs import Executor
+from ..jobs import Executor, run_missing
 from ..model import ContentModel
 from ..tiling import EQUIRECT_PATH, TileSet, TileSettings, TilingError, tile_panoramas
 from .model import View, scenes_of
@@ -60,14 +60,23 @@ def make_panoramas(
             tiled[scene.slug] = result
     shown = [scene for scene in scenes if scene.slug in tiled]
     calls = [(tiled[scene.slug][1], scene.view, cache_dir / "posters") for scene in shown]
-    posters = dict(executor.run(_poster, calls))
+    posters = dict(run_missing(executor, _poster_in_cache, _poster, calls))
     made = {scene.slug: ScenePanorama(*tiled[scene.slug], posters[index]) for index, scene in enumerate(shown)}
     return made, problems
 
 
-def _poster(folder: Path, view: View, poster_dir: Path) -> Path:
+def _poster_path(folder: Path, view: View, poster_dir: Path) -> Path:
     name = hashlib.sha256(f"{folder.name}:{view}:{POSTER_SIZE}:{POSTER_QUALITY}".encode()).hexdigest()[:24]
-    target = poster_dir / f"{name}.jpg"
+    return poster_dir / f"{name}.jpg"
+
+
+def _poster_in_cache(folder: Path, view: View, poster_dir: Path) -> Path | None:
+    target = _poster_path(folder, view, poster_dir)
+    return target if target.is_file() else None
+
+
+def _poster(folder: Path, view: View, poster_dir: Path) -> Path:
+    target = _poster_path(folder, view, poster_dir)
     if not target.is_file():
         poster_dir.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp{os.getpid()}-{os.urandom(4).hex()}")
