@@ -6,21 +6,26 @@ shared folder, NFS).  Calls carry only those paths, content hashes and settings;
 result is renamed into the content-addressed cache by the worker that made it, so the
 bytes never travel through the scheduler and a build on a cluster gives the same bytes as
 a local one.  A worker's bad input comes back as the same curator error a local build
-gives (a value, not a raised exception); a scheduler that cannot be reached, has no
-workers, or whose workers cannot see the folders stops the build before anything is
-written, with one line that says so.  An S3-compatible bucket as the shared cache is not
-supported yet.
+gives (a value, not a raised exception).  The cluster is contacted when there is media to
+make (a rebuild whose media are all cached needs none); a scheduler that cannot be
+reached, has no workers, or whose workers cannot see the folders then stops the build
+before anything is written, with one line that says so.  An S3-compatible bucket as the
+shared cache is not supported yet.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 CONNECT_SECONDS = 5
 WORKERS_SECONDS = 30
@@ -36,38 +41,52 @@ class SchedulerError(Exception):
 
 
 class DaskExecutor:
-    """The ``jobs.Executor`` of a Dask cluster; counts the calls each worker ran."""
+    """The ``jobs.Executor`` of a Dask cluster; counts the calls each worker ran.
+
+    It connects when first given work: an unchanged rebuild, whose media are all in the
+    cache, does not wait for the cluster."""
 
     def __init__(self, address: str, shared: Sequence[Path]) -> None:
-        try:
-            from distributed import Client
-        except ImportError:
+        if importlib.util.find_spec("distributed") is None:
             raise SchedulerError(
                 "building on a Dask cluster needs the 'distributed' package",
                 "install it with: pip install 'disan[cluster]' (or build without --scheduler)",
-            ) from None
+            )
         self.address = address
+        self.shared = [os.fspath(folder) for folder in shared]
         self.tasks_by_worker: Counter[str] = Counter()
+        self._client: Client | None = None
+
+    @property
+    def client(self) -> Client:
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
+
+    def _connect(self) -> Client:
+        from distributed import Client
+
         try:
-            _knock(address)  # a refused connection in milliseconds, not after the client's retries
-            self.client = Client(address, timeout=f"{CONNECT_SECONDS}s", set_as_default=False)
+            _knock(self.address)  # a refused connection in milliseconds, not after the client's retries
+            client = Client(self.address, timeout=f"{CONNECT_SECONDS}s", set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise SchedulerError(
-                f"cannot reach the Dask scheduler at {address}: {_first_line(exc)}",
+                f"cannot reach the Dask scheduler at {self.address}: {_first_line(exc)}",
                 "start it (dask scheduler) and its workers, check the address, or build without --scheduler",
             ) from None
         try:
-            self._check_workers([os.fspath(folder) for folder in shared])
+            self._check_workers(client)
         except BaseException:
-            self.close()
+            client.close()
             raise
+        return client
 
-    def _check_workers(self, folders: list[str]) -> None:
+    def _check_workers(self, client: Client) -> None:
         from .plan import CODE_DIGEST
 
         try:
-            self.client.wait_for_workers(1, timeout=WORKERS_SECONDS)
-            seen = self.client.run(_worker_view, folders)
+            client.wait_for_workers(1, timeout=WORKERS_SECONDS)
+            seen = client.run(_worker_view, self.shared)
         except (OSError, TimeoutError) as exc:
             raise SchedulerError(
                 f"the Dask scheduler at {self.address} has no workers ({_first_line(exc)})",
@@ -108,7 +127,9 @@ class DaskExecutor:
             self.client.cancel([future for future in futures if not future.done()])
 
     def close(self) -> None:
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
+            self._client = None
 
 
 def _call_on_worker(fn: Callable[..., Any], initializer: Callable[[], None] | None, args: tuple) -> tuple[str, Any]:
