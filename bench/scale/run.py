@@ -136,7 +136,7 @@ def build(site: Path, out: Path, jobs: int, extra: list[str] | None = None) -> t
     wall = time.perf_counter() - started
     if status != 0:
         sys.exit(f"build failed:\n{errors}")
-    print(errors.strip().splitlines()[-1], file=sys.stderr)
+    print(next(line for line in errors.splitlines() if line.startswith("built ")), file=sys.stderr)
     return wall, usage.ru_maxrss / 1024
 
 
