@@ -19,6 +19,7 @@ from .config import SiteConfig, load_config
 from .diagnostics import ContentError, Problem, Problems
 from .feature import ProcessContext
 from .features import FEATURES
+from .jobs import Executor, make_executor
 from .load import ParseCache, load_site
 from .media import ensure_derivatives
 from .plan import Plan, plan_site
@@ -60,15 +61,35 @@ class SiteBuilder:
     authoring: bool = False
     progress: Progress | None = None
     settle_later: bool = False  # `disan serve`: publish an edit's pages before re-indexing search
+    scheduler: str = ""  # a Dask scheduler's address (`--scheduler`): media work on its workers; else [build]
+    cache: Path | None = None  # the build cache (`--cache-dir`); else [build] cache, else .disan-cache
     parse_cache: ParseCache = field(default_factory=ParseCache)
     kept_manifest: KeptManifest = field(default_factory=KeptManifest)  # authoring: the output's keys, in memory
     _assets: AssetStore | None = None
     _environment: tuple[str, jinja2.Environment] | None = None
     _issued: tuple[tuple[int, int], dict[str, Issued], list[Problem]] | None = None
+    _configured_cache: str = ""
+    executor: Executor | None = None  # where the media work runs: made by the first build (`media_executor`)
 
     @property
     def cache_dir(self) -> Path:
-        return self.root / CACHE_DIR
+        """Where media and hashes are cached; a cluster's workers share it (`cluster.py`)."""
+        return self.cache or self.root / (self._configured_cache or CACHE_DIR)
+
+    def media_executor(self, config: SiteConfig) -> Executor:
+        """Where heavy media work runs, made once: a Dask cluster if one is named, else local processes.
+        Raises `cluster.SchedulerError` before anything is written if the cluster cannot do it."""
+        if self.executor is None:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            shared = (self.root, self.cache_dir.resolve())
+            self.executor = make_executor(self.jobs, self.scheduler or config.scheduler, shared)
+        return self.executor
+
+    def close(self) -> None:
+        """Let go of the cluster, if the builds used one."""
+        close = getattr(self.executor, "close", None)
+        if close is not None:
+            close()
 
     @property
     def assets(self) -> AssetStore:
@@ -82,6 +103,7 @@ class SiteBuilder:
         config = load_config(self.root, problems)
         if config is None:
             return CheckResult(problems.sorted(), None, None, None)
+        self._configured_cache = config.cache
         theme = load_theme(self.root, config.theme, problems, self.assets.digest)
         model = load_site(config, problems, self.parse_cache)
         issued = self._registry(problems)
@@ -106,14 +128,15 @@ class SiteBuilder:
         if missing:
             raise ContentError(missing[:1])
         later: list[Callable[[], object]] | None = [] if self.settle_later else None
-        context = ProcessContext(self.root, self.assets, self.cache_dir, self.jobs, self.progress, later)
+        executor = self.media_executor(config)
+        context = ProcessContext(self.root, self.assets, self.cache_dir, executor, self.progress, later)
         processed: dict[str, Any] = {}
         for feature in FEATURES:
             processed[feature.name], failures = feature.process(site, context)
             if failures:
                 raise ContentError(failures)
         plan = plan_site(site, theme, self.assets, processed, self.authoring)
-        self._make_media(plan)
+        self._make_media(plan, executor)
         if self._environment is None or self._environment[0] != theme.digest:
             self._environment = (theme.digest, make_environment(theme))
         renderer = Renderer(
@@ -152,12 +175,12 @@ class SiteBuilder:
         problems.extend(self._issued[2])
         return self._issued[1]
 
-    def _make_media(self, plan: Plan) -> None:
+    def _make_media(self, plan: Plan, executor: Executor) -> None:
         def report(done: int, total: int) -> None:
             if self.progress:
                 self.progress("images", done, total)
 
-        ensure_derivatives(plan.derivatives, self.cache_dir / "media", self.jobs, report)
+        ensure_derivatives(plan.derivatives, self.cache_dir / "media", executor, report)
 
     def record_codes(self, site: ValidatedSite) -> list[str]:
         """Make the site's short codes permanent: from now on they may be printed, so they are

@@ -81,13 +81,34 @@ def main() -> None:
     is_flag=True,
     help="The build you publish: record its short codes in shortcodes.toml, where they stay for ever.",
 )
-def build(site: Path, out: Path | None, jobs: int, release: bool) -> None:
+@click.option(
+    "--scheduler",
+    default="",
+    metavar="tcp://HOST:8786",
+    help="Run the media work on this Dask scheduler's workers (default: site.toml's [build] scheduler, "
+    "else local processes); they must see the site and the cache at the same paths.",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The build cache (default: site.toml's [build] cache, else .disan-cache in the site).",
+)
+def build(site: Path, out: Path | None, jobs: int, release: bool, scheduler: str, cache_dir: Path | None) -> None:
     """Build the static site (a trial build unless --release)."""
-    builder = SiteBuilder(site.resolve(), jobs=jobs, progress=_ProgressLine())
+    from .cluster import SchedulerError
+
+    cache = cache_dir.resolve() if cache_dir else None
+    builder = SiteBuilder(site.resolve(), jobs=jobs, progress=_ProgressLine(), scheduler=scheduler, cache=cache)
     try:
         result = builder.build(out, release=release)
+        _report_cluster(builder)
     except ContentError as exc:
         _fail(exc.problems)
+    except SchedulerError as exc:
+        click.echo(f"error: {exc}; nothing was written.", err=True)
+        sys.exit(1)
+    finally:
+        builder.close()
     _report(result.warnings)
     click.echo(
         f"built {result.pages} pages, {result.files} files in {result.seconds:.2f} s "
@@ -104,6 +125,12 @@ def build(site: Path, out: Path | None, jobs: int, release: bool) -> None:
             "when you publish (or print labels with `disan qr`) to make them permanent",
             err=True,
         )
+
+
+def _report_cluster(builder: SiteBuilder) -> None:
+    ran = getattr(builder.executor, "tasks_by_worker", None)
+    if ran:
+        click.echo(f"media work: {sum(ran.values())} task(s) on {len(ran)} Dask worker(s)", err=True)
 
 
 def _some(codes: list[str], shown: int = 20) -> str:

@@ -33,6 +33,7 @@ KNOWN_KEYS = {
     "open_data",
     "deploy",
     "deep_zoom",
+    "build",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
@@ -41,8 +42,10 @@ DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at
 DEFAULT_ZOOM_PIXELS = 20_000_000
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
-TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy", "deep_zoom")
+TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy", "deep_zoom", "build")
 TILES_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?/\S*\{z\}\S*\{x\}\S*\{y\}\S*$")
+SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9.:\[\]-]+:\d+$")
+BUILD_KEYS = {"scheduler", "cache"}
 PIXEL_LIMIT_KEYS = ("max_image_pixels", "max_panorama_pixels")
 THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a folder under themes/, never a path out of it
 
@@ -79,6 +82,8 @@ class SiteConfig:
     open_data: dict[str, Any] = field(default_factory=dict)
     deploy: dict[str, Any] = field(default_factory=dict)  # the [deploy] table as written; `disan deploy` reads it
     zoom_min_pixels: int = DEFAULT_ZOOM_PIXELS  # [deep_zoom] min_pixels; 0: only images marked `zoom: true`
+    scheduler: str = ""  # [build] scheduler: a Dask scheduler's address for the media work ('' local processes)
+    cache: str = ""  # [build] cache: the build cache folder, relative to the site ('' .disan-cache)
 
     @property
     def default_language(self) -> str:
@@ -256,6 +261,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         max_texture = DEFAULT_MAX_TEXTURE
     tiles_url = _tiles_url(data.get("map", {}), lines.get("map", 0), problems)
     zoom_min_pixels = _zoom_min_pixels(data.get("deep_zoom", {}), lines.get("deep_zoom", 0), problems)
+    scheduler, cache = _build_settings(data.get("build", {}), lines.get("build", 0), problems)
     return SiteConfig(
         root=root,
         title=title,
@@ -277,7 +283,41 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         open_data=dict(data.get("open_data", {})),
         deploy=dict(data.get("deploy", {})),
         zoom_min_pixels=zoom_min_pixels,
+        scheduler=scheduler,
+        cache=cache,
     )
+
+
+def _build_settings(table: dict[str, Any], line: int, problems: Problems) -> tuple[str, str]:
+    """`[build] scheduler` (a Dask scheduler's tcp:// or tls:// address) and `cache` (a folder)."""
+    for key in sorted(set(table) - BUILD_KEYS):
+        problems.warning(
+            "site.toml",
+            line,
+            "config-unknown-key",
+            f"unknown setting '{key}' in [build]",
+            did_you_mean(key, BUILD_KEYS) or "[build] takes scheduler and cache",
+        )
+    scheduler, cache = table.get("scheduler", ""), table.get("cache", "")
+    if scheduler != "" and not (isinstance(scheduler, str) and SCHEDULER_ADDRESS.match(scheduler)):
+        problems.error(
+            "site.toml",
+            line,
+            "config-build",
+            f"[build] scheduler {scheduler!r} is not a Dask scheduler address",
+            'for example: scheduler = "tcp://10.0.0.5:8786" (or leave it out to build with local processes)',
+        )
+        scheduler = ""
+    if not isinstance(cache, str):
+        problems.error(
+            "site.toml",
+            line,
+            "config-build",
+            f"[build] cache must be a folder name in quotes, not {cache!r}",
+            'for example: cache = "/mnt/museum-cache" (a folder every cluster worker sees at the same path)',
+        )
+        cache = ""
+    return scheduler, cache
 
 
 def _tiles_url(table: Any, line: int, problems: Problems) -> str:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .assets import AssetStore
     from .config import SiteConfig
     from .diagnostics import Problems
+    from .jobs import Executor
     from .model import ContentModel, Entry, ImageRef
     from .outputs import Output
     from .plan import Planner
@@ -110,12 +111,16 @@ class SiteCheck:
 
 @dataclass(frozen=True)
 class ProcessContext:
-    """What the process step gives a feature's heavy media work (tiling, packing)."""
+    """What the process step gives a feature's heavy media work (tiling, packing).
+
+    The work goes through `executor` (local processes or a Dask cluster, `jobs.Executor`):
+    top-level functions with plain arguments that write their results into `cache_dir`
+    under a content key and return small records, bad input as values."""
 
     root: Path
     assets: AssetStore
     cache_dir: Path
-    jobs: int
+    executor: Executor
     progress: Callable[[str, int, int], None] | None
     # `disan serve` only: slow work (the search index) a feature may leave for after the pages are
     # published, showing its previous result meanwhile; None: everything is done before the write.

@@ -1,8 +1,9 @@
 """Where a build's CPU-heavy jobs run, and how they are cleaned up when a build dies.
 
 Callers hand a list of picklable calls to an ``Executor`` and get results back as they
-finish.  ``LocalExecutor`` runs them in a pool of local processes; another executor (a
-Dask cluster, say) only has to offer the same ``run`` method to plug in beside it.
+finish.  ``LocalExecutor`` runs them in a pool of local processes; ``cluster.DaskExecutor``
+on a Dask cluster whose workers share the site and cache folders.  A build makes one
+(``make_executor``) and hands it to every heavy media step through ``ProcessContext``.
 
 A build killed with SIGKILL cannot clean up after itself: ``die_with_parent`` makes the
 pool's workers die with it, and ``sweep_stale_temp`` removes, at the next start, the
@@ -22,35 +23,78 @@ PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class Executor(Protocol):
-    """Runs ``fn(*args)`` for each args tuple; yields ``(index, result)`` as each one ends."""
+    """Runs ``fn(*args)`` for each args tuple; yields ``(index, result)`` as each one ends.
 
-    def run(self, fn: Callable[..., Any], calls: Sequence[tuple]) -> Iterator[tuple[int, Any]]: ...
+    ``fn`` is a top-level function and ``args`` plain picklable values (paths, hashes,
+    settings), so a call can run in another process or on another machine; ``initializer``
+    runs once per worker process before its first call (e.g. to set the number of vips
+    threads).  Results worth keeping are written by ``fn`` into the content-addressed cache,
+    atomically; what comes back is small: records, hashes, and curator errors as values.
+    """
+
+    def run(
+        self, fn: Callable[..., Any], calls: Sequence[tuple], initializer: Callable[[], None] | None = None
+    ) -> Iterator[tuple[int, Any]]: ...
 
 
 class LocalExecutor:
     """A pool of ``workers`` spawned local processes whose workers die with this process.
 
-    ``initializer`` runs in each worker after it is tied to its parent (e.g. to set the
-    number of vips threads).  Spawned, not forked: the parent may hold vips threads.
+    One call, or one worker, runs here, in this process: a pool costs a spawn.  Spawned,
+    not forked: the parent may hold vips threads.
     """
 
-    def __init__(self, workers: int, initializer: Callable[[], None] | None = None) -> None:
+    def __init__(self, workers: int) -> None:
         self.workers = workers
-        self.initializer = initializer
 
-    def run(self, fn: Callable[..., Any], calls: Sequence[tuple]) -> Iterator[tuple[int, Any]]:
+    def run(
+        self, fn: Callable[..., Any], calls: Sequence[tuple], initializer: Callable[[], None] | None = None
+    ) -> Iterator[tuple[int, Any]]:
+        if self.workers <= 1 or len(calls) <= 1:
+            yield from ((index, fn(*args)) for index, args in enumerate(calls))
+            return
         from concurrent.futures import ProcessPoolExecutor, as_completed  # not needed by serial builds
         from multiprocessing import get_context
 
         with ProcessPoolExecutor(
-            max_workers=self.workers,
+            max_workers=min(self.workers, len(calls)),
             mp_context=get_context("spawn"),
             initializer=_init_local_worker,
-            initargs=(os.getpid(), self.initializer),
+            initargs=(os.getpid(), initializer),
         ) as pool:
             futures = {pool.submit(fn, *args): index for index, args in enumerate(calls)}
             for future in as_completed(futures):
                 yield futures[future], future.result()
+
+
+def run_missing(
+    executor: Executor,
+    lookup: Callable[..., Any],
+    fn: Callable[..., Any],
+    calls: Sequence[tuple],
+    initializer: Callable[[], None] | None = None,
+) -> Iterator[tuple[int, Any]]:
+    """Like ``executor.run``, but what ``lookup(*args)`` finds already made (not None) comes
+    back at once, from this process: an unchanged rebuild starts no worker at all."""
+    missing: list[int] = []
+    for index, args in enumerate(calls):
+        found = lookup(*args)
+        if found is None:
+            missing.append(index)
+        else:
+            yield index, found
+    for position, result in executor.run(fn, [calls[index] for index in missing], initializer):
+        yield missing[position], result
+
+
+def make_executor(jobs: int, scheduler: str, shared: Sequence[Path]) -> Executor:
+    """Local processes unless ``scheduler`` names a Dask scheduler (``tcp://host:8786``),
+    whose workers must see the ``shared`` folders (the site, the cache) at the same paths."""
+    if not scheduler:
+        return LocalExecutor(jobs)
+    from .cluster import DaskExecutor  # imports `distributed` only for cluster builds
+
+    return DaskExecutor(scheduler, shared)
 
 
 def _init_local_worker(parent: int, initializer: Callable[[], None] | None) -> None:

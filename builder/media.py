@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import io
-import multiprocessing
 import os
 import unicodedata
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -21,7 +19,7 @@ from PIL import Image, ImageCms, ImageOps
 
 from .assets import ImageInfo
 from .config import ImageSettings
-from .jobs import die_with_parent
+from .jobs import Executor, write_atomic
 
 FORMATS = {"webp": "WEBP", "jpg": "JPEG"}
 EXIF_COPYRIGHT = 0x8298
@@ -135,34 +133,28 @@ def to_srgb(image: Image.Image) -> Image.Image:
 
 
 def ensure_derivatives(
-    derivatives: Iterable[Derivative], cache_dir: Path, jobs: int, progress: Callable[[int, int], None] | None = None
+    derivatives: Iterable[Derivative],
+    cache_dir: Path,
+    executor: Executor,
+    progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    """Make every derivative not yet in the cache, in parallel processes."""
+    """Make every derivative not yet in the cache through ``executor``: one call per source
+    image (its widths and formats), each derivative renamed into the cache by its maker."""
     missing = {d.cache_name: d for d in derivatives if not (cache_dir / d.cache_name).is_file()}
     if not missing:
         return
     cache_dir.mkdir(parents=True, exist_ok=True)
-    todo = sorted(missing.values(), key=lambda d: d.cache_name)
-    if jobs <= 1 or len(todo) < 4:
-        for done, derivative in enumerate(todo, 1):
-            _store(cache_dir, derivative)
-            if progress:
-                progress(done, len(todo))
-        return
-    # spawn, not fork: `serve` calls this from a process that runs watcher and server threads
-    with ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=die_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-        for done, _ in enumerate(pool.map(_store, [cache_dir] * len(todo), todo, chunksize=2), 1):
-            if progress:
-                progress(done, len(todo))
+    by_source: dict[str, list[Derivative]] = {}
+    for derivative in sorted(missing.values(), key=lambda d: d.cache_name):
+        by_source.setdefault(derivative.digest, []).append(derivative)
+    calls = [(os.fspath(cache_dir), tuple(group)) for group in by_source.values()]
+    done = 0
+    for index, _ in executor.run(_store_all, calls):
+        done += len(calls[index][1])
+        if progress:
+            progress(done, len(missing))
 
 
-def _store(cache_dir: Path, derivative: Derivative) -> None:
-    target = cache_dir / derivative.cache_name
-    tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
-    tmp.write_bytes(render_derivative(derivative))
-    os.replace(tmp, target)
+def _store_all(cache_dir: str, derivatives: tuple[Derivative, ...]) -> None:
+    for derivative in derivatives:
+        write_atomic(Path(cache_dir) / derivative.cache_name, render_derivative(derivative))

@@ -214,3 +214,15 @@ def _jpeg(color: tuple[int, int, int]) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (800, 600), color).save(buffer, "JPEG")
     return buffer.getvalue()
+
+
+def test_build_cache_setting_moves_the_cache(tmp_path: Path) -> None:
+    """`[build] cache` (a folder a cluster's workers share) holds the derivatives; `--cache-dir` wins over it."""
+    root = tmp_path / "site"
+    scaffold(root)
+    with (root / "site.toml").open("a", encoding="utf-8") as config:
+        config.write('\n[build]\ncache = "../shared-cache"\n')
+    SiteBuilder(root).build()
+    assert any((tmp_path / "shared-cache/media").iterdir()) and not (root / ".disan-cache").exists()
+    SiteBuilder(root, cache=tmp_path / "given").build(tmp_path / "out")
+    assert any((tmp_path / "given/media").iterdir())

@@ -5,14 +5,16 @@ when a visitor asks; the poster and a link to the largest image are there withou
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Problem
 from ..feature import OBJECT_KINDS, Feature, ProcessContext, SiteCheck, missing_bundle
+from ..jobs import run_missing
 from ..model import Entry
 from ..outputs import CopyFile, Output, TextFile, key_of
 from .check import DeepZooms, ZoomImage, find_zooms
-from .tiler import INFO, ZoomError, ZoomTiles, cached_tiles, info_json
+from .tiler import INFO, ZoomError, ZoomTiles, found_tiles, info_json, made_tiles
 
 if TYPE_CHECKING:
     from ..plan import Planner
@@ -55,20 +57,27 @@ class DeepZoomFeature(Feature):
         return name in (*LOADER, VIEWER_BUNDLE) and not self._images(site)
 
     def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[Tiled, list[Problem]]:
-        """Each image once, tiled in this process: libvips streams it, so one at a time keeps the
-        memory of a 600-megapixel scan near 200 MB; cached by content across builds."""
+        """Each image once, through the build's executor (local processes or a Dask cluster):
+        libvips streams it, so each job keeps a 600-megapixel scan near 200 MB; cached by
+        content across builds, and what the cache holds is found without starting a worker."""
         images = sorted(self._images(site).items())
-        tiled: Tiled = {}
-        problems: list[Problem] = []
-        for done, (src, image) in enumerate(images, 1):
-            try:
-                tiled[src] = cached_tiles(image.path, image.digest, context.cache_dir / "deepzoom")
-            except (ZoomError, OSError) as exc:
-                hint = "open the image and save or export it again (8-bit JPEG, PNG or TIFF)"
-                message = f"'{src}' cannot be tiled for deep zoom: {exc}"
-                problems.append(Problem(image.file, image.line, "error", "zoom-unreadable", message, hint))
+        cache = os.fspath(context.cache_dir / "deepzoom")
+        calls = [(os.fspath(image.path), image.digest, cache) for _, image in images]
+        results: dict[int, ZoomTiles | ZoomError] = {}
+        for done, (index, result) in enumerate(run_missing(context.executor, found_tiles, made_tiles, calls), 1):
+            results[index] = result
             if context.progress:
                 context.progress("deep zoom", done, len(images))
+        tiled: Tiled = {}
+        problems: list[Problem] = []
+        for index, (src, image) in enumerate(images):
+            result = results[index]
+            if isinstance(result, ZoomError):
+                hint = "open the image and save or export it again (8-bit JPEG, PNG or TIFF)"
+                message = f"'{src}' cannot be tiled for deep zoom: {result}"
+                problems.append(Problem(image.file, image.line, "error", "zoom-unreadable", message, hint))
+            else:
+                tiled[src] = result
         return tiled, problems
 
     def entry_deps(self, planner: Planner, entry: Entry) -> object:

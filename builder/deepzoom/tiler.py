@@ -76,6 +76,23 @@ def cached_tiles(source: Path, digest: str, cache_dir: Path) -> ZoomTiles:
     return _read_tiles(key, final)
 
 
+def found_tiles(source: str, digest: str, cache_dir: str) -> ZoomTiles | None:
+    """The tiles already in the cache, looked up in the build process (`jobs.run_missing`)."""
+    folder = Path(cache_dir) / tiles_key(digest)
+    return _read_tiles(folder.name, folder) if (folder / INFO).is_file() else None
+
+
+def made_tiles(source: str, digest: str, cache_dir: str) -> ZoomTiles | ZoomError:
+    """`cached_tiles` as a job for a worker process or a cluster node: plain arguments, and a
+    failure returned as a value, which the build process turns into the curator's error."""
+    try:
+        return cached_tiles(Path(source), digest, Path(cache_dir))
+    except ZoomError as exc:
+        return exc
+    except OSError as exc:
+        return ZoomError(str(exc))
+
+
 def tile_image(source: Path, out: Path) -> None:
     """Tile `source` into the new folder `out` (libvips creates it)."""
     pyvips.cache_set_max(0)  # the operation cache would keep decoded strips alive

@@ -94,11 +94,9 @@ def cached_pack_model(
     cache.mkdir(parents=True, exist_ok=True)
     key = _cache_key(model, max_texture)
     final, meta = cache / f"{key}.glb", cache / f"{key}.json"
-    if final.is_file() and meta.is_file():
-        try:
-            return PackResult.from_json(json.loads(meta.read_text(encoding="utf-8")), final)
-        except (ValueError, KeyError, TypeError):
-            pass  # a stale or damaged entry: build it again
+    found = _pack_in_cache(cache, key)
+    if found is not None:
+        return found
     tag = f".tmp-{key}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     temp_glb, temp_meta = cache / f"{tag}.glb", cache / f"{tag}.json"
     try:
@@ -121,6 +119,25 @@ def cached_pack_model(
     return result
 
 
+def packed_model_in_cache(
+    path: Path, cache_dir: Path, site_root: Path, max_texture: int = DEFAULT_MAX_TEXTURE
+) -> PackResult | None:
+    """What ``cached_pack_model`` would return if the cache has it, else None (also for a
+    model with errors: packing it says what they are)."""
+    model = _load(path, site_root)
+    return None if model.has_errors else _pack_in_cache(Path(cache_dir), _cache_key(model, max_texture))
+
+
+def _pack_in_cache(cache: Path, key: str) -> PackResult | None:
+    final, meta = cache / f"{key}.glb", cache / f"{key}.json"
+    if not (final.is_file() and meta.is_file()):
+        return None
+    try:
+        return PackResult.from_json(json.loads(meta.read_text(encoding="utf-8")), final)
+    except (ValueError, KeyError, TypeError):
+        return None  # a stale or damaged entry: build it again
+
+
 __all__ = [
     "DEFAULT_MAX_TEXTURE",
     "MODEL_VIEWER_EXTENSIONS",
@@ -134,5 +151,6 @@ __all__ = [
     "describe",
     "inspect_model",
     "pack_model",
+    "packed_model_in_cache",
     "sniff_image",
 ]

@@ -13,7 +13,8 @@ from ..assets import check_asset
 from ..csp import MODEL, with_style_hashes
 from ..diagnostics import Problem
 from ..feature import OBJECT_KINDS, Feature, Keys, ProcessContext, SiteCheck, missing_bundle
-from ..gltf import ModelError, ModelReport, PackResult, cached_pack_model, inspect_model
+from ..gltf import ModelError, ModelReport, PackResult, cached_pack_model, inspect_model, packed_model_in_cache
+from ..jobs import run_missing
 from ..model import Entry, ImageRef
 from ..outputs import CopyFile, Output
 from .model import ExhibitModel, model_digest, parse_annotations
@@ -35,6 +36,28 @@ MODEL_KEYS: Keys = Keys(
 )
 Models = dict[tuple[str, str, str], ExhibitModel]  # the `ref` of an exhibit, relic or heritage → its model
 Packed = dict[Path, PackResult]  # model source → its packed .glb
+
+
+def packed_in_cache(source: Path, cache_dir: Path, root: Path, max_texture: int) -> PackResult | None:
+    """The packed model if the cache has it; a model that cannot even be read goes to the packer,
+    which says why."""
+    try:
+        return packed_model_in_cache(source, cache_dir, root, max_texture)
+    except (OSError, ValueError):
+        return None
+
+
+def pack_or_problems(source: Path, cache_dir: Path, root: Path, max_texture: int) -> PackResult | list[Problem]:
+    """Pack one model into the cache (in a worker, maybe on another machine); a model that
+    cannot be packed comes back as its problems, named by its file in the site."""
+    rel = source.relative_to(root).as_posix()
+    try:
+        return cached_pack_model(source, cache_dir, root, max_texture)
+    except ModelError as exc:
+        return [p.to_problem(rel, 0, rel) for p in exc.problems]
+    except (OSError, ValueError) as exc:  # e.g. a texture whose header is fine but whose pixels are not
+        hint = "open it in a 3D editor (e.g. Blender) and export it again as .glb"
+        return [Problem(rel, 0, "error", "model-pack", f"the model cannot be packed: {exc}", hint)]
 
 
 def models_of(results: dict[str, Any]) -> Models:
@@ -87,21 +110,19 @@ class Models3dFeature(Feature):
         return MODEL if any(kind == shown_on for kind, _, _ in models_of(site.results)) else 0
 
     def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[Packed, list[Problem]]:
-        """Each model once, into one .glb with phone-sized textures; cached across builds."""
+        """Each model once, into one .glb with phone-sized textures, through the build's executor;
+        cached across builds. The first model that cannot be packed stops the build."""
         sources = sorted({m.source: m.max_texture for m in models_of(site.results).values()}.items())
-        packed: Packed = {}
-        for done, (source, max_texture) in enumerate(sources, 1):
-            rel = source.relative_to(context.root).as_posix()
-            try:
-                packed[source] = cached_pack_model(source, context.cache_dir / "models", context.root, max_texture)
-            except ModelError as exc:
-                return packed, [p.to_problem(rel, 0, rel) for p in exc.problems]
-            except (OSError, ValueError) as exc:  # e.g. a texture whose header is fine but whose pixels are not
-                hint = "open it in a 3D editor (e.g. Blender) and export it again as .glb"
-                return packed, [Problem(rel, 0, "error", "model-pack", f"the model cannot be packed: {exc}", hint)]
+        calls = [(source, context.cache_dir / "models", context.root, max_texture) for source, max_texture in sources]
+        results: list[PackResult | list[Problem]] = [[] for _ in sources]
+        made = run_missing(context.executor, packed_in_cache, pack_or_problems, calls)
+        for done, (index, result) in enumerate(made, 1):
+            results[index] = result
             if context.progress:
                 context.progress("models", done, len(sources))
-        return packed, []
+        failures = next((r for r in results if isinstance(r, list) and r), [])
+        packed = {source: r for (source, _), r in zip(sources, results, strict=True) if isinstance(r, PackResult)}
+        return packed, failures
 
     def image_refs(self, site: ValidatedSite) -> Iterable[ImageRef]:
         return [m.poster for m in models_of(site.results).values() if m.poster]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyvips
 
-from ..jobs import Executor, LocalExecutor, sweep_stale_temp, temp_name
+from ..jobs import Executor, LocalExecutor, run_missing, sweep_stale_temp, temp_name
 from .derivatives import _Derivative, _reusable_equirect
 from .geometry import _Canvas, choose_face_size
 from .jpeg import strip_jpeg_metadata
@@ -164,11 +164,11 @@ def cached_tile_panorama(
     cache.mkdir(parents=True, exist_ok=True)
     key = _source_key(source, settings, angles)
     final = cache / key
-    if (final / MANIFEST).is_file():
-        try:
-            return load_tileset(final), final
-        except (ValueError, KeyError, TypeError, json.JSONDecodeError):
-            shutil.rmtree(final, ignore_errors=True)
+    found = _tileset_in_cache(final)
+    if found is not None:
+        return found, final
+    if (final / MANIFEST).is_file():  # a damaged or stale entry
+        shutil.rmtree(final, ignore_errors=True)
     temp = cache / temp_name(key)
     try:
         tileset = tile_panorama(source, temp, settings, angles, key=key)
@@ -185,8 +185,29 @@ def cached_tile_panorama(
     return tileset, final
 
 
+def _tileset_in_cache(folder: Path) -> TileSet | None:
+    """The finished tile set in ``folder``, or None when there is none or it is unreadable."""
+    if not (folder / MANIFEST).is_file():
+        return None
+    try:
+        return load_tileset(folder)
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+        return None
+
+
 #: A source, or a source and the angles that override its GPano XMP.
 Job = Source | tuple[Source, PanoramaAngles | None]
+
+
+def _job_in_cache(job: Job, cache_dir: str, settings: TileSettings) -> tuple[TileSet, Path] | TilingError | None:
+    """A job's tile set if the cache has it (a source that cannot be read: its error), else None."""
+    source, angles = job if isinstance(job, tuple) else (job, None)
+    try:
+        folder = Path(cache_dir) / _source_key(source, settings, angles)
+    except TilingError as exc:
+        return exc
+    found = _tileset_in_cache(folder)
+    return None if found is None else (found, folder)
 
 
 def _run_job(job: Job, cache_dir: str, settings: TileSettings) -> tuple[TileSet, Path] | TilingError:
@@ -207,26 +228,22 @@ def tile_panoramas(
     progress: Callable[[int, int, Job], None] | None = None,
     executor: Executor | None = None,
 ) -> list[tuple[TileSet, Path] | TilingError]:
-    """Tile many panoramas in ``workers`` processes (each job: source or (source, angles)).
+    """Tile many panoramas through ``executor`` (default: a ``LocalExecutor`` of ``workers``
+    processes; each job: source or (source, angles)).
 
     Results come back in job order; a job with bad input gives its TilingError instead of
     stopping the others.  ``progress(done, total, job)`` is called after each job.
     Processes, not threads: tiling is CPU-bound and libvips is then free of the GIL; one
-    vips thread per worker keeps CPU time low and the total predictable.  ``executor``
-    (default: a ``LocalExecutor`` of ``workers`` processes) is where parallel jobs run.
+    vips thread per worker keeps CPU time low and the total predictable.
+    Tile sets already in the cache are found here, without starting a worker.
     Temporary folders left in the cache by a killed build are removed first.
     """
     results: list = [None] * len(jobs)
     sweep_stale_temp(Path(cache_dir))
     calls = [(job, os.fspath(cache_dir), settings) for job in jobs]
-    if workers <= 1 or len(jobs) <= 1:
-        for index, call in enumerate(calls):
-            results[index] = _run_job(*call)
-            if progress:
-                progress(index + 1, len(jobs), jobs[index])
-        return results
-    executor = executor or LocalExecutor(workers, initializer=_init_worker)
-    for done, (index, result) in enumerate(executor.run(_run_job, calls), start=1):
+    executor = executor or LocalExecutor(workers)
+    made = run_missing(executor, _job_in_cache, _run_job, calls, _init_worker)
+    for done, (index, result) in enumerate(made, start=1):
         results[index] = result
         if progress:
             progress(done, len(jobs), jobs[index])

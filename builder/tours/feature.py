@@ -66,7 +66,7 @@ class ToursFeature(Feature):
         return name == FIRST_VIEW  # read by the build, never by a browser
 
     def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[TourFiles, list[Problem]]:
-        panoramas, problems = make_panoramas(site.model, context.cache_dir, context.jobs, context.progress)
+        panoramas, problems = make_panoramas(site.model, context.cache_dir, context.executor, context.progress)
         return TourFiles(panoramas, tour_media(site.model, context.assets) if not problems else {}), problems
 
     def image_refs(self, site: ValidatedSite) -> Iterable[ImageRef]:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pyvips
 
 from ..diagnostics import Problem
+from ..jobs import Executor, run_missing
 from ..model import ContentModel
 from ..tiling import EQUIRECT_PATH, TileSet, TileSettings, TilingError, tile_panoramas
 from .model import View, scenes_of
@@ -32,9 +33,13 @@ class ScenePanorama:
 
 
 def make_panoramas(
-    model: ContentModel, cache_dir: Path, jobs: int, progress: Callable[[str, int, int], None] | None = None
+    model: ContentModel,
+    cache_dir: Path,
+    executor: Executor,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[dict[str, ScenePanorama], list[Problem]]:
-    """Tiles and posters for every scene, keyed by scene slug; bad panoramas become problems."""
+    """Tiles and posters for every scene, keyed by scene slug, both made through `executor`;
+    bad panoramas become problems."""
     lang = model.config.default_language
     scenes = [by_lang[lang] for _, by_lang in sorted(scenes_of(model).items())]
     settings = TileSettings(max_pixels=model.config.max_panorama_pixels)
@@ -44,25 +49,37 @@ def make_panoramas(
         if progress:
             progress("panoramas", done, total)
 
-    results = tile_panoramas(sources, cache_dir / "tiles", settings, workers=jobs, progress=report)
-    made: dict[str, ScenePanorama] = {}
+    results = tile_panoramas(sources, cache_dir / "tiles", settings, progress=report, executor=executor)
+    tiled: dict[str, tuple[TileSet, Path]] = {}
     problems: list[Problem] = []
     for scene, result in zip(scenes, results, strict=True):
         if isinstance(result, TilingError):
             where = scene.origin_of("panorama")
             problems.append(Problem(where.file, where.line, "error", "panorama", result.message, result.hint))
-            continue
-        tileset, folder = result
-        made[scene.slug] = ScenePanorama(tileset, folder, _poster(folder, scene.view, cache_dir / "posters"))
+        else:
+            tiled[scene.slug] = result
+    shown = [scene for scene in scenes if scene.slug in tiled]
+    calls = [(tiled[scene.slug][1], scene.view, cache_dir / "posters") for scene in shown]
+    posters = dict(run_missing(executor, _poster_in_cache, _poster, calls))
+    made = {scene.slug: ScenePanorama(*tiled[scene.slug], posters[index]) for index, scene in enumerate(shown)}
     return made, problems
 
 
-def _poster(folder: Path, view: View, poster_dir: Path) -> Path:
+def _poster_path(folder: Path, view: View, poster_dir: Path) -> Path:
     name = hashlib.sha256(f"{folder.name}:{view}:{POSTER_SIZE}:{POSTER_QUALITY}".encode()).hexdigest()[:24]
-    target = poster_dir / f"{name}.jpg"
+    return poster_dir / f"{name}.jpg"
+
+
+def _poster_in_cache(folder: Path, view: View, poster_dir: Path) -> Path | None:
+    target = _poster_path(folder, view, poster_dir)
+    return target if target.is_file() else None
+
+
+def _poster(folder: Path, view: View, poster_dir: Path) -> Path:
+    target = _poster_path(folder, view, poster_dir)
     if not target.is_file():
         poster_dir.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}")
+        tmp = target.with_name(f".{target.name}.tmp{os.getpid()}-{os.urandom(4).hex()}")
         render_view(folder / EQUIRECT_PATH, view, *POSTER_SIZE).jpegsave(
             str(tmp), Q=POSTER_QUALITY, strip=True, optimize_coding=True, interlace=True
         )
