@@ -32,13 +32,14 @@ KNOWN_KEYS = {
     "map",
     "open_data",
     "deploy",
+    "offline",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
-TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy")
+TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy", "offline")
 TILES_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?/\S*\{z\}\S*\{x\}\S*\{y\}\S*$")
 PIXEL_LIMIT_KEYS = ("max_image_pixels", "max_panorama_pixels")
 THEME_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")  # a folder under themes/, never a path out of it
@@ -75,6 +76,8 @@ class SiteConfig:
     # the [open_data] table as written; the opendata feature reads it
     open_data: dict[str, Any] = field(default_factory=dict)
     deploy: dict[str, Any] = field(default_factory=dict)  # the [deploy] table as written; `disan deploy` reads it
+    # the [offline] table as written (with `kiosk` set by `disan build --kiosk`); the offline feature reads it
+    offline: dict[str, Any] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -271,6 +274,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         tiles_url=tiles_url,
         open_data=dict(data.get("open_data", {})),
         deploy=dict(data.get("deploy", {})),
+        offline=dict(data.get("offline", {})),
     )
 
 
@@ -294,6 +298,18 @@ def _tables(value: Any) -> tuple[dict[str, Any], ...]:
     """`[[catalogue]]` tables as written; a single `[catalogue]` table counts as one."""
     tables = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
     return tuple(table for table in tables if isinstance(table, dict))
+
+
+def setting_line(path: Path, section: str, key: str) -> int:
+    """The line of `key` in a `[section]` of a TOML file (tomllib gives no lines)."""
+    current = ""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            current = stripped.strip("[]").strip()
+        elif current == section and stripped.split("=", 1)[0].strip() == key:
+            return number
+    return 0
 
 
 def _key_lines(path: Path) -> dict[str, int]:

@@ -13,7 +13,7 @@ guided tour's audio is checked and published as a narration.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -169,6 +169,11 @@ class Feature:
 
     def plan(self, planner: Planner) -> list[Output]:
         """The feature's own outputs: pages, media, tiles."""
+        return []
+
+    def plan_last(self, planner: Planner, outputs: Sequence[Output]) -> list[Output]:
+        """Outputs that list the site's other outputs (the offline packs, the service worker's
+        precache), planned once every other output is."""
         return []
 
     def index_deps(self, planner: Planner, kind: str, lang: str) -> object:

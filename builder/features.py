@@ -5,7 +5,8 @@ narration comes before tours, whose guided narrations it publishes with its own.
 comes after them: its rows enrich what the others read, and its menu items follow the tours'.
 The map follows the catalogue, whose located items it shows; its rung of the policy ladder for
 online tiles goes above every other. Open data follows every kind it publishes. Search comes
-last, as it indexes every other feature's entries.
+last of those, as it indexes every other feature's entries; offline follows it, as its pack lists
+and its service worker's version list what every other feature publishes.
 """
 
 from .catalogue import CATALOGUE
@@ -13,8 +14,9 @@ from .feature import Feature
 from .map import MAP
 from .models3d import MODELS3D
 from .narration import NARRATION
+from .offline import OFFLINE
 from .opendata import OPEN_DATA
 from .search import SEARCH
 from .tours import TOURS
 
-FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, OPEN_DATA, SEARCH)
+FEATURES: tuple[Feature, ...] = (MODELS3D, NARRATION, TOURS, CATALOGUE, MAP, OPEN_DATA, SEARCH, OFFLINE)

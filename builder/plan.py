@@ -85,7 +85,7 @@ def plan_site(
         image_keys(images, [c.image for by_lang in model.collections.values() for c in by_lang.values() if c.image]),
         [feature.shared_deps(model) for feature in FEATURES],  # e.g. every page's menu links to the tours
     )
-    planner = Planner(site, processed, images, base, shared)
+    planner = Planner(site, processed, images, base, shared, theme.digest, static_urls)
     outputs = static_outputs + planner.pages()
     for feature in FEATURES:
         outputs += feature.plan(planner)
@@ -94,6 +94,8 @@ def plan_site(
     ):
         outputs.append(Output(derivative.site_path, derivative.cache_name, CachedMedia(derivative)))
     outputs += _plan_short_codes(planner)
+    for feature in FEATURES:
+        outputs += feature.plan_last(planner, outputs)
     policies: tuple[str, ...] = LADDER
     for feature in FEATURES:
         policies = feature.policies(site, theme, policies)
@@ -214,6 +216,8 @@ class Planner:
     images: dict[tuple[str, str], ResponsiveImage]
     base: str
     shared: str
+    theme_digest: str = ""  # the theme's files: templates and strings change pages without changing any name
+    static_urls: dict[str, str] = field(default_factory=dict)  # theme static file or folder → published path
     _digests: dict[tuple[str, str, str], str] = field(default_factory=dict)
 
     @property

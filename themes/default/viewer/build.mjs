@@ -135,9 +135,29 @@ for (const name of ['marker-icon-2x.png', 'marker-shadow.png']) {
 }
 writeFileSync(join(outdir, 'map', 'basemap.json'), JSON.stringify(basemap(theme)));
 
+// Offline: the registration every page loads (tiny), the "save for offline" button it imports
+// beside itself on a page that may be saved, and the service worker's code, which /sw.js (written
+// by the builder with the build's version) imports as a classic script. Fixed names in a folder
+// the builder versions as a whole.
+await build({
+  ...viewerOptions,
+  entryPoints: { register: 'viewer/register.js', save: 'viewer/save.js' },
+  outdir: 'static/vendor/offline',
+  target: ['es2020'], // import.meta.url: register.js finds save.js beside itself
+  legalComments: 'none',
+});
+await build({
+  ...viewerOptions,
+  entryPoints: { worker: 'viewer/sw.js' },
+  outdir: 'static/vendor/offline',
+  format: 'iife',
+  target: ['es2020'],
+  legalComments: 'none',
+});
+
 const tourFiles = readdirSync(tourDir).sort().map((name) => `tour/${name}`);
 const sizes = {};
-for (const name of [...tourFiles, 'model.js', 'search.js', 'facets.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json']) {
+for (const name of [...tourFiles, 'model.js', 'search.js', 'facets.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json', 'offline/register.js', 'offline/save.js', 'offline/worker.js']) {
   const data = readFileSync(join(outdir, name));
   sizes[name] = gzipSync(data, { level: 9 }).length;
   console.log(`static/vendor/${name}: ${data.length} bytes, ${sizes[name]} bytes gzip -9`);
