@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,7 @@ class SiteBuilder:
     authoring: bool = False
     progress: Progress | None = None
     settle_later: bool = False  # `disan serve`: publish an edit's pages before re-indexing search
+    kiosk: bool = False  # `disan build --kiosk`: the site for a device with no network (builder/offline)
     parse_cache: ParseCache = field(default_factory=ParseCache)
     _assets: AssetStore | None = None
     _environment: tuple[str, jinja2.Environment] | None = None
@@ -81,6 +82,8 @@ class SiteBuilder:
         config = load_config(self.root, problems)
         if config is None:
             return CheckResult(problems.sorted(), None, None, None)
+        if self.kiosk:
+            config = replace(config, offline={**config.offline, "kiosk": True})
         theme = load_theme(self.root, config.theme, problems, self.assets.digest)
         model = load_site(config, problems, self.parse_cache)
         issued = self._registry(problems)

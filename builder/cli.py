@@ -14,6 +14,7 @@ import click
 
 from .build import SiteBuilder
 from .diagnostics import ContentError, Problem, format_json, format_text
+from .offline.kiosk import write_kiosk_zip
 
 
 def _site_option(function):
@@ -81,9 +82,14 @@ def main() -> None:
     is_flag=True,
     help="The build you publish: record its short codes in shortcodes.toml, where they stay for ever.",
 )
-def build(site: Path, out: Path | None, jobs: int, release: bool) -> None:
+@click.option(
+    "--kiosk",
+    is_flag=True,
+    help="For a device with no network: every tour level saved on the first visit, and <output>-kiosk.zip.",
+)
+def build(site: Path, out: Path | None, jobs: int, release: bool, kiosk: bool) -> None:
     """Build the static site (a trial build unless --release)."""
-    builder = SiteBuilder(site.resolve(), jobs=jobs, progress=_ProgressLine())
+    builder = SiteBuilder(site.resolve(), jobs=jobs, progress=_ProgressLine(), kiosk=kiosk)
     try:
         result = builder.build(out, release=release)
     except ContentError as exc:
@@ -94,6 +100,8 @@ def build(site: Path, out: Path | None, jobs: int, release: bool) -> None:
         f"({result.write.written} written, {result.write.reused} unchanged) → {result.out_dir}",
         err=True,
     )
+    if kiosk:
+        click.echo(f"kiosk archive, with a README to run it: {write_kiosk_zip(result.out_dir)}", err=True)
     if result.released:
         _report_recorded(result.unrecorded_codes)
     elif result.unrecorded_codes:

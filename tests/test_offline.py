@@ -8,6 +8,7 @@ import io
 import json
 import re
 import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from PIL import Image, ImageStat
 
 from builder.build import SiteBuilder
 from builder.diagnostics import ContentError
+from builder.offline.kiosk import write_kiosk_zip
 from builder.offline.packs import PAGE_BYTES, scene_tiles
 from builder.tiling import TileSet
 from builder.tours.panoramas import ScenePanorama
@@ -141,3 +143,19 @@ def test_a_saved_tour_works_offline_and_a_rebuild_is_seen_at_once(tmp_path: Path
     assert "Dòng mới sau khi dựng lại." in page.content(), "a returning visitor gets the new page"
     context.close()
     shutil.rmtree(out, ignore_errors=True)
+
+
+def test_a_kiosk_build_stores_every_file_and_zips_the_same_bytes_twice(tmp_path: Path) -> None:
+    site = copy_demo(tmp_path / "site")
+    out = SiteBuilder(site, kiosk=True).build().out_dir
+    kiosk = dict(_pack(out, "offline/packs/kiosk.json")["files"])
+    assert "" in kiosk and TOUR in kiosk and "sw.js" not in kiosk and "_headers" not in kiosk
+    published = {path.relative_to(out).as_posix() for path in (out / "tiles").rglob("*.jpg")}
+    assert published <= set(kiosk), "every level, the no-WebGL faces and the flat panorama"
+    assert '"kiosk": "offline/packs/kiosk.json"' in (out / "sw.js").read_text(encoding="utf-8")
+    archive = write_kiosk_zip(out)
+    first = archive.read_bytes()
+    assert write_kiosk_zip(out).read_bytes() == first
+    with zipfile.ZipFile(archive) as opened:
+        names = opened.namelist()
+    assert names[0] == "README-KIOSK.txt" and "site/index.html" in names and "site/sw.js" in names

@@ -223,11 +223,12 @@ def _listed(
 
 def kiosk_pack(outputs: Sequence[Output]) -> Output:
     """Every published file a visitor may open, for a device with no network: the service
-    worker stores it all when it installs."""
+    worker stores it all when it installs. Short codes are left out: they are for phones that
+    scanned a label, which reach the site through the network."""
     skipped = ("_headers", "robots.txt", "sitemap.xml", "sw.js")
     urls = [
         output.path.removesuffix("index.html")
         for output in outputs
-        if output.path not in skipped and not output.path.startswith(("Q/", FOLDER))
+        if output.path not in skipped and not output.path.startswith(("q/", "Q/", FOLDER))
     ]
     return _listed("kiosk", f"{FOLDER}kiosk.json", "", urls, {o.path: o for o in outputs}, 0)
