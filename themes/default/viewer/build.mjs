@@ -2,7 +2,8 @@
 // and the chunks it loads after the first view (content-hashed names in the same folder),
 // the 3D page loader viewer/model.js -> static/vendor/model.js, the search page's
 // viewer/search.js -> static/vendor/search.js and the catalogue index's filter viewer/facets.js
-// -> static/vendor/facets.js; copies model-viewer's own bundle and the Draco, Basis and meshopt
+// -> static/vendor/facets.js, the offline registration, button and service worker code
+// -> static/vendor/offline/; copies model-viewer's own bundle and the Draco, Basis and meshopt
 // decoders it would otherwise fetch from CDNs.
 // Run with `npm run build` in themes/default (after `npm ci`).  The output is deterministic:
 // no timestamps or absolute paths, and the chunks' hashes are of their content, so two builds
