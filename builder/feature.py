@@ -130,6 +130,7 @@ class Feature:
     extends: Mapping[str, Keys] = {}  # keys it adds to other kinds' files, by kind name
     page_kinds: Mapping[str, str] = {}  # the feature's page kinds → the kind of entry each shows ("" for none)
     static_folders: tuple[str, ...] = ()  # theme folders whose files keep fixed names: versioned as a whole
+    unlisted_kinds: tuple[str, ...] = ()  # its page kinds kept out of the sitemap (marked noindex)
 
     def load(self, loading: SiteLoad) -> None:
         """Entries from sources other than Markdown files (a spreadsheet's rows): added to

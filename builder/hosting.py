@@ -12,7 +12,7 @@ grow with the number of tours (Cloudflare reads at most 100).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from html import escape
 
 from .config import SiteConfig
@@ -110,12 +110,17 @@ def cache_control(path: str) -> str:
 
 
 def host_files(
-    config: SiteConfig, pages: dict[str, str], policies: Policies, files: Iterable[str] = ()
+    config: SiteConfig,
+    pages: dict[str, str],
+    policies: Policies,
+    files: Iterable[str] = (),
+    unlisted: Collection[str] = (),
 ) -> dict[str, str]:
     """`pages` maps each HTML output path to its page kind; `files` are every published path,
     of which those of a type hosts may not know get a Content-Type rule each (exact paths: the
-    hosts' wildcards differ, and the open-data files are few)."""
-    listed = sorted(p for p in pages if p != "404.html" and pages[p] != "redirect")
+    hosts' wildcards differ, and the open-data files are few). Pages of the `unlisted` kinds
+    (the offline page) are left out of the sitemap, as the 404 page and redirects are."""
+    listed = sorted(p for p in pages if p != "404.html" and pages[p] not in ("redirect", *unlisted))
     urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n" for p in listed)
     sitemap = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -137,7 +137,8 @@ def _host_outputs(site: ValidatedSite, outputs: list[Output], policies: tuple[st
     def needs(kind: str) -> int:
         return max((feature.policy(site, kind) for feature in FEATURES), default=0)
 
-    files = host_files(site.model.config, pages, Policies(policies, needs), (o.path for o in outputs))
+    unlisted = {kind for feature in FEATURES for kind in feature.unlisted_kinds}
+    files = host_files(site.model.config, pages, Policies(policies, needs), (o.path for o in outputs), unlisted)
     return [Output(name, key_of(text), TextFile(text)) for name, text in sorted(files.items())]
 
 

@@ -142,9 +142,16 @@ def browser():
 
 @pytest.fixture
 def phone(browser):
-    """A 360×740 phone page that fails the test on any request leaving 127.0.0.1."""
+    """A 360×740 phone page that fails the test on any request leaving 127.0.0.1. The site's
+    service worker is blocked: Playwright's routes do not see what a worker fetches, and the
+    tests that hold or fail a request by a route would not hold it (tests/test_offline.py runs
+    the worker)."""
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
+        viewport={"width": 360, "height": 740},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        service_workers="block",
     )
     page = context.new_page()
     page.outside_requests = []

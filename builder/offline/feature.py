@@ -43,6 +43,7 @@ BUTTON_STRINGS = ("save", "update", "saving", "saved", "remove", "removed", "too
 class OfflineFeature(Feature):
     name = "offline"
     page_kinds = {"offline": ""}
+    unlisted_kinds = ("offline",)  # shown in place of a page not kept on the device, never found by search
     static_folders = (BUNDLE_FOLDER,)  # register.js imports save.js beside itself; sw.js imports worker.js
 
     def validate(self, check: SiteCheck) -> None:
