@@ -159,3 +159,24 @@ def test_a_kiosk_build_stores_every_file_and_zips_the_same_bytes_twice(tmp_path:
     with zipfile.ZipFile(archive) as opened:
         names = opened.namelist()
     assert names[0] == "README-KIOSK.txt" and "site/index.html" in names and "site/sw.js" in names
+
+
+@pytest.mark.browser
+def test_a_kiosk_opens_pages_it_never_showed_with_the_network_cut(tmp_path: Path, serve_dir, browser) -> None:
+    out = SiteBuilder(copy_demo(tmp_path / "site"), kiosk=True).build().out_dir
+    base = serve_dir(out)
+    context = browser.new_context(viewport={"width": 800, "height": 600}, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(base)
+    # the worker controls the page once installed, and it installs once the whole site is stored
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=120_000)
+    context.set_offline(True)
+    page.goto(base + "en/about/")
+    assert page.locator("h1").inner_text() != "You are offline"
+    page.goto(base + TOUR)
+    page.wait_for_function("() => window.disanTour !== undefined")
+    page.evaluate("() => window.disanTour.complete")
+    page.wait_for_timeout(1500)
+    shot = Image.open(io.BytesIO(page.locator("#viewer canvas").first.screenshot())).convert("L")
+    assert ImageStat.Stat(shot).stddev[0] > 10, "the tour draws from the stored tiles"
+    context.close()
