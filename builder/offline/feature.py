@@ -121,7 +121,7 @@ class OfflineFeature(Feature):
             strings = renderer.strings[lang]
             offline = {
                 "pack": relative_url(Saveable(context["kind"], entry.slug, lang).list_path, context["page_url"]),
-                "strings": {key: strings[f"offline_{key}"] for key in BUTTON_STRINGS},
+                "strings": {key: strings.get(f"offline_{key}", key) for key in BUTTON_STRINGS},
             }
         template = renderer.env.get_template("partials/offline_head.html")
         return template.render(
