@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +63,7 @@ class SiteBuilder:
     settle_later: bool = False  # `disan serve`: publish an edit's pages before re-indexing search
     scheduler: str = ""  # a Dask scheduler's address (`--scheduler`): media work on its workers; else [build]
     cache: Path | None = None  # the build cache (`--cache-dir`); else [build] cache, else .disan-cache
+    kiosk: bool = False  # `disan build --kiosk`: the site for a device with no network (builder/offline)
     parse_cache: ParseCache = field(default_factory=ParseCache)
     kept_manifest: KeptManifest = field(default_factory=KeptManifest)  # authoring: the output's keys, in memory
     _assets: AssetStore | None = None
@@ -104,6 +105,8 @@ class SiteBuilder:
         if config is None:
             return CheckResult(problems.sorted(), None, None, None)
         self._configured_cache = config.cache
+        if self.kiosk:
+            config = replace(config, offline={**config.offline, "kiosk": True})
         theme = load_theme(self.root, config.theme, problems, self.assets.digest)
         model = load_site(config, problems, self.parse_cache)
         issued = self._registry(problems)

@@ -14,6 +14,7 @@ import click
 
 from .build import SiteBuilder
 from .diagnostics import ContentError, Problem, format_json, format_text
+from .offline.kiosk import write_kiosk_zip
 
 
 def _site_option(function):
@@ -93,12 +94,21 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="The build cache (default: site.toml's [build] cache, else .disan-cache in the site).",
 )
-def build(site: Path, out: Path | None, jobs: int, release: bool, scheduler: str, cache_dir: Path | None) -> None:
+@click.option(
+    "--kiosk",
+    is_flag=True,
+    help="For a device with no network: every tour level saved on the first visit, and <output>-kiosk.zip.",
+)
+def build(
+    site: Path, out: Path | None, jobs: int, release: bool, scheduler: str, cache_dir: Path | None, kiosk: bool
+) -> None:
     """Build the static site (a trial build unless --release)."""
     from .cluster import SchedulerError
 
     cache = cache_dir.resolve() if cache_dir else None
-    builder = SiteBuilder(site.resolve(), jobs=jobs, progress=_ProgressLine(), scheduler=scheduler, cache=cache)
+    builder = SiteBuilder(
+        site.resolve(), jobs=jobs, progress=_ProgressLine(), scheduler=scheduler, cache=cache, kiosk=kiosk
+    )
     try:
         result = builder.build(out, release=release)
         _report_cluster(builder)
@@ -115,6 +125,8 @@ def build(site: Path, out: Path | None, jobs: int, release: bool, scheduler: str
         f"({result.write.written} written, {result.write.reused} unchanged) → {result.out_dir}",
         err=True,
     )
+    if kiosk:
+        click.echo(f"kiosk archive, with a README to run it: {write_kiosk_zip(result.out_dir)}", err=True)
     if result.released:
         _report_recorded(result.unrecorded_codes)
     elif result.unrecorded_codes:

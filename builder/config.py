@@ -34,6 +34,7 @@ KNOWN_KEYS = {
     "deploy",
     "deep_zoom",
     "build",
+    "offline",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
@@ -42,7 +43,7 @@ DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at
 DEFAULT_ZOOM_PIXELS = 20_000_000
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
-TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy", "deep_zoom", "build")
+TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy", "deep_zoom", "build", "offline")
 TILES_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?/\S*\{z\}\S*\{x\}\S*\{y\}\S*$")
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9.:\[\]-]+:\d+$")
 BUILD_KEYS = {"scheduler", "cache"}
@@ -84,6 +85,8 @@ class SiteConfig:
     zoom_min_pixels: int = DEFAULT_ZOOM_PIXELS  # [deep_zoom] min_pixels; 0: only images marked `zoom: true`
     scheduler: str = ""  # [build] scheduler: a Dask scheduler's address for the media work ('' local processes)
     cache: str = ""  # [build] cache: the build cache folder, relative to the site ('' .disan-cache)
+    # the [offline] table as written (with `kiosk` set by `disan build --kiosk`); the offline feature reads it
+    offline: dict[str, Any] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -285,6 +288,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         zoom_min_pixels=zoom_min_pixels,
         scheduler=scheduler,
         cache=cache,
+        offline=dict(data.get("offline", {})),
     )
 
 
@@ -355,6 +359,18 @@ def _tables(value: Any) -> tuple[dict[str, Any], ...]:
     """`[[catalogue]]` tables as written; a single `[catalogue]` table counts as one."""
     tables = [value] if isinstance(value, dict) else value if isinstance(value, list) else []
     return tuple(table for table in tables if isinstance(table, dict))
+
+
+def setting_line(path: Path, section: str, key: str) -> int:
+    """The line of `key` in a `[section]` of a TOML file (tomllib gives no lines)."""
+    current = ""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            current = stripped.strip("[]").strip()
+        elif current == section and stripped.split("=", 1)[0].strip() == key:
+            return number
+    return 0
 
 
 def _key_lines(path: Path) -> dict[str, int]:

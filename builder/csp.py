@@ -1,6 +1,7 @@
 """The site's Content-Security-Policy ladder: every page gets the least its content needs.
 
-Level 0 is a plain page; level 1 a page with a WebGL viewer (tiles decoded into blob: URLs,
+Level 0 is a plain page, which may register the site's service worker (`/sw.js`, same origin:
+`worker-src 'self'`); level 1 a page with a WebGL viewer (tiles decoded into blob: URLs,
 styles set from script, workers); level 2 a page that may show a 3D model (WebAssembly
 decoders, textures from blob: URLs), which the search page also takes for Pagefind's WebAssembly.
 Features say which level their pages need and may tighten a level's text (the 3D viewer's one
@@ -17,9 +18,11 @@ from pathlib import Path
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
-    "font-src 'self'; connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'"
+    "font-src 'self'; connect-src 'self'; manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'"
 )
-VIEWER_CSP = PAGE_CSP.replace("img-src 'self' data:", "img-src 'self' data: blob:") + "; worker-src 'self' blob:"
+VIEWER_CSP = PAGE_CSP.replace("img-src 'self' data:", "img-src 'self' data: blob:").replace(
+    "worker-src 'self'", "worker-src 'self' blob:"
+)
 MODEL_CSP = VIEWER_CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'").replace(
     "connect-src 'self'", "connect-src 'self' blob:"
 )

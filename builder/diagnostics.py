@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from difflib import get_close_matches
+from difflib import SequenceMatcher, get_close_matches
 from pathlib import Path
 from typing import Literal
 
@@ -100,9 +100,18 @@ def format_json(problems: Iterable[Problem]) -> str:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A hint naming the closest known choice, or '' when nothing is close."""
-    match = get_close_matches(word, list(choices), n=1, cutoff=0.5)
-    return f"did you mean '{match[0]}'?" if match else ""
+    """A hint naming the closest known choice, or '' when nothing is close. Choices equally
+    close are told apart by the letters they share with the word (a swap of two letters keeps
+    them all: 'lisence' is 'license', not 'offline'), not by the alphabet."""
+    matches = get_close_matches(word, list(choices), n=3, cutoff=0.5)
+    if not matches:
+        return ""
+
+    def closeness(choice: str) -> tuple[float, float]:
+        matcher = SequenceMatcher(None, choice, word)
+        return round(matcher.ratio(), 9), matcher.quick_ratio()
+
+    return f"did you mean '{max(matches, key=closeness)}'?"
 
 
 def relative(path: Path, root: Path) -> str:

@@ -13,7 +13,7 @@ guided tour's audio is checked and published as a narration.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -136,6 +136,7 @@ class Feature:
     page_kinds: Mapping[str, str] = {}  # the feature's page kinds → the kind of entry each shows ("" for none)
     static_folders: tuple[str, ...] = ()  # theme folders whose files keep fixed names: versioned as a whole
     framed_kinds: frozenset[str] = frozenset()  # page kinds other sites may frame (a lesson embeds a story)
+    unlisted_kinds: tuple[str, ...] = ()  # its page kinds kept out of the sitemap (marked noindex)
 
     def load(self, loading: SiteLoad) -> None:
         """Entries from sources other than Markdown files (a spreadsheet's rows): added to
@@ -175,6 +176,11 @@ class Feature:
 
     def plan(self, planner: Planner) -> list[Output]:
         """The feature's own outputs: pages, media, tiles."""
+        return []
+
+    def plan_last(self, planner: Planner, outputs: Sequence[Output]) -> list[Output]:
+        """Outputs that list the site's other outputs (the offline packs, the service worker's
+        precache), planned once every other output is."""
         return []
 
     def index_deps(self, planner: Planner, kind: str, lang: str) -> object:

@@ -8,8 +8,9 @@ The map follows the catalogue, whose located items it shows; its rung of the pol
 online tiles goes above every other but the stories'. Open data follows every kind it publishes,
 and IIIF, whose manifests point to the open-data files, follows it; teaching follows the kinds it
 embeds and prints. Stories follow every feature whose views they show, and add the widest rung
-(frames of the site's own pages) on top of the map's. Search comes last, as it indexes every
-other feature's entries.
+(frames of the site's own pages) on top of the map's. Search comes last of those, as it indexes
+every other feature's entries; offline follows it, as its pack lists and its service worker's
+version list what every other feature publishes.
 """
 
 from .catalogue import CATALOGUE
@@ -19,6 +20,7 @@ from .iiif import IIIF
 from .map import MAP
 from .models3d import MODELS3D
 from .narration import NARRATION
+from .offline import OFFLINE
 from .opendata import OPEN_DATA
 from .search import SEARCH
 from .stories import STORIES
@@ -37,4 +39,5 @@ FEATURES: tuple[Feature, ...] = (
     TEACHING,
     STORIES,
     SEARCH,
+    OFFLINE,
 )

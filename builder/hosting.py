@@ -12,7 +12,7 @@ grow with the number of tours (Cloudflare reads at most 100).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from html import escape
 
 from .config import SiteConfig
@@ -20,7 +20,6 @@ from .urls import lang_prefix
 
 EMBEDDABLE = "frame-ancestors *"
 # Views of a page for other places (a lesson's iframe, a printed sheet): search engines get the page itself.
-UNLISTED = ("-embed", "-print")
 EMBED_FOLDER = "embed"  # the pages under /embed/ (and a language's /en/embed/) may be framed, as tour embeds
 NOT_EMBEDDABLE = "frame-ancestors 'self'"
 CACHED_FOREVER = ("static", "media", "tiles")
@@ -122,12 +121,14 @@ def host_files(
     policies: Policies,
     files: Iterable[str] = (),
     framed: frozenset[str] = frozenset(),
+    unlisted: Collection[str] = (),
 ) -> dict[str, str]:
     """`pages` maps each HTML output path to its page kind; `files` are every published path,
     of which those of a type hosts may not know get a Content-Type rule each (exact paths: the
     hosts' wildcards differ, and the open-data files are few); a folder whose page kinds are all
-    `framed` may be framed by other sites, as `/embed/` is."""
-    listed = sorted(p for p in pages if p != "404.html" and pages[p] != "redirect" and not pages[p].endswith(UNLISTED))
+    `framed` may be framed by other sites, as `/embed/` is. Pages of the `unlisted` kinds (the
+    offline page) are left out of the sitemap, as the 404 page and redirects are."""
+    listed = sorted(p for p in pages if p != "404.html" and pages[p] not in ("redirect", *unlisted))
     urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n" for p in listed)
     sitemap = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'

@@ -85,7 +85,7 @@ def plan_site(
         image_keys(images, [c.image for by_lang in model.collections.values() for c in by_lang.values() if c.image]),
         [feature.shared_deps(model) for feature in FEATURES],  # e.g. every page's menu links to the tours
     )
-    planner = Planner(site, processed, images, base, shared, theme)
+    planner = Planner(site, processed, images, base, shared, theme, static_urls)
     outputs = static_outputs + planner.pages()
     for feature in FEATURES:
         outputs += feature.plan(planner)
@@ -94,6 +94,8 @@ def plan_site(
     ):
         outputs.append(Output(derivative.site_path, derivative.cache_name, CachedMedia(derivative)))
     outputs += _plan_short_codes(planner)
+    for feature in FEATURES:
+        outputs += feature.plan_last(planner, outputs)
     policies: tuple[str, ...] = LADDER
     for feature in FEATURES:
         policies = feature.policies(site, theme, policies)
@@ -136,7 +138,8 @@ def _host_outputs(site: ValidatedSite, outputs: list[Output], policies: tuple[st
         return max((feature.policy(site, kind) for feature in FEATURES), default=0)
 
     framed = frozenset().union(*(feature.framed_kinds for feature in FEATURES))
-    files = host_files(site.model.config, pages, Policies(policies, needs), (o.path for o in outputs), framed)
+    unlisted = {kind for feature in FEATURES for kind in feature.unlisted_kinds}
+    files = host_files(site.model.config, pages, Policies(policies, needs), (o.path for o in outputs), framed, unlisted)
     return [Output(name, key_of(text), TextFile(text)) for name, text in sorted(files.items())]
 
 
@@ -225,6 +228,7 @@ class Planner:
     base: str
     shared: str
     theme: Theme
+    static_urls: dict[str, str] = field(default_factory=dict)  # theme static file or folder → published path
     _digests: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _keys: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _strings: dict[str, dict[str, str]] = field(default_factory=dict)

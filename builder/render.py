@@ -38,9 +38,10 @@ WORKER_CHUNK = 64
 
 @jinja2.pass_context
 def _url(context: jinja2.runtime.Context, target: str) -> str:
-    """A link relative to the page being rendered (absolute from the site root on the 404 page)."""
+    """A link relative to the page being rendered; absolute from the site root on a page served at
+    any address (the 404 page, the offline page: `absolute_links` in its context)."""
     page = context["page_url"]
-    if page == "404.html":
+    if page == "404.html" or context.get("absolute_links"):
         return context["root_path"] + target
     return relative_url(target, page)
 

@@ -143,8 +143,19 @@ def browser():
 @pytest.fixture
 def phone(browser):
     """A 360×740 phone page that fails the test on any request leaving 127.0.0.1."""
+    yield from _phone(browser)
+
+
+@pytest.fixture
+def phone_without_worker(browser):
+    """`phone` with the site's service worker blocked, for tests that hold or fail a request by
+    a route: Playwright's routes do not see what a worker fetches."""
+    yield from _phone(browser, service_workers="block")
+
+
+def _phone(browser, **options) -> Iterator:
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
+        viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True, **options
     )
     page = context.new_page()
     page.outside_requests = []

@@ -121,7 +121,9 @@ def test_the_cube_turns_by_keys_and_drag_and_keeps_the_index(built_demo: Path, s
 
 
 def test_the_flat_panorama_is_the_last_resort(built_demo: Path, serve_dir, no_webgl) -> None:
-    context = no_webgl.new_context(viewport={"width": 360, "height": 740})
+    context = no_webgl.new_context(
+        viewport={"width": 360, "height": 740}, service_workers="block"
+    )  # see `phone_without_worker`
     context.route("**/fallback/top.jpg", lambda route: route.fulfill(status=404))
     page = context.new_page()
     page.goto(serve_dir(built_demo) + TOUR)

@@ -3,9 +3,9 @@ lists them (/open-data/ in every language), and Schema.org JSON-LD in every page
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..config import setting_line
 from ..diagnostics import Problem
 from ..feature import Feature, PageContext, ProcessContext, SiteCheck
 from ..markup import inline_json
@@ -37,7 +37,7 @@ class OpenDataFeature(Feature):
         if setting is not None and not valid_date(setting):
             check.problems.error(
                 "site.toml",
-                _setting_line(check.model.config.root / "site.toml", "open_data", "modified"),
+                setting_line(check.model.config.root / "site.toml", "open_data", "modified"),
                 "open-data-modified",
                 f"[open_data] modified {setting!r} is not a date",
                 "write the date the published data last changed as year-month-day: modified = 2026-12-01",
@@ -106,18 +106,6 @@ def _size(count: int, lang: str) -> str:
     """A file size for people: 12.3 kB (12,3 kB in Vietnamese, which writes a decimal comma)."""
     text = f"{count / 1000:.1f} kB" if count >= 1000 else f"{count} B"
     return text.replace(".", ",") if lang == "vi" else text
-
-
-def _setting_line(path: Path, section: str, key: str) -> int:
-    """The line of `key` in a `[section]` of a TOML file (tomllib gives no lines)."""
-    current = ""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        stripped = line.strip()
-        if stripped.startswith("["):
-            current = stripped.strip("[]").strip()
-        elif current == section and stripped.split("=", 1)[0].strip() == key:
-            return number
-    return 0
 
 
 OPEN_DATA = OpenDataFeature()

@@ -37,6 +37,7 @@ class TeachingFeature(Feature):
         **{_embed_kind(kind): kind for kind in OBJECT_KINDS},
         **{_print_kind(kind): kind for kind in TAUGHT_KINDS},
     }
+    unlisted_kinds = tuple(page_kinds)  # embeds and QR sheets repeat a page that is listed
 
     def plan(self, planner: Planner) -> list[Output]:
         model, config = planner.model, planner.model.config

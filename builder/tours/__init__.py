@@ -1,6 +1,6 @@
 """360° tours: scenes, hotspots, the floor plan and the guided narration, from tours/<tour>/."""
 
-from .feature import TOUR_BUNDLE, TOURS
+from .feature import TOUR_BUNDLE, TOURS, tour_files
 from .guide import parse_at
 from .model import (
     HOTSPOT_KINDS,
@@ -31,6 +31,7 @@ __all__ = [
     "parse_at",
     "scenes_of",
     "tour_embed_url",
+    "tour_files",
     "tour_scenes",
     "tours_of",
 ]

@@ -114,6 +114,12 @@ class ToursFeature(Feature):
         return PageContext(tour, pages.context(tour, url))
 
 
+def tour_files(processed: dict[str, Any]) -> TourFiles:
+    """What the process step made for tours (`Plan.processed`, `Planner.processed`)."""
+    made: TourFiles = processed[ToursFeature.name]
+    return made
+
+
 def _sightings(site: ValidatedSite) -> Sightings:
     sightings: Sightings = site.results.get(ToursFeature.name, {})
     return sightings

@@ -4,7 +4,8 @@
 // viewer/search.js -> static/vendor/search.js, the catalogue index's filter viewer/facets.js
 // -> static/vendor/facets.js, the story page's live panel viewer/story.js -> static/vendor/story.js,
 // the deep-zoom loader viewer/zoom.{js,css} -> static/vendor/zoom.{js,css}
-// and the viewer it imports on demand, viewer/deepzoom.js (OpenSeadragon) -> static/vendor/deepzoom.js; copies model-viewer's own bundle and the Draco, Basis and meshopt
+// and the viewer it imports on demand, viewer/deepzoom.js (OpenSeadragon) -> static/vendor/deepzoom.js, the offline registration, button and service worker code
+// -> static/vendor/offline/; copies model-viewer's own bundle and the Draco, Basis and meshopt
 // decoders it would otherwise fetch from CDNs.
 // Run with `npm run build` in themes/default (after `npm ci`).  The output is deterministic:
 // no timestamps or absolute paths, and the chunks' hashes are of their content, so two builds
@@ -162,9 +163,29 @@ for (const name of ['marker-icon-2x.png', 'marker-shadow.png']) {
 }
 writeFileSync(join(outdir, 'map', 'basemap.json'), JSON.stringify(basemap(theme)));
 
+// Offline: the registration every page loads (tiny), the "save for offline" button it imports
+// beside itself on a page that may be saved, and the service worker's code, which /sw.js (written
+// by the builder with the build's version) imports as a classic script. Fixed names in a folder
+// the builder versions as a whole.
+await build({
+  ...viewerOptions,
+  entryPoints: { register: 'viewer/register.js', save: 'viewer/save.js' },
+  outdir: 'static/vendor/offline',
+  target: ['es2020'], // import.meta.url: register.js finds save.js beside itself
+  legalComments: 'none',
+});
+await build({
+  ...viewerOptions,
+  entryPoints: { worker: 'viewer/sw.js' },
+  outdir: 'static/vendor/offline',
+  format: 'iife',
+  target: ['es2020'],
+  legalComments: 'none',
+});
+
 const tourFiles = readdirSync(tourDir).sort().map((name) => `tour/${name}`);
 const sizes = {};
-for (const name of [...tourFiles, 'model.js', 'search.js', 'facets.js', 'zoom.js', 'deepzoom.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json']) {
+for (const name of [...tourFiles, 'model.js', 'search.js', 'facets.js', 'zoom.js', 'deepzoom.js', 'model-viewer.js', 'map/map.js', 'map/map-style.css', 'map/basemap.json', 'offline/register.js', 'offline/save.js', 'offline/worker.js']) {
   const data = readFileSync(join(outdir, name));
   sizes[name] = gzipSync(data, { level: 9 }).length;
   console.log(`static/vendor/${name}: ${data.length} bytes, ${sizes[name]} bytes gzip -9`);
