@@ -24,6 +24,8 @@ from tests.conftest import copy_demo
 
 TOUR = "tours/bao-tang/"
 TOUR_PACK = "offline/packs/tour-bao-tang.vi.json"
+STORY = "stories/doc-mat-trong-dong/"
+STORY_PACK = "offline/packs/story-doc-mat-trong-dong.vi.json"
 
 
 def _pack(site: Path, path: str = TOUR_PACK) -> dict:
@@ -53,6 +55,19 @@ def test_a_tour_pack_lists_its_page_viewer_tiles_posters_and_narration(built_dem
     assert pack["max_bytes"] == 150_000_000
     collection = dict(_pack(built_demo, "offline/packs/collection-dong-son.en.json")["files"])
     assert "en/collections/dong-son/" in collection and "en/exhibits/trong-dong-ngoc-lu/" in collection
+
+
+def test_a_story_pack_holds_what_its_steps_show(built_demo: Path) -> None:
+    files = dict(_pack(built_demo, STORY_PACK)["files"])
+    assert STORY in files and "tours/bao-tang/embed/" in files, "the story and its tour frame"
+    assert any(url.startswith("static/vendor/story.") for url in files)
+    assert any(url.endswith("/tour.js") for url in files)
+    assert sum(1 for url in files if "/poster-" in url) >= 2, "the scenes its steps turn to"
+    assert any(url.endswith(".glb") for url in files), "the 3D model of its model step"
+    assert "map/" in files and any(url.endswith("basemap.json") for url in files), "the map step works offline"
+    html = (built_demo / STORY / "index.html").read_text(encoding="utf-8")
+    shown = set(re.findall(r"media/[\w.-]+\.(?:mp3|jpg)", html))
+    assert shown and shown <= set(files), shown - set(files)
 
 
 def test_a_saved_tour_keeps_the_first_levels_and_a_kiosk_every_level(tmp_path: Path) -> None:
@@ -159,6 +174,28 @@ def test_a_kiosk_build_stores_every_file_and_zips_the_same_bytes_twice(tmp_path:
     with zipfile.ZipFile(archive) as opened:
         names = opened.namelist()
     assert names[0] == "README-KIOSK.txt" and "site/index.html" in names and "site/sw.js" in names
+
+
+@pytest.mark.browser
+def test_a_saved_story_turns_its_tour_with_the_network_cut(built_demo: Path, serve_dir, browser) -> None:
+    base = serve_dir(built_demo)
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto(base + STORY)
+    page.evaluate("() => navigator.serviceWorker.ready")
+    page.locator(".offline-save button").first.click()
+    page.locator(".offline-save[data-state=saved]").wait_for(timeout=60_000)
+
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector(".story-stage iframe")
+    frame = next(f for f in page.frames if "/tours/bao-tang/embed/" in f.url)
+    frame.wait_for_function("() => window.disanTour !== undefined")
+    frame.evaluate("() => window.disanTour.complete")
+    page.wait_for_timeout(1500)
+    shot = Image.open(io.BytesIO(page.locator(".story-stage iframe").screenshot())).convert("L")
+    assert ImageStat.Stat(shot).stddev[0] > 10, "the step's scene is drawn from the saved tiles"
+    context.close()
 
 
 @pytest.mark.browser

@@ -8,7 +8,7 @@ since the process step, image derivatives since the plan); a page's own bytes ar
 the same write, so a page counts as `PAGE_BYTES`, a little above the demo's largest (its tour
 page, 34 kB).
 
-A new saveable kind (the stories to come) adds one function to `PACKERS`.
+A new saveable kind adds one function to `PACKERS`.
 """
 
 from __future__ import annotations
@@ -19,11 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..map.places import map_url
 from ..model import ImageRef
+from ..models3d import DECODERS, MODEL_BUNDLE, models_of
 from ..narration import narration_paths, narrations_of
 from ..outputs import Action, CachedMedia, CopyFile, Output, RenderPage, TextFile, key_of
+from ..stories.feature import CROPS, checked_of
+from ..stories.model import stories_of
+from ..stories.views import View
 from ..tours import tour_files
-from ..tours.model import tour_scenes, tours_of
+from ..tours.model import scenes_of, tour_scenes, tours_of
 from ..tours.panoramas import ScenePanorama
 from ..tours.plan import poster_path
 from ..urls import entry_url, output_file
@@ -39,6 +44,7 @@ DEFAULT_MAX_PACK_MB = 150
 SAVED_FACE_SIZE = 2048
 # Theme files every page loads: a saved page must find them offline.
 PAGE_STATIC = ("style.css", "site.js", "favicon.svg")
+STORY_STATIC = ("vendor/story.js",)
 
 
 @dataclass(frozen=True)
@@ -108,8 +114,7 @@ def tour_pack(planner: Planner, slug: str, lang: str) -> list[str]:
     everything = kiosk(config.offline)
     tour = tours_of(model)[slug][lang]
     urls = [entry_url(config, "tour", slug, lang), *page_static(planner)]
-    folder = planner.static_urls.get("vendor/tour/", "")
-    urls += [f"{folder}{name}" for name in _bundle_names(planner, "vendor/tour/") if name.endswith((".js", ".css"))]
+    urls += _tour_bundle(planner)
     narrations = narrations_of(planner.site.results)
     refs = [tour.ref]
     if tour.plan:
@@ -159,6 +164,58 @@ def collection_pack(planner: Planner, slug: str, lang: str) -> list[str]:
     return urls + narration_files(narrations_of(planner.site.results), refs)
 
 
+def story_pack(planner: Planner, slug: str, lang: str) -> list[str]:
+    """The story page and what its steps show: each scene's tour frame with that scene's first
+    levels, each image region and picture, each 3D model, the map page with the basemap that
+    ships with the site, and every narration it plays."""
+    model = planner.model
+    story = stories_of(model)[slug][lang]
+    urls = [entry_url(model.config, "story", slug, lang), *page_static(planner), *_statics(planner, STORY_STATIC)]
+    urls += image_files(planner, [story.image] if story.image else [])
+    refs: list[tuple[str, str, str]] = []
+    for step in checked_of(planner.site.results)[story.ref].steps:
+        for view in step.views:
+            urls += _view_files(planner, view, lang, refs)
+    narrations = narrations_of(planner.site.results)
+    default = model.config.default_language
+    refs = [ref if ref in narrations else (ref[0], ref[1], default) for ref in refs]
+    return list(dict.fromkeys(urls + narration_files(narrations, refs)))
+
+
+def _view_files(planner: Planner, view: View, lang: str, refs: list[tuple[str, str, str]]) -> list[str]:
+    """What one view of a story needs offline; a narration it plays goes into `refs`."""
+    model = planner.model
+    kind, slug = view.target
+    if view.kind == "audio":
+        refs.append((kind, slug, lang))
+        return []
+    if view.kind == "map":
+        folder = planner.static_urls.get("vendor/map/", "")
+        return [map_url(model.config, lang), *(folder + name for name in _bundle_names(planner, "vendor/map/"))]
+    if view.kind == "scene":
+        scene = scenes_of(model)[slug][lang]
+        panorama = tour_files(planner.processed).panoramas.get(scene.slug)
+        urls = [entry_url(model.config, "tour", scene.tour, lang) + "embed/", *_tour_bundle(planner)]
+        return urls + (scene_tiles(panorama, kiosk(model.config.offline)) if panorama else [])
+    exhibit = model.exhibits[slug][lang]
+    if view.kind == "model":
+        found = models_of(planner.site.results)[exhibit.ref]
+        posters = [found.poster] if found.poster else exhibit.images[:1]
+        decoders = [planner.static_urls.get(DECODERS, "") + name for name in _bundle_names(planner, DECODERS)]
+        return [found.site_path, *_statics(planner, [MODEL_BUNDLE]), *decoders, *image_files(planner, posters)]
+    crop = planner.site.results[CROPS].get(view)
+    return ([crop.site_path] if crop else []) + image_files(planner, exhibit.images[view.image : view.image + 1])
+
+
+def _statics(planner: Planner, names: Iterable[str]) -> list[str]:
+    return [planner.static_urls[name] for name in names if name in planner.static_urls]
+
+
+def _tour_bundle(planner: Planner) -> list[str]:
+    folder = planner.static_urls.get("vendor/tour/", "")
+    return [f"{folder}{name}" for name in _bundle_names(planner, "vendor/tour/") if name.endswith((".js", ".css"))]
+
+
 def page_static(planner: Planner) -> list[str]:
     return [planner.static_urls[name] for name in PAGE_STATIC if name in planner.static_urls]
 
@@ -192,6 +249,7 @@ Packer = Callable[["Planner", str, str], list[str]]
 PACKERS: dict[str, tuple[Callable[[Planner], Iterable[str]], Packer]] = {
     "tour": (lambda planner: tours_of(planner.model), tour_pack),
     "collection": (lambda planner: planner.model.collections, collection_pack),
+    "story": (lambda planner: stories_of(planner.model), story_pack),
 }
 
 
