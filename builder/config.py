@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -288,20 +289,25 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         zoom_min_pixels=zoom_min_pixels,
         scheduler=scheduler,
         cache=cache,
-        offline=dict(data.get("offline", {})),
+        offline=_offline_settings(data.get("offline", {}), languages, lines.get("offline", 0), problems),
     )
 
 
-def _build_settings(table: dict[str, Any], line: int, problems: Problems) -> tuple[str, str]:
-    """`[build] scheduler` (a Dask scheduler's tcp:// or tls:// address) and `cache` (a folder)."""
-    for key in sorted(set(table) - BUILD_KEYS):
+def _unknown_settings(name: str, table: dict[str, Any], known: Collection[str], line: int, problems: Problems) -> None:
+    """A misspelt key in a table (`max_pak_mb`) would be silently ignored: warn, with the near key."""
+    for key in sorted(set(table) - set(known)):
         problems.warning(
             "site.toml",
             line,
             "config-unknown-key",
-            f"unknown setting '{key}' in [build]",
-            did_you_mean(key, BUILD_KEYS) or "[build] takes scheduler and cache",
+            f"unknown setting '{key}' in [{name}]",
+            did_you_mean(key, known) or f"[{name}] takes {', '.join(sorted(known))}",
         )
+
+
+def _build_settings(table: dict[str, Any], line: int, problems: Problems) -> tuple[str, str]:
+    """`[build] scheduler` (a Dask scheduler's tcp:// or tls:// address) and `cache` (a folder)."""
+    _unknown_settings("build", table, BUILD_KEYS, line, problems)
     scheduler, cache = table.get("scheduler", ""), table.get("cache", "")
     if scheduler != "" and not (isinstance(scheduler, str) and SCHEDULER_ADDRESS.match(scheduler)):
         problems.error(
@@ -342,6 +348,7 @@ def _tiles_url(table: Any, line: int, problems: Problems) -> str:
 
 def _zoom_min_pixels(table: dict[str, Any], line: int, problems: Problems) -> int:
     """`[deep_zoom] min_pixels`: images from this many pixels up open in the deep-zoom viewer."""
+    _unknown_settings("deep_zoom", table, ("min_pixels",), line, problems)
     value = table.get("min_pixels", DEFAULT_ZOOM_PIXELS)
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return value
@@ -353,6 +360,13 @@ def _zoom_min_pixels(table: dict[str, Any], line: int, problems: Problems) -> in
         f"for example: min_pixels = {DEFAULT_ZOOM_PIXELS} (0: only images marked 'zoom: true')",
     )
     return DEFAULT_ZOOM_PIXELS
+
+
+def _offline_settings(table: dict[str, Any], languages: list[str], line: int, problems: Problems) -> dict[str, Any]:
+    """`[offline]` as written; the offline feature checks its values."""
+    known = ("max_pack_mb", "icon", "short_name", "kiosk", *(f"short_name_{lang}" for lang in languages))
+    _unknown_settings("offline", table, known, line, problems)
+    return dict(table)
 
 
 def _tables(value: Any) -> tuple[dict[str, Any], ...]:

@@ -104,3 +104,19 @@ def test_unknown_site_setting_suggests_the_right_one(site: Path) -> None:
     problems = Problems()
     load_config(site, problems)
     assert [(p.code, p.line, p.hint) for p in problems.items] == [("config-unknown-key", 1, "did you mean 'license'?")]
+
+
+@pytest.mark.parametrize(
+    ("table", "hint"),
+    [
+        ("[offline]\nmax_pak_mb = 20\n", "did you mean 'max_pack_mb'?"),
+        ("[offline]\nshort_nam = 'Bảo tàng'\n", "did you mean 'short_name'?"),
+        ("[deep_zoom]\nmin_pixel = 100\n", "did you mean 'min_pixels'?"),
+    ],
+)
+def test_a_misspelt_key_in_a_feature_table_is_a_warning_not_silence(site: Path, table: str, hint: str) -> None:
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text() + "\n" + table)
+    problems = Problems()
+    load_config(site, problems)
+    assert [(p.code, p.hint) for p in problems.items] == [("config-unknown-key", hint)]

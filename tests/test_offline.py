@@ -153,9 +153,17 @@ def test_a_saved_tour_works_offline_and_a_rebuild_is_seen_at_once(tmp_path: Path
     context.set_offline(False)
     about = site / "content/about.md"
     about.write_text(about.read_text(encoding="utf-8") + "\nDòng mới sau khi dựng lại.\n", encoding="utf-8")
+    old = _version(out)
     SiteBuilder(site).build()
     page.goto(base + "about/")
     assert "Dòng mới sau khi dựng lại." in page.content(), "a returning visitor gets the new page"
+    page.wait_for_function(
+        "async ([old, now]) => { const names = await caches.keys();"
+        " return names.includes(`disan-pages-${now}`) && !names.includes(`disan-pages-${old}`); }",
+        arg=[old, _version(out)],
+    )
+    saved = page.evaluate("caches.keys()")
+    assert "disan-pack:tour-bao-tang.vi" in saved, f"the new build's worker kept what the visitor saved: {saved}"
     context.close()
     shutil.rmtree(out, ignore_errors=True)
 

@@ -29,6 +29,7 @@ BUNDLE = BUNDLE_FOLDER + "map.js"
 class MapFeature(Feature):
     name = "map"
     page_kinds = {"map": ""}
+    framed_kinds = frozenset(page_kinds)  # a story's map step, itself framed by a lesson, frames it
     static_folders = (BUNDLE_FOLDER,)  # the script finds its images and basemap beside itself
 
     def validate(self, check: SiteCheck) -> None:

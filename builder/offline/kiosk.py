@@ -11,8 +11,6 @@ import os
 import zipfile
 from pathlib import Path
 
-from ..write import MANIFEST
-
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 # Already compressed: deflating them again costs time and saves nothing.
 STORED = (".jpg", ".jpeg", ".png", ".webp", ".avif", ".mp3", ".m4a", ".ogg", ".opus", ".glb", ".woff2", ".mp4", ".webm")
@@ -45,7 +43,7 @@ def write_kiosk_zip(out_dir: Path) -> Path:
         with zipfile.ZipFile(partial, "w") as archive:
             _add(archive, "README-KIOSK.txt", README.encode())
             for name, path in files:
-                if name != MANIFEST:
+                if not name.startswith(".disan-"):  # the build's own bookkeeping: manifest, journal
                     _add(archive, f"{FOLDER}/{name}", path.read_bytes())
         os.replace(partial, target)
     finally:

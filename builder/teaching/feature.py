@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..plan import Planner
     from ..render import Renderer
 
-COPIES_PER_SHEET = 8  # two columns of four on A4: a QR code of 45 mm, scanned from a desk
+COPIES_PER_SHEET = 8  # two columns of four on A4: a QR code of 42 mm, scanned from a desk
 
 
 def _embed_kind(kind: str) -> str:

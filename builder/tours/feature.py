@@ -51,6 +51,7 @@ class ToursFeature(Feature):
     name = "tours"
     kinds = (TOUR_KIND, SCENE_KIND)
     page_kinds = {"tour": "tour", "tour-embed": "tour", "tour-index": ""}
+    unlisted_kinds = ("tour-embed",)  # the tour page is the one to find
     extends = dict.fromkeys(OBJECT_KINDS, SEEN_KEYS)  # `tour:` where the object or place is seen
     static_folders = (BUNDLE_FOLDER,)
 

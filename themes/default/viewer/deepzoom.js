@@ -29,10 +29,12 @@ export async function openViewer(frame, link, status) {
     gestureSettingsMouse: { clickToZoom: false },
     preserveImageSizeOnResize: true,
   });
-  viewer.addControl(toolbar(viewer, link, () => close(frame, stage, viewer, link, status)), {
-    anchor: OpenSeadragon.ControlAnchor.TOP_LEFT,
-  });
+  const shut = () => close(frame, stage, viewer, link, status);
+  viewer.addControl(toolbar(viewer, link, shut), { anchor: OpenSeadragon.ControlAnchor.TOP_LEFT });
   viewer.addHandler('canvas-key', (event) => zoomByKey(viewer, event));
+  stage.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && !viewer.isFullPage()) shut(); // in full screen, Escape leaves it first
+  });
   viewer.addOnceHandler('tile-drawn', () => {
     frame.classList.add('zoom-drawn');
     status.textContent = link.dataset.ready;
@@ -40,6 +42,7 @@ export async function openViewer(frame, link, status) {
   viewer.addOnceHandler('open-failed', () => {
     status.textContent = link.dataset.failed;
   });
+  viewer.canvas.setAttribute('role', 'application'); // its keys zoom and pan: a screen reader passes them through
   viewer.canvas.setAttribute('aria-label', link.dataset.ready);
   viewer.canvas.focus({ preventScroll: true });
   frame.zoomViewer = viewer; // for tests and for a site's own script

@@ -87,8 +87,9 @@ async function store(name, text, pack) {
     const { quota, usage } = await navigator.storage.estimate();
     if (quota - usage < pack.bytes) throw new Error(say('no_space', { size: size(pack.bytes) }));
   }
-  await caches.delete(name);
-  const cache = await caches.open(name);
+  // Saved beside the old copy, which stays until the new one is whole: a failed update (no
+  // network, no space) leaves the visitor what they had.
+  const cache = await caches.open(saving(name));
   const files = filesOf(pack);
   let done = 0;
   let next = 0;
@@ -104,6 +105,14 @@ async function store(name, text, pack) {
   }
   await Promise.all(Array.from({ length: PARALLEL }, worker));
   await cache.put(packUrl.href, new Response(text, { headers: { 'Content-Type': 'application/json' } }));
+  await caches.delete(name);
+  const kept = await caches.open(name);
+  for (const request of await cache.keys()) await kept.put(request, await cache.match(request));
+  await caches.delete(saving(name));
+}
+
+function saving(name) {
+  return `${name}~saving`;
 }
 
 async function main() {
@@ -119,8 +128,8 @@ async function main() {
       await store(name, text, pack);
       show('saved', pack);
     } catch (error) {
-      await caches.delete(name);
-      show('unsaved', pack);
+      await caches.delete(saving(name));
+      show((await savedText(name)) === null ? 'unsaved' : 'stale', pack);
       status.textContent = say('failed', { reason: error.message });
     }
   });

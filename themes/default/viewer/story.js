@@ -49,7 +49,7 @@ function watch() {
 
 function onKey(event) {
   if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
-  if (event.target.closest && event.target.closest('input, textarea, select, audio, [contenteditable]')) return;
+  if (event.target.closest && event.target.closest('input, textarea, select, audio, model-viewer, .zoom-stage, [contenteditable]')) return;
   if (event.key === 'ArrowRight') go(current + 1);
   else if (event.key === 'ArrowLeft') go(current - 1);
   else return;
@@ -105,6 +105,7 @@ function frameFor(url, title) {
     frames.set(url, found);
     stage.append(element);
   }
+  found.element.title = title || ''; // the step's place or scene, not the first step's
   showOnly(found.element);
   return found;
 }
@@ -138,8 +139,10 @@ function showImage(data) {
 function showMap(data) {
   const frame = frameFor(data.frame, data.title);
   const url = `${data.frame}#${encodeURIComponent(data.place)}`;
+  const move = () => frame.element.contentWindow.location.replace(new URL(url, location.href).href);
   if (!frame.element.src) frame.element.src = url;
-  else if (frame.loaded) frame.element.contentWindow.location.replace(new URL(url, location.href).href);
+  else if (frame.loaded) move();
+  else frame.pending = move; // a later step reached while the map still loads: its place wins
 }
 
 async function showModel(data) {

@@ -20,7 +20,8 @@ const here = (rel) => new URL(rel, scope).href;
 self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
-      await (await caches.open(PAGES)).addAll(settings.precache.map(here));
+      // past the HTTP cache: a stale offline page would outlive the build that replaced it
+      await (await caches.open(PAGES)).addAll(settings.precache.map((rel) => new Request(here(rel), { cache: 'reload' })));
       if (settings.kiosk) await storeKiosk();
       await self.skipWaiting();
     })(),
@@ -28,7 +29,9 @@ self.addEventListener('install', (event) => {
 });
 
 async function storeKiosk() {
-  const list = await (await fetch(here(settings.kiosk), { cache: 'no-cache' })).json();
+  const response = await fetch(here(settings.kiosk), { cache: 'no-cache' });
+  if (!response.ok) throw new Error(`kiosk list: ${response.status}`);
+  const list = await response.json();
   const cache = await caches.open(KIOSK);
   const urls = list.files.map(([url]) => here(url));
   for (let i = 0; i < urls.length; i += KIOSK_PARALLEL) await cache.addAll(urls.slice(i, i + KIOSK_PARALLEL));
@@ -39,7 +42,7 @@ self.addEventListener('activate', (event) => {
     (async () => {
       const current = [PAGES, FILES, KIOSK];
       for (const name of await caches.keys()) {
-        if (name.startsWith('disan-') && !current.includes(name)) await caches.delete(name);
+        if (name.startsWith('disan-') && !name.startsWith(PACK) && !current.includes(name)) await caches.delete(name);
       }
       await self.clients.claim();
     })(),
