@@ -174,6 +174,7 @@ def test_edited_row_rebuilds_only_its_pages(site: Path) -> None:
         "embed/relics/bai-da-co/index.html",
         "en/embed/relics/bai-da-co/index.html",
         "print/relics/bai-da-co/index.html",
+        "en/print/relics/bai-da-co/index.html",
     }
     worker = {"sw.js"}  # its version changes with the content: the next visit drops the old caches
     assert changed == row_pages | redirects | open_data | listing | teaching | worker

@@ -42,7 +42,7 @@ def test_the_box_gives_absolute_urls_when_published_and_relative_ones_in_the_pre
     assert published["embed_url"] == "https://museum.example.vn/en/embed/exhibits/trong-dong/"
     assert 'src="https://museum.example.vn/en/embed/exhibits/trong-dong/"' in published["snippet"]
     assert published["view_url"] == "HTTPS://MUSEUM.EXAMPLE.VN/Q/TD01/" and published["view_path"] == "q/TD01/"
-    assert published["print_path"] == "print/exhibits/trong-dong/"
+    assert published["print_path"] == "en/print/exhibits/trong-dong/", "the sheet in the teacher's language"
     preview = teacher_box(CONFIG, drum, authoring=True)
     assert preview["embed_url"] == "../../embed/exhibits/trong-dong/"  # from en/exhibits/trong-dong/
     assert 'src="../../embed/exhibits/trong-dong/"' in preview["snippet"]
@@ -98,6 +98,8 @@ def test_the_print_sheet_holds_eight_cards_whose_code_opens_the_short_url(built_
     titles = re.findall(r'<p class="print-title" lang="(\w+)">([^<]+)</p>', cards[0])
     assert titles == [("vi", "Trống đồng Ngọc Lũ"), ("en", "Ngọc Lũ Bronze Drum")], titles
     assert "@media print" in next((built_demo / "static").glob("style.*.css")).read_text(encoding="utf-8")
+    english = (built_demo / "en/print" / EXHIBIT / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in english and 'href="../../../exhibits/' in english, "its words and way back in English"
     tour_sheet = (built_demo / "print" / TOUR / "index.html").read_text(encoding="utf-8")
     assert _decode(SVG.search(tour_sheet).group(0)) == ["https://museum.example.vn/" + TOUR]
 

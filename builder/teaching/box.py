@@ -34,9 +34,10 @@ def embed_path(config: SiteConfig, entry: Entry) -> str:
     return f"{lang_prefix(config, entry.lang)}{EMBED_FOLDER}/{kind_folder(entry.kind)}/{entry.slug}/"
 
 
-def print_path(entry: Entry) -> str:
-    """The QR sheet: one for all languages, as its cards carry every title."""
-    return f"{PRINT_FOLDER}/{kind_folder(entry.kind)}/{entry.slug}/"
+def print_path(config: SiteConfig, entry: Entry) -> str:
+    """The QR sheet in the entry's language: its cards carry every title, its words and its way
+    back are the teacher's."""
+    return f"{lang_prefix(config, entry.lang)}{PRINT_FOLDER}/{kind_folder(entry.kind)}/{entry.slug}/"
 
 
 def iframe_snippet(src: str, title: str, height: int) -> str:
@@ -65,5 +66,5 @@ def teacher_box(config: SiteConfig, entry: Entry, authoring: bool) -> dict[str, 
         "snippet": iframe_snippet(src, f"{entry.title} · {config.text('title', entry.lang)}", height),
         "view_url": view_url,
         "view_path": view_path,
-        "print_path": print_path(entry),
+        "print_path": print_path(config, entry),
     }

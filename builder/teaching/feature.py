@@ -45,12 +45,11 @@ class TeachingFeature(Feature):
         for kind in TAUGHT_KINDS:
             for slug, by_lang in sorted(model.of_kind(kind).items()):
                 titles = [planner.entry_digest(entry) for entry in by_lang.values()]
-                default = by_lang[config.default_language]
-                outputs.append(
-                    planner.page(
-                        "teacher_print.html", default.lang, _print_kind(kind), slug, print_path(default), titles
+                for entry in by_lang.values():
+                    sheet = print_path(config, entry)
+                    outputs.append(
+                        planner.page("teacher_print.html", entry.lang, _print_kind(kind), slug, sheet, titles)
                     )
-                )
                 if kind in SELF_EMBEDDED:
                     continue
                 for entry in by_lang.values():
@@ -78,7 +77,7 @@ class TeachingFeature(Feature):
         entries = renderer.model.of_kind(shown)
         entry = entries[slug][lang]
         if kind == _print_kind(shown):
-            return PageContext(entry, _sheet(renderer.model.config, entries[slug]))
+            return PageContext(entry, _sheet(renderer.model.config, entries[slug], lang))
         return PageContext(entry, _embedded(renderer, entry))
 
 
@@ -93,14 +92,14 @@ def _embedded(renderer: Renderer, entry: Entry) -> dict[str, Any]:
     }
 
 
-def _sheet(config: SiteConfig, by_lang: dict[str, Entry]) -> dict[str, Any]:
+def _sheet(config: SiteConfig, by_lang: dict[str, Entry], lang: str) -> dict[str, Any]:
     """The QR sheet: copies of one card with the code, the title in every language and the address."""
-    entry = by_lang[config.default_language]
+    entry = by_lang[lang]
     titles: list[tuple[str, str]] = []  # (title, language), each title once
-    for lang in config.languages:
-        other = by_lang[lang]
+    for each in config.languages:
+        other = by_lang[each]
         if other.translated and other.title not in (title for title, _ in titles):
-            titles.append((other.title, lang))
+            titles.append((other.title, each))
     page = entry_url(config, entry.kind, entry.slug, entry.lang)
     coded = bool(entry.id) and entry.kind != "tour"
     address = short_url(config, entry.id) if coded else config.base_url + page
