@@ -37,6 +37,9 @@ const viewerOptions = {
   legalComments: 'eof', // keeps the MIT notices of three.js and Photo Sphere Viewer
   sourcemap: false,
   treeShaking: true,
+  // Chunk hashes cover the inputs' paths: a checkout whose node_modules is a link (a git worktree)
+  // must name its chunks as the one it links to.
+  preserveSymlinks: true,
   logLevel: 'warning',
 };
 
