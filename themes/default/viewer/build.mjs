@@ -37,6 +37,9 @@ const viewerOptions = {
   legalComments: 'eof', // keeps the MIT notices of three.js and Photo Sphere Viewer
   sourcemap: false,
   treeShaking: true,
+  // Chunk hashes cover the inputs' paths: a checkout whose node_modules is a link (a git worktree)
+  // must name its chunks as the one it links to.
+  preserveSymlinks: true,
   logLevel: 'warning',
 };
 
@@ -193,9 +196,25 @@ for (const name of [...tourFiles, 'model.js', 'search.js', 'facets.js', 'zoom.js
 const sum = (names) => names.reduce((total, name) => total + sizes[name], 0);
 const firstViewGz = sum(firstView.map((path) => `tour/${path.slice('static/vendor/tour/'.length)}`));
 const tourGz = sum(tourFiles.filter((name) => name.endsWith('.js')));
-console.log(`tour: first view ${firstViewGz} bytes gzip -9 (${firstView.length} files), all chunks ${tourGz}`);
+const [firstViewBytes, threeBytes] = minifiedBytes(tour.metafile, firstView, /node_modules\/three\//);
+console.log(`tour: first view ${firstViewGz} bytes gzip -9 (${firstView.length} files), all chunks ${tourGz}; three.js is ${threeBytes} of the first view's ${firstViewBytes} minified bytes`);
+
+/** The minified bytes of the given outputs, and how many of them come from inputs matching `from`. */
+function minifiedBytes(metafile, outputs, from) {
+  let all = 0;
+  let matching = 0;
+  for (const path of outputs) {
+    for (const [input, { bytesInOutput }] of Object.entries(metafile.outputs[path].inputs)) {
+      all += bytesInOutput;
+      if (from.test(input)) matching += bytesInOutput;
+    }
+  }
+  return [all, matching];
+}
 // The first view's floor is three.js's WebGLRenderer (~130 KB gzipped) and PSV's core, tiles
-// adapter, markers and virtual tour (~60 KB): the budget keeps everything else out of it.
+// adapter, markers and virtual tour (~60 KB): the budget keeps everything else out of it. Even
+// with every shader source, WebXR and the PMREM generator of three.js cut out (measured, bench/
+// RESULTS.md) it is 164 KB, so the issue's 120 KB needs a first view without three.js.
 const BUDGET = { firstView: 210 * 1024, all: 250 * 1024 };
 if (firstViewGz > BUDGET.firstView || tourGz > BUDGET.all) {
   console.error(`tour JS is ${firstViewGz} bytes gzipped before the first view and ${tourGz} in all, over ${JSON.stringify(BUDGET)}`);
