@@ -98,8 +98,9 @@ class SiteBuilder:
             self._assets = AssetStore(self.root, self.cache_dir)
         return self._assets
 
-    def check(self) -> CheckResult:
-        """Load and validate everything; writes nothing but the hash cache."""
+    def check(self, decode_panoramas: bool = True) -> CheckResult:
+        """Load and validate everything; writes nothing but the hash cache. A build does not
+        decode panoramas here: the tiler decodes them anyway and reports a broken one."""
         problems = Problems()
         config = load_config(self.root, problems)
         if config is None:
@@ -110,14 +111,14 @@ class SiteBuilder:
         theme = load_theme(self.root, config.theme, problems, self.assets.digest)
         model = load_site(config, problems, self.parse_cache)
         issued = self._registry(problems)
-        site = validate_site(model, self.assets, issued, problems)
+        site = validate_site(model, self.assets, issued, problems, decode_panoramas)
         self.assets.save()
         return CheckResult(problems.sorted(), config, site, theme)
 
     def build(self, out_dir: Path | None = None, release: bool = False) -> BuildResult:
         """A trial build unless `release`: only a release makes new short codes permanent."""
         started = time.perf_counter()
-        checked = self.check()
+        checked = self.check(decode_panoramas=False)
         errors = [p for p in checked.problems if p.level == "error"]
         if errors or checked.site is None or checked.theme is None or checked.config is None:
             raise ContentError(errors)

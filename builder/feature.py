@@ -107,6 +107,9 @@ class SiteCheck:
     problems: Problems
     check_image: Callable[[ImageRef], None]  # the museum's own image rules: file, format, pixel limit
     results: dict[str, Any] = field(default_factory=dict)
+    # decode whole panoramas to find truncated files; a build leaves that to the tiler, which
+    # decodes them anyway and reports the same error at the same line
+    decode_panoramas: bool = True
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,11 @@ class ValidatedSite:
 
 
 def validate_site(
-    model: ContentModel, assets: AssetStore, issued: dict[str, Issued], problems: Problems
+    model: ContentModel,
+    assets: AssetStore,
+    issued: dict[str, Issued],
+    problems: Problems,
+    decode_panoramas: bool = True,
 ) -> ValidatedSite:
     """The registry is checked only when every file could be read: a file with broken front
     matter would otherwise show up as a vanished code too, hiding the real problem."""
@@ -69,7 +73,13 @@ def validate_site(
                 if key not in seen_images:
                     seen_images.add(key)
                     check_image(image, model, assets, problems)
-    check = SiteCheck(model, assets, problems, partial(check_image, model=model, assets=assets, problems=problems))
+    check = SiteCheck(
+        model,
+        assets,
+        problems,
+        partial(check_image, model=model, assets=assets, problems=problems),
+        decode_panoramas=decode_panoramas,
+    )
     for feature in FEATURES:
         feature.validate(check)
     if not model.unreadable:

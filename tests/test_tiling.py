@@ -13,6 +13,9 @@ import pytest
 import pyvips
 
 from builder import tiling
+from builder.build import SiteBuilder
+from builder.diagnostics import ContentError
+from builder.scaffold import scaffold
 from builder.tiling import (
     FACES,
     PanoramaAngles,
@@ -523,6 +526,26 @@ def test_truncated_jpeg_is_an_error(tmp_path):
     garbage.write_bytes(b"not an image at all")
     with pytest.raises(TilingError):
         verify_image(garbage)
+
+
+def test_truncated_panorama_is_reported_at_its_scene_by_check_and_by_build(tmp_path):
+    """`disan check` decodes the panorama; a build leaves that to the tiler (one decode, not two),
+    which reports the same error at the same line."""
+    site = tmp_path / "site"
+    scaffold(site)
+    good = marker_pano(tmp_path / "good.jpg", 2048, 1024, MARKERS[:2])
+    (site / "assets/panoramas").mkdir(parents=True)
+    (site / "assets/panoramas/p.jpg").write_bytes(good.read_bytes()[: good.stat().st_size * 6 // 10])
+    (site / "tours/t").mkdir(parents=True)
+    (site / "tours/t/tour.md").write_text("---\ntitle: T\nstart: a\n---\n", encoding="utf-8")
+    (site / "tours/t/a.md").write_text("---\ntitle: A\npanorama: assets/panoramas/p.jpg\n---\n", encoding="utf-8")
+    checked = [p for p in SiteBuilder(site).check().problems if p.level == "error"]
+    with pytest.raises(ContentError) as caught:
+        SiteBuilder(site).build()
+    assert checked and caught.value.problems
+    for problem in (*checked, *caught.value.problems):
+        assert (problem.file, problem.line, problem.code) == ("tours/t/a.md", 3, "panorama")
+        assert "p.jpg is truncated or corrupt" in problem.message and problem.hint
 
 
 def test_over_pixel_limit_is_an_error(tmp_path):

@@ -93,7 +93,7 @@ def render_view(equirect: Path, view: View, width: int, height: int) -> pyvips.I
     `view.fov` is the vertical field of view, as in Photo Sphere Viewer; yaw 0 is the
     image centre and grows to the right, pitch grows upwards.
     """
-    source = pyvips.Image.new_from_file(str(equirect))
+    source = pyvips.Image.new_from_file(str(equirect), access="sequential")
     yaw, pitch = math.radians(view.yaw), math.radians(view.pitch)
     focal = (height / 2) / math.tan(math.radians(view.fov) / 2)
     forward = (math.sin(yaw) * math.cos(pitch), math.sin(pitch), math.cos(yaw) * math.cos(pitch))
@@ -111,5 +111,18 @@ def render_view(equirect: Path, view: View, width: int, height: int) -> pyvips.I
     u = (longitude / 360 + 0.5) * source.width
     v = (0.5 - latitude / 180) * source.height
     u = (u >= source.width).ifthenelse(u - source.width, u)
-    index = u.bandjoin(v)
-    return source.mapim(index, interpolate=pyvips.Interpolate.new("bilinear"), extend="copy")
+    index = u.bandjoin(v).copy_memory()
+    top, rows = _rows_seen(index[1], source.height)
+    return (
+        source.crop(0, top, source.width, rows)
+        .copy_memory()
+        .mapim(index - [0, top], interpolate=pyvips.Interpolate.new("bilinear"), extend="copy")
+    )
+
+
+def _rows_seen(v: pyvips.Image, height: int) -> tuple[int, int]:
+    """The first row and the number of rows of the source a view samples (with the bilinear
+    window's neighbours): a JPEG is decoded only down to the last, and only these are kept."""
+    top = max(0, math.floor(v.min()) - 2)
+    bottom = min(height, math.floor(v.max()) + 3)
+    return top, bottom - top

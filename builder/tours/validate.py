@@ -104,7 +104,7 @@ def _check_scene(scene: Scene, scenes: dict[str, Scene], check: SiteCheck) -> No
                 "x and y are fractions of the plan image: 0 is the left/top edge, 1 the right/bottom",
                 problems,
             )
-    _check_panorama(scene, model, assets, problems)
+    _check_panorama(scene, model, assets, problems, check.decode_panoramas)
     exhibits = model.exhibit_by_id()
     for index, hotspot in enumerate(scene.hotspots, 1):
         _check_hotspot(index, hotspot, scenes, exhibits, model, problems)
@@ -251,7 +251,7 @@ def panorama_angles(scene: Scene) -> PanoramaAngles | None:
     return PanoramaAngles(*scene.angles) if scene.angles else None
 
 
-def _check_panorama(scene: Scene, model: ContentModel, assets: AssetStore, problems: Problems) -> None:
+def _check_panorama(scene: Scene, model: ContentModel, assets: AssetStore, problems: Problems, decode: bool) -> None:
     where = scene.origin_of("panorama")
     if not scene.panorama:
         problems.error(
@@ -270,7 +270,7 @@ def _check_panorama(scene: Scene, model: ContentModel, assets: AssetStore, probl
     settings = TileSettings(max_pixels=model.config.max_panorama_pixels)
     try:
         _, warnings = check_panorama(panorama_source(scene, model.config.root), settings, panorama_angles(scene))
-        for path in paths:
+        for path in paths if decode else ():
             failure = assets.probe(path, "decodes", _decode_failure)
             if failure:
                 raise TilingError(failure["message"], failure["hint"])
