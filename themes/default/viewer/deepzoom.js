@@ -29,7 +29,8 @@ export async function openViewer(frame, link, status) {
     gestureSettingsMouse: { clickToZoom: false },
     preserveImageSizeOnResize: true,
   });
-  viewer.addControl(toolbar(viewer, link, () => close(frame, stage, viewer, link, status)), {
+  frame.zoomClose = () => close(frame, stage, viewer, link, status);
+  viewer.addControl(toolbar(viewer, link, frame.zoomClose), {
     anchor: OpenSeadragon.ControlAnchor.TOP_LEFT,
   });
   viewer.addHandler('canvas-key', (event) => zoomByKey(viewer, event));
@@ -88,6 +89,7 @@ function close(frame, stage, viewer, link, status) {
   viewer.destroy();
   stage.remove();
   frame.classList.remove('zoom-active', 'zoom-drawn');
+  delete frame.zoomClose;
   status.textContent = '';
   link.focus();
 }
