@@ -70,7 +70,8 @@ PROFILES = {"phone": first_view.PROFILES["issue"], "none": first_view.PROFILES["
 WATCH_FIRST_TILE = """() => {
   window.__dz = {};
   const frame = document.querySelector('.zoom-frame');
-  document.querySelector('a.zoom-open').addEventListener('click', () => { window.__dz.click = performance.now(); }, true);
+  const link = document.querySelector('a.zoom-open');
+  link.addEventListener('click', () => { window.__dz.click = performance.now(); }, true);
   new MutationObserver(() => {
     if (frame.classList.contains('zoom-drawn') && !window.__dz.drawn) window.__dz.drawn = performance.now();
   }).observe(frame, { attributes: true });

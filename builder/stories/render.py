@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..catalogue import listed_of
-from ..map.places import map_url
 from ..deepzoom import info_path, tiled_images
+from ..map.places import map_url
 from ..markup import render_markdown
 from ..model import Exhibit
 from ..models3d import DECODERS, MODEL_BUNDLE, models_of
