@@ -9,6 +9,8 @@ import pytest
 pytestmark = pytest.mark.browser
 STORY = "stories/doc-mat-trong-dong/"
 SCENE_STEP = 2  # the step in the Đông Sơn room: yaw -34.8, pitch -7.2, fov 45
+DECREE_STEP = 6  # a region of the sắc phong, whose scan has deep-zoom tiles
+DECREE_REGION = (600, 300, 1200, 750)
 
 
 def _open(browser, url: str, width: int, height: int):
@@ -84,7 +86,7 @@ def test_every_step_shows_its_text_and_picture_without_script(built_demo: Path, 
         page = context.new_page()
         page.goto(serve_dir(built_demo) + story)
         steps = page.locator(".story-step")
-        assert steps.count() == 5
+        assert steps.count() == 6
         for index in range(steps.count()):
             step = steps.nth(index)
             assert step.locator(".story-text").inner_text().strip()
@@ -96,7 +98,44 @@ def test_every_step_shows_its_text_and_picture_without_script(built_demo: Path, 
                 assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
             assert view.locator("a").first.get_attribute("href")
         assert page.locator(".story-stage").is_hidden()
-        region = page.locator("img.story-region")
+        region = page.locator("img.story-region").first
         assert region.get_attribute("data-region") == "480,480,640,640"
         assert region.get_attribute("data-zoom-image")
         context.close()
+
+
+def test_a_region_of_a_tiled_scan_opens_in_the_deep_zoom_viewer_there(built_demo: Path, serve_dir, browser) -> None:
+    """The sắc phong's step: "Phóng to" on the live panel opens OpenSeadragon framed on the region;
+    the drum's region (a plain image, no tiles) has no such button."""
+    page = _open(browser, serve_dir(built_demo) + STORY + f"#step-{DECREE_STEP - 3}", 1280, 800)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.evaluate(
+        "document.addEventListener('securitypolicyviolation', (e) => console.error('CSP ' + e.violatedDirective))"
+    )
+    page.locator(f"#step-{DECREE_STEP - 3} [data-go][rel=next]").click()
+    page.locator(".story-stage img.story-image").wait_for(state="visible")
+    assert page.locator(".story-stage .zoom-open").count() == 0, "the drum's photograph has no tiles"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(f"() => document.querySelector('#step-{DECREE_STEP}').classList.contains('is-current')")
+    page.locator(".story-stage .zoom-open").click()
+    page.wait_for_selector(".story-stage .zoom-drawn", timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('.story-image-frame').zoomViewer.isAnimating()")
+    bounds = page.evaluate(
+        """() => { const v = document.querySelector('.story-image-frame').zoomViewer;
+          const r = v.viewport.viewportToImageRectangle(v.viewport.getBounds(true));
+          const w = v.world.getItemAt(0).source.dimensions.x;
+          return { x: r.x, y: r.y, width: r.width, height: r.height, scale: w / 2400 }; }"""
+    )
+    x, y, width, height = (n * bounds["scale"] for n in DECREE_REGION)
+    # the viewport keeps its own aspect: the region fills it one way and is centred the other
+    fits_width = abs(bounds["width"] - width) <= 0.05 * width
+    fits_height = abs(bounds["height"] - height) <= 0.05 * height
+    assert fits_width or fits_height, bounds
+    assert abs(bounds["x"] + bounds["width"] / 2 - (x + width / 2)) <= 0.05 * width, bounds
+    assert abs(bounds["y"] + bounds["height"] / 2 - (y + height / 2)) <= 0.05 * height, bounds
+    assert page.outside_requests == []
+    assert errors == []
+    page.context.close()

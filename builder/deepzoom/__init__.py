@@ -1,6 +1,6 @@
 """Deep zoom: large images as IIIF level-0 tiles, opened in a viewer on demand (see feature.py)."""
 
-from .feature import DEEP_ZOOM, deep_zooms_of, service_path, tiled_images
+from .feature import DEEP_ZOOM, deep_zooms_of, info_path, service_path, tiled_images
 from .tiler import ZoomTiles, cached_tiles, info_json, tile_image
 
 __all__ = [
@@ -9,6 +9,7 @@ __all__ = [
     "cached_tiles",
     "deep_zooms_of",
     "info_json",
+    "info_path",
     "service_path",
     "tile_image",
     "tiled_images",

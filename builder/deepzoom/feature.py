@@ -17,7 +17,7 @@ from .check import DeepZooms, ZoomImage, find_zooms
 from .tiler import INFO, ZoomError, ZoomTiles, found_tiles, info_json, made_tiles
 
 if TYPE_CHECKING:
-    from ..plan import Planner
+    from ..plan import Plan, Planner
     from ..render import Renderer
     from ..theme import Theme
     from ..validate import ValidatedSite
@@ -32,8 +32,8 @@ def deep_zooms_of(results: dict[str, Any]) -> DeepZooms:
     return zooms
 
 
-def tiled_images(planner: Planner) -> Tiled:
-    """The images tiled by this build, by `src`: what another feature (IIIF manifests) may point to."""
+def tiled_images(planner: Planner | Plan) -> Tiled:
+    """The images tiled by this build, by `src`: what another feature (IIIF manifests, stories) may point to."""
     tiled: Tiled = planner.processed.get(DeepZoomFeature.name, {})
     return tiled
 
@@ -41,6 +41,11 @@ def tiled_images(planner: Planner) -> Tiled:
 def service_path(tiles: ZoomTiles) -> str:
     """The site-relative folder of an image's IIIF service: its info.json and tiles."""
     return f"iiif/img/{tiles.key}"
+
+
+def info_path(tiles: ZoomTiles) -> str:
+    """The site-relative path of an image's info.json, which the viewer opens."""
+    return f"{service_path(tiles)}/{INFO}"
 
 
 class DeepZoomFeature(Feature):
@@ -116,7 +121,7 @@ class DeepZoomFeature(Feature):
 
 
 def _viewer_context(tiles: ZoomTiles) -> dict[str, Any]:
-    return {"info": f"{service_path(tiles)}/{INFO}", "width": tiles.width, "height": tiles.height}
+    return {"info": info_path(tiles), "width": tiles.width, "height": tiles.height}
 
 
 DEEP_ZOOM = DeepZoomFeature()

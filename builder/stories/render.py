@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from ..catalogue import listed_of
+from ..deepzoom import info_path, tiled_images
 from ..map.places import map_url
 from ..markup import render_markdown
 from ..model import Exhibit
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from ..render import Renderer
 
 
-LIVE_URLS = ("frame", "model", "image", "zoom-image")
+LIVE_URLS = ("frame", "model", "image", "zoom-image", "zoom-info")
 
 
 def fmt(value: float) -> str:
@@ -63,6 +64,7 @@ class StoryPage:
                 }
             )
         uses_model = any(v["kind"] == "model" for step in steps for v in step["views"])
+        zooms = any(step["live"] and "zoom-info" in step["live"].get("live", {}) for step in steps)
         return {
             "story": self.story,
             "intro": Markup(render_markdown(markdown, self.checked.intro, 1)),
@@ -75,6 +77,7 @@ class StoryPage:
             }
             if uses_model
             else None,
+            "zooms": zooms,
         }
 
     def view(self, view: View) -> dict[str, Any]:
@@ -143,6 +146,7 @@ class StoryPage:
         image = self.renderer.plan.images[(ref.src, ref.credit)]
         region = ",".join(str(n) for n in view.region) if view.region else ""
         size = ",".join(str(n) for n in view.size or (image.width, image.height))
+        tiles = tiled_images(self.renderer.plan).get(ref.src)
         return {
             "kind": "image",
             "live": {
@@ -151,6 +155,7 @@ class StoryPage:
                 "zoom-image": image.jpeg[-1].site_path,
                 "region": region,
                 "image-size": size,
+                **({"zoom-info": info_path(tiles)} if tiles else {}),
             },
             "title": exhibit.title,
             "alt": ref.alt,

@@ -30,6 +30,7 @@ export async function openViewer(frame, link, status) {
     preserveImageSizeOnResize: true,
   });
   const shut = () => close(frame, stage, viewer, link, status);
+  frame.zoomClose = shut; // a story closes it when its step changes
   viewer.addControl(toolbar(viewer, link, shut), { anchor: OpenSeadragon.ControlAnchor.TOP_LEFT });
   viewer.addHandler('canvas-key', (event) => zoomByKey(viewer, event));
   stage.addEventListener('keydown', (event) => {
@@ -91,6 +92,7 @@ function close(frame, stage, viewer, link, status) {
   viewer.destroy();
   stage.remove();
   frame.classList.remove('zoom-active', 'zoom-drawn');
+  delete frame.zoomClose;
   status.textContent = '';
   link.focus();
 }

@@ -9,12 +9,16 @@
 // (model), data-image/data-alt/data-zoom-image/data-region/data-image-size (image region),
 // data-frame/data-place (map); [data-go] links; audio[data-start].
 
+import { openZoom } from './zoom.js';
+
 const root = document.getElementById('story');
 const stage = document.getElementById('story-stage');
 const steps = root ? [...root.querySelectorAll('.story-step')] : [];
 const frames = new Map(); // frame URL → { element, loaded }
 let modelViewer = null;
-let still = null; // the <img> of image steps
+let still = null; // the <img> of image steps, in its frame with the "Zoom in" button
+let imageFrame = null;
+let zoomButton = null;
 let current = -1;
 
 function start() {
@@ -124,16 +128,53 @@ function showScene(data) {
 /** An image region: the still the step shows, with what a zoom viewer needs to take it over. */
 function showImage(data) {
   if (!still) {
+    imageFrame = document.createElement('div');
+    imageFrame.className = 'zoom-frame story-image-frame';
     still = document.createElement('img');
     still.className = 'story-image';
-    stage.append(still);
+    imageFrame.append(still);
+    stage.append(imageFrame);
   }
-  showOnly(still);
+  if (imageFrame.zoomClose) imageFrame.zoomClose();
+  showOnly(imageFrame);
+  showZoomButton(data);
   still.src = data.image;
   still.alt = data.alt || '';
   still.dataset.zoomImage = data.zoomImage;
   still.dataset.region = data.region;
   still.dataset.imageSize = data.imageSize;
+}
+
+/** With deep-zoom tiles of the image (data-zoom-info), a "Zoom in" button opens the viewer
+ * (zoom.js, then vendor/deepzoom.js) framed on the step's region. */
+function showZoomButton(data) {
+  if (zoomButton) zoomButton.remove();
+  zoomButton = null;
+  if (!data.zoomInfo || !root.dataset.zoomViewer) return;
+  zoomButton = document.createElement('button');
+  zoomButton.type = 'button';
+  zoomButton.className = 'zoom-open';
+  zoomButton.textContent = root.dataset.zoomOpen;
+  const labels = ['zoomIn', 'zoomOut', 'home', 'full', 'close', 'loading', 'ready', 'failed'];
+  for (const name of labels) zoomButton.dataset[name] = root.dataset[name];
+  zoomButton.dataset.viewer = root.dataset.zoomViewer;
+  zoomButton.dataset.info = data.zoomInfo;
+  zoomButton.addEventListener('click', async () => {
+    const viewer = await openZoom(imageFrame, zoomButton);
+    if (viewer && data.region) fitRegion(viewer, data.region.split(',').map(Number), data.imageSize.split(',').map(Number));
+  });
+  imageFrame.append(zoomButton);
+}
+
+/** The region is in the pixels of data-image-size; the tiles may be of another size of the image. */
+function fitRegion(viewer, region, imageSize) {
+  const fit = () => {
+    const scale = viewer.world.getItemAt(0).source.dimensions.x / imageSize[0];
+    const [x, y, width, height] = region.map((n) => n * scale);
+    viewer.viewport.fitBounds(viewer.viewport.imageToViewportRectangle(x, y, width, height), true);
+  };
+  if (viewer.world.getItemCount()) fit();
+  else viewer.addOnceHandler('open', fit);
 }
 
 function showMap(data) {

@@ -5,12 +5,13 @@
 for (const link of document.querySelectorAll('a.zoom-open[data-info]')) {
   link.addEventListener('click', (event) => {
     event.preventDefault();
-    open(link);
+    openZoom(link.closest('.zoom-frame'), link);
   });
 }
 
-async function open(link) {
-  const frame = link.closest('.zoom-frame');
+/** Opens the viewer over `frame`, the box `link` (its data-info, data-viewer, labels) sits in;
+ * resolves to the viewer, or to nothing when it is already open or could not load. */
+export async function openZoom(frame, link) {
   if (frame.classList.contains('zoom-active')) return;
   frame.classList.add('zoom-active');
   const status = statusOf(frame);
@@ -19,6 +20,7 @@ async function open(link) {
     // import() resolves against this module's URL: the page gives paths relative to itself
     const { openViewer } = await import(new URL(link.dataset.viewer, document.baseURI).href);
     await openViewer(frame, link, status);
+    return frame.zoomViewer;
   } catch (error) {
     frame.classList.remove('zoom-active');
     status.textContent = link.dataset.failed;
