@@ -244,6 +244,8 @@ class Load:
         self.cdp.on("Network.loadingFailed", self._failed)
         self.cdp.send("Network.enable")
         self.cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+        # a site's service worker fetches outside this page's throttling: a visit must go by the network
+        self.cdp.send("Network.setBypassServiceWorker", {"bypass": True})
         net = {k: profile[k] for k in ("latency", "downloadThroughput", "uploadThroughput")}
         self.cdp.send("Network.emulateNetworkConditions", {"offline": False, **net})
         self.cdp.send("Emulation.setCPUThrottlingRate", {"rate": profile["cpu"]})
