@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+import pyvips
 from PIL import Image, ImageCms, ImageOps
 
 from .assets import ImageInfo
@@ -78,10 +79,13 @@ def plan_image(source: Path, digest: str, info: ImageInfo, settings: ImageSettin
 
 
 def render_derivative(derivative: Derivative) -> bytes:
-    with Image.open(derivative.source) as opened:
-        opened.draft("RGB", (derivative.width, derivative.height))
-        image = to_srgb(ImageOps.exif_transpose(opened))
-        image = image.resize((derivative.width, derivative.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    try:
+        with Image.open(derivative.source) as opened:
+            opened.draft("RGB", (derivative.width, derivative.height))
+            image = to_srgb(ImageOps.exif_transpose(opened))
+            image = image.resize((derivative.width, derivative.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    except Image.DecompressionBombError:
+        image = _shrunk_by_libvips(derivative)
     exif = Image.Exif()
     extra: dict[str, bytes] = {}
     if derivative.credit:
@@ -95,6 +99,20 @@ def render_derivative(derivative: Derivative) -> bytes:
     else:
         image.save(buffer, "WEBP", quality=derivative.quality, method=4, exif=exif.tobytes(), **extra)
     return buffer.getvalue()
+
+
+def _shrunk_by_libvips(derivative: Derivative) -> Image.Image:
+    """A scan above Pillow's hard limit, which the curator allowed (max_image_pixels): libvips
+    shrinks it while streaming it, upright and in sRGB, so its copies cost little memory."""
+    thumb = pyvips.Image.thumbnail(
+        os.fspath(derivative.source), derivative.width, height=derivative.height, size="force", export_profile="srgb"
+    )
+    if thumb.hasalpha():
+        thumb = thumb.flatten(background=[255, 255, 255])
+    if thumb.bands < 3:
+        thumb = thumb.colourspace("srgb")
+    thumb = thumb.cast("uchar")
+    return Image.frombytes("RGB", (thumb.width, thumb.height), thumb.write_to_memory())
 
 
 def _ascii(text: str) -> str:

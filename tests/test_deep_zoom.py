@@ -4,14 +4,17 @@ opened on the exhibit page in OpenSeadragon only when a visitor asks, from the s
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import pyvips
+from PIL import Image
 
 from builder.build import SiteBuilder
 from builder.deepzoom import cached_tiles, tiler
+from builder.diagnostics import ContentError
 from builder.scaffold import scaffold
 
 IMAGE = "assets/images/toan-canh.jpg"
@@ -204,3 +207,24 @@ def test_a_relic_image_zooms_as_an_exhibit_image_does(tmp_path: Path) -> None:
     pages = [p.read_text(encoding="utf-8") for p in (site / "_site/relics").rglob("index.html")]
     assert any('class="zoom-open"' in text for text in pages)
     assert list((site / "_site").glob("iiif/img/*/info.json"))
+
+
+def test_a_scan_beyond_pillows_limit_is_published_when_the_curator_allows_it(tmp_path: Path) -> None:
+    """A 192-megapixel scan (Pillow refuses above 179): libvips reads its header and makes its
+    copies streaming, so the curator's max_image_pixels decides, and the page shows it zoomable."""
+    scan = _synthetic(tmp_path / "scan.jpg", 16000, 12000)
+    refused = _site(tmp_path / "refused", scan)
+    with pytest.raises(ContentError) as refusal:
+        SiteBuilder(refused, jobs=1).build()
+    (problem,) = refusal.value.problems
+    assert "16000×12000 = 192,000,000 pixels, over the limit" in problem.message
+    allowed = _site(tmp_path / "allowed", scan)
+    toml = allowed / "site.toml"
+    toml.write_text("max_image_pixels = 200000000\n" + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    out = SiteBuilder(allowed, jobs=1).build().out_dir
+    page = (out / "exhibits/toan-canh/index.html").read_text(encoding="utf-8")
+    largest = re.search(r'<a class="zoom-open" href="\.\./\.\./(media/[^"]+-1600\.jpg)"', page).group(1)
+    with Image.open(out / largest) as copy:
+        assert copy.size == (1600, 1200) and copy.mode == "RGB"
+    (info,) = (out / "iiif/img").glob("*/info.json")
+    assert json.loads(info.read_text(encoding="utf-8"))["width"] == 16000
