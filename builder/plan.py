@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -138,9 +138,42 @@ def _host_outputs(site: ValidatedSite, outputs: list[Output], policies: tuple[st
         return max((feature.policy(site, kind) for feature in FEATURES), default=0)
 
     framed = frozenset().union(*(feature.framed_kinds for feature in FEATURES))
-    unlisted = {kind for feature in FEATURES for kind in feature.unlisted_kinds}
-    files = host_files(site.model.config, pages, Policies(policies, needs), (o.path for o in outputs), framed, unlisted)
-    return [Output(name, key_of(text), TextFile(text)) for name, text in sorted(files.items())]
+    unlisted = frozenset(kind for feature in FEATURES for kind in feature.unlisted_kinds)
+    paths = [o.path for o in outputs]
+    inputs = (site.model.config, policies, framed, unlisted, pages, paths)
+    if _LAST_HOST_FILES.made_from(inputs, needs):
+        return _LAST_HOST_FILES.outputs
+    asked: dict[str, int] = {}
+
+    def recorded(kind: str) -> int:
+        if kind not in asked:
+            asked[kind] = needs(kind)
+        return asked[kind]
+
+    files = host_files(site.model.config, pages, Policies(policies, recorded), paths, framed, unlisted)
+    made = [Output(name, key_of(text), TextFile(text)) for name, text in sorted(files.items())]
+    _LAST_HOST_FILES.keep(inputs, asked, made)
+    return made
+
+
+@dataclass
+class _HostFilesMade:
+    """The last `_headers`, sitemap and robots.txt and what they were made from. In `disan serve`
+    an edit rarely adds or removes a file, and making them again walked every published path
+    (150,000 in a province catalogue) a few times; comparing the inputs is one pass in C."""
+
+    inputs: tuple[object, ...] = ()
+    rungs: dict[str, int] = field(default_factory=dict)  # each page kind asked → the rung it needed
+    outputs: list[Output] = field(default_factory=list)
+
+    def made_from(self, inputs: tuple[object, ...], needs: Callable[[str], int]) -> bool:
+        return self.inputs == inputs and all(needs(kind) == rung for kind, rung in self.rungs.items())
+
+    def keep(self, inputs: tuple[object, ...], rungs: dict[str, int], outputs: list[Output]) -> None:
+        self.inputs, self.rungs, self.outputs = inputs, rungs, outputs
+
+
+_LAST_HOST_FILES = _HostFilesMade()
 
 
 def _plan_images(site: ValidatedSite, assets: AssetStore) -> dict[tuple[str, str], ResponsiveImage]:
