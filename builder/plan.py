@@ -12,7 +12,7 @@ import hashlib
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from .hosting import Policies, host_files
 from .load import CORE_KINDS
 from .media import Derivative, ResponsiveImage, plan_image
 from .model import ContentModel, Entry, Exhibit, ImageRef
-from .outputs import CachedMedia, CopyFile, Output, QrImage, Redirect, RenderPage, TextFile, key_of
+from .outputs import CachedMedia, CopyFile, Output, QrImage, Redirect, RenderPage, TextFile, entry_digest, key_of
 from .theme import Theme
 from .urls import entry_url, index_url, output_file, short_url
 from .validate import ValidatedSite
@@ -226,19 +226,6 @@ def _plan_static(site: ValidatedSite, theme: Theme, assets: AssetStore) -> tuple
         urls[name] = hashed
         outputs.append(Output(hashed, digest, CopyFile(path)))
     return urls, outputs
-
-
-def entry_digest(model: ContentModel, entry: Entry) -> str:
-    return _entry_digest(
-        entry.kind, entry.slug, entry.lang, tuple(model.source_digests.get(s, "") for s in entry.sources)
-    )
-
-
-@lru_cache(maxsize=1 << 17)
-def _entry_digest(kind: str, slug: str, lang: str, digests: tuple[str, ...]) -> str:
-    """Kept between the rebuilds of `disan serve`: a one-row edit changes one entry's sources,
-    and hashing the other 50,000 again was a second of every rebuild."""
-    return key_of(kind, slug, lang, list(digests))
 
 
 def image_keys(images: dict[tuple[str, str], ResponsiveImage], refs: Iterable[ImageRef | None]) -> list[str]:
