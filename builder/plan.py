@@ -252,6 +252,7 @@ class Planner:
     _digests: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _keys: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _strings: dict[str, dict[str, str]] = field(default_factory=dict)
+    _translated: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
 
     @property
     def model(self) -> ContentModel:
@@ -386,7 +387,10 @@ class Planner:
         return Output(output_file(url), key_of(self.shared, action, deps, self._translations(kind, slug)), action)
 
     def _translations(self, kind: str, slug: str) -> list[bool]:
-        """The language switch marks which languages the entry is translated into."""
-        kinds = self._page_kinds
-        entries = self.model.of_kind(kinds[kind]).get(slug, {}) if kinds.get(kind) else {}
-        return [entry.translated for entry in entries.values()]
+        """The language switch marks which languages the entry is translated into. Memoised for
+        this plan: an object has its page, its embed and its QR sheet."""
+        shown = (self._page_kinds.get(kind, ""), slug)
+        if shown not in self._translated:
+            entries = self.model.of_kind(shown[0]).get(slug, {}) if shown[0] else {}
+            self._translated[shown] = [entry.translated for entry in entries.values()]
+        return self._translated[shown]
