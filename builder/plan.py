@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from .hosting import Policies, host_files
 from .load import CORE_KINDS
 from .media import Derivative, ResponsiveImage, plan_image
 from .model import ContentModel, Entry, Exhibit, ImageRef
-from .outputs import CachedMedia, CopyFile, Output, QrImage, Redirect, RenderPage, TextFile, key_of
+from .outputs import CachedMedia, CopyFile, Output, QrImage, Redirect, RenderPage, TextFile, entry_digest, key_of
 from .theme import Theme
 from .urls import entry_url, index_url, output_file, short_url
 from .validate import ValidatedSite
@@ -138,9 +138,42 @@ def _host_outputs(site: ValidatedSite, outputs: list[Output], policies: tuple[st
         return max((feature.policy(site, kind) for feature in FEATURES), default=0)
 
     framed = frozenset().union(*(feature.framed_kinds for feature in FEATURES))
-    unlisted = {kind for feature in FEATURES for kind in feature.unlisted_kinds}
-    files = host_files(site.model.config, pages, Policies(policies, needs), (o.path for o in outputs), framed, unlisted)
-    return [Output(name, key_of(text), TextFile(text)) for name, text in sorted(files.items())]
+    unlisted = frozenset(kind for feature in FEATURES for kind in feature.unlisted_kinds)
+    paths = [o.path for o in outputs]
+    inputs = (site.model.config, policies, framed, unlisted, pages, paths)
+    if _LAST_HOST_FILES.made_from(inputs, needs):
+        return _LAST_HOST_FILES.outputs
+    asked: dict[str, int] = {}
+
+    def recorded(kind: str) -> int:
+        if kind not in asked:
+            asked[kind] = needs(kind)
+        return asked[kind]
+
+    files = host_files(site.model.config, pages, Policies(policies, recorded), paths, framed, unlisted)
+    made = [Output(name, key_of(text), TextFile(text)) for name, text in sorted(files.items())]
+    _LAST_HOST_FILES.keep(inputs, asked, made)
+    return made
+
+
+@dataclass
+class _HostFilesMade:
+    """The last `_headers`, sitemap and robots.txt and what they were made from. In `disan serve`
+    an edit rarely adds or removes a file, and making them again walked every published path
+    (150,000 in a province catalogue) a few times; comparing the inputs is one pass in C."""
+
+    inputs: tuple[object, ...] = ()
+    rungs: dict[str, int] = field(default_factory=dict)  # each page kind asked → the rung it needed
+    outputs: list[Output] = field(default_factory=list)
+
+    def made_from(self, inputs: tuple[object, ...], needs: Callable[[str], int]) -> bool:
+        return self.inputs == inputs and all(needs(kind) == rung for kind, rung in self.rungs.items())
+
+    def keep(self, inputs: tuple[object, ...], rungs: dict[str, int], outputs: list[Output]) -> None:
+        self.inputs, self.rungs, self.outputs = inputs, rungs, outputs
+
+
+_LAST_HOST_FILES = _HostFilesMade()
 
 
 def _plan_images(site: ValidatedSite, assets: AssetStore) -> dict[tuple[str, str], ResponsiveImage]:
@@ -195,19 +228,6 @@ def _plan_static(site: ValidatedSite, theme: Theme, assets: AssetStore) -> tuple
     return urls, outputs
 
 
-def entry_digest(model: ContentModel, entry: Entry) -> str:
-    return _entry_digest(
-        entry.kind, entry.slug, entry.lang, tuple(model.source_digests.get(s, "") for s in entry.sources)
-    )
-
-
-@lru_cache(maxsize=1 << 17)
-def _entry_digest(kind: str, slug: str, lang: str, digests: tuple[str, ...]) -> str:
-    """Kept between the rebuilds of `disan serve`: a one-row edit changes one entry's sources,
-    and hashing the other 50,000 again was a second of every rebuild."""
-    return key_of(kind, slug, lang, list(digests))
-
-
 def image_keys(images: dict[tuple[str, str], ResponsiveImage], refs: Iterable[ImageRef | None]) -> list[str]:
     keys = []
     for ref in refs:
@@ -232,6 +252,7 @@ class Planner:
     _digests: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _keys: dict[tuple[str, str, str], str] = field(default_factory=dict)
     _strings: dict[str, dict[str, str]] = field(default_factory=dict)
+    _translated: dict[tuple[str, str], list[bool]] = field(default_factory=dict)
 
     @property
     def model(self) -> ContentModel:
@@ -366,7 +387,10 @@ class Planner:
         return Output(output_file(url), key_of(self.shared, action, deps, self._translations(kind, slug)), action)
 
     def _translations(self, kind: str, slug: str) -> list[bool]:
-        """The language switch marks which languages the entry is translated into."""
-        kinds = self._page_kinds
-        entries = self.model.of_kind(kinds[kind]).get(slug, {}) if kinds.get(kind) else {}
-        return [entry.translated for entry in entries.values()]
+        """The language switch marks which languages the entry is translated into. Memoised for
+        this plan: an object has its page, its embed and its QR sheet."""
+        shown = (self._page_kinds.get(kind, ""), slug)
+        if shown not in self._translated:
+            entries = self.model.of_kind(shown[0]).get(slug, {}) if shown[0] else {}
+            self._translated[shown] = [entry.translated for entry in entries.values()]
+        return self._translated[shown]

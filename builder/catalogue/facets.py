@@ -21,6 +21,7 @@ from typing import Any, cast
 
 from ..collation import in_title_order, sort_key
 from ..model import ContentModel, Exhibit
+from ..outputs import entry_digest
 from ..urls import suggest_slug
 from .kinds import Listed
 from .vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES, Vocabulary
@@ -160,13 +161,21 @@ def _slugs(words: list[str]) -> dict[str, str]:
     return slugs
 
 
+Groups = list[tuple[Facet, list[tuple[str, str, set[str]]]]]  # each facet's values: (slug, word, member slugs)
+
+
 def shelve(model: ContentModel, kind: str) -> dict[str, Shelves]:
     """The kind's shelves in every language, grouped once from the default language."""
     config = model.config
     listings = {lang: listing(model, kind, lang) for lang in config.languages}
-    groups: list[tuple[Facet, list[tuple[str, str, set[str]]]]] = []
+    groups = _GROUPED.of(model, kind, listings[config.default_language])
+    return {lang: _in_language(model, kind, lang, listings[lang], groups) for lang in config.languages}
+
+
+def _group(model: ContentModel, kind: str, entries: tuple[Shelved, ...]) -> Groups:
+    groups: Groups = []
     for facet in FACETS[kind]:
-        members = _members(model, facet, listings[config.default_language])
+        members = _members(model, facet, entries)
         if not members or (facet.vocabulary is None and all(len(slugs) < 2 for slugs in members.values())):
             continue
         if facet.vocabulary:
@@ -175,7 +184,29 @@ def shelve(model: ContentModel, kind: str) -> dict[str, Shelves]:
             words = sorted(members, key=sort_key)
         slugs = _slugs(words)
         groups.append((facet, [(slugs[word], word, set(members[word])) for word in words]))
-    return {lang: _in_language(model, kind, lang, listings[lang], groups) for lang in config.languages}
+    return groups
+
+
+class _KeptGroups:
+    """Each kind's last groups and what they were read from: the site's settings, the digests of
+    the default language's entries, in order, and of the collections (an exhibit's collection
+    facet shows their titles). In `disan serve` a one-row edit leaves every other kind as it
+    was, and reading every facet of 20,000 objects again was a tenth of the edit."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[tuple[object, ...], Groups]] = {}
+
+    def of(self, model: ContentModel, kind: str, entries: tuple[Shelved, ...]) -> Groups:
+        read_from = (model.config, *(entry_digest(model, entry) for entry in entries)) + tuple(
+            entry_digest(model, collection) for by_lang in model.collections.values() for collection in by_lang.values()
+        )
+        kept = self.kept.get(kind)
+        if kept is None or kept[0] != read_from:
+            kept = self.kept[kind] = (read_from, _group(model, kind, entries))
+        return kept[1]
+
+
+_GROUPED = _KeptGroups()
 
 
 def _in_language(
@@ -183,7 +214,7 @@ def _in_language(
     kind: str,
     lang: str,
     entries: tuple[Shelved, ...],
-    groups: list[tuple[Facet, list[tuple[str, str, set[str]]]]],
+    groups: Groups,
 ) -> Shelves:
     position = {entry.slug: index for index, entry in enumerate(entries)}
     facets = []

@@ -53,11 +53,7 @@ class TeachingFeature(Feature):
                 if kind in SELF_EMBEDDED:
                     continue
                 for entry in by_lang.values():
-                    deps = [
-                        planner.entry_digest(entry),
-                        planner.image_keys(getattr(entry, "images", ())),
-                        planner.entry_deps(entry),
-                    ]
+                    deps = [planner.entry_key(entry, getattr(entry, "images", ()))]
                     outputs.append(
                         planner.page(
                             "object_embed.html", entry.lang, _embed_kind(kind), slug, embed_path(config, entry), deps
