@@ -31,9 +31,15 @@ def _open(path: str | os.PathLike, **kwargs) -> pyvips.Image:
         ) from exc
 
 
+GENERIC_VIPS_ERROR = re.compile(r":\s*(load|read|write) error$|out of order read", re.IGNORECASE)
+
+
 def _vips_reason(exc: pyvips.Error) -> str:
-    text = (getattr(exc, "detail", "") or str(exc)).strip().splitlines()
-    return text[-1] if text else "unknown error"
+    """The decoder's own words ('premature end of JPEG image'), not the loader's summary that
+    libvips may add after them: the same file gives the same message in any process."""
+    lines = [line for line in (getattr(exc, "detail", "") or str(exc)).strip().splitlines() if line.strip()]
+    specific = [line for line in lines if not GENERIC_VIPS_ERROR.search(line)]
+    return (specific or lines or ["unknown error"])[-1]
 
 
 _XMP_FIELDS = (
