@@ -32,6 +32,18 @@ def _pack(site: Path, path: str = TOUR_PACK) -> dict:
     return json.loads((site / path).read_text(encoding="utf-8"))
 
 
+SIZED = r"\(~\d[\d,.]* MB\)"
+
+
+def _save_button(page):
+    """The save button, once save.js has read the pack list and written its size on it."""
+    page.wait_for_function(
+        "(sized) => new RegExp(sized).test(document.querySelector('.offline-save button')?.textContent || '')",
+        arg=SIZED,
+    )
+    return page.locator(".offline-save button").first
+
+
 def _version(site: Path) -> str:
     found = re.search(r'"version": "([0-9a-f]+)"', (site / "sw.js").read_text(encoding="utf-8"))
     assert found, "sw.js names its version"
@@ -121,8 +133,8 @@ def test_a_saved_tour_works_offline_and_a_rebuild_is_seen_at_once(tmp_path: Path
     page = context.new_page()
     page.goto(base + TOUR)
     page.evaluate("() => navigator.serviceWorker.ready")
-    save = page.locator(".offline-save button").first
-    assert re.search(r"\(~\d[\d,.]* MB\)", save.inner_text()), "the size is shown before saving"
+    save = _save_button(page)
+    assert re.search(SIZED, save.inner_text()), "the size is shown before saving"
     save.click()
     page.locator(".offline-save[data-state=saved]").wait_for(timeout=60_000)
     assert "Đã lưu" in page.locator(".offline-status").inner_text()
@@ -191,7 +203,7 @@ def test_a_saved_story_turns_its_tour_with_the_network_cut(built_demo: Path, ser
     page = context.new_page()
     page.goto(base + STORY)
     page.evaluate("() => navigator.serviceWorker.ready")
-    page.locator(".offline-save button").first.click()
+    _save_button(page).click()
     page.locator(".offline-save[data-state=saved]").wait_for(timeout=60_000)
 
     context.set_offline(True)
