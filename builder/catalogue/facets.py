@@ -21,7 +21,6 @@ from typing import Any, cast
 
 from ..collation import in_title_order, sort_key
 from ..model import ContentModel, Exhibit
-from ..outputs import entry_digest
 from ..urls import suggest_slug
 from .kinds import Listed
 from .vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES, Vocabulary
@@ -168,7 +167,7 @@ def shelve(model: ContentModel, kind: str) -> dict[str, Shelves]:
     """The kind's shelves in every language, grouped once from the default language."""
     config = model.config
     listings = {lang: listing(model, kind, lang) for lang in config.languages}
-    groups = _GROUPED.of(model, kind, listings[config.default_language])
+    groups = _group(model, kind, listings[config.default_language])
     return {lang: _in_language(model, kind, lang, listings[lang], groups) for lang in config.languages}
 
 
@@ -185,28 +184,6 @@ def _group(model: ContentModel, kind: str, entries: tuple[Shelved, ...]) -> Grou
         slugs = _slugs(words)
         groups.append((facet, [(slugs[word], word, set(members[word])) for word in words]))
     return groups
-
-
-class _KeptGroups:
-    """Each kind's last groups and what they were read from: the site's settings, the digests of
-    the default language's entries, in order, and of the collections (an exhibit's collection
-    facet shows their titles). In `disan serve` a one-row edit leaves every other kind as it
-    was, and reading every facet of 20,000 objects again was a tenth of the edit."""
-
-    def __init__(self) -> None:
-        self.kept: dict[str, tuple[tuple[object, ...], Groups]] = {}
-
-    def of(self, model: ContentModel, kind: str, entries: tuple[Shelved, ...]) -> Groups:
-        read_from = (model.config, *(entry_digest(model, entry) for entry in entries)) + tuple(
-            entry_digest(model, collection) for by_lang in model.collections.values() for collection in by_lang.values()
-        )
-        kept = self.kept.get(kind)
-        if kept is None or kept[0] != read_from:
-            kept = self.kept[kind] = (read_from, _group(model, kind, entries))
-        return kept[1]
-
-
-_GROUPED = _KeptGroups()
 
 
 def _in_language(
