@@ -19,6 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .diagnostics import InputError, Problems
 from .safepath import OutsideFolderError, contained
+from .tiling.source import vips_reason
 
 IMAGE_FORMATS = {
     "JPEG": "image/jpeg",
@@ -218,8 +219,7 @@ def _open_large_image(path: Path, decode: bool) -> ImageInfo:
             scaled = {"shrink": 8} if fmt == "JPEG" else {}
             pyvips.Image.new_from_file(os.fspath(path), access="sequential", fail_on="truncated", **scaled).avg()
     except pyvips.Error as exc:
-        reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "libvips cannot read it"
-        return ImageInfo(0, 0, "", f"the image is damaged or cut short ({reason})")
+        return ImageInfo(0, 0, "", f"the image is damaged or cut short ({vips_reason(exc)})")
     orientation = image.get("orientation") if image.get_typeof("orientation") else 1
     width, height = (image.height, image.width) if orientation in (5, 6, 7, 8) else (image.width, image.height)
     return ImageInfo(width, height, fmt)

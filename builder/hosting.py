@@ -20,7 +20,6 @@ from .urls import lang_prefix
 
 EMBEDDABLE = "frame-ancestors *"
 # Views of a page for other places (a lesson's iframe, a printed sheet): search engines get the page itself.
-EMBED_FOLDER = "embed"  # the pages under /embed/ (and a language's /en/embed/) may be framed, as tour embeds
 NOT_EMBEDDABLE = "frame-ancestors 'self'"
 CACHED_FOREVER = ("static", "media", "tiles")
 # Folders that viewers on other sites fetch with scripts (Mirador and Universal Viewer load IIIF
@@ -193,7 +192,7 @@ def _language_rules(
         (
             f"{base}{folder}/*",
             policies.of(*kinds),
-            EMBEDDABLE if folder == EMBED_FOLDER or kinds <= framed else NOT_EMBEDDABLE,
+            EMBEDDABLE if kinds <= framed else NOT_EMBEDDABLE,
         )
         for folder, kinds in sorted(folders.items())
     ]

@@ -294,13 +294,14 @@ class Planner:
 
     def exhibit_key(self, exhibit: Exhibit) -> str:
         """Everything an exhibit's page or card shows."""
-        return self.entry_key(exhibit, exhibit.images)
+        return self.entry_key(exhibit)
 
-    def entry_key(self, entry: Entry, images: tuple[ImageRef, ...]) -> str:
-        """Everything the page or card of an entry with `images` shows. Memoised for this plan:
-        the museum's exhibit pages and the catalogue's facet pages each ask it of every exhibit."""
+    def entry_key(self, entry: Entry) -> str:
+        """Everything the page or card of an entry shows, its images included. Memoised for this
+        plan: the exhibit pages, the facet pages and the embeds each ask it of every entry."""
         if entry.ref not in self._keys:
-            self._keys[entry.ref] = key_of(self.entry_digest(entry), self.image_keys(images), self.entry_deps(entry))
+            images = self.image_keys(getattr(entry, "images", ()))
+            self._keys[entry.ref] = key_of(self.entry_digest(entry), images, self.entry_deps(entry))
         return self._keys[entry.ref]
 
     def pages(self) -> list[Output]:

@@ -49,7 +49,7 @@ def plan_catalogue(planner: Planner) -> list[Output]:
             continue
         for lang in planner.model.config.languages:
             shelves = shelves_of(planner.site.results, kind, lang)
-            keys = {e.slug: planner.entry_key(e, e.images) for e in shelves.listing}
+            keys = {e.slug: planner.entry_key(e) for e in shelves.listing}
             outputs += _plan_facets(planner, shelves, keys)
             if kind in KINDS:
                 outputs += _plan_listed(planner, shelves, keys)

@@ -21,7 +21,7 @@ from typing import BinaryIO
 import pyvips
 
 from ..jobs import sweep_stale_temp, temp_name
-from ..tiling.source import _normalise, _vips_reason
+from ..tiling.source import _normalise, vips_reason
 
 TILER_VERSION = 1
 TILE_SIZE = 512
@@ -106,7 +106,7 @@ def tile_image(source: Path, out: Path) -> None:
                 os.fspath(out), layout="iiif3", tile_size=TILE_SIZE, suffix=f".jpg[Q={JPEG_QUALITY}]", keep="none"
             )
     except pyvips.Error as exc:
-        raise ZoomError(_vips_reason(exc)) from exc
+        raise ZoomError(vips_reason(exc)) from exc
     _finish_info(out)
 
 

@@ -13,11 +13,11 @@ from html import escape
 
 from ..config import SiteConfig
 from ..feature import OBJECT_KINDS
-from ..hosting import EMBED_FOLDER
 from ..model import Entry
 from ..tours import tour_embed_url
 from ..urls import entry_url, kind_folder, lang_prefix, relative_url, short_url
 
+EMBED_FOLDER = "embed"  # pages other sites may frame: teaching declares their kinds `framed_kinds`
 PRINT_FOLDER = "print"
 TAUGHT_KINDS = ("tour", "story", *OBJECT_KINDS)
 SELF_EMBEDDED = ("tour", "story")  # kinds whose own page is what a lesson frames (a tour's embed page)

@@ -38,6 +38,7 @@ class TeachingFeature(Feature):
         **{_print_kind(kind): kind for kind in TAUGHT_KINDS},
     }
     unlisted_kinds = tuple(page_kinds)  # embeds and QR sheets repeat a page that is listed
+    framed_kinds = frozenset(_embed_kind(kind) for kind in OBJECT_KINDS)  # what a lesson frames
 
     def plan(self, planner: Planner) -> list[Output]:
         model, config = planner.model, planner.model.config
@@ -53,7 +54,7 @@ class TeachingFeature(Feature):
                 if kind in SELF_EMBEDDED:
                     continue
                 for entry in by_lang.values():
-                    deps = [planner.entry_key(entry, getattr(entry, "images", ()))]
+                    deps = [planner.entry_key(entry)]
                     outputs.append(
                         planner.page(
                             "object_embed.html", entry.lang, _embed_kind(kind), slug, embed_path(config, entry), deps

@@ -24,7 +24,7 @@ from .jpeg import strip_jpeg_metadata
 from .levels import _levels, _save_preview
 from .reproject import _reproject
 from .sixfaces import _tile_six_faces
-from .source import _check_equirect, _check_six_faces, _normalise, _open, _six_face_paths, _vips_reason
+from .source import _check_equirect, _check_six_faces, _normalise, _open, _six_face_paths, vips_reason
 from .types import (
     EQUIRECT_PATH,
     MANIFEST,
@@ -120,7 +120,7 @@ def _tile_equirect(
         image = _normalise(image)
     except pyvips.Error as exc:
         raise TilingError(
-            f"cannot convert {Path(source).name} to RGB: {_vips_reason(exc)}",
+            f"cannot convert {Path(source).name} to RGB: {vips_reason(exc)}",
             "export the panorama as an 8-bit RGB JPEG",
         ) from exc
     reusable = _reusable_equirect(Path(source), image, canvas, settings)

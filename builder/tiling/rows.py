@@ -16,7 +16,7 @@ import pyvips
 
 from .geometry import _Canvas
 from .images import _flat, _stack
-from .source import _vips_reason
+from .source import vips_reason
 from .types import FILL, TilingError
 
 _CHUNK_BYTES = 3 << 20  # decoded per step from a JPEG source: 64 rows at 16k, 256 at 4k
@@ -71,7 +71,7 @@ class _RowStore:
                 chunk = self._decode(self.decoded, n)
             except pyvips.Error as exc:
                 raise TilingError(
-                    f"{self.name} is truncated or corrupt: {_vips_reason(exc)}",
+                    f"{self.name} is truncated or corrupt: {vips_reason(exc)}",
                     "copy or export the file again; an interrupted upload or download often cuts images short",
                 ) from exc
             self.chunks[self.decoded // self.chunk_rows] = chunk

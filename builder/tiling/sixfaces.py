@@ -14,7 +14,7 @@ import pyvips
 
 from .geometry import choose_face_size
 from .levels import _FaceOutputs, _save_preview
-from .source import _normalise, _open, _vips_reason
+from .source import _normalise, _open, vips_reason
 from .types import EQUIRECT_PATH, FACES, SIX_FACE_KEYS, TileSettings, TilingError
 from .writer import _Writer
 
@@ -35,7 +35,7 @@ def _tile_six_faces(paths: dict[str, Path], settings: TileSettings, writer: _Wri
             image = image.copy_memory()
         except pyvips.Error as exc:
             raise TilingError(
-                f"cube face '{key}' ({path.name}) is truncated or corrupt: {_vips_reason(exc)}",
+                f"cube face '{key}' ({path.name}) is truncated or corrupt: {vips_reason(exc)}",
                 "export the cube face again",
             ) from exc
         out = _FaceOutputs(face, n, settings, writer, previews)

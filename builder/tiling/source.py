@@ -26,7 +26,7 @@ def _open(path: str | os.PathLike, **kwargs) -> pyvips.Image:
         if not Path(path).exists():
             raise TilingError(f"panorama file not found: {path}", "check the file name and folder") from exc
         raise TilingError(
-            f"cannot read {Path(path).name} as an image: {_vips_reason(exc)}",
+            f"cannot read {Path(path).name} as an image: {vips_reason(exc)}",
             "export the panorama again as JPEG, PNG or TIFF",
         ) from exc
 
@@ -34,7 +34,7 @@ def _open(path: str | os.PathLike, **kwargs) -> pyvips.Image:
 GENERIC_VIPS_ERROR = re.compile(r":\s*(load|read|write) error$|out of order read", re.IGNORECASE)
 
 
-def _vips_reason(exc: pyvips.Error) -> str:
+def vips_reason(exc: pyvips.Error) -> str:
     """The decoder's own words ('premature end of JPEG image'), not the loader's summary that
     libvips may add after them: the same file gives the same message in any process."""
     lines = [line for line in (getattr(exc, "detail", "") or str(exc)).strip().splitlines() if line.strip()]
@@ -189,7 +189,7 @@ def verify_image(path: str | os.PathLike) -> None:
         image.avg()
     except pyvips.Error as exc:
         raise TilingError(
-            f"{Path(path).name} is truncated or corrupt: {_vips_reason(exc)}",
+            f"{Path(path).name} is truncated or corrupt: {vips_reason(exc)}",
             "copy or export the file again; an interrupted upload or download often cuts images short",
         ) from exc
 
