@@ -215,7 +215,7 @@ def test_ticking_facets_narrows_the_list_as_the_static_page_does(built_demo: Pat
     phone.get_by_text("Lọc theo").click()
     ranking = phone.get_by_role("group", name="Xếp hạng")
     ranking.get_by_label("Di tích quốc gia đặc biệt").check()
-    phone.wait_for_function("document.querySelectorAll('#catalogue-list .card').length < 34")
+    phone.wait_for_function("() => document.querySelectorAll('#catalogue-list .card').length < 34")
     assert sorted(_titles(phone)) == special
     assert phone.locator("#facet-status").inner_text() == f"Hiện {len(special)} trên 34 mục"
     assert "ranking=quoc-gia-dac-biet" in phone.url
@@ -225,11 +225,11 @@ def test_ticking_facets_narrows_the_list_as_the_static_page_does(built_demo: Pat
     scenic = sorted(
         r["name_vi"] for r in rows if r["ranking"] == "quốc gia đặc biệt" and "danh lam thắng cảnh" in r["type"]
     )
-    phone.wait_for_function(f"document.querySelectorAll('#catalogue-list .card').length === {len(scenic)}")
+    phone.wait_for_function(f"() => document.querySelectorAll('#catalogue-list .card').length === {len(scenic)}")
     assert sorted(_titles(phone)) == scenic and 0 < len(scenic) < len(special)
 
     phone.goto(phone.url)  # the address reproduces the view, with the panel open
-    phone.wait_for_function(f"document.querySelectorAll('#catalogue-list .card').length === {len(scenic)}")
+    phone.wait_for_function(f"() => document.querySelectorAll('#catalogue-list .card').length === {len(scenic)}")
     assert (
         phone.get_by_label("Danh lam thắng cảnh").is_checked()
         and phone.get_by_label("Danh lam thắng cảnh").is_visible()
@@ -251,7 +251,7 @@ def test_ticking_a_material_narrows_the_exhibit_index(built_demo: Path, serve_di
     phone.goto(f"{serve_dir(built_demo)}exhibits/")
     phone.get_by_text("Lọc theo").click()
     phone.get_by_role("group", name="Chất liệu").get_by_label("Đồng").check()
-    phone.wait_for_function("document.querySelectorAll('#catalogue-list .card').length === 3")
+    phone.wait_for_function("() => document.querySelectorAll('#catalogue-list .card').length === 3")
     assert _titles(phone) == BRONZE and "material=dong" in phone.url
     assert phone.locator("#facet-status").inner_text() == "Hiện 3 trên 6 mục"
 

@@ -331,7 +331,7 @@ def test_the_guide_plays_and_moves_the_view_itself(built_demo: Path, serve_dir, 
         "the view stopped with the audio"
     )
     assert not page.evaluate(SCENE_AND_VIEW, cues[1]), "paused before it reached the roof"
-    page.wait_for_function(f"{autorotate}.config.autostartOnIdle === true")
+    page.wait_for_function(f"() => {autorotate}.config.autostartOnIdle === true")
     assert page.script_errors == []
     page.context.close()
 

@@ -209,7 +209,7 @@ def test_json_ld_raises_no_csp_violation_on_a_relic_page(built_demo: Path, serve
     assert violations == []
     # the control: an executable inline script on the same page is refused and reported
     phone.evaluate("document.head.append(Object.assign(document.createElement('script'), {textContent: '1'}))")
-    phone.wait_for_function("window.__violations.length > 0")
+    phone.wait_for_function("() => window.__violations.length > 0")
 
 
 def test_heritage_dataset_and_a_catalogue_without_settings(tmp_path: Path) -> None:
