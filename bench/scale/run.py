@@ -9,7 +9,7 @@ Not a pytest test. Needs disan[cluster] for the cluster half (`--local-only` ski
 
 Method: a seeded generator writes a site (kept in --work and reused while its size is the same):
 exhibits with a 640×480 JPEG each (four derivatives: 480 and 640 px, WebP and JPEG), and tours of
-ten scenes; every tenth scene shows a panorama of /work/shared/corpus (five files, repeated, so
+ten scenes; every tenth scene shows a panorama of /work/shared/corpus (its 2:1 files, repeated, so
 tiled once each), the others a distinct synthetic 4096×2048 one, made once with pyvips and kept
 in /tmp/disan-scale-panoramas. Each build is one `disan build --jobs 2` child process: wall time
 around it, peak RSS from os.wait4() (the largest of the build and its pool processes). The
@@ -86,7 +86,7 @@ def make_site(site: Path, exhibits: int, panoramas: int) -> Path:
             encoding="utf-8",
         )
     (site / "assets/panoramas").mkdir()
-    corpus = sorted(CORPUS.glob("*.jpg")) if CORPUS.is_dir() else []
+    corpus = full_sphere_corpus_panoramas()
     for number in range(panoramas):
         name = f"p{number:04d}.jpg"
         if corpus and number % 10 == 0:
@@ -116,6 +116,14 @@ def synthetic_panorama(number: int) -> Path:
         bands[0].bandjoin(bands[1:]).cast("uchar").jpegsave(str(temp), Q=85)
         temp.rename(path)
     return path
+
+
+def full_sphere_corpus_panoramas() -> list[Path]:
+    """The corpus's 2:1 panoramas: a partial one needs its angles written in its scene."""
+    import pyvips
+
+    found = sorted(CORPUS.glob("*.jpg")) if CORPUS.is_dir() else []
+    return [path for path in found if (image := pyvips.Image.new_from_file(str(path))).width == 2 * image.height]
 
 
 def clean_and_build(site: Path, work: Path, jobs: int) -> tuple[float, float]:
