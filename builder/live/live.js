@@ -8,6 +8,7 @@
   var servedGeneration = Number(script && script.getAttribute("data-generation"));
   var overlay = null;
   var lastState = null;
+  var reloading = false;  // a second reload while the first is loading would abort it
 
   function show(problems, errors) {
     if (!overlay) {
@@ -36,11 +37,11 @@
 
   function apply(state) {
     document.documentElement.setAttribute("data-disan-live", "connected");
-    if (lastState && lastState.generation === state.generation) return;
+    if (reloading || (lastState && lastState.generation === state.generation)) return;
     lastState = state;
     var errors = state.problems.filter(function (p) { return p.level === "error"; });
     if (errors.length) { show(errors, true); return; }
-    if (state.generation > servedGeneration) { location.reload(); return; }
+    if (state.generation > servedGeneration) { reloading = true; location.reload(); return; }
     if (state.problems.length) show(state.problems, false);
     else if (overlay) overlay.hidden = true;
   }
