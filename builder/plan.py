@@ -14,13 +14,13 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from . import __version__
 from .assets import AssetStore, resolve_asset
 from .collation import in_title_order
 from .csp import LADDER
-from .feature import ContentKind, all_kinds, entry_page_url
+from .feature import ContentKind, Feature, all_kinds, entry_page_url
 from .features import FEATURES
 from .hosting import Policies, host_files
 from .load import CORE_KINDS
@@ -30,6 +30,8 @@ from .outputs import CachedMedia, CopyFile, Output, QrImage, Redirect, RenderPag
 from .theme import Theme
 from .urls import entry_url, index_url, output_file, short_url
 from .validate import ValidatedSite
+
+T = TypeVar("T")
 
 EXHIBITS_PER_INDEX_PAGE = 60
 HOME_FEATURED = 8
@@ -200,20 +202,27 @@ class KeptPlan:
 
     host_files: _HostFilesMade = field(default_factory=_HostFilesMade)
     replanned: int = 0  # outputs the last plan made rather than took from the one before (tests count them)
-    _before: dict[Hashable, list[Output]] = field(default_factory=dict)
-    _now: dict[Hashable, list[Output]] = field(default_factory=dict)
+    _before: dict[Hashable, Any] = field(default_factory=dict)
+    _now: dict[Hashable, Any] = field(default_factory=dict)
 
     def start(self) -> None:
         self._now, self.replanned = {}, 0
 
     def outputs(self, inputs: Hashable, make: Callable[[], list[Output]]) -> list[Output]:
-        """The outputs `make` gives, or the previous plan's for equal `inputs`. `inputs` must hold
-        all `make` reads: the entry's identity, digests of its sources and of what its pages show
-        (`Planner.entry_key`), and `Planner.shared` or `base` for the code, theme and settings."""
+        """The outputs `make` gives, or the previous plan's for equal `inputs`."""
         made = self._before.get(inputs)
         if made is None:
             made = make()
             self.replanned += len(made)
+        self._now[inputs] = made
+        return made
+
+    def value(self, inputs: Hashable, make: Callable[[], T]) -> T:
+        """What `make` gives, or what it gave in the previous plan for equal `inputs`. Here and in
+        `outputs`, `inputs` must hold all `make` reads: the entry's identity, digests of its
+        sources and of what it shows (`Planner.entry_key`), and `Planner.shared` or `base` for
+        the code, theme and settings."""
+        made: T = self._before[inputs] if inputs in self._before else make()
         self._now[inputs] = made
         return made
 
@@ -345,11 +354,37 @@ class Planner:
 
     def entry_key(self, entry: Entry) -> str:
         """Everything the page or card of an entry shows, its images included. Memoised for this
-        plan: the exhibit pages, the facet pages and the embeds each ask it of every entry."""
+        plan: the exhibit pages, the facet pages and the embeds each ask it of every entry; and
+        kept for the next plan while the entry's languages, its images and what the features'
+        `entry_deps` read (`entry_facts`) are the same, as asking every feature of every entry
+        was a tenth of a one-row edit."""
         if entry.ref not in self._keys:
             images = self.image_keys(getattr(entry, "images", ()))
-            self._keys[entry.ref] = key_of(self.entry_digest(entry), images, self.entry_deps(entry))
+
+            def made() -> str:
+                return key_of(self.entry_digest(entry), images, self.entry_deps(entry))
+
+            if self._entry_facts is None:
+                self._keys[entry.ref] = made()
+            else:
+                languages = self.model.of_kind(entry.kind).get(entry.slug, {}).values()
+                siblings = tuple(self.entry_digest(each) for each in languages)
+                inputs = ("entry key", entry.ref, self._entry_facts, self.entry_digest(entry), siblings, tuple(images))
+                self._keys[entry.ref] = self.kept.value(inputs, made)
         return self._keys[entry.ref]
+
+    @cached_property
+    def _entry_facts(self) -> str | None:
+        """A key over what every feature's `entry_deps` reads beyond the entry and the settings,
+        or None if a feature that adds to entries' keys cannot say."""
+        facts = []
+        for feature in FEATURES:
+            if type(feature).entry_deps is not Feature.entry_deps:
+                told = feature.entry_facts(self)
+                if told is None:
+                    return None
+                facts.append(told)
+        return key_of(self.base, facts)
 
     def pages(self) -> list[Output]:
         config = self.model.config
