@@ -45,6 +45,8 @@ class TeachingFeature(Feature):
         """An entry's sheets and embeds are the previous plan's while the digests of its languages
         (every title is on each sheet), what its embeds show and its language switch are the same."""
         outputs: list[Output] = []
+        if not planner.model.config.teaching_pages:
+            return outputs
         for kind in TAUGHT_KINDS:
             embedded = kind not in SELF_EMBEDDED
             for slug, by_lang in sorted(planner.model.of_kind(kind).items()):
@@ -56,7 +58,7 @@ class TeachingFeature(Feature):
         return outputs
 
     def entry_context(self, renderer: Renderer, entry: Entry) -> dict[str, Any]:
-        if entry.kind not in TAUGHT_KINDS:
+        if entry.kind not in TAUGHT_KINDS or not renderer.model.config.teaching_pages:
             return {}
         return {"teacher": teacher_box(renderer.model.config, entry, renderer.authoring)}
 
