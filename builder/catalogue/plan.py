@@ -72,7 +72,7 @@ def _paginated(
             [
                 [keys[e.slug] for e in entries[(number - 1) * PER_INDEX_PAGE : number * PER_INDEX_PAGE]],
                 pages,
-                shelves.summary(),
+                shelves.summary,
                 shown,
             ],
             number,
