@@ -22,7 +22,7 @@ from .features import FEATURES
 from .jobs import Executor, make_executor
 from .load import ParseCache, load_site
 from .media import ensure_derivatives
-from .plan import Plan, plan_site
+from .plan import KeptPlan, Plan, plan_site
 from .registry import REGISTRY_FILE, Issued, load_registry, save_registry, unrecorded_codes, updated_registry_text
 from .render import Renderer, make_environment
 from .theme import Theme, load_theme
@@ -66,6 +66,7 @@ class SiteBuilder:
     kiosk: bool = False  # `disan build --kiosk`: the site for a device with no network (builder/offline)
     parse_cache: ParseCache = field(default_factory=ParseCache)
     kept_manifest: KeptManifest = field(default_factory=KeptManifest)  # authoring: the output's keys, in memory
+    kept_plan: KeptPlan = field(default_factory=KeptPlan)  # each entry's outputs, for the next rebuild's plan
     _assets: AssetStore | None = None
     _environment: tuple[str, jinja2.Environment] | None = None
     _issued: tuple[tuple[int, int], dict[str, Issued], list[Problem]] | None = None
@@ -139,7 +140,7 @@ class SiteBuilder:
             processed[feature.name], failures = feature.process(site, context)
             if failures:
                 raise ContentError(failures)
-        plan = plan_site(site, theme, self.assets, processed, self.authoring)
+        plan = plan_site(site, theme, self.assets, processed, self.authoring, self.kept_plan)
         self._make_media(plan, executor)
         if self._environment is None or self._environment[0] != theme.digest:
             self._environment = (theme.digest, make_environment(theme))

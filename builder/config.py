@@ -36,6 +36,7 @@ KNOWN_KEYS = {
     "deep_zoom",
     "build",
     "offline",
+    "teaching",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
@@ -44,7 +45,7 @@ DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at
 DEFAULT_ZOOM_PIXELS = 20_000_000
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
-TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy", "deep_zoom", "build", "offline")
+TABLE_KEYS = tuple("i18n markdown images models map open_data deploy deep_zoom build offline teaching".split())
 TILES_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?/\S*\{z\}\S*\{x\}\S*\{y\}\S*$")
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9.:\[\]-]+:\d+$")
 BUILD_KEYS = {"scheduler", "cache"}
@@ -88,6 +89,9 @@ class SiteConfig:
     cache: str = ""  # [build] cache: the build cache folder, relative to the site ('' .disan-cache)
     # the [offline] table as written (with `kiosk` set by `disan build --kiosk`); the offline feature reads it
     offline: dict[str, Any] = field(default_factory=dict)
+    # [teaching] pages: each object's embeddable page, each entry's QR sheet and the teacher box that
+    # points to them (four pages per catalogue row in two languages: a province site may do without)
+    teaching_pages: bool = True
 
     @property
     def default_language(self) -> str:
@@ -290,6 +294,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         scheduler=scheduler,
         cache=cache,
         offline=_offline_settings(data.get("offline", {}), languages, lines.get("offline", 0), problems),
+        teaching_pages=_teaching_pages(data.get("teaching", {}), lines.get("teaching", 0), problems),
     )
 
 
@@ -360,6 +365,22 @@ def _zoom_min_pixels(table: dict[str, Any], line: int, problems: Problems) -> in
         f"for example: min_pixels = {DEFAULT_ZOOM_PIXELS} (0: only images marked 'zoom: true')",
     )
     return DEFAULT_ZOOM_PIXELS
+
+
+def _teaching_pages(table: dict[str, Any], line: int, problems: Problems) -> bool:
+    """`[teaching] pages`: true (the default) or false."""
+    _unknown_settings("teaching", table, ("pages",), line, problems)
+    value = table.get("pages", True)
+    if isinstance(value, bool):
+        return value
+    problems.error(
+        "site.toml",
+        line,
+        "config-teaching",
+        f"[teaching] pages must be true or false, not {value!r}",
+        "write pages = false to leave out the embeddable pages, QR sheets and teacher box, or remove the line",
+    )
+    return True
 
 
 def _offline_settings(table: dict[str, Any], languages: list[str], line: int, problems: Problems) -> dict[str, Any]:

@@ -177,6 +177,13 @@ class Feature:
         """What the feature adds to a page that shows `entry`, for that page's key."""
         return ""
 
+    def entry_facts(self, planner: Planner) -> object:
+        """All `entry_deps` reads besides the entry, its other languages and the settings: while
+        they and an entry's sources are unchanged, a rebuild keeps the entry's key from the last
+        plan (`Planner.entry_key`). `None` says the feature cannot tell, and every entry's key is
+        then made again; a feature that overrides `entry_deps` overrides this too."""
+        return None
+
     def plan(self, planner: Planner) -> list[Output]:
         """The feature's own outputs: pages, media, tiles."""
         return []

@@ -6,6 +6,7 @@ import html
 import json
 import re
 import xml.etree.ElementTree as etree
+from functools import lru_cache
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
@@ -48,8 +49,10 @@ def inline_json(value: object) -> Markup:
     return Markup(text.translate(_JSON_IN_HTML))
 
 
+@lru_cache(maxsize=1 << 16)
 def nesting_problem(text: str) -> tuple[int, str] | None:
     """The first line (from 0) whose nesting is past MAX_NESTING, and what is nested there.
+    Remembered by text: every entry's body is checked at every rebuild of `disan serve`.
 
     Python-Markdown recurses once per level of lists, quotes and brackets, and unclosed
     brackets make it quadratic: a 300-deep list ends in RecursionError and a page of `[a](`

@@ -201,6 +201,31 @@ def test_a_one_row_edit_in_serve_renders_its_pages_and_the_lists_that_show_it(tm
     assert result.write.reused == len(after) - len(changed), "everything else is left as it was"
 
 
+def test_a_one_row_edit_plans_again_only_that_rows_outputs(tmp_path: Path) -> None:
+    """Each entry's outputs are kept from the last plan (`plan.KeptPlan`) by all they are made
+    from: a one-cell edit plans again only the edited row's (its page, embed and QR sheet in
+    vi and en, its code's two stubs and two QR images), a settings edit plans every entry's
+    again, and either way the site is what a clean build makes."""
+    site = Path(shutil.copytree(CATALOGUE, tmp_path / "site"))
+    builder = SiteBuilder(site, authoring=True)
+    out = tmp_path / "serve-site"
+    builder.build(out)
+    every_entrys = builder.kept_plan.replanned
+    builder.build(out)
+    assert builder.kept_plan.replanned == 0, "nothing edited, nothing planned again"
+    edits = [
+        ("rename a relic in English", lambda: _replace(site / RELICS, "Ancient stones", "Old stones"), 2 + 4 + 4),
+        ("retitle the site", lambda: _replace(site / "site.toml", "tỉnh Thử", "tỉnh Mới"), every_entrys),
+    ]
+    for edit, apply, planned in edits:
+        apply()
+        builder.build(out)
+        assert builder.kept_plan.replanned == planned, edit
+        clean = SiteBuilder(site, authoring=True).build(tmp_path / f"clean-{planned}").out_dir
+        assert _without_manifest(tree_digest(out)) == _without_manifest(tree_digest(clean)), edit
+        assert read_manifest(out) == read_manifest(clean), edit
+
+
 def test_a_serve_write_killed_midway_is_mended_by_the_next_build(tmp_path: Path, monkeypatch) -> None:
     """Serve writes in place: a build that dies after some of an edit's files are written must
     not leave a file whose bytes the manifest's key does not describe."""

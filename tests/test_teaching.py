@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import html
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
-from builder.config import SiteConfig
+from builder.build import SiteBuilder
+from builder.config import SiteConfig, load_config
+from builder.diagnostics import Problems
 from builder.model import Exhibit, Origin
 from builder.teaching import iframe_snippet, teacher_box
 from builder.tours import Tour
@@ -22,6 +25,7 @@ SNIPPET = re.compile(r'<textarea class="teacher-snippet"[^>]*>(.*?)</textarea>',
 TOUR = "tours/bao-tang/"
 EXHIBIT = "exhibits/trong-dong-ngoc-lu/"
 PHOTOGRAPHED = "exhibits/an-hoang-de-chi-bao/"  # pictures, no 3D model
+CATALOGUE = Path(__file__).parent / "fixtures" / "catalogue"
 
 
 def _entry(kind: type, slug: str, title: str, code: str = "", lang: str = "vi") -> Exhibit:
@@ -165,3 +169,23 @@ def test_the_print_sheet_prints_on_one_a4_page(built_demo: Path, serve_dir, brow
     finally:
         page.close()
     assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+
+
+def test_a_site_may_leave_out_the_teaching_pages(tmp_path: Path) -> None:
+    """`[teaching] pages = false`: no embed pages, QR sheets or teacher box (a province catalogue's
+    four pages a row), while the short codes and their QR images stay; a value not a boolean is an
+    error that says where."""
+    site = Path(shutil.copytree(CATALOGUE, tmp_path / "site"))
+    toml = site / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + "\n[teaching]\npages = false\n", encoding="utf-8")
+    out = SiteBuilder(site).build(tmp_path / "out").out_dir
+    assert not (out / "embed").exists() and not (out / "print").exists() and not (out / "en/print").exists()
+    page = (out / "relics/bai-da-co/index.html").read_text(encoding="utf-8")
+    assert 'class="teacher"' not in page and "print/" not in page
+    assert (out / "q/DT4/qr.svg").is_file() and (out / "Q/DT4/index.html").is_file()
+    toml.write_text(toml.read_text(encoding="utf-8").replace("pages = false", 'pages = "no"'), encoding="utf-8")
+    problems = Problems()
+    assert load_config(site, problems) is not None
+    (problem,) = problems.items
+    assert (problem.file, problem.code, problem.level) == ("site.toml", "config-teaching", "error")
+    assert "true or false" in problem.message

@@ -21,6 +21,7 @@ from typing import Any, cast
 
 from ..collation import in_title_order, sort_key
 from ..model import ContentModel, Exhibit
+from ..outputs import key_of
 from ..urls import suggest_slug
 from .kinds import Listed
 from .vocabulary import HERITAGE_TYPES, RANKINGS, RELIC_TYPES, Vocabulary
@@ -125,9 +126,11 @@ class Shelves:
     def _by_slug(self) -> dict[tuple[str, str], Shelf]:
         return {(f.name, s.slug): s for f, shelves in self.facets for s in shelves}
 
-    def summary(self) -> list[tuple[str, str, str, int]]:
-        """What an index page's facet panel shows, for its key: each value and its count."""
-        return [(f.name, s.slug, s.word, len(s.entries)) for f, shelves in self.facets for s in shelves]
+    @cached_property
+    def summary(self) -> str:
+        """A key over what an index page's facet panel shows, each value and its count: made once,
+        as every index and facet page of the kind (hundreds at 5,000 rows) holds it in its key."""
+        return key_of([(f.name, s.slug, s.word, len(s.entries)) for f, shelves in self.facets for s in shelves])
 
 
 def listing(model: ContentModel, kind: str, lang: str) -> tuple[Shelved, ...]:

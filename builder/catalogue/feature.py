@@ -71,7 +71,7 @@ class CatalogueFeature(Feature):
         return plan_catalogue(planner)
 
     def index_deps(self, planner: Planner, kind: str, lang: str) -> object:
-        return shelves_of(planner.site.results, kind, lang).summary() if kind in FACETED_KINDS else ""
+        return shelves_of(planner.site.results, kind, lang).summary if kind in FACETED_KINDS else ""
 
     def index_context(self, renderer: Renderer, kind: str, lang: str) -> dict[str, Any]:
         return panel_context(renderer, kind, lang) if kind in FACETED_KINDS else {}

@@ -72,7 +72,7 @@ def _paginated(
             [
                 [keys[e.slug] for e in entries[(number - 1) * PER_INDEX_PAGE : number * PER_INDEX_PAGE]],
                 pages,
-                shelves.summary(),
+                shelves.summary,
                 shown,
             ],
             number,
@@ -101,9 +101,9 @@ def _plan_listed(planner: Planner, shelves: Shelves, keys: dict[str, str]) -> li
     config, kind, lang = planner.model.config, shelves.kind, shelves.lang
     where = (f"{kind}-index", "", partial(index_url, config, kind, lang), "")
     outputs = _paginated(planner, shelves, keys, shelves.listing, where)
+    entries = planner.model.of_kind(kind)
     for entry in shelves.listing:
-        url = entry_url(config, kind, entry.slug, lang)
-        outputs.append(planner.page("catalogue_entry.html", lang, kind, entry.slug, url, [keys[entry.slug]]))
+        outputs += planner.entry_pages("catalogue_entry.html", entries[entry.slug][lang], keys[entry.slug])
     return outputs
 
 

@@ -89,6 +89,11 @@ class DeepZoomFeature(Feature):
         tiled: Tiled = planner.processed[self.name]
         return [tiled[src].key for src in self._shown(planner.site, entry) if src in tiled]
 
+    def entry_facts(self, planner: Planner) -> object:
+        tiled: Tiled = planner.processed[self.name]
+        shown = deep_zooms_of(planner.site.results).shown
+        return sorted(shown.items()), sorted((src, tiles.key) for src, tiles in tiled.items())
+
     def plan(self, planner: Planner) -> list[Output]:
         tiled: Tiled = planner.processed[self.name]
         base_url = planner.model.config.base_url

@@ -75,6 +75,9 @@ class IiifFeature(Feature):
     def entry_deps(self, planner: Planner, entry: Entry) -> object:
         return manifest_of(planner.model, entry)
 
+    def entry_facts(self, planner: Planner) -> object:
+        return ()  # a manifest's path is read off the settings and the entry's default language
+
     def entry_context(self, renderer: Renderer, entry: Entry) -> dict[str, Any]:
         path = manifest_of(renderer.model, entry)
         return {"iiif_manifest": path} if path else {}

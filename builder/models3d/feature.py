@@ -131,6 +131,10 @@ class Models3dFeature(Feature):
         model = models_of(planner.site.results).get(entry.ref)
         return (model.key, planner.image_keys([model.poster])) if model else ""
 
+    def entry_facts(self, planner: Planner) -> object:
+        models = models_of(planner.site.results).items()
+        return sorted((ref, model.key, planner.image_keys([model.poster])) for ref, model in models)
+
     def plan(self, planner: Planner) -> list[Output]:
         packed: Packed = planner.processed[self.name]
         unique = {m.key: m for m in models_of(planner.site.results).values()}

@@ -98,6 +98,9 @@ class NarrationFeature(Feature):
         narration = narrations_of(planner.site.results).get(entry.ref)
         return narration.key if narration else ""
 
+    def entry_facts(self, planner: Planner) -> object:
+        return sorted((ref, narration.key) for ref, narration in narrations_of(planner.site.results).items())
+
     def plan(self, planner: Planner) -> list[Output]:
         outputs = []
         for narration in sorted(set(narrations_of(planner.site.results).values()), key=lambda n: n.key):

@@ -4,6 +4,7 @@ each entry's printable QR sheet, one for all languages."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -41,29 +42,23 @@ class TeachingFeature(Feature):
     framed_kinds = frozenset(_embed_kind(kind) for kind in OBJECT_KINDS)  # what a lesson frames
 
     def plan(self, planner: Planner) -> list[Output]:
-        model, config = planner.model, planner.model.config
+        """An entry's sheets and embeds are the previous plan's while the digests of its languages
+        (every title is on each sheet), what its embeds show and its language switch are the same."""
         outputs: list[Output] = []
+        if not planner.model.config.teaching_pages:
+            return outputs
         for kind in TAUGHT_KINDS:
-            for slug, by_lang in sorted(model.of_kind(kind).items()):
+            embedded = kind not in SELF_EMBEDDED
+            for slug, by_lang in sorted(planner.model.of_kind(kind).items()):
                 titles = [planner.entry_digest(entry) for entry in by_lang.values()]
-                for entry in by_lang.values():
-                    sheet = print_path(config, entry)
-                    outputs.append(
-                        planner.page("teacher_print.html", entry.lang, _print_kind(kind), slug, sheet, titles)
-                    )
-                if kind in SELF_EMBEDDED:
-                    continue
-                for entry in by_lang.values():
-                    deps = [planner.entry_key(entry)]
-                    outputs.append(
-                        planner.page(
-                            "object_embed.html", entry.lang, _embed_kind(kind), slug, embed_path(config, entry), deps
-                        )
-                    )
+                shown = tuple(planner.entry_key(entry) for entry in by_lang.values()) if embedded else ()
+                translated = tuple(entry.translated for entry in by_lang.values())
+                inputs = (self.name, kind, slug, planner.shared, tuple(titles), shown, translated)
+                outputs += planner.kept.outputs(inputs, partial(_entry_pages, planner, by_lang, titles, embedded))
         return outputs
 
     def entry_context(self, renderer: Renderer, entry: Entry) -> dict[str, Any]:
-        if entry.kind not in TAUGHT_KINDS:
+        if entry.kind not in TAUGHT_KINDS or not renderer.model.config.teaching_pages:
             return {}
         return {"teacher": teacher_box(renderer.model.config, entry, renderer.authoring)}
 
@@ -76,6 +71,23 @@ class TeachingFeature(Feature):
         if kind == _print_kind(shown):
             return PageContext(entry, _sheet(renderer.model.config, entries[slug], lang))
         return PageContext(entry, _embedded(renderer, entry))
+
+
+def _entry_pages(planner: Planner, by_lang: dict[str, Entry], titles: list[str], embedded: bool) -> list[Output]:
+    """An entry's QR sheet in each language and, for an object, its embeddable page in each."""
+    config = planner.model.config
+    outputs = [
+        planner.page("teacher_print.html", e.lang, _print_kind(e.kind), e.slug, print_path(config, e), titles)
+        for e in by_lang.values()
+    ]
+    if embedded:
+        outputs += [
+            planner.page(
+                "object_embed.html", e.lang, _embed_kind(e.kind), e.slug, embed_path(config, e), [planner.entry_key(e)]
+            )
+            for e in by_lang.values()
+        ]
+    return outputs
 
 
 def _embedded(renderer: Renderer, entry: Entry) -> dict[str, Any]:

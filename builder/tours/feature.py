@@ -92,6 +92,18 @@ class ToursFeature(Feature):
     def entry_deps(self, planner: Planner, entry: Entry) -> object:
         return seen_links(planner.model, _sightings(planner.site), entry)
 
+    def entry_facts(self, planner: Planner) -> object:
+        """Where each entry is seen, and the tours' and scenes' titles the links show."""
+        model = planner.model
+        kinds = (TOUR_KIND.name, SCENE_KIND.name)
+        titled = [
+            planner.entry_digest(e)
+            for kind in kinds
+            for by_lang in model.of_kind(kind).values()
+            for e in by_lang.values()
+        ]
+        return sorted(_sightings(planner.site).items()), titled
+
     def entry_context(self, renderer: Renderer, entry: Entry) -> dict[str, Any]:
         if entry.kind not in self.extends:
             return {}
