@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 import xml.etree.ElementTree as etree
 
 import markdown
@@ -129,8 +130,36 @@ def make_markdown(raw_html: bool) -> markdown.Markdown:
 
 
 def render_markdown(md: markdown.Markdown, text: str, heading_offset: int = 0) -> str:
+    """The HTML of `text` by `md` (made by `make_markdown`). A build converts each body up to
+    four times (the exhibit page, its print and embed pages, its search record) with one of two
+    offsets: each (text, offset, raw HTML or not) is converted once and then remembered."""
+    key = ("html" in md.inlinePatterns, heading_offset, text)
+    found = _RENDERED.get(key)
+    if found is not None:
+        return found
     md.reset()
     shift = md.treeprocessors["disan_shift_headings"]
     assert isinstance(shift, _ShiftHeadings)
     shift.offset = heading_offset
-    return md.convert(text)
+    html_text = md.convert(text)
+    _remember(key, html_text)
+    return html_text
+
+
+_RENDERED: dict[tuple[bool, int, str], str] = {}
+_RENDERED_BUDGET = 32_000_000  # characters of Markdown and HTML kept, oldest dropped first
+_rendered_size = 0
+_rendered_lock = threading.Lock()
+
+
+def _remember(key: tuple[bool, int, str], html_text: str) -> None:
+    """Keep a conversion within the budget (`disan serve` runs for hours and sees every edit)."""
+    global _rendered_size
+    size = len(key[2]) + len(html_text)
+    with _rendered_lock:
+        while _RENDERED and _rendered_size + size > _RENDERED_BUDGET:
+            oldest = next(iter(_RENDERED))
+            _rendered_size -= len(oldest[2]) + len(_RENDERED.pop(oldest))
+        if key not in _RENDERED:
+            _RENDERED[key] = html_text
+            _rendered_size += size
