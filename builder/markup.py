@@ -26,6 +26,7 @@ MAX_NESTING = 32
 _FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
 _QUOTE_MARKERS = re.compile(r"^(?: {0,3}>)+")
 _ESCAPED = re.compile(r"\\.")
+_BRACKETS = re.compile(r"[\[\]()]")  # only these change the depth: the rest of a line is skipped in C
 _MARKER_RUN = re.compile(r"\*{257,}|_{257,}")
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "def_list", "abbr", "sane_lists", "toc"]
 
@@ -74,11 +75,8 @@ def nesting_problem(text: str) -> tuple[int, str] | None:
             return number, "indented lists"
         if _MARKER_RUN.search(line) and len(set(line.strip())) > 1:
             return number, "emphasis markers (* or _)"
-        for char in _ESCAPED.sub("", line):
-            if char in "[(":
-                depth += 1
-            elif char in ("]", ")"):
-                depth = max(0, depth - 1)
+        for bracket in _BRACKETS.findall(_ESCAPED.sub("", line)):
+            depth = depth + 1 if bracket in "[(" else max(0, depth - 1)
             if depth > MAX_NESTING:
                 return number, "unclosed brackets [ or ("
     return None
