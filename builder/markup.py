@@ -26,6 +26,7 @@ MAX_NESTING = 32
 _FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
 _QUOTE_MARKERS = re.compile(r"^(?: {0,3}>)+")
 _ESCAPED = re.compile(r"\\.")
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")  # Markdown escapes every other "<"
 _BRACKETS = re.compile(r"[\[\]()]")  # only these change the depth: the rest of a line is skipped in C
 _MARKER_RUN = re.compile(r"\*{257,}|_{257,}")
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "def_list", "abbr", "sane_lists", "toc"]
@@ -128,18 +129,26 @@ def make_markdown(raw_html: bool) -> markdown.Markdown:
 
 
 def render_markdown(md: markdown.Markdown, text: str, heading_offset: int = 0) -> str:
-    """The HTML of `text` by `md` (made by `make_markdown`). A build converts each body up to
-    four times (the exhibit page, its print and embed pages, its search record) with one of two
-    offsets: each (text, offset, raw HTML or not) is converted once and then remembered."""
-    key = ("html" in md.inlinePatterns, heading_offset, text)
+    """The HTML of `text` by `md` (made by `make_markdown`), its headings `heading_offset` levels
+    deeper. A build renders each body up to four times (the exhibit page, its print and embed
+    pages, its search record) at two offsets: it is converted once, remembered, and the deeper
+    headings are its tags renamed. Only raw HTML (allowed by the site, and present) may hold
+    heading tags the tree never saw: such text is converted at each offset."""
+    raw_html = "html" in md.inlinePatterns
+    key = (raw_html, heading_offset, text)
     found = _RENDERED.get(key)
     if found is not None:
         return found
-    md.reset()
-    shift = md.treeprocessors["disan_shift_headings"]
-    assert isinstance(shift, _ShiftHeadings)
-    shift.offset = heading_offset
-    html_text = md.convert(text)
+    if heading_offset and not (raw_html and "<" in text):
+        html_text = _HEADING_TAG.sub(
+            lambda m: f"<{m[1]}h{min(6, int(m[2]) + heading_offset)}", render_markdown(md, text)
+        )
+    else:
+        md.reset()
+        shift = md.treeprocessors["disan_shift_headings"]
+        assert isinstance(shift, _ShiftHeadings)
+        shift.offset = heading_offset
+        html_text = md.convert(text)
     _remember(key, html_text)
     return html_text
 
