@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 import xml.etree.ElementTree as etree
 from functools import lru_cache
 
@@ -26,6 +27,8 @@ MAX_NESTING = 32
 _FENCE_LINE = re.compile(r"^ {0,3}(```|~~~)")
 _QUOTE_MARKERS = re.compile(r"^(?: {0,3}>)+")
 _ESCAPED = re.compile(r"\\.")
+_HEADING_TAG = re.compile(r"<(/?)h([1-6])(?=[\s>])")  # Markdown escapes every other "<"
+_BRACKETS = re.compile(r"[\[\]()]")  # only these change the depth: the rest of a line is skipped in C
 _MARKER_RUN = re.compile(r"\*{257,}|_{257,}")
 EXTENSIONS = ["tables", "fenced_code", "footnotes", "def_list", "abbr", "sane_lists", "toc"]
 
@@ -76,11 +79,8 @@ def nesting_problem(text: str) -> tuple[int, str] | None:
             return number, "indented lists"
         if _MARKER_RUN.search(line) and len(set(line.strip())) > 1:
             return number, "emphasis markers (* or _)"
-        for char in _ESCAPED.sub("", line):
-            if char in "[(":
-                depth += 1
-            elif char in ("]", ")"):
-                depth = max(0, depth - 1)
+        for bracket in _BRACKETS.findall(_ESCAPED.sub("", line)):
+            depth = depth + 1 if bracket in "[(" else max(0, depth - 1)
             if depth > MAX_NESTING:
                 return number, "unclosed brackets [ or ("
     return None
@@ -132,8 +132,44 @@ def make_markdown(raw_html: bool) -> markdown.Markdown:
 
 
 def render_markdown(md: markdown.Markdown, text: str, heading_offset: int = 0) -> str:
-    md.reset()
-    shift = md.treeprocessors["disan_shift_headings"]
-    assert isinstance(shift, _ShiftHeadings)
-    shift.offset = heading_offset
-    return md.convert(text)
+    """The HTML of `text` by `md` (made by `make_markdown`), its headings `heading_offset` levels
+    deeper. A build renders each body up to four times (the exhibit page, its print and embed
+    pages, its search record) at two offsets: it is converted once, remembered, and the deeper
+    headings are its tags renamed. Only raw HTML (allowed by the site, and present) may hold
+    heading tags the tree never saw: such text is converted at each offset."""
+    raw_html = "html" in md.inlinePatterns
+    key = (raw_html, heading_offset, text)
+    found = _RENDERED.get(key)
+    if found is not None:
+        return found
+    if heading_offset and not (raw_html and "<" in text):
+        html_text = _HEADING_TAG.sub(
+            lambda m: f"<{m[1]}h{min(6, int(m[2]) + heading_offset)}", render_markdown(md, text)
+        )
+    else:
+        md.reset()
+        shift = md.treeprocessors["disan_shift_headings"]
+        assert isinstance(shift, _ShiftHeadings)
+        shift.offset = heading_offset
+        html_text = md.convert(text)
+    _remember(key, html_text)
+    return html_text
+
+
+_RENDERED: dict[tuple[bool, int, str], str] = {}
+_RENDERED_BUDGET = 32_000_000  # characters of Markdown and HTML kept, oldest dropped first
+_rendered_size = 0
+_rendered_lock = threading.Lock()
+
+
+def _remember(key: tuple[bool, int, str], html_text: str) -> None:
+    """Keep a conversion within the budget (`disan serve` runs for hours and sees every edit)."""
+    global _rendered_size
+    size = len(key[2]) + len(html_text)
+    with _rendered_lock:
+        while _RENDERED and _rendered_size + size > _RENDERED_BUDGET:
+            oldest = next(iter(_RENDERED))
+            _rendered_size -= len(oldest[2]) + len(_RENDERED.pop(oldest))
+        if key not in _RENDERED:
+            _RENDERED[key] = html_text
+            _rendered_size += size

@@ -8,6 +8,7 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyvips
@@ -94,6 +95,22 @@ def render_view(equirect: Path, view: View, width: int, height: int) -> pyvips.I
     image centre and grows to the right, pitch grows upwards.
     """
     source = pyvips.Image.new_from_file(str(equirect), access="sequential")
+    index, top, rows = _view_sampling(view, width, height, source.width, source.height)
+    return (
+        source.crop(0, top, source.width, rows)
+        .copy_memory()
+        .mapim(index, interpolate=pyvips.Interpolate.new("bilinear"), extend="copy")
+    )
+
+
+@lru_cache(maxsize=8)
+def _view_sampling(
+    view: View, width: int, height: int, source_width: int, source_height: int
+) -> tuple[pyvips.Image, int, int]:
+    """Where each pixel of the view samples the equirect (u, v, relative to the first row it
+    reads), that first row and how many rows it reads. The same for every scene with this view
+    of a source this size (most scenes keep the default view): a build computes it once
+    (~0.04 s; 4 MB kept each)."""
     yaw, pitch = math.radians(view.yaw), math.radians(view.pitch)
     focal = (height / 2) / math.tan(math.radians(view.fov) / 2)
     forward = (math.sin(yaw) * math.cos(pitch), math.sin(pitch), math.cos(yaw) * math.cos(pitch))
@@ -108,16 +125,12 @@ def render_view(equirect: Path, view: View, width: int, height: int) -> pyvips.I
     latitude = ray[1].math2(horizontal, "atan2")  # degrees, 0..360 with negatives wrapped
     latitude = (latitude > 180).ifthenelse(latitude - 360, latitude)
     longitude = (longitude > 180).ifthenelse(longitude - 360, longitude)
-    u = (longitude / 360 + 0.5) * source.width
-    v = (0.5 - latitude / 180) * source.height
-    u = (u >= source.width).ifthenelse(u - source.width, u)
+    u = (longitude / 360 + 0.5) * source_width
+    v = (0.5 - latitude / 180) * source_height
+    u = (u >= source_width).ifthenelse(u - source_width, u)
     index = u.bandjoin(v).copy_memory()
-    top, rows = _rows_seen(index[1], source.height)
-    return (
-        source.crop(0, top, source.width, rows)
-        .copy_memory()
-        .mapim(index - [0, top], interpolate=pyvips.Interpolate.new("bilinear"), extend="copy")
-    )
+    top, rows = _rows_seen(index[1], source_height)
+    return (index - [0, top]).copy_memory(), top, rows
 
 
 def _rows_seen(v: pyvips.Image, height: int) -> tuple[int, int]:
