@@ -56,8 +56,11 @@ def test_a_tour_pack_lists_its_page_viewer_tiles_posters_and_narration(built_dem
     assert pack["page"] == TOUR and TOUR in files
     assert any(url.startswith("static/vendor/tour.") and url.endswith("/tour.js") for url in files)
     assert sum(1 for url in files if "/poster-" in url) == 3, "one poster per scene"
-    assert any(re.fullmatch(r"tiles/\w+/tiles/0/front_0_0\.jpg", url) for url in files)
     html = (built_demo / TOUR / "index.html").read_text(encoding="utf-8")
+    models = set(re.findall(r"media/[0-9a-f]+\.glb", html))
+    assert models and models <= set(files), "the 3D models its exhibit cards open"
+    assert any(url.startswith("static/vendor/model-viewer.") for url in files)
+    assert any(re.fullmatch(r"tiles/\w+/tiles/0/front_0_0\.jpg", url) for url in files)
     narrations = set(re.findall(r"media/[0-9a-f]+\.mp3", html))
     assert narrations and narrations <= set(files), "the scenes' and the guide's narration"
     for url, size in files.items():
@@ -67,6 +70,9 @@ def test_a_tour_pack_lists_its_page_viewer_tiles_posters_and_narration(built_dem
     assert pack["max_bytes"] == 150_000_000
     collection = dict(_pack(built_demo, "offline/packs/collection-dong-son.en.json")["files"])
     assert "en/collections/dong-son/" in collection and "en/exhibits/trong-dong-ngoc-lu/" in collection
+    exhibit = (built_demo / "en/exhibits/trong-dong-ngoc-lu/index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'data-(?:model|viewer)="(?:\.\./)+([^"]+)"', exhibit)
+    assert len(shown) == 2 and set(shown) <= set(collection), "its exhibits' 3D models open offline"
 
 
 def test_a_story_pack_holds_what_its_steps_show(built_demo: Path) -> None:
@@ -153,6 +159,8 @@ def test_a_saved_tour_works_offline_and_a_rebuild_is_seen_at_once(tmp_path: Path
     card = page.get_by_role("dialog")
     card.wait_for(state="visible")
     assert "Trống đồng Ngọc Lũ" in card.inner_text()
+    card.get_by_role("button", name="Xem mô hình 3D").click()
+    page.wait_for_function("() => document.querySelector('dialog model-viewer')?.loaded === true", timeout=60_000)
     page.keyboard.press("Escape")
     audio = page.locator("audio[data-scene-audio]")
     audio.evaluate("a => { a.preload = 'auto'; a.load(); }")
