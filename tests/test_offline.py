@@ -16,7 +16,7 @@ from PIL import Image, ImageStat
 
 from builder.build import SiteBuilder
 from builder.diagnostics import ContentError
-from builder.offline.kiosk import write_kiosk_zip
+from builder.offline.kiosk import offsite_as_text, write_kiosk_zip
 from builder.offline.packs import PAGE_BYTES, scene_tiles
 from builder.tiling import TileSet
 from builder.tours.panoramas import ScenePanorama
@@ -196,12 +196,30 @@ def test_a_kiosk_build_stores_every_file_and_zips_the_same_bytes_twice(tmp_path:
     published = {path.relative_to(out).as_posix() for path in (out / "tiles").rglob("*.jpg")}
     assert published <= set(kiosk), "every level, the no-WebGL faces and the flat panorama"
     assert '"kiosk": "offline/packs/kiosk.json"' in (out / "sw.js").read_text(encoding="utf-8")
+    pages = {path.relative_to(out).as_posix(): path.read_text(encoding="utf-8") for path in out.rglob("*.html")}
+    leaving = {path for path, html in pages.items() if re.search(r"""href\s*=\s*["']?(https?:)?//""", html)}
+    assert not leaving, f"no link leads off the kiosk: {sorted(leaving)[:5]}"
+    wikipedia = "vi.wikipedia.org/wiki/Văn_hóa_Đông_Sơn"
+    assert wikipedia in pages[TOUR + "index.html"], "the tour's link to Wikipedia is an address a visitor may note"
     archive = write_kiosk_zip(out)
     first = archive.read_bytes()
     assert write_kiosk_zip(out).read_bytes() == first
     with zipfile.ZipFile(archive) as opened:
         names = opened.namelist()
     assert names[0] == "README-KIOSK.txt" and "site/index.html" in names and "site/sw.js" in names
+
+
+def test_a_kiosk_page_shows_links_to_other_sites_as_text_and_address() -> None:
+    page = (
+        '<link rel="canonical" href="https://museum.example.vn/about/">\n'
+        '<p><a href="https://creativecommons.org/licenses/by/4.0/" rel="external noopener">CC <em>BY</em></a>, '
+        "<a href='//osm.org/copyright'>osm.org/copyright</a>, <a href=\"../map/\">bản đồ</a>, "
+        '<a href="https://vi.wikipedia.org/wiki/V%C4%83n_h%C3%B3a">Wiki</a></p>'
+    )
+    assert offsite_as_text(page) == (
+        "<p>CC <em>BY</em> (creativecommons.org/licenses/by/4.0), osm.org/copyright, "
+        '<a href="../map/">bản đồ</a>, Wiki (vi.wikipedia.org/wiki/Văn_hóa)</p>'
+    )
 
 
 @pytest.mark.browser

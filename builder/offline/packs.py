@@ -103,10 +103,6 @@ def max_pack_bytes(offline: Mapping[str, Any]) -> int:
     return round(float(offline.get("max_pack_mb", DEFAULT_MAX_PACK_MB)) * 1_000_000)
 
 
-def kiosk(offline: Mapping[str, Any]) -> bool:
-    return bool(offline.get("kiosk"))
-
-
 def tour_pack(planner: Planner, slug: str, lang: str) -> list[str]:
     """The tour page, its viewer, each scene's poster, preview and first levels (every level and
     the no-WebGL faces in a kiosk), the media its hotspots play, narrations, the cards' images
@@ -114,7 +110,7 @@ def tour_pack(planner: Planner, slug: str, lang: str) -> list[str]:
     model = planner.model
     config = model.config
     made = tour_files(planner.processed)
-    everything = kiosk(config.offline)
+    everything = config.kiosk
     tour = tours_of(model)[slug][lang]
     urls = [entry_url(config, "tour", slug, lang), *page_static(planner)]
     urls += _tour_bundle(planner)
@@ -202,7 +198,7 @@ def _view_files(planner: Planner, view: View, lang: str, refs: list[tuple[str, s
         scene = scenes_of(model)[slug][lang]
         panorama = tour_files(planner.processed).panoramas.get(scene.slug)
         urls = [entry_url(model.config, "tour", scene.tour, lang) + "embed/", *_tour_bundle(planner)]
-        return urls + (scene_tiles(panorama, kiosk(model.config.offline)) if panorama else [])
+        return urls + (scene_tiles(panorama, model.config.kiosk) if panorama else [])
     exhibit = model.exhibits[slug][lang]
     if view.kind == "model":
         posters = [] if models_of(planner.site.results)[exhibit.ref].poster else exhibit.images[:1]
