@@ -60,6 +60,8 @@ def test_a_tour_pack_lists_its_page_viewer_tiles_posters_and_narration(built_dem
     models = set(re.findall(r"media/[0-9a-f]+\.glb", html))
     assert models and models <= set(files), "the 3D models its exhibit cards open"
     assert any(url.startswith("static/vendor/model-viewer.") for url in files)
+    decoders = [url.rsplit("/", 1)[1] for url in files if "/decoders." in url]
+    assert decoders == ["meshopt_decoder.js"], "model-viewer's first fetch; the demo's models need no other"
     assert any(re.fullmatch(r"tiles/\w+/tiles/0/front_0_0\.jpg", url) for url in files)
     narrations = set(re.findall(r"media/[0-9a-f]+\.mp3", html))
     assert narrations and narrations <= set(files), "the scenes' and the guide's narration"
@@ -154,6 +156,9 @@ def test_a_saved_tour_works_offline_and_a_rebuild_is_seen_at_once(tmp_path: Path
     assert ImageStat.Stat(shot).stddev[0] > 10, "the panorama is drawn from the saved tiles"
     page.goto(base + TOUR + "#scene=phong-dong-son")
     page.wait_for_function("() => window.disanTour && window.disanTour.currentScene() === 'phong-dong-son'")
+    audio = page.locator("audio[data-scene-audio]")
+    audio.evaluate("a => { a.preload = 'auto'; a.load(); }")
+    page.wait_for_function("() => document.querySelector('audio[data-scene-audio]').readyState >= 2", timeout=15_000)
     page.locator("#tour-index a[href='../../exhibits/trong-dong-ngoc-lu/']").focus()
     page.keyboard.press("Enter")
     card = page.get_by_role("dialog")
@@ -162,9 +167,6 @@ def test_a_saved_tour_works_offline_and_a_rebuild_is_seen_at_once(tmp_path: Path
     card.get_by_role("button", name="Xem mô hình 3D").click()
     page.wait_for_function("() => document.querySelector('dialog model-viewer')?.loaded === true", timeout=60_000)
     page.keyboard.press("Escape")
-    audio = page.locator("audio[data-scene-audio]")
-    audio.evaluate("a => { a.preload = 'auto'; a.load(); }")
-    page.wait_for_function("() => document.querySelector('audio[data-scene-audio]').readyState >= 2", timeout=15_000)
     page.goto(base + "about/")
     assert "ngoại tuyến" in page.locator("h1").inner_text(), "an unsaved page shows the offline page"
     page.goto(base + "en/about/")

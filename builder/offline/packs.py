@@ -47,6 +47,10 @@ PAGE_STATIC = ("style.css", "site.js", "favicon.svg")
 STORY_STATIC = ("vendor/story.js",)
 # What shows a 3D model on an exhibit's page (a tour card's or a story's is in its own bundle).
 MODEL_PAGE_SCRIPT = "vendor/model.js"
+# The files of the theme's decoders folder that each decoder a model may need (ExhibitModel.decoders) begins with.
+DECODER_FILES = {"draco": "draco_", "ktx2": "basis_transcoder", "meshopt": "meshopt_decoder"}
+# model-viewer fetches this one before any model it loads (CachingGLTFLoader.preload); the others when asked.
+EAGER_DECODER = "meshopt"
 
 
 @dataclass(frozen=True)
@@ -209,11 +213,13 @@ def _view_files(planner: Planner, view: View, lang: str, refs: list[tuple[str, s
 
 def model_files(planner: Planner, exhibit: Entry, webp: bool = True) -> list[str]:
     """An exhibit's 3D model as its page or card opens it offline: the packed .glb, its poster,
-    model-viewer and the decoders it may ask for (which ones depends on how the model is packed)."""
+    model-viewer and the decoders its compression needs, not all three (1.4 MB)."""
     found = models_of(planner.site.results).get(exhibit.ref)
     if found is None:
         return []
-    decoders = [planner.static_urls.get(DECODERS, "") + name for name in _bundle_names(planner, DECODERS)]
+    needed = tuple(DECODER_FILES[decoder] for decoder in (EAGER_DECODER, *found.decoders))
+    folder = planner.static_urls.get(DECODERS, "")
+    decoders = [folder + name for name in _bundle_names(planner, DECODERS) if name.startswith(needed)]
     posters = image_files(planner, [found.poster] if found.poster else [], webp)
     return [found.site_path, *posters, *_statics(planner, [MODEL_BUNDLE]), *decoders]
 
