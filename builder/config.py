@@ -97,6 +97,12 @@ class SiteConfig:
     def default_language(self) -> str:
         return self.languages[0]
 
+    @property
+    def kiosk(self) -> bool:
+        """`disan build --kiosk`: the site for a device with no network, where a link to another
+        site leads nowhere and lets visitors leave the kiosk."""
+        return bool(self.offline.get("kiosk"))
+
     def text(self, key: str, lang: str) -> str:
         """A site-level text in `lang`, falling back to the default language."""
         return self.translations.get(lang, {}).get(key) or getattr(self, key)

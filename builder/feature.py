@@ -223,6 +223,11 @@ class Feature:
         whole template context; it must be safe HTML, as it is inserted unescaped."""
         return ""
 
+    def page_html(self, renderer: Renderer, page: str) -> str:
+        """A rendered page, changed as a whole once every template and hook has written it (a kiosk
+        build's links to other sites made text, wherever they came from)."""
+        return page
+
     def card_media(self, renderer: Renderer, entry: Entry, rel: Callable[[str], str]) -> dict[str, Any]:
         """What the feature adds to an exhibit's card inside another view (a tour's hotspot card)."""
         return {}

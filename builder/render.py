@@ -128,7 +128,7 @@ class Renderer:
     def render(self, output: Output) -> bytes:
         action = output.action
         if isinstance(action, RenderPage):
-            return self._page(action).encode("utf-8")
+            return self._finished(self._page(action)).encode("utf-8")
         if isinstance(action, CopyFile):
             return action.source.read_bytes()
         if isinstance(action, CachedMedia):
@@ -138,8 +138,13 @@ class Renderer:
         if isinstance(action, TextFile):
             return action.text.encode("utf-8")
         if isinstance(action, Redirect):
-            return self._redirect(action, output.path).encode("utf-8")
+            return self._finished(self._redirect(action, output.path)).encode("utf-8")
         return action.produce(self.cache_dir)
+
+    def _finished(self, page: str) -> str:
+        for feature in self.features:
+            page = feature.page_html(self, page)
+        return page
 
     def _template(self, name: str, context: dict[str, Any]) -> str:
         assert self.env is not None, "set in __post_init__"

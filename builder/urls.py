@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from urllib.parse import unquote
 
 from .config import SiteConfig
 
@@ -49,6 +50,11 @@ def short_url(config: SiteConfig, code: str) -> str:
 def output_file(url: str) -> str:
     """The file a directory URL is served from on any static host."""
     return url + "index.html" if url == "" or url.endswith("/") else url
+
+
+def readable_url(url: str) -> str:
+    """An address as a visitor would copy it down: no scheme, letters instead of %-escapes."""
+    return unquote(re.sub(r"^(?:https?:)?//", "", url)).removesuffix("/")
 
 
 def relative_url(target: str, from_page: str) -> str:

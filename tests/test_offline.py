@@ -16,7 +16,7 @@ from PIL import Image, ImageStat
 
 from builder.build import SiteBuilder
 from builder.diagnostics import ContentError
-from builder.offline.kiosk import write_kiosk_zip
+from builder.offline.kiosk import offsite_as_text, write_kiosk_zip
 from builder.offline.packs import PAGE_BYTES, scene_tiles
 from builder.tiling import TileSet
 from builder.tours.panoramas import ScenePanorama
@@ -56,8 +56,13 @@ def test_a_tour_pack_lists_its_page_viewer_tiles_posters_and_narration(built_dem
     assert pack["page"] == TOUR and TOUR in files
     assert any(url.startswith("static/vendor/tour.") and url.endswith("/tour.js") for url in files)
     assert sum(1 for url in files if "/poster-" in url) == 3, "one poster per scene"
-    assert any(re.fullmatch(r"tiles/\w+/tiles/0/front_0_0\.jpg", url) for url in files)
     html = (built_demo / TOUR / "index.html").read_text(encoding="utf-8")
+    models = set(re.findall(r"media/[0-9a-f]+\.glb", html))
+    assert models and models <= set(files), "the 3D models its exhibit cards open"
+    assert any(url.startswith("static/vendor/model-viewer.") for url in files)
+    decoders = [url.rsplit("/", 1)[1] for url in files if "/decoders." in url]
+    assert decoders == ["meshopt_decoder.js"], "model-viewer's first fetch; the demo's models need no other"
+    assert any(re.fullmatch(r"tiles/\w+/tiles/0/front_0_0\.jpg", url) for url in files)
     narrations = set(re.findall(r"media/[0-9a-f]+\.mp3", html))
     assert narrations and narrations <= set(files), "the scenes' and the guide's narration"
     for url, size in files.items():
@@ -67,6 +72,9 @@ def test_a_tour_pack_lists_its_page_viewer_tiles_posters_and_narration(built_dem
     assert pack["max_bytes"] == 150_000_000
     collection = dict(_pack(built_demo, "offline/packs/collection-dong-son.en.json")["files"])
     assert "en/collections/dong-son/" in collection and "en/exhibits/trong-dong-ngoc-lu/" in collection
+    exhibit = (built_demo / "en/exhibits/trong-dong-ngoc-lu/index.html").read_text(encoding="utf-8")
+    shown = re.findall(r'data-(?:model|viewer)="(?:\.\./)+([^"]+)"', exhibit)
+    assert len(shown) == 2 and set(shown) <= set(collection), "its exhibits' 3D models open offline"
 
 
 def test_a_story_pack_holds_what_its_steps_show(built_demo: Path) -> None:
@@ -148,15 +156,17 @@ def test_a_saved_tour_works_offline_and_a_rebuild_is_seen_at_once(tmp_path: Path
     assert ImageStat.Stat(shot).stddev[0] > 10, "the panorama is drawn from the saved tiles"
     page.goto(base + TOUR + "#scene=phong-dong-son")
     page.wait_for_function("() => window.disanTour && window.disanTour.currentScene() === 'phong-dong-son'")
+    audio = page.locator("audio[data-scene-audio]")
+    audio.evaluate("a => { a.preload = 'auto'; a.load(); }")
+    page.wait_for_function("() => document.querySelector('audio[data-scene-audio]').readyState >= 2", timeout=15_000)
     page.locator("#tour-index a[href='../../exhibits/trong-dong-ngoc-lu/']").focus()
     page.keyboard.press("Enter")
     card = page.get_by_role("dialog")
     card.wait_for(state="visible")
     assert "Trống đồng Ngọc Lũ" in card.inner_text()
+    card.get_by_role("button", name="Xem mô hình 3D").click()
+    page.wait_for_function("() => document.querySelector('dialog model-viewer')?.loaded === true", timeout=60_000)
     page.keyboard.press("Escape")
-    audio = page.locator("audio[data-scene-audio]")
-    audio.evaluate("a => { a.preload = 'auto'; a.load(); }")
-    page.wait_for_function("() => document.querySelector('audio[data-scene-audio]').readyState >= 2", timeout=15_000)
     page.goto(base + "about/")
     assert "ngoại tuyến" in page.locator("h1").inner_text(), "an unsaved page shows the offline page"
     page.goto(base + "en/about/")
@@ -188,12 +198,30 @@ def test_a_kiosk_build_stores_every_file_and_zips_the_same_bytes_twice(tmp_path:
     published = {path.relative_to(out).as_posix() for path in (out / "tiles").rglob("*.jpg")}
     assert published <= set(kiosk), "every level, the no-WebGL faces and the flat panorama"
     assert '"kiosk": "offline/packs/kiosk.json"' in (out / "sw.js").read_text(encoding="utf-8")
+    pages = {path.relative_to(out).as_posix(): path.read_text(encoding="utf-8") for path in out.rglob("*.html")}
+    leaving = {path for path, html in pages.items() if re.search(r"""href\s*=\s*["']?(https?:)?//""", html)}
+    assert not leaving, f"no link leads off the kiosk: {sorted(leaving)[:5]}"
+    wikipedia = "vi.wikipedia.org/wiki/Văn_hóa_Đông_Sơn"
+    assert wikipedia in pages[TOUR + "index.html"], "the tour's link to Wikipedia is an address a visitor may note"
     archive = write_kiosk_zip(out)
     first = archive.read_bytes()
     assert write_kiosk_zip(out).read_bytes() == first
     with zipfile.ZipFile(archive) as opened:
         names = opened.namelist()
     assert names[0] == "README-KIOSK.txt" and "site/index.html" in names and "site/sw.js" in names
+
+
+def test_a_kiosk_page_shows_links_to_other_sites_as_text_and_address() -> None:
+    page = (
+        '<link rel="canonical" href="https://museum.example.vn/about/">\n'
+        '<p><a href="https://creativecommons.org/licenses/by/4.0/" rel="external noopener">CC <em>BY</em></a>, '
+        "<a href='//osm.org/copyright'>osm.org/copyright</a>, <a href=\"../map/\">bản đồ</a>, "
+        '<a href="https://vi.wikipedia.org/wiki/V%C4%83n_h%C3%B3a">Wiki</a></p>'
+    )
+    assert offsite_as_text(page) == (
+        "<p>CC <em>BY</em> (creativecommons.org/licenses/by/4.0), osm.org/copyright, "
+        '<a href="../map/">bản đồ</a>, Wiki (vi.wikipedia.org/wiki/Văn_hóa)</p>'
+    )
 
 
 @pytest.mark.browser

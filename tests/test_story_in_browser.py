@@ -139,3 +139,32 @@ def test_a_region_of_a_tiled_scan_opens_in_the_deep_zoom_viewer_there(built_demo
     assert page.outside_requests == []
     assert errors == []
     page.context.close()
+
+
+def test_a_lesson_on_another_origin_shows_the_storys_map_step(built_demo: Path, serve_dir, browser, tmp_path) -> None:
+    """A teacher pastes the story's iframe snippet into a lesson on another site: the story's map
+    frame is then framed by the lesson too, and every frame-ancestors rule on the way must allow it."""
+    story = serve_dir(built_demo) + STORY
+    lesson = tmp_path / "lesson"
+    lesson.mkdir()
+    (lesson / "index.html").write_text(
+        f'<!doctype html><meta charset="utf-8"><title>Bài học</title><h1>Bài học lịch sử</h1>'
+        f'<iframe src="{story}" title="Câu chuyện" width="100%" height="720"></iframe>',
+        encoding="utf-8",
+    )
+    port = serve_dir(lesson).rsplit(":", 1)[1]
+    page = _open(browser, f"http://localhost:{port}", 1280, 900)
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if "frame-ancestors" in message.text else None)
+    frame = page.frame_locator("iframe")
+    map_step = frame.locator(".story-step:has(.view-map)")
+    map_step.scroll_into_view_if_needed()
+    page.mouse.move(640, 500)
+    page.mouse.wheel(0, 200)
+    stage_map = frame.locator(".story-stage iframe[src*='map/#DT22']")
+    stage_map.wait_for(state="visible")
+    markers = stage_map.content_frame.locator(".leaflet-marker-icon")
+    markers.first.wait_for(state="visible")
+    assert markers.count() >= 1, "the map frame shows the relics' markers"
+    assert refused == [], refused
+    page.context.close()

@@ -13,7 +13,8 @@ from ..markup import inline_json
 from ..outputs import Output, TextFile, key_of
 from ..urls import relative_url
 from .icons import ICON_SIZES, AppIcon
-from .packs import PACKERS, Saveable, kiosk, kiosk_pack, max_pack_bytes, page_static, plan_packs
+from .kiosk import offsite_as_text
+from .packs import PACKERS, Saveable, kiosk_pack, max_pack_bytes, page_static, plan_packs
 from .worker import (
     WORKER,
     WORKER_BUNDLE,
@@ -94,7 +95,7 @@ class OfflineFeature(Feature):
         config = planner.model.config
         made = plan_packs(planner, outputs, max_pack_bytes(config.offline))
         kiosk_list = ""
-        if kiosk(config.offline):
+        if config.kiosk:
             made.append(kiosk_pack([*outputs, *made]))
             kiosk_list = made[-1].path
         version = build_version(planner, [*outputs, *made])
@@ -108,6 +109,9 @@ class OfflineFeature(Feature):
 
     def page_context(self, renderer: Renderer, kind: str, slug: str, lang: str, url: str) -> PageContext | None:
         return PageContext(None, {"absolute_links": True}) if kind == "offline" else None
+
+    def page_html(self, renderer: Renderer, page: str) -> str:
+        return offsite_as_text(page) if renderer.model.config.kiosk else page
 
     def head(self, renderer: Renderer, context: dict[str, Any]) -> str:
         """Every page links its language's manifest and loads the small registration module; a

@@ -1,5 +1,6 @@
-"""The kiosk build's archive: the whole output folder in one zip, with a README that says how to
-run it on a device with no network, for a museum's tablet or an exhibition PC.
+"""The kiosk build: its pages without links to other sites, and its archive, the whole output
+folder in one zip, with a README that says how to run it on a device with no network, for a
+museum's tablet or an exhibition PC.
 
 The zip is made the same way every time (entries sorted, one fixed date, fixed permissions,
 media stored as they are, text deflated), so the same site gives the same archive.
@@ -7,9 +8,13 @@ media stored as they are, text deflated), so the same site gives the same archiv
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import zipfile
 from pathlib import Path
+
+from ..urls import readable_url
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
 # Already compressed: deflating them again costs time and saves nothing.
@@ -32,6 +37,28 @@ EN: Unzip, then in the site/ folder run any static web server on this device, fo
     with no network, even with the server stopped. Use http://127.0.0.1, http://localhost or
     https://: browsers allow service workers only there.
 """
+
+
+_OFFSITE = r"(?:https?:)?//"
+_HREF = rf"""\shref\s*=\s*(?:"({_OFFSITE}[^"]*)"|'({_OFFSITE}[^']*)'|({_OFFSITE}[^\s>]*))"""
+# A page's own markup and Markdown's quote every attribute and escape any `>` inside one.
+_OFFSITE_ANCHOR = re.compile(rf"<a\b[^>]*?{_HREF}[^>]*>(.*?)</a\s*>", re.IGNORECASE | re.DOTALL)
+_OFFSITE_HEAD_LINK = re.compile(rf"<link\b[^>]*?{_HREF}[^>]*>\n?", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def offsite_as_text(page: str) -> str:
+    """A kiosk page with every link to another site as its text, the address beside it (a licence,
+    a source a visitor may look up at home), and no `<link>` (canonical, alternates) to one: on a
+    device with no network such a link leads nowhere, or out of the kiosk."""
+    return _OFFSITE_HEAD_LINK.sub("", _OFFSITE_ANCHOR.sub(_as_text, page))
+
+
+def _as_text(anchor: re.Match[str]) -> str:
+    inner = anchor.group(4)
+    address = readable_url(html.unescape(next(url for url in anchor.groups()[:3] if url is not None)))
+    shown = html.unescape(_TAG.sub("", inner))
+    return inner if address in shown else f"{inner} ({html.escape(address, quote=False)})"
 
 
 def write_kiosk_zip(out_dir: Path) -> Path:

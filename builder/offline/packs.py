@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..map.places import map_url
-from ..model import ImageRef
+from ..model import Entry, ImageRef
 from ..models3d import DECODERS, MODEL_BUNDLE, models_of
 from ..narration import narration_paths, narrations_of
 from ..outputs import Action, CachedMedia, CopyFile, Output, RenderPage, TextFile, key_of
@@ -45,6 +45,12 @@ SAVED_FACE_SIZE = 2048
 # Theme files every page loads: a saved page must find them offline.
 PAGE_STATIC = ("style.css", "site.js", "favicon.svg")
 STORY_STATIC = ("vendor/story.js",)
+# What shows a 3D model on an exhibit's page (a tour card's or a story's is in its own bundle).
+MODEL_PAGE_SCRIPT = "vendor/model.js"
+# The files of the theme's decoders folder that each decoder a model may need (ExhibitModel.decoders) begins with.
+DECODER_FILES = {"draco": "draco_", "ktx2": "basis_transcoder", "meshopt": "meshopt_decoder"}
+# model-viewer fetches this one before any model it loads (CachingGLTFLoader.preload); the others when asked.
+EAGER_DECODER = "meshopt"
 
 
 @dataclass(frozen=True)
@@ -101,17 +107,14 @@ def max_pack_bytes(offline: Mapping[str, Any]) -> int:
     return round(float(offline.get("max_pack_mb", DEFAULT_MAX_PACK_MB)) * 1_000_000)
 
 
-def kiosk(offline: Mapping[str, Any]) -> bool:
-    return bool(offline.get("kiosk"))
-
-
 def tour_pack(planner: Planner, slug: str, lang: str) -> list[str]:
     """The tour page, its viewer, each scene's poster, preview and first levels (every level and
-    the no-WebGL faces in a kiosk), the media its hotspots play, narrations, the cards' images."""
+    the no-WebGL faces in a kiosk), the media its hotspots play, narrations, the cards' images
+    and 3D models."""
     model = planner.model
     config = model.config
     made = tour_files(planner.processed)
-    everything = kiosk(config.offline)
+    everything = config.kiosk
     tour = tours_of(model)[slug][lang]
     urls = [entry_url(config, "tour", slug, lang), *page_static(planner)]
     urls += _tour_bundle(planner)
@@ -132,6 +135,7 @@ def tour_pack(planner: Planner, slug: str, lang: str) -> list[str]:
                 exhibit = model.exhibits[exhibits[hotspot.target].slug][lang]
                 refs.append(exhibit.ref)
                 urls += image_files(planner, exhibit.images[:1], webp=False)
+                urls += model_files(planner, exhibit, webp=False)
     return urls + narration_files(narrations, refs)
 
 
@@ -148,7 +152,7 @@ def scene_tiles(panorama: ScenePanorama, everything: bool) -> list[str]:
 
 
 def collection_pack(planner: Planner, slug: str, lang: str) -> list[str]:
-    """The collection's page, its image, and each of its exhibits' pages, images and narration."""
+    """The collection's page, its image, and each of its exhibits' pages, images, 3D models and narration."""
     model = planner.model
     config = model.config
     collection = model.collections[slug][lang]
@@ -159,7 +163,9 @@ def collection_pack(planner: Planner, slug: str, lang: str) -> list[str]:
         exhibit = by_lang[lang]
         if exhibit.collection == slug:
             urls.append(entry_url(config, "exhibit", exhibit.slug, lang))
-            urls += image_files(planner, exhibit.images)
+            models = model_files(planner, exhibit)
+            urls += image_files(planner, exhibit.images) + models
+            urls += _statics(planner, [MODEL_PAGE_SCRIPT] if models else [])
             refs.append(exhibit.ref)
     return urls + narration_files(narrations_of(planner.site.results), refs)
 
@@ -196,15 +202,26 @@ def _view_files(planner: Planner, view: View, lang: str, refs: list[tuple[str, s
         scene = scenes_of(model)[slug][lang]
         panorama = tour_files(planner.processed).panoramas.get(scene.slug)
         urls = [entry_url(model.config, "tour", scene.tour, lang) + "embed/", *_tour_bundle(planner)]
-        return urls + (scene_tiles(panorama, kiosk(model.config.offline)) if panorama else [])
+        return urls + (scene_tiles(panorama, model.config.kiosk) if panorama else [])
     exhibit = model.exhibits[slug][lang]
     if view.kind == "model":
-        found = models_of(planner.site.results)[exhibit.ref]
-        posters = [found.poster] if found.poster else exhibit.images[:1]
-        decoders = [planner.static_urls.get(DECODERS, "") + name for name in _bundle_names(planner, DECODERS)]
-        return [found.site_path, *_statics(planner, [MODEL_BUNDLE]), *decoders, *image_files(planner, posters)]
+        posters = [] if models_of(planner.site.results)[exhibit.ref].poster else exhibit.images[:1]
+        return model_files(planner, exhibit) + image_files(planner, posters)
     crop = planner.site.results[CROPS].get(view)
     return ([crop.site_path] if crop else []) + image_files(planner, exhibit.images[view.image : view.image + 1])
+
+
+def model_files(planner: Planner, exhibit: Entry, webp: bool = True) -> list[str]:
+    """An exhibit's 3D model as its page or card opens it offline: the packed .glb, its poster,
+    model-viewer and the decoders its compression needs, not all three (1.4 MB)."""
+    found = models_of(planner.site.results).get(exhibit.ref)
+    if found is None:
+        return []
+    needed = tuple(DECODER_FILES[decoder] for decoder in (EAGER_DECODER, *found.decoders))
+    folder = planner.static_urls.get(DECODERS, "")
+    decoders = [folder + name for name in _bundle_names(planner, DECODERS) if name.startswith(needed)]
+    posters = image_files(planner, [found.poster] if found.poster else [], webp)
+    return [found.site_path, *posters, *_statics(planner, [MODEL_BUNDLE]), *decoders]
 
 
 def _statics(planner: Planner, names: Iterable[str]) -> list[str]:

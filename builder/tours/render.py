@@ -13,7 +13,7 @@ from PIL import Image
 from ..csp import VIEWER
 from ..markup import inline_json, render_markdown
 from ..narration import Narration, narration_paths, narration_view, narrations_of
-from ..urls import entry_url, relative_url, short_url
+from ..urls import entry_url, readable_url, relative_url, short_url
 from .guide import resolve_cues
 from .model import Scene, Tour, tour_scenes
 from .panoramas import POSTER_SIZE
@@ -173,17 +173,12 @@ class TourPages:
                 href = item["src"]
             elif hotspot.kind == "text":
                 item["text"] = hotspot.target
+            elif hotspot.kind == "url" and config.kiosk:  # no network: an address to note, not a way out
+                item.update(type="text", text=readable_url(hotspot.target))
             elif hotspot.kind == "url":
                 item["href"] = href = hotspot.target
             hotspots.append(item)
-            links.append(
-                {
-                    "label": item["label"],
-                    "href": href,
-                    "kind": hotspot.kind,
-                    "text": hotspot.target if hotspot.kind == "text" else "",
-                }
-            )
+            links.append({"label": item["label"], "href": href, "kind": item["type"], "text": item.get("text", "")})
         description = render_markdown(self.renderer.markdown, scene.body, 2)
         scene_config = {
             "id": scene.name,

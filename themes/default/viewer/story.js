@@ -39,7 +39,9 @@ function start() {
   activate(fromHash >= 0 ? fromHash : 0);
 }
 
-/** The step crossing a line near the top of what the text leaves visible becomes current. */
+/** The step crossing a line near the top of what the text leaves visible becomes current.  The
+ * root is this document's own viewport: in a lesson's frame on another site the implicit root is
+ * the lesson's window, where the margins that draw the line are ignored. */
 function watch() {
   const narrow = window.matchMedia('(max-width: 52em)').matches;
   const margin = narrow ? '-62% 0px -30% 0px' : '-40% 0px -55% 0px';
@@ -47,7 +49,7 @@ function watch() {
     for (const entry of entries) {
       if (entry.isIntersecting) activate(steps.indexOf(entry.target));
     }
-  }, { rootMargin: margin });
+  }, { root: document, rootMargin: margin });
   steps.forEach((step) => observer.observe(step));
 }
 
