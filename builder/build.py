@@ -6,6 +6,7 @@ changed and re-renders only the outputs whose key changed.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -25,7 +26,8 @@ from .media import ensure_derivatives
 from .plan import KeptPlan, Plan, plan_site
 from .registry import REGISTRY_FILE, Issued, load_registry, save_registry, unrecorded_codes, updated_registry_text
 from .render import Renderer, make_environment
-from .theme import Theme, load_theme
+from .snapshot import LastBuild, Listing, list_inputs, record_build, unchanged_build
+from .theme import BUILTIN_THEMES, THEME_PARTS, Theme, load_theme
 from .validate import ValidatedSite, validate_site
 from .write import KeptManifest, OutputFolderError, WriteResult, check_output_folder, write_site
 
@@ -119,6 +121,43 @@ class SiteBuilder:
     def build(self, out_dir: Path | None = None, release: bool = False) -> BuildResult:
         """A trial build unless `release`: only a release makes new short codes permanent."""
         started = time.perf_counter()
+        inputs = None if self.authoring else self._list_inputs(out_dir, release)
+        if inputs is not None:
+            out, listing, record = inputs
+            last = unchanged_build(record, out, listing)
+            if last is not None and not (release and last.unrecorded_codes):
+                return BuildResult(
+                    out,
+                    last.pages,
+                    last.files,
+                    WriteResult(0, last.files, 0),
+                    last.warnings,
+                    last.unrecorded_codes,
+                    release,
+                    time.perf_counter() - started,
+                )
+        result = self._build(out_dir, release, started)
+        if inputs is not None:
+            out, listing, record = inputs
+            last = LastBuild(result.pages, result.files, result.warnings, [] if release else result.unrecorded_codes)
+            record_build(record, out, listing, last)
+        return result
+
+    def _list_inputs(self, out_dir: Path | None, release: bool) -> tuple[Path, Listing, Path] | None:
+        """What the build is about to read, listed before it reads it (`snapshot.py`), with the
+        output folder and where its record is kept; None when site.toml has a problem."""
+        config = load_config(self.root, Problems())
+        if config is None:
+            return None
+        self._configured_cache = config.cache
+        out = (out_dir or self.root / config.output).resolve()
+        cache = self.cache_dir.resolve()
+        themes = [BUILTIN_THEMES / config.theme / part for part in THEME_PARTS]
+        listing = list_inputs([self.root, *themes], [out, cache], (str(out), str(cache), release, self.kiosk))
+        record = cache / "builds" / f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json"
+        return out, listing, record
+
+    def _build(self, out_dir: Path | None, release: bool, started: float) -> BuildResult:
         checked = self.check(decode_panoramas=False)
         errors = [p for p in checked.problems if p.level == "error"]
         if errors or checked.site is None or checked.theme is None or checked.config is None:

@@ -12,6 +12,7 @@ import os
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class Derivative:
     quality: int
     credit: str
 
-    @property
+    @cached_property
     def cache_name(self) -> str:
         settings = f"{self.width}:{self.quality}:{self.credit}".encode()
         return f"{self.digest[:16]}-{hashlib.sha256(settings).hexdigest()[:8]}-{self.width}.{self.fmt}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, cast
 
 from .config import SiteConfig
@@ -121,7 +122,12 @@ class ContentModel:
                 yield from by_lang.values()
 
     def exhibit_by_id(self) -> dict[str, Exhibit]:
-        """Exhibits in the default language, by short code."""
+        """Exhibits in the default language, by short code (made once: the stages ask per tour,
+        scene and story, and the model does not change after loading)."""
+        return self._exhibits_by_id
+
+    @cached_property
+    def _exhibits_by_id(self) -> dict[str, Exhibit]:
         lang = self.config.default_language
         return {e[lang].id: e[lang] for e in self.exhibits.values() if e[lang].id}
 

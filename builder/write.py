@@ -189,7 +189,8 @@ def _journal_lines(out_dir: Path) -> int:
 
 def _all_present(out_dir: Path, manifest: dict[str, str]) -> bool:
     """An unchanged build still puts back a file someone deleted from the output by hand."""
-    return all(os.path.lexists(out_dir / path) for path in manifest)
+    folder = os.fspath(out_dir)
+    return all(os.path.lexists(f"{folder}/{path}") for path in manifest)
 
 
 def _one_per_key(outputs: list[Output]) -> tuple[list[Output], list[tuple[str, str]]]:
