@@ -23,7 +23,8 @@ from .urls import entry_url
 
 if TYPE_CHECKING:
     from .assets import AssetStore
-    from .config import SiteConfig
+    from .build import BuildResult
+    from .config import SiteConfig, TableSettings
     from .diagnostics import Problems
     from .jobs import Executor
     from .model import ContentModel, Entry, ImageRef
@@ -130,6 +131,15 @@ class ProcessContext:
     settle_later: list[Callable[[], object]] | None = None
 
 
+@dataclass(frozen=True)
+class BuildFlag:
+    """An on/off option a feature adds to `disan build` (`--kiosk`). The names of those given reach
+    the feature's `settings` (`TableSettings.flags`) and its `after_build`."""
+
+    name: str  # the option is `--<name>`
+    help: str
+
+
 class Feature:
     """One feature's part in each stage; every hook's default does nothing."""
 
@@ -140,6 +150,20 @@ class Feature:
     static_folders: tuple[str, ...] = ()  # theme folders whose files keep fixed names: versioned as a whole
     framed_kinds: frozenset[str] = frozenset()  # page kinds other sites may frame (a lesson embeds a story)
     unlisted_kinds: tuple[str, ...] = ()  # its page kinds kept out of the sitemap (marked noindex)
+    # top-level output folders other sites' viewers fetch with scripts: readable from every origin
+    cross_origin_folders: tuple[str, ...] = ()
+    settings_table: str = ""  # its own site.toml table, read by `settings` ("" for none)
+    build_flags: tuple[BuildFlag, ...] = ()  # its options of `disan build`
+
+    def settings(self, table: TableSettings) -> object:
+        """What the feature makes of its site.toml table (checked, problems at the table's line),
+        kept in `SiteConfig.feature_settings[settings_table]` for its own accessor to read."""
+        return table.table
+
+    def after_build(self, result: BuildResult, flags: frozenset[str]) -> list[str]:
+        """Work on the written site that `disan build` does after the pipeline (the kiosk's zip),
+        given the build flags; the lines it tells the curator."""
+        return []
 
     def load(self, loading: SiteLoad) -> None:
         """Entries from sources other than Markdown files (a spreadsheet's rows): added to

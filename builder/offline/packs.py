@@ -32,6 +32,7 @@ from ..tours.model import scenes_of, tour_scenes, tours_of
 from ..tours.panoramas import ScenePanorama
 from ..tours.plan import poster_path
 from ..urls import entry_url, output_file
+from .settings import offline_settings
 
 if TYPE_CHECKING:
     from ..plan import Planner
@@ -111,7 +112,7 @@ def tour_pack(planner: Planner, slug: str, lang: str) -> list[str]:
     model = planner.model
     config = model.config
     made = tour_files(planner.processed)
-    everything = kiosk(config.offline)
+    everything = kiosk(offline_settings(config))
     tour = tours_of(model)[slug][lang]
     urls = [entry_url(config, "tour", slug, lang), *page_static(planner)]
     urls += _tour_bundle(planner)
@@ -196,7 +197,7 @@ def _view_files(planner: Planner, view: View, lang: str, refs: list[tuple[str, s
         scene = scenes_of(model)[slug][lang]
         panorama = tour_files(planner.processed).panoramas.get(scene.slug)
         urls = [entry_url(model.config, "tour", scene.tour, lang) + "embed/", *_tour_bundle(planner)]
-        return urls + (scene_tiles(panorama, kiosk(model.config.offline)) if panorama else [])
+        return urls + (scene_tiles(panorama, kiosk(offline_settings(model.config))) if panorama else [])
     exhibit = model.exhibits[slug][lang]
     if view.kind == "model":
         found = models_of(planner.site.results)[exhibit.ref]
