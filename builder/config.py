@@ -30,8 +30,6 @@ KNOWN_KEYS = {
     "max_image_pixels",
     "max_panorama_pixels",
     "catalogue",
-    "map",
-    "open_data",
     "deploy",
     "build",
 }
@@ -40,8 +38,7 @@ SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
-TABLE_KEYS = ("i18n", "markdown", "images", "models", "map", "open_data", "deploy", "build")
-TILES_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?/\S*\{z\}\S*\{x\}\S*\{y\}\S*$")
+TABLE_KEYS = ("i18n", "markdown", "images", "models", "deploy", "build")
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9.:\[\]-]+:\d+$")
 BUILD_KEYS = {"scheduler", "cache"}
 PIXEL_LIMIT_KEYS = ("max_image_pixels", "max_panorama_pixels")
@@ -75,9 +72,6 @@ class SiteConfig:
     max_texture: int = DEFAULT_MAX_TEXTURE  # 3D model textures are downscaled to this many pixels a side
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     catalogue: tuple[dict[str, Any], ...] = ()  # the [[catalogue]] tables as written; the catalogue feature reads them
-    tiles_url: str = ""  # [map] tiles_url: online tiles the map page may add to its own basemap
-    # the [open_data] table as written; the opendata feature reads it
-    open_data: dict[str, Any] = field(default_factory=dict)
     deploy: dict[str, Any] = field(default_factory=dict)  # the [deploy] table as written; `disan deploy` reads it
     scheduler: str = ""  # [build] scheduler: a Dask scheduler's address for the media work ('' local processes)
     cache: str = ""  # [build] cache: the build cache folder, relative to the site ('' .disan-cache)
@@ -264,7 +258,6 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems, flags: f
             "for example: max_texture = 2048 (phones handle 2048; 4096 at most)",
         )
         max_texture = DEFAULT_MAX_TEXTURE
-    tiles_url = _tiles_url(data.get("map", {}), lines.get("map", 0), problems)
     scheduler, cache = _build_settings(data.get("build", {}), lines.get("build", 0), problems)
     return SiteConfig(
         root=root,
@@ -283,8 +276,6 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems, flags: f
         max_texture=max_texture,
         translations=translations,
         catalogue=_tables(data.get("catalogue", [])),
-        tiles_url=tiles_url,
-        open_data=dict(data.get("open_data", {})),
         deploy=dict(data.get("deploy", {})),
         scheduler=scheduler,
         cache=cache,
@@ -351,22 +342,6 @@ def _build_settings(table: dict[str, Any], line: int, problems: Problems) -> tup
         )
         cache = ""
     return scheduler, cache
-
-
-def _tiles_url(table: Any, line: int, problems: Problems) -> str:
-    """`[map] tiles_url`: an https template with {z}, {x} and {y}, or '' (the basemap alone)."""
-    url = table.get("tiles_url", "") if isinstance(table, dict) else ""
-    if url == "" or (isinstance(url, str) and TILES_URL.match(url)):
-        return url
-    problems.error(
-        "site.toml",
-        line,
-        "config-map",
-        f"[map] tiles_url {url!r} is not an https address with {{z}}, {{x}} and {{y}}",
-        'for example: tiles_url = "https://tile.example.org/{z}/{x}/{y}.png" '
-        "(or leave it out: the map has its own basemap)",
-    )
-    return ""
 
 
 def _tables(value: Any) -> tuple[dict[str, Any], ...]:
