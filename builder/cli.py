@@ -7,6 +7,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -28,7 +29,7 @@ def _site_option(function):
     )(function)
 
 
-def _feature_flags(function):
+def _feature_flags(function: Callable[..., None]) -> Callable[..., None]:
     """The features' own on/off options of `disan build` (`Feature.build_flags`), after the core ones."""
     flags = [flag for feature in FEATURES for flag in feature.build_flags]
     for flag in reversed(flags):

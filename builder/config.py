@@ -75,8 +75,8 @@ class SiteConfig:
     deploy: dict[str, Any] = field(default_factory=dict)  # the [deploy] table as written; `disan deploy` reads it
     scheduler: str = ""  # [build] scheduler: a Dask scheduler's address for the media work ('' local processes)
     cache: str = ""  # [build] cache: the build cache folder, relative to the site ('' .disan-cache)
-    # what each feature made of its own table (`Feature.settings_table`), by table name; read
-    # through the feature's accessor (`deepzoom.zoom_min_pixels`, `offline.offline_settings`)
+    # what each feature made of its own table (`Feature.settings`), by table name: only the
+    # feature reads it, through the accessor it exports (`deepzoom.zoom_min_pixels(config)`)
     feature_settings: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -292,8 +292,9 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems, flags: f
 @dataclass(frozen=True)
 class TableSettings:
     """A feature's own site.toml table (`Feature.settings_table`), handed to `Feature.settings`
-    to check and turn into what the feature reads: the table as written (a table it is, `{}` if
-    absent), the line of its header for problems, the site's languages and the build flags given."""
+    to check and turn into what the feature reads: the table as written (`{}` when site.toml has
+    none; anything but a table is refused before), the line of its header for problems, the
+    site's languages and the names of the build flags given."""
 
     name: str
     table: dict[str, Any]

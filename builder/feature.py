@@ -1,11 +1,12 @@
 """The feature protocol: how tours, 3D models, narration and later features plug into the stages.
 
 The stage modules (load, validate, build's process step, plan, render) loop over `FEATURES`
-and never name a feature. A feature is a sub-package that exports one `Feature` object; each
-hook has a do-nothing default, so a feature implements only the stages it touches. What a
-feature learns in one stage reaches the next through `results`, keyed by the feature's name and
-read back through the typed accessors each feature exports (for example
-`narration.narrations_of(site)`).
+and never name a feature; nor do site.toml's reader, the command line and the hosting rules,
+which take a feature's own table, build options and shared folders from it too. A feature is a
+sub-package that exports one `Feature` object; each hook has a do-nothing default, so a feature
+implements only the stages it touches. What a feature learns in one stage reaches the next
+through `results`, keyed by the feature's name and read back through the typed accessors each
+feature exports (for example `narration.narrations_of(site)`).
 
 Order matters where one feature uses another's results: narration runs before tours, because a
 guided tour's audio is checked and published as a narration.
