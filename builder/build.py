@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ class SiteBuilder:
     settle_later: bool = False  # `disan serve`: publish an edit's pages before re-indexing search
     scheduler: str = ""  # a Dask scheduler's address (`--scheduler`): media work on its workers; else [build]
     cache: Path | None = None  # the build cache (`--cache-dir`); else [build] cache, else .disan-cache
-    kiosk: bool = False  # `disan build --kiosk`: the site for a device with no network (builder/offline)
+    flags: frozenset[str] = frozenset()  # the features' `disan build` flags given (`Feature.build_flags`)
     parse_cache: ParseCache = field(default_factory=ParseCache)
     kept_manifest: KeptManifest = field(default_factory=KeptManifest)  # authoring: the output's keys, in memory
     kept_plan: KeptPlan = field(default_factory=KeptPlan)  # each entry's outputs, for the next rebuild's plan
@@ -105,12 +105,10 @@ class SiteBuilder:
         """Load and validate everything; writes nothing but the hash cache. A build does not
         decode panoramas here: the tiler decodes them anyway and reports a broken one."""
         problems = Problems()
-        config = load_config(self.root, problems)
+        config = load_config(self.root, problems, self.flags)
         if config is None:
             return CheckResult(problems.sorted(), None, None, None)
         self._configured_cache = config.cache
-        if self.kiosk:
-            config = replace(config, offline={**config.offline, "kiosk": True})
         theme = load_theme(self.root, config.theme, problems, self.assets.digest)
         model = load_site(config, problems, self.parse_cache)
         issued = self._registry(problems)
@@ -208,6 +206,10 @@ class SiteBuilder:
             time.perf_counter() - started,
             tuple(later or ()),
         )
+
+    def after_build(self, result: BuildResult) -> list[str]:
+        """Each feature's work on the written site (`Feature.after_build`), and what it tells the curator."""
+        return [line for feature in FEATURES for line in feature.after_build(result, self.flags)]
 
     def _registry(self, problems: Problems) -> dict[str, Issued]:
         """The registry, re-read only when the file changed (it lists every code ever issued)."""

@@ -7,6 +7,7 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -14,7 +15,7 @@ import click
 
 from .build import SiteBuilder
 from .diagnostics import ContentError, Problem, format_json, format_text
-from .offline.kiosk import write_kiosk_zip
+from .features import FEATURES
 
 
 def _site_option(function):
@@ -26,6 +27,14 @@ def _site_option(function):
         show_default=True,
         help="Folder that holds site.toml.",
     )(function)
+
+
+def _feature_flags(function: Callable[..., None]) -> Callable[..., None]:
+    """The features' own on/off options of `disan build` (`Feature.build_flags`), after the core ones."""
+    flags = [flag for feature in FEATURES for flag in feature.build_flags]
+    for flag in reversed(flags):
+        function = click.option(f"--{flag.name}", flag.name, is_flag=True, help=flag.help)(function)
+    return function
 
 
 class _ProgressLine:
@@ -94,20 +103,17 @@ def main() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     help="The build cache (default: site.toml's [build] cache, else .disan-cache in the site).",
 )
-@click.option(
-    "--kiosk",
-    is_flag=True,
-    help="For a device with no network: every tour level saved on the first visit, and <output>-kiosk.zip.",
-)
+@_feature_flags
 def build(
-    site: Path, out: Path | None, jobs: int, release: bool, scheduler: str, cache_dir: Path | None, kiosk: bool
+    site: Path, out: Path | None, jobs: int, release: bool, scheduler: str, cache_dir: Path | None, **flags: bool
 ) -> None:
     """Build the static site (a trial build unless --release)."""
     from .cluster import SchedulerError
 
     cache = cache_dir.resolve() if cache_dir else None
+    given = frozenset(name for name, on in flags.items() if on)
     builder = SiteBuilder(
-        site.resolve(), jobs=jobs, progress=_ProgressLine(), scheduler=scheduler, cache=cache, kiosk=kiosk
+        site.resolve(), jobs=jobs, progress=_ProgressLine(), scheduler=scheduler, cache=cache, flags=given
     )
     try:
         result = builder.build(out, release=release)
@@ -125,8 +131,8 @@ def build(
         f"({result.write.written} written, {result.write.reused} unchanged) → {result.out_dir}",
         err=True,
     )
-    if kiosk:
-        click.echo(f"kiosk archive, with a README to run it: {write_kiosk_zip(result.out_dir)}", err=True)
+    for line in builder.after_build(result):
+        click.echo(line, err=True)
     if result.released:
         _report_recorded(result.unrecorded_codes)
     elif result.unrecorded_codes:

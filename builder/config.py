@@ -30,23 +30,15 @@ KNOWN_KEYS = {
     "max_image_pixels",
     "max_panorama_pixels",
     "catalogue",
-    "map",
-    "open_data",
     "deploy",
-    "deep_zoom",
     "build",
-    "offline",
-    "teaching",
 }
 # The folders a site keeps its sources in: watched by `serve`, never the output folder.
 SOURCE_FOLDERS = ("content", "tours", "assets", "themes", "data")
 DEFAULT_MAX_TEXTURE = 2048  # the field notes' rule for phones: 2048 px, 4096 at most
-# [deep_zoom] min_pixels: an image this large is tiled for the deep-zoom viewer without `zoom: true`
-DEFAULT_ZOOM_PIXELS = 20_000_000
 TRANSLATABLE_KEYS = {"title", "description", "license"}
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")  # ISO 639: what <html lang> and the file suffix (.en.md) need
-TABLE_KEYS = tuple("i18n markdown images models map open_data deploy deep_zoom build offline teaching".split())
-TILES_URL = re.compile(r"^https://[A-Za-z0-9.-]+(:\d+)?/\S*\{z\}\S*\{x\}\S*\{y\}\S*$")
+TABLE_KEYS = ("i18n", "markdown", "images", "models", "deploy", "build")
 SCHEDULER_ADDRESS = re.compile(r"^(tcp|tls)://[A-Za-z0-9.:\[\]-]+:\d+$")
 BUILD_KEYS = {"scheduler", "cache"}
 PIXEL_LIMIT_KEYS = ("max_image_pixels", "max_panorama_pixels")
@@ -80,28 +72,16 @@ class SiteConfig:
     max_texture: int = DEFAULT_MAX_TEXTURE  # 3D model textures are downscaled to this many pixels a side
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
     catalogue: tuple[dict[str, Any], ...] = ()  # the [[catalogue]] tables as written; the catalogue feature reads them
-    tiles_url: str = ""  # [map] tiles_url: online tiles the map page may add to its own basemap
-    # the [open_data] table as written; the opendata feature reads it
-    open_data: dict[str, Any] = field(default_factory=dict)
     deploy: dict[str, Any] = field(default_factory=dict)  # the [deploy] table as written; `disan deploy` reads it
-    zoom_min_pixels: int = DEFAULT_ZOOM_PIXELS  # [deep_zoom] min_pixels; 0: only images marked `zoom: true`
     scheduler: str = ""  # [build] scheduler: a Dask scheduler's address for the media work ('' local processes)
     cache: str = ""  # [build] cache: the build cache folder, relative to the site ('' .disan-cache)
-    # the [offline] table as written (with `kiosk` set by `disan build --kiosk`); the offline feature reads it
-    offline: dict[str, Any] = field(default_factory=dict)
-    # [teaching] pages: each object's embeddable page, each entry's QR sheet and the teacher box that
-    # points to them (four pages per catalogue row in two languages: a province site may do without)
-    teaching_pages: bool = True
+    # what each feature made of its own table (`Feature.settings`), by table name: only the
+    # feature reads it, through the accessor it exports (`deepzoom.zoom_min_pixels(config)`)
+    feature_settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
-
-    @property
-    def kiosk(self) -> bool:
-        """`disan build --kiosk`: the site for a device with no network, where a link to another
-        site leads nowhere and lets visitors leave the kiosk."""
-        return bool(self.offline.get("kiosk"))
 
     def text(self, key: str, lang: str) -> str:
         """A site-level text in `lang`, falling back to the default language."""
@@ -116,8 +96,9 @@ class SiteConfig:
         return f"{parts.scheme.upper()}://{parts.netloc.upper()}{path}"
 
 
-def load_config(root: Path, problems: Problems) -> SiteConfig | None:
-    """Read site.toml; report problems instead of raising so `check` can list them all."""
+def load_config(root: Path, problems: Problems, flags: Collection[str] = ()) -> SiteConfig | None:
+    """Read site.toml; report problems instead of raising so `check` can list them all. `flags`
+    are the features' `disan build` options given (`BuildFlag`), which their settings may follow."""
     path = root / "site.toml"
     if not path.is_file():
         problems.error(
@@ -151,7 +132,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig | None:
             'check quotes and brackets; text values need "double quotes"',
         )
         return None
-    return _parse_config(root, data, problems)
+    return _parse_config(root, data, problems, frozenset(flags))
 
 
 def _toml_error_line(message: str) -> int:
@@ -163,16 +144,20 @@ def _toml_error_line(message: str) -> int:
     return 0
 
 
-def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteConfig | None:
+def _parse_config(root: Path, data: dict[str, Any], problems: Problems, flags: frozenset[str]) -> SiteConfig | None:
+    from .features import FEATURES  # here, not at the top: the features import this module
+
     lines = _key_lines(root / "site.toml")
+    feature_tables = tuple(feature.settings_table for feature in FEATURES if feature.settings_table)
+    known = KNOWN_KEYS | set(feature_tables)
     for key in data:
-        if key not in KNOWN_KEYS:
+        if key not in known:
             problems.warning(
                 "site.toml",
                 lines.get(key, 0),
                 "config-unknown-key",
                 f"unknown setting '{key}'",
-                did_you_mean(key, KNOWN_KEYS) or "see docs/authoring.md for the settings site.toml takes",
+                did_you_mean(key, known) or "see docs/authoring.md for the settings site.toml takes",
             )
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -199,7 +184,7 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
             'for example: languages = ["vi", "en"] (ISO 639 codes, lower case)',
         )
         return None
-    for table in TABLE_KEYS:
+    for table in (*TABLE_KEYS, *feature_tables):
         if not isinstance(data.get(table, {}), dict):
             problems.error(
                 "site.toml",
@@ -273,8 +258,6 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
             "for example: max_texture = 2048 (phones handle 2048; 4096 at most)",
         )
         max_texture = DEFAULT_MAX_TEXTURE
-    tiles_url = _tiles_url(data.get("map", {}), lines.get("map", 0), problems)
-    zoom_min_pixels = _zoom_min_pixels(data.get("deep_zoom", {}), lines.get("deep_zoom", 0), problems)
     scheduler, cache = _build_settings(data.get("build", {}), lines.get("build", 0), problems)
     return SiteConfig(
         root=root,
@@ -293,15 +276,36 @@ def _parse_config(root: Path, data: dict[str, Any], problems: Problems) -> SiteC
         max_texture=max_texture,
         translations=translations,
         catalogue=_tables(data.get("catalogue", [])),
-        tiles_url=tiles_url,
-        open_data=dict(data.get("open_data", {})),
         deploy=dict(data.get("deploy", {})),
-        zoom_min_pixels=zoom_min_pixels,
         scheduler=scheduler,
         cache=cache,
-        offline=_offline_settings(data.get("offline", {}), languages, lines.get("offline", 0), problems),
-        teaching_pages=_teaching_pages(data.get("teaching", {}), lines.get("teaching", 0), problems),
+        feature_settings={
+            table: feature.settings(
+                TableSettings(table, data.get(table, {}), lines.get(table, 0), tuple(languages), flags, problems)
+            )
+            for feature in FEATURES
+            if (table := feature.settings_table)
+        },
     )
+
+
+@dataclass(frozen=True)
+class TableSettings:
+    """A feature's own site.toml table (`Feature.settings_table`), handed to `Feature.settings`
+    to check and turn into what the feature reads: the table as written (`{}` when site.toml has
+    none; anything but a table is refused before), the line of its header for problems, the
+    site's languages and the names of the build flags given."""
+
+    name: str
+    table: dict[str, Any]
+    line: int
+    languages: tuple[str, ...]
+    flags: frozenset[str]
+    problems: Problems
+
+    def unknown_keys(self, known: Collection[str]) -> None:
+        """Warn about each key of the table not in `known`, with the near one."""
+        _unknown_settings(self.name, self.table, known, self.line, self.problems)
 
 
 def _unknown_settings(name: str, table: dict[str, Any], known: Collection[str], line: int, problems: Problems) -> None:
@@ -339,61 +343,6 @@ def _build_settings(table: dict[str, Any], line: int, problems: Problems) -> tup
         )
         cache = ""
     return scheduler, cache
-
-
-def _tiles_url(table: Any, line: int, problems: Problems) -> str:
-    """`[map] tiles_url`: an https template with {z}, {x} and {y}, or '' (the basemap alone)."""
-    url = table.get("tiles_url", "") if isinstance(table, dict) else ""
-    if url == "" or (isinstance(url, str) and TILES_URL.match(url)):
-        return url
-    problems.error(
-        "site.toml",
-        line,
-        "config-map",
-        f"[map] tiles_url {url!r} is not an https address with {{z}}, {{x}} and {{y}}",
-        'for example: tiles_url = "https://tile.example.org/{z}/{x}/{y}.png" '
-        "(or leave it out: the map has its own basemap)",
-    )
-    return ""
-
-
-def _zoom_min_pixels(table: dict[str, Any], line: int, problems: Problems) -> int:
-    """`[deep_zoom] min_pixels`: images from this many pixels up open in the deep-zoom viewer."""
-    _unknown_settings("deep_zoom", table, ("min_pixels",), line, problems)
-    value = table.get("min_pixels", DEFAULT_ZOOM_PIXELS)
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return value
-    problems.error(
-        "site.toml",
-        line,
-        "config-deep-zoom",
-        f"[deep_zoom] min_pixels must be a whole number of pixels, not {value!r}",
-        f"for example: min_pixels = {DEFAULT_ZOOM_PIXELS} (0: only images marked 'zoom: true')",
-    )
-    return DEFAULT_ZOOM_PIXELS
-
-
-def _teaching_pages(table: dict[str, Any], line: int, problems: Problems) -> bool:
-    """`[teaching] pages`: true (the default) or false."""
-    _unknown_settings("teaching", table, ("pages",), line, problems)
-    value = table.get("pages", True)
-    if isinstance(value, bool):
-        return value
-    problems.error(
-        "site.toml",
-        line,
-        "config-teaching",
-        f"[teaching] pages must be true or false, not {value!r}",
-        "write pages = false to leave out the embeddable pages, QR sheets and teacher box, or remove the line",
-    )
-    return True
-
-
-def _offline_settings(table: dict[str, Any], languages: list[str], line: int, problems: Problems) -> dict[str, Any]:
-    """`[offline]` as written; the offline feature checks its values."""
-    known = ("max_pack_mb", "icon", "short_name", "kiosk", *(f"short_name_{lang}" for lang in languages))
-    _unknown_settings("offline", table, known, line, problems)
-    return dict(table)
 
 
 def _tables(value: Any) -> tuple[dict[str, Any], ...]:

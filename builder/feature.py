@@ -1,11 +1,12 @@
 """The feature protocol: how tours, 3D models, narration and later features plug into the stages.
 
 The stage modules (load, validate, build's process step, plan, render) loop over `FEATURES`
-and never name a feature. A feature is a sub-package that exports one `Feature` object; each
-hook has a do-nothing default, so a feature implements only the stages it touches. What a
-feature learns in one stage reaches the next through `results`, keyed by the feature's name and
-read back through the typed accessors each feature exports (for example
-`narration.narrations_of(site)`).
+and never name a feature; nor do site.toml's reader, the command line and the hosting rules,
+which take a feature's own table, build options and shared folders from it too. A feature is a
+sub-package that exports one `Feature` object; each hook has a do-nothing default, so a feature
+implements only the stages it touches. What a feature learns in one stage reaches the next
+through `results`, keyed by the feature's name and read back through the typed accessors each
+feature exports (for example `narration.narrations_of(site)`).
 
 Order matters where one feature uses another's results: narration runs before tours, because a
 guided tour's audio is checked and published as a narration.
@@ -23,7 +24,8 @@ from .urls import entry_url
 
 if TYPE_CHECKING:
     from .assets import AssetStore
-    from .config import SiteConfig
+    from .build import BuildResult
+    from .config import SiteConfig, TableSettings
     from .diagnostics import Problems
     from .jobs import Executor
     from .model import ContentModel, Entry, ImageRef
@@ -130,6 +132,15 @@ class ProcessContext:
     settle_later: list[Callable[[], object]] | None = None
 
 
+@dataclass(frozen=True)
+class BuildFlag:
+    """An on/off option a feature adds to `disan build` (`--kiosk`). The names of those given reach
+    the feature's `settings` (`TableSettings.flags`) and its `after_build`."""
+
+    name: str  # the option is `--<name>`
+    help: str
+
+
 class Feature:
     """One feature's part in each stage; every hook's default does nothing."""
 
@@ -140,6 +151,20 @@ class Feature:
     static_folders: tuple[str, ...] = ()  # theme folders whose files keep fixed names: versioned as a whole
     framed_kinds: frozenset[str] = frozenset()  # page kinds other sites may frame (a lesson embeds a story)
     unlisted_kinds: tuple[str, ...] = ()  # its page kinds kept out of the sitemap (marked noindex)
+    # top-level output folders other sites' viewers fetch with scripts: readable from every origin
+    cross_origin_folders: tuple[str, ...] = ()
+    settings_table: str = ""  # its own site.toml table, read by `settings` ("" for none)
+    build_flags: tuple[BuildFlag, ...] = ()  # its options of `disan build`
+
+    def settings(self, table: TableSettings) -> object:
+        """What the feature makes of its site.toml table (checked, problems at the table's line),
+        kept in `SiteConfig.feature_settings[settings_table]` for its own accessor to read."""
+        return table.table
+
+    def after_build(self, result: BuildResult, flags: frozenset[str]) -> list[str]:
+        """Work on the written site that `disan build` does after the pipeline (the kiosk's zip),
+        given the build flags; the lines it tells the curator."""
+        return []
 
     def load(self, loading: SiteLoad) -> None:
         """Entries from sources other than Markdown files (a spreadsheet's rows): added to

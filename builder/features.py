@@ -41,3 +41,5 @@ FEATURES: tuple[Feature, ...] = (
     SEARCH,
     OFFLINE,
 )
+# The output folders other sites' viewers fetch with scripts: `_headers` and `disan serve` open them to every origin.
+CROSS_ORIGIN_FOLDERS = frozenset(folder for feature in FEATURES for folder in feature.cross_origin_folders)

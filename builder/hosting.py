@@ -22,9 +22,6 @@ EMBEDDABLE = "frame-ancestors *"
 # Views of a page for other places (a lesson's iframe, a printed sheet): search engines get the page itself.
 NOT_EMBEDDABLE = "frame-ancestors 'self'"
 CACHED_FOREVER = ("static", "media", "tiles")
-# Folders that viewers on other sites fetch with scripts (Mirador and Universal Viewer load IIIF
-# manifests cross-origin): readable from every origin, as they hold only what the pages publish.
-CROSS_ORIGIN = ("iiif",)
 ANY_ORIGIN = "*"
 # Pagefind names its index, metadata and fragment files after their content; its entry files keep their names.
 HASHED_SEARCH_FILES = (".pf_fragment", ".pf_index", ".pf_meta")
@@ -121,12 +118,15 @@ def host_files(
     files: Iterable[str] = (),
     framed: frozenset[str] = frozenset(),
     unlisted: Collection[str] = (),
+    shared: Collection[str] = (),
 ) -> dict[str, str]:
     """`pages` maps each HTML output path to its page kind; `files` are every published path,
     of which those of a type hosts may not know get a Content-Type rule each (exact paths: the
     hosts' wildcards differ, and the open-data files are few); a folder whose page kinds are all
     `framed` may be framed by other sites, as `/embed/` is. Pages of the `unlisted` kinds (the
-    offline page) are left out of the sitemap, as the 404 page and redirects are."""
+    offline page) are left out of the sitemap, as the 404 page and redirects are. The `shared`
+    folders (`Feature.cross_origin_folders`: IIIF manifests, which Mirador and Universal Viewer
+    load with scripts) are readable from every origin, as they hold only what the pages publish."""
     listed = sorted(p for p in pages if p != "404.html" and pages[p] not in ("redirect", *unlisted))
     urls = "".join(f"<url><loc>{escape(config.base_url + p.removesuffix('index.html'))}</loc></url>\n" for p in listed)
     sitemap = (
@@ -140,16 +140,17 @@ def host_files(
         f"/{folder}/*\n  Cache-Control: {IMMUTABLE}\n" for folder in CACHED_FOREVER
     )
     paths = list(files)
-    shared = sorted({path.split("/", 1)[0] for path in paths if cross_origin(path)})
-    headers += "".join(f"/{folder}/*\n  Access-Control-Allow-Origin: {ANY_ORIGIN}\n" for folder in shared)
+    readable = sorted({path.split("/", 1)[0] for path in paths if cross_origin(path, shared)})
+    headers += "".join(f"/{folder}/*\n  Access-Control-Allow-Origin: {ANY_ORIGIN}\n" for folder in readable)
     typed = sorted(path for path in paths if _suffix(path) in TYPED_FOR_HOSTS)
     headers += "".join(f"/{path}\n  Content-Type: {content_type(path)}\n" for path in typed)
     return {"sitemap.xml": sitemap, "robots.txt": robots, "_headers": headers}
 
 
-def cross_origin(path: str) -> bool:
-    """Whether a published file (`path` relative to the output folder) is readable from any origin."""
-    return path.split("/", 1)[0] in CROSS_ORIGIN and "/" in path
+def cross_origin(path: str, shared: Collection[str]) -> bool:
+    """Whether a published file (`path` relative to the output folder) is in one of the `shared`
+    folders, readable from any origin."""
+    return path.split("/", 1)[0] in shared and "/" in path
 
 
 def _suffix(path: str) -> str:

@@ -21,7 +21,7 @@ from .assets import AssetStore, resolve_asset
 from .collation import in_title_order
 from .csp import LADDER
 from .feature import ContentKind, Feature, all_kinds, entry_page_url
-from .features import FEATURES
+from .features import CROSS_ORIGIN_FOLDERS, FEATURES
 from .hosting import Policies, host_files
 from .load import CORE_KINDS
 from .media import Derivative, ResponsiveImage, plan_image
@@ -169,7 +169,9 @@ def _host_outputs(
             asked[kind] = needs(kind)
         return asked[kind]
 
-    files = host_files(site.model.config, pages, Policies(policies, recorded), paths, framed, unlisted)
+    files = host_files(
+        site.model.config, pages, Policies(policies, recorded), paths, framed, unlisted, CROSS_ORIGIN_FOLDERS
+    )
     made = [Output(name, key_of(text), TextFile(text)) for name, text in sorted(files.items())]
     last.keep(inputs, asked, made)
     return made

@@ -34,6 +34,7 @@ from watchdog.observers.api import BaseObserver
 from .build import CACHE_DIR, SiteBuilder
 from .config import SOURCE_FOLDERS
 from .diagnostics import ContentError, Problem, format_text
+from .features import CROSS_ORIGIN_FOLDERS
 from .hosting import ANY_ORIGIN, content_type, cross_origin
 from .theme import BUILTIN_THEMES
 
@@ -248,7 +249,11 @@ class DevServer:
                         return
                     target = target / "index.html"
                 if target.is_file():
-                    self._send_file(target, inject=True, shared=cross_origin(target.relative_to(base).as_posix()))
+                    self._send_file(
+                        target,
+                        inject=True,
+                        shared=cross_origin(target.relative_to(base).as_posix(), CROSS_ORIGIN_FOLDERS),
+                    )
                 elif (base / "404.html").is_file():
                     self._send_file(base / "404.html", inject=True, status=HTTPStatus.NOT_FOUND)
                 else:

@@ -43,6 +43,20 @@ def test_build_out_option_and_rebuild_reuses_files(tmp_path: Path) -> None:
     assert "0 written" in second.stderr and (out / "index.html").is_file()
 
 
+def test_kiosk_flag_saves_every_file_and_zips_the_site_only_when_given(tmp_path: Path) -> None:
+    """`--kiosk` is the offline feature's own build flag: it reaches its settings and its after-build zip."""
+    runner = CliRunner()
+    site = tmp_path / "s"
+    runner.invoke(main, ["new", str(site)])
+    plain = runner.invoke(main, ["build", "--site", str(site)])
+    assert plain.exit_code == 0 and "kiosk archive" not in plain.stderr and not (site / "_site-kiosk.zip").exists()
+    kiosk = runner.invoke(main, ["build", "--site", str(site), "--kiosk"])
+    assert kiosk.exit_code == 0, kiosk.stderr
+    assert f"kiosk archive, with a README to run it: {(site / '_site-kiosk.zip').resolve()}" in kiosk.stderr
+    assert (site / "_site/offline/packs/kiosk.json").is_file() and (site / "_site-kiosk.zip").is_file()
+    assert "--kiosk" in runner.invoke(main, ["build", "--help"]).output
+
+
 @pytest.mark.browser
 def test_label_sheet_prints_scannable_codes_at_least_3_cm(tmp_path: Path, browser) -> None:
     runner = CliRunner()

@@ -192,7 +192,7 @@ def test_a_saved_tour_works_offline_and_a_rebuild_is_seen_at_once(tmp_path: Path
 
 def test_a_kiosk_build_stores_every_file_and_zips_the_same_bytes_twice(tmp_path: Path) -> None:
     site = copy_demo(tmp_path / "site")
-    out = SiteBuilder(site, kiosk=True).build().out_dir
+    out = SiteBuilder(site, flags=frozenset({"kiosk"})).build().out_dir
     kiosk = dict(_pack(out, "offline/packs/kiosk.json")["files"])
     assert "" in kiosk and TOUR in kiosk and "sw.js" not in kiosk and "_headers" not in kiosk
     published = {path.relative_to(out).as_posix() for path in (out / "tiles").rglob("*.jpg")}
@@ -248,7 +248,7 @@ def test_a_saved_story_turns_its_tour_with_the_network_cut(built_demo: Path, ser
 
 @pytest.mark.browser
 def test_a_kiosk_opens_pages_it_never_showed_with_the_network_cut(tmp_path: Path, serve_dir, browser) -> None:
-    out = SiteBuilder(copy_demo(tmp_path / "site"), kiosk=True).build().out_dir
+    out = SiteBuilder(copy_demo(tmp_path / "site"), flags=frozenset({"kiosk"})).build().out_dir
     base = serve_dir(out)
     context = browser.new_context(viewport={"width": 800, "height": 600}, reduced_motion="reduce")
     page = context.new_page()

@@ -15,6 +15,7 @@ from typing import Any
 from ..assets import AssetPathError, resolve_asset
 from ..feature import OBJECT_KINDS, SiteCheck
 from ..model import Entry, ImageRef
+from .settings import zoom_min_pixels
 
 # Below this many pixels on the long side a phone shows the whole image sharp without tiles.
 MIN_ZOOM_SIDE = 2000
@@ -91,7 +92,8 @@ def _wants_zoom(check: SiteCheck, ref: ImageRef, written: bool | None, zooms: De
             f"remove 'zoom: true', or use a scan of at least {MIN_ZOOM_SIDE} px on its long side",
         )
         return False
-    if written is not True and not (config.zoom_min_pixels and pixels >= config.zoom_min_pixels):
+    least = zoom_min_pixels(config)
+    if written is not True and not (least and pixels >= least):
         return False
     if ref.src not in zooms.images:
         zooms.images[ref.src] = ZoomImage(

@@ -14,9 +14,11 @@ from ..jobs import run_missing
 from ..model import Entry
 from ..outputs import CopyFile, Output, TextFile, key_of
 from .check import DeepZooms, ZoomImage, find_zooms
+from .settings import TABLE, read_zoom_settings
 from .tiler import INFO, ZoomError, ZoomTiles, found_tiles, info_json, made_tiles
 
 if TYPE_CHECKING:
+    from ..config import TableSettings
     from ..plan import Plan, Planner
     from ..render import Renderer
     from ..theme import Theme
@@ -50,6 +52,11 @@ def info_path(tiles: ZoomTiles) -> str:
 
 class DeepZoomFeature(Feature):
     name = "deepzoom"
+    settings_table = TABLE
+    cross_origin_folders = ("iiif",)  # its Image API services (under iiif/img/), which other sites' viewers open
+
+    def settings(self, table: TableSettings) -> int:
+        return read_zoom_settings(table)
 
     def validate(self, check: SiteCheck) -> None:
         find_zooms(check, deep_zooms_of(check.results))

@@ -33,6 +33,7 @@ def image_service(planner: Planner, ref: ImageRef) -> str:
 
 class IiifFeature(Feature):
     name = "iiif"
+    cross_origin_folders = ("iiif",)  # Mirador and Universal Viewer load the manifests with scripts
 
     def plan(self, planner: Planner) -> list[Output]:
         """Each manifest keyed over all it shows, from digests the plan already has: the entry in

@@ -14,8 +14,10 @@ from ..model import ContentModel, Entry
 from ..outputs import Output
 from ..urls import entry_url, relative_url
 from .places import any_located, map_data, map_url, places, read_zones
+from .settings import TABLE, read_map_settings, tiles_url
 
 if TYPE_CHECKING:
+    from ..config import TableSettings
     from ..diagnostics import Problem
     from ..plan import Planner
     from ..render import Renderer
@@ -31,6 +33,10 @@ class MapFeature(Feature):
     page_kinds = {"map": ""}
     framed_kinds = frozenset(page_kinds)  # a story's map step, itself framed by a lesson, frames it
     static_folders = (BUNDLE_FOLDER,)  # the script finds its images and basemap beside itself
+    settings_table = TABLE
+
+    def settings(self, table: TableSettings) -> str:
+        return read_map_settings(table)
 
     def validate(self, check: SiteCheck) -> None:
         check.results[self.name] = read_zones(check.model.config.root, check.model)
@@ -43,7 +49,7 @@ class MapFeature(Feature):
 
     def policies(self, site: ValidatedSite, theme: Theme, ladder: tuple[str, ...]) -> tuple[str, ...]:
         """With online tiles, a rung above the widest that also lets the map page load them."""
-        tiles = site.model.config.tiles_url
+        tiles = tiles_url(site.model.config)
         if not tiles or not any_located(site.model):
             return ladder
         host = "{0.scheme}://{0.netloc}".format(urlsplit(tiles.replace("{", "").replace("}", "")))
@@ -54,7 +60,7 @@ class MapFeature(Feature):
 
     def _rung(self, model: ContentModel) -> int:
         """The rung `policies` added for online tiles, else the plain page's."""
-        return len(LADDER) if model.config.tiles_url else 0
+        return len(LADDER) if tiles_url(model.config) else 0
 
     def shared_deps(self, model: ContentModel) -> object:
         return any_located(model)

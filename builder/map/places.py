@@ -15,6 +15,7 @@ from ..collation import in_title_order
 from ..config import SiteConfig
 from ..model import ContentModel
 from ..urls import entry_url, lang_prefix
+from .settings import tiles_url
 
 
 def map_url(config: SiteConfig, lang: str) -> str:
@@ -84,6 +85,6 @@ def map_data(
         ],
         "strings": {"open": strings.get("map_open", "Open"), "zone": strings.get("map_zone", "Zone")},
         "attribution": strings.get("map_basemap_credit", "Natural Earth"),
-        "tiles": config.tiles_url,
+        "tiles": tiles_url(config),
         "tilesAttribution": strings.get("map_tiles_credit", ""),
     }

@@ -13,8 +13,9 @@ from ..markup import inline_json
 from ..outputs import Output, TextFile, key_of
 from ..urls import relative_url
 from .icons import ICON_SIZES, AppIcon
-from .kiosk import offsite_as_text
+from .kiosk import offsite_as_text, write_kiosk_zip
 from .packs import PACKERS, Saveable, kiosk_pack, max_pack_bytes, page_static, plan_packs
+from .settings import KIOSK, TABLE, is_kiosk, offline_settings, read_offline_settings
 from .worker import (
     WORKER,
     WORKER_BUNDLE,
@@ -27,7 +28,8 @@ from .worker import (
 )
 
 if TYPE_CHECKING:
-    from ..config import SiteConfig
+    from ..build import BuildResult
+    from ..config import SiteConfig, TableSettings
     from ..diagnostics import Problem
     from ..plan import Planner
     from ..render import Renderer
@@ -46,12 +48,24 @@ class OfflineFeature(Feature):
     page_kinds = {"offline": ""}
     unlisted_kinds = ("offline",)  # shown in place of a page not kept on the device, never found by search
     static_folders = (BUNDLE_FOLDER,)  # register.js imports save.js beside itself; sw.js imports worker.js
+    settings_table = TABLE
+    build_flags = (KIOSK,)
+
+    def settings(self, table: TableSettings) -> dict[str, Any]:
+        return read_offline_settings(table)
+
+    def after_build(self, result: BuildResult, flags: frozenset[str]) -> list[str]:
+        """The kiosk's archive, beside the output folder."""
+        if KIOSK.name not in flags:
+            return []
+        return [f"kiosk archive, with a README to run it: {write_kiosk_zip(result.out_dir)}"]
 
     def validate(self, check: SiteCheck) -> None:
         """The pack cap and the logo; the logo's digest is left for the icons' keys."""
         config = check.model.config
+        settings = offline_settings(config)
         where = config.root / "site.toml"
-        limit = config.offline.get("max_pack_mb", 1)
+        limit = settings.get("max_pack_mb", 1)
         if isinstance(limit, bool) or not isinstance(limit, int | float) or limit <= 0:
             check.problems.error(
                 "site.toml",
@@ -60,7 +74,7 @@ class OfflineFeature(Feature):
                 f"[offline] max_pack_mb {limit!r} is not a positive number of megabytes",
                 "write the largest tour or collection a visitor may save, in MB: max_pack_mb = 150",
             )
-        icon = config.offline.get("icon")
+        icon = settings.get("icon")
         problem = _icon_problem(config, icon) if icon is not None else None
         if problem:
             check.problems.error(
@@ -84,7 +98,8 @@ class OfflineFeature(Feature):
             manifest = manifest_text(config, lang)
             outputs.append(Output(manifest_path(config, lang), key_of(manifest), TextFile(manifest)))
         title = config.text("title", config.default_language)
-        logo = resolve_asset(config.root, config.offline["icon"]) if config.offline.get("icon") else None
+        icon = offline_settings(config).get("icon")
+        logo = resolve_asset(config.root, icon) if icon else None
         for size in ICON_SIZES:
             icon = AppIcon(size, title, logo)
             outputs.append(Output(icon_path(size), key_of(icon, planner.site.results.get(self.name)), icon))
@@ -93,9 +108,10 @@ class OfflineFeature(Feature):
     def plan_last(self, planner: Planner, outputs: Sequence[Output]) -> list[Output]:
         """The pack lists, then the worker: its version covers every other published path."""
         config = planner.model.config
-        made = plan_packs(planner, outputs, max_pack_bytes(config.offline))
+        settings = offline_settings(config)
+        made = plan_packs(planner, outputs, max_pack_bytes(settings))
         kiosk_list = ""
-        if config.kiosk:
+        if is_kiosk(config):
             made.append(kiosk_pack([*outputs, *made]))
             kiosk_list = made[-1].path
         version = build_version(planner, [*outputs, *made])
@@ -111,7 +127,7 @@ class OfflineFeature(Feature):
         return PageContext(None, {"absolute_links": True}) if kind == "offline" else None
 
     def page_html(self, renderer: Renderer, page: str) -> str:
-        return offsite_as_text(page) if renderer.model.config.kiosk else page
+        return offsite_as_text(page) if is_kiosk(renderer.model.config) else page
 
     def head(self, renderer: Renderer, context: dict[str, Any]) -> str:
         """Every page links its language's manifest and loads the small registration module; a

@@ -32,6 +32,7 @@ from ..tours.model import scenes_of, tour_scenes, tours_of
 from ..tours.panoramas import ScenePanorama
 from ..tours.plan import poster_path
 from ..urls import entry_url, output_file
+from .settings import is_kiosk
 
 if TYPE_CHECKING:
     from ..plan import Planner
@@ -114,7 +115,7 @@ def tour_pack(planner: Planner, slug: str, lang: str) -> list[str]:
     model = planner.model
     config = model.config
     made = tour_files(planner.processed)
-    everything = config.kiosk
+    everything = is_kiosk(config)
     tour = tours_of(model)[slug][lang]
     urls = [entry_url(config, "tour", slug, lang), *page_static(planner)]
     urls += _tour_bundle(planner)
@@ -202,7 +203,7 @@ def _view_files(planner: Planner, view: View, lang: str, refs: list[tuple[str, s
         scene = scenes_of(model)[slug][lang]
         panorama = tour_files(planner.processed).panoramas.get(scene.slug)
         urls = [entry_url(model.config, "tour", scene.tour, lang) + "embed/", *_tour_bundle(planner)]
-        return urls + (scene_tiles(panorama, model.config.kiosk) if panorama else [])
+        return urls + (scene_tiles(panorama, is_kiosk(model.config)) if panorama else [])
     exhibit = model.exhibits[slug][lang]
     if view.kind == "model":
         posters = [] if models_of(planner.site.results)[exhibit.ref].poster else exhibit.images[:1]

@@ -23,6 +23,7 @@ from ..hosting import CACHED_FOREVER, HASHED_SEARCH_FILES
 from ..outputs import Output, key_of
 from ..urls import lang_prefix
 from .icons import BACKGROUND, ICON_SIZES, THEME_COLOUR
+from .settings import offline_settings
 
 if TYPE_CHECKING:
     from ..config import SiteConfig
@@ -75,7 +76,8 @@ def manifest_text(config: SiteConfig, lang: str) -> str:
     prefix = lang_prefix(config, lang)
     up = "../" * prefix.count("/")
     title = config.text("title", lang)
-    short = config.offline.get(f"short_name_{lang}") or config.offline.get("short_name") or short_name(title)
+    settings = offline_settings(config)
+    short = settings.get(f"short_name_{lang}") or settings.get("short_name") or short_name(title)
     manifest = {
         "lang": lang,
         "name": title,

@@ -15,6 +15,7 @@ from ..model import ContentModel
 from ..outputs import key_of
 from .formats import csv_bytes, geojson_bytes, json_lines, zones_geojson_bytes
 from .records import is_located, published_kinds, records
+from .settings import open_data_settings
 
 FOLDER = "open-data/"
 # Dataset titles are data about the data, read by portals in any theme: they live here, not in the theme.
@@ -107,7 +108,7 @@ def modified(model: ContentModel) -> str:
     `[open_data] modified` in site.toml when the curator sets it (the date of the inventory they
     publish), otherwise the newest listing decision among the records, which at least never
     predates the data. Empty when neither is known."""
-    setting = model.config.open_data.get("modified")
+    setting = open_data_settings(model.config).get("modified")
     if setting is not None and valid_date(setting):
         return str(setting)
     dates = [getattr(e, "decision_date", "") for e in model.all_entries()]

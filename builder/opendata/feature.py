@@ -15,6 +15,7 @@ from .datasets import FOLDER, Dataset, datasets, modified, title, valid_date
 from .dcat import CATALOG_FILE, catalog
 from .records import published_kinds
 from .schema import structured_data
+from .settings import TABLE, open_data_settings
 
 if TYPE_CHECKING:
     from ..config import SiteConfig
@@ -31,9 +32,10 @@ def page_url(config: SiteConfig, lang: str) -> str:
 class OpenDataFeature(Feature):
     name = "opendata"
     page_kinds = {"open-data": ""}
+    settings_table = TABLE  # kept as written
 
     def validate(self, check: SiteCheck) -> None:
-        setting = check.model.config.open_data.get("modified")
+        setting = open_data_settings(check.model.config).get("modified")
         if setting is not None and not valid_date(setting):
             check.problems.error(
                 "site.toml",

@@ -14,9 +14,10 @@ from ..outputs import Output
 from ..qr import qr_svg
 from ..urls import entry_url, short_url
 from .box import SELF_EMBEDDED, TAUGHT_KINDS, embed_path, print_path, teacher_box
+from .settings import TABLE, read_teaching_settings, teaching_pages
 
 if TYPE_CHECKING:
-    from ..config import SiteConfig
+    from ..config import SiteConfig, TableSettings
     from ..model import Entry
     from ..plan import Planner
     from ..render import Renderer
@@ -40,12 +41,16 @@ class TeachingFeature(Feature):
     }
     unlisted_kinds = tuple(page_kinds)  # embeds and QR sheets repeat a page that is listed
     framed_kinds = frozenset(_embed_kind(kind) for kind in OBJECT_KINDS)  # what a lesson frames
+    settings_table = TABLE
+
+    def settings(self, table: TableSettings) -> bool:
+        return read_teaching_settings(table)
 
     def plan(self, planner: Planner) -> list[Output]:
         """An entry's sheets and embeds are the previous plan's while the digests of its languages
         (every title is on each sheet), what its embeds show and its language switch are the same."""
         outputs: list[Output] = []
-        if not planner.model.config.teaching_pages:
+        if not teaching_pages(planner.model.config):
             return outputs
         for kind in TAUGHT_KINDS:
             embedded = kind not in SELF_EMBEDDED
@@ -58,7 +63,7 @@ class TeachingFeature(Feature):
         return outputs
 
     def entry_context(self, renderer: Renderer, entry: Entry) -> dict[str, Any]:
-        if entry.kind not in TAUGHT_KINDS or not renderer.model.config.teaching_pages:
+        if entry.kind not in TAUGHT_KINDS or not teaching_pages(renderer.model.config):
             return {}
         return {"teacher": teacher_box(renderer.model.config, entry, renderer.authoring)}
 

@@ -22,6 +22,7 @@ from .plan import Panoramas, poster_path
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ..config import SiteConfig
     from ..model import ContentModel
     from ..render import Renderer
 
@@ -173,7 +174,7 @@ class TourPages:
                 href = item["src"]
             elif hotspot.kind == "text":
                 item["text"] = hotspot.target
-            elif hotspot.kind == "url" and config.kiosk:  # no network: an address to note, not a way out
+            elif hotspot.kind == "url" and _kiosk(config):  # no network: an address to note, not a way out
                 item.update(type="text", text=readable_url(hotspot.target))
             elif hotspot.kind == "url":
                 item["href"] = href = hotspot.target
@@ -201,3 +202,11 @@ class TourPages:
             "short_url": short_url(config, scene.id) if scene.id else "",
             **self.renderer.entry_context(scene),
         }
+
+
+def _kiosk(config: SiteConfig) -> bool:
+    """A kiosk has no network: a `url:` hotspot is an address to note, not a way out. (Imported
+    here: the offline feature lists the tours' files, so it imports this package first.)"""
+    from ..offline.settings import is_kiosk
+
+    return is_kiosk(config)
