@@ -144,14 +144,14 @@ class SiteBuilder:
     def _list_inputs(self, out_dir: Path | None, release: bool) -> tuple[Path, Listing, Path] | None:
         """What the build is about to read, listed before it reads it (`snapshot.py`), with the
         output folder and where its record is kept; None when site.toml has a problem."""
-        config = load_config(self.root, Problems())
+        config = load_config(self.root, Problems(), self.flags)
         if config is None:
             return None
         self._configured_cache = config.cache
         out = (out_dir or self.root / config.output).resolve()
         cache = self.cache_dir.resolve()
         themes = [BUILTIN_THEMES / config.theme / part for part in THEME_PARTS]
-        listing = list_inputs([self.root, *themes], [out, cache], (str(out), str(cache), release, self.kiosk))
+        listing = list_inputs([self.root, *themes], [out, cache], (str(out), str(cache), release, sorted(self.flags)))
         record = cache / "builds" / f"{hashlib.sha256(str(out).encode()).hexdigest()[:16]}.json"
         return out, listing, record
 
