@@ -47,7 +47,12 @@ def test_the_glance_draws_the_start_view_before_psv_arrives(built_demo: Path, se
     assert len(colours) > 8, "the canvas holds a picture, not one flat colour"
     poster = Image.open(_poster(built_demo)).convert("RGB")
     assert _difference(shot, poster.resize(shot.size)) < 25, "the glance shows what the poster shows"
-    phone.locator("#viewer .tour-glance .tour-hotspot").first.wait_for(state="attached")
+    phone.locator(".tour-glance .tour-hotspot--text").first.click()
+    card = phone.get_by_role("dialog")
+    card.wait_for(state="visible")
+    assert card.locator(".tour-card-title").inner_text() == "Mái ngói", "a hotspot opens its card before PSV is there"
+    phone.keyboard.press("Escape")
+    card.wait_for(state="hidden")
     for route in held:
         route.continue_()
     assert phone.evaluate("() => window.disanTour.ready") is True

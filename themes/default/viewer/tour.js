@@ -46,7 +46,7 @@ class Tour {
     this.glance = null; // the first view until PSV takes over
     this.markers = null;
     this.current = null; // scene id
-    this.view = null; // the view while the viewer is not there (fallback) or not ready
+    this.view = null; // the view while PSV is not there (glance, fallback) or not ready
     this.hashTimer = 0;
     this.lastHash = '';
     this.readyResolve = null;
@@ -178,8 +178,9 @@ class Tour {
       firstFrame: this.firstFrame,
       /** Resolves once the parts after the first view (plan, compass, sensors, guide) are in. */
       complete: this.complete,
-      /** Serve-only aids (viewer/authoring.js) extend the live tour: `plugin(tour)` once it exists. */
-      extend: (plugin) => plugin(tour),
+      /** Serve-only aids (viewer/authoring.js) extend the live tour: `plugin(tour)` once PSV has
+       *  taken over from the glance (or the fallback shows). */
+      extend: (plugin) => tour.ready.then(() => plugin(tour)),
     };
     document.dispatchEvent(new CustomEvent('disan:tour'));
   }
