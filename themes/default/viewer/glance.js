@@ -87,10 +87,11 @@ export class Glance {
     gl.vertexAttribPointer(corner, 2, gl.FLOAT, false, 0, 0);
     this.texture = gl.createTexture();
     this.uniforms = Object.fromEntries(['right', 'up', 'forward', 'tanHalf', 'inset'].map((name) => [name, gl.getUniformLocation(this.program, name)]));
-    this.yaw = 0; // unwrapped, so that a key glide across ±180° takes the short way
+    this.yaw = 0; // degrees, unwrapped; `view` gives it within (-180, 180]
     this.pitch = 0;
     this.fov = 75;
     this.hotspots = []; // [{ node, yaw, pitch }]
+    this.shown = ''; // the URL of the stripe asked for last
     this.stripe = null; // { url, blob } of the stripe drawn
     this.drawn = false;
     this.frame = 0;

@@ -70,16 +70,17 @@ class Tour {
     this.current = first;
     this.view = view;
 
+    // the glance first: its stripe decodes while the tool bar and the index are set up
+    const glanced = this.hasWebGL2() ? this.startGlance(this.scenes.get(first), view) : null;
     this.buildChrome();
     this.bindIndex();
     window.addEventListener('hashchange', () => this.onHashChange());
 
-    if (!this.hasWebGL2()) {
+    if (!glanced) {
       this.showFallback(this.S.webgl_missing);
       this.afterSceneChange(false);
       this.readyResolve(false);
     } else {
-      const glanced = this.startGlance(this.scenes.get(first), view);
       this.firstFrame = glanced.then((drawn) => drawn || this.ready);
       glanced.then(() => this.loadViewer());
       this.afterSceneChange(false);
