@@ -83,9 +83,15 @@ def test_psv_takes_over_at_the_view_the_visitor_turned_to(built_demo: Path, serv
     turned = phone.evaluate("() => window.disanTour.getView()")
     assert turned["yaw"] > before["yaw"] + 5, "dragging left turns right"
     assert turned["pitch"] > before["pitch"] + 2, "dragging down looks up"
+    phone.keyboard.down("Control")
+    phone.mouse.wheel(0, 200)  # ctrl + wheel, as a touchpad's pinch arrives: zooms out
+    phone.keyboard.up("Control")
+    zoomed = phone.evaluate("() => window.disanTour.getView()")
+    assert zoomed["fov"] > turned["fov"] + 2, "ctrl + wheel widens the view"
     phone.locator("#viewer").focus()
     phone.keyboard.press("ArrowLeft")
     turned = phone.evaluate("() => window.disanTour.getView()")
+    assert abs(turned["yaw"] - (zoomed["yaw"] - 10)) < 0.1, "an arrow key turns by 10°"
     for route in held:
         route.continue_()
     assert phone.evaluate("() => window.disanTour.ready") is True
