@@ -6,8 +6,9 @@ Builds the demo site into a temp dir, serves it on 127.0.0.1, and loads pages in
 (network + 4x CPU, cache disabled).  Measures, median of N runs:
 
 * tour page (/tours/bao-tang/): LCP of the server-rendered poster; the time the WebGL
-  canvas first shows the panorama (first PSV 'render' after 'panorama-loaded', and
-  `disanTour.ready`); bytes finished before each of those; gzipped JS; total bytes;
+  canvas first shows the panorama (`disanTour.firstFrame`, the glance's first frame; on builds
+  without it the first PSV 'render' after 'panorama-loaded') and `disanTour.ready` (PSV has
+  taken over); bytes finished before each of those; gzipped JS; total bytes;
 * an exhibit page: LCP and bytes;
 * the QR path /Q/<ID>/ -> meta refresh -> exhibit page: time from the first navigation
   to the exhibit page's LCP;
@@ -110,6 +111,8 @@ INIT_SCRIPT = r"""
       mark('disanTour_set');
       try {
         value.ready.then((ok) => { mark('ready'); W.__fv.readyValue = ok; });
+        // the first frame with the panorama, whoever draws it (the glance, or PSV without one)
+        if (value.firstFrame) value.firstFrame.then(() => mark('first_frame'));
         const v = value.viewer;
         if (v) {
           v.addEventListener('panorama-loaded', () => {
@@ -370,7 +373,7 @@ def measure_tour(pw, base, profile, root: Path, server_log):
         to_page = load.page_time_map(TOUR_PATH)
         recs = table_records(load, to_page)
         ev = fv["events"]
-        canvas = ev.get("first_render_after_loaded") or ev.get("raf_after_loaded")
+        canvas = ev.get("first_frame") or ev.get("first_render_after_loaded") or ev.get("raf_after_loaded")
         js_gz = js_raw = js_gz_first = 0
         js_files = []
         for r in recs:

@@ -211,11 +211,11 @@ function minifiedBytes(metafile, outputs, from) {
   }
   return [all, matching];
 }
-// The first view's floor is three.js's WebGLRenderer (~130 KB gzipped) and PSV's core, tiles
-// adapter, markers and virtual tour (~60 KB): the budget keeps everything else out of it. Even
-// with every shader source, WebXR and the PMREM generator of three.js cut out (measured, bench/
-// RESULTS.md) it is 164 KB, so the issue's 120 KB needs a first view without three.js.
-const BUDGET = { firstView: 210 * 1024, all: 250 * 1024 };
+// The first view is the glance (viewer/glance.js, plain WebGL) with the tour's chrome; three.js
+// and PSV (~190 KB gzipped, of which WebGLRenderer alone is ~130 KB, bench/RESULTS.md) come in
+// chunks after it.  The budget is issue 10's 120 KB for the page's whole first view, site.js
+// included, so that nothing creeps back into the entry.
+const BUDGET = { firstView: 110 * 1024, all: 250 * 1024 };
 if (firstViewGz > BUDGET.firstView || tourGz > BUDGET.all) {
   console.error(`tour JS is ${firstViewGz} bytes gzipped before the first view and ${tourGz} in all, over ${JSON.stringify(BUDGET)}`);
   process.exit(1);

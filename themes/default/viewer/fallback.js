@@ -3,7 +3,7 @@
 // arrow keys; the flat equirectangular image only when the faces cannot be loaded.  Nothing
 // here runs, and no face is fetched, while the WebGL viewer works.
 
-import { DEG, MIN_FOV, MAX_FOV, el, clamp, normYaw, resolveUrl } from './util.js';
+import { DEG, MIN_FOV, MAX_FOV, KEY_STEPS, el, clamp, normYaw, resolveUrl } from './util.js';
 
 // The faces as the tiler makes them (builder/tiling.py): each one upright as seen when turning to
 // it from yaw 0 (the top face's lower edge and the bottom face's upper edge touch the front face).
@@ -20,20 +20,6 @@ const FACE_TURNS = {
 };
 const FACES = Object.keys(FACE_TURNS);
 const FACE_DISTANCE = 511.5; // px: the faces are 1024 CSS px wide (tour.css)
-const KEY_TURN = 10; // degrees of yaw or pitch per arrow key press
-const KEY_ZOOM = 10; // degrees of field of view per + or − press
-const KEY_STEPS = {
-  ArrowLeft: [-KEY_TURN, 0, 0],
-  ArrowRight: [KEY_TURN, 0, 0],
-  ArrowUp: [0, KEY_TURN, 0],
-  ArrowDown: [0, -KEY_TURN, 0],
-  PageUp: [0, 0, -KEY_ZOOM],
-  PageDown: [0, 0, KEY_ZOOM],
-  '+': [0, 0, -KEY_ZOOM],
-  '=': [0, 0, -KEY_ZOOM],
-  '-': [0, 0, KEY_ZOOM],
-  _: [0, 0, KEY_ZOOM],
-};
 
 /** Six <img> faces around the eye.  Each face carries the whole transform, camera included: in
  *  one `preserve-3d` group Chromium drops parts of the faces that reach behind the eye. */

@@ -28,6 +28,16 @@ export const hotspotMethods = {
     }]));
   },
 
+  /** The scene's hotspots for the glance: the same elements PSV shows, and the same action. */
+  glanceHotspots(scene) {
+    return (scene.hotspots || []).flatMap((hotspot, index) => {
+      if (hotspot.type === 'go' && !this.scenes.has(hotspot.target)) return [];
+      const node = this.markerElement(scene, hotspot, index);
+      node.addEventListener('click', () => this.activate(scene.id, index, node));
+      return [{ node, yaw: Number(hotspot.yaw) || 0, pitch: Number(hotspot.pitch) || 0 }];
+    });
+  },
+
   markerElement(scene, hotspot, index) {
     const type = HOTSPOT_TYPES.includes(hotspot.type) ? hotspot.type : 'text';
     const label = hotspot.label || (type === 'go' && this.scenes.get(hotspot.target)?.title) || '';

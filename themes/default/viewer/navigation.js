@@ -1,9 +1,20 @@
 // Moving between scenes and views, and the URL hash that shares them.
 
-import { DEG, HASH_DELAY, fmt, normYaw, fovToZoom, zoomToFov } from './util.js';
+import { DEG, DEFAULT_FOV, HASH_DELAY, MIN_FOV, MAX_FOV, clamp, fmt, isNum, normYaw, fovToZoom, zoomToFov } from './util.js';
 
 /** Methods of the Tour (tour.js), mixed into its prototype. */
 export const navigationMethods = {
+  /** The full view for a scene: `partial` (any of yaw/pitch/fov) over the scene's own view. */
+  sceneView(scene, partial) {
+    const own = (scene && scene.view) || {};
+    const pick = (key, fallback) => (partial && isNum(partial[key]) ? partial[key] : isNum(own[key]) ? own[key] : fallback);
+    return {
+      yaw: normYaw(pick('yaw', 0)),
+      pitch: clamp(pick('pitch', 0), -90, 90),
+      fov: clamp(pick('fov', DEFAULT_FOV), MIN_FOV, MAX_FOV),
+    };
+  },
+
   // ---------------------------------------------------------------------------- navigation
   /** Goes to a scene (and view: any of yaw/pitch/fov in degrees).  Resolves when shown. */
   async goto(sceneId, view, options = {}) {
@@ -12,8 +23,13 @@ export const navigationMethods = {
     const target = this.sceneView(scene, view);
     const sameScene = sceneId === this.current;
     this.view = target;
-    if (!this.viewer || this.contextLost) {
+    if (!this.viewer || this.glance || this.contextLost) {
       this.current = sceneId;
+      if (this.glance) {
+        if (!sameScene) this.showInGlance(scene);
+        this.glance.setView(target);
+        if (this.viewer && this.viewer.state.ready) this.takeOver();
+      }
       if (!sameScene) this.afterSceneChange(options.announce !== false);
       else this.writeHash();
       if (this.fallbackEl && !this.fallbackEl.hidden) this.showFallback(this.fallbackMessage);
@@ -58,7 +74,7 @@ export const navigationMethods = {
   },
 
   getView() {
-    if (!this.viewer || !this.viewer.state.ready || this.contextLost) return { ...this.view };
+    if (!this.viewer || this.glance || !this.viewer.state.ready || this.contextLost) return { ...this.view };
     const pos = this.viewer.getPosition();
     return {
       yaw: normYaw(pos.yaw / DEG),

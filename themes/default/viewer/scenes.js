@@ -1,12 +1,13 @@
 // Scenes and tiles: the viewer, the cube-map tiles of each panorama and the scenes as
-// virtual-tour nodes (fallback.js takes over when WebGL is missing or lost).  The viewer starts
-// with only what the first view needs; extras.js adds the plan, compass, sensors and autorotation.
+// virtual-tour nodes (fallback.js takes over when WebGL is missing or lost).  A chunk of its own,
+// with three.js and PSV, fetched once the glance (glance.js) shows the first view, from which it
+// takes over; extras.js adds the plan, compass, sensors and autorotation after it.
 
-import { SYSTEM, Viewer } from '@photo-sphere-viewer/core';
+import { Cache, SYSTEM, Viewer } from '@photo-sphere-viewer/core';
 import { CubemapTilesAdapter } from '@photo-sphere-viewer/cubemap-tiles-adapter';
 import { MarkersPlugin } from '@photo-sphere-viewer/markers-plugin';
 import { VirtualTourPlugin } from '@photo-sphere-viewer/virtual-tour-plugin';
-import { DEG, MIN_FOV, MAX_FOV, DEFAULT_FOV, AUTOROTATE_DELAY, HOTSPOT_SIZE, PLAN_HOTSPOT, clamp, isNum, fastConnection, normYaw, fovToZoom, resolveUrl } from './util.js';
+import { DEG, MIN_FOV, MAX_FOV, AUTOROTATE_DELAY, HOTSPOT_SIZE, PLAN_HOTSPOT, fastConnection, fovToZoom, resolveUrl } from './util.js';
 
 // Wider than any preview stripe, tile or floor plan a build publishes; every WebGL 2 device draws
 // a 4096 × 2048 canvas.
@@ -53,20 +54,11 @@ export const sceneMethods = {
     return result;
   },
 
-  /** The full view for a scene: `partial` (any of yaw/pitch/fov) over the scene's own view. */
-  sceneView(scene, partial) {
-    const own = (scene && scene.view) || {};
-    const pick = (key, fallback) => (partial && isNum(partial[key]) ? partial[key] : isNum(own[key]) ? own[key] : fallback);
-    return {
-      yaw: normYaw(pick('yaw', 0)),
-      pitch: clamp(pick('pitch', 0), -90, 90),
-      fov: clamp(pick('fov', DEFAULT_FOV), MIN_FOV, MAX_FOV),
-    };
-  },
-
   // ---------------------------------------------------------------------------- viewer
   createViewer(scene, view) {
     const S = this.S;
+    // the stripe the glance drew, in PSV's cache under the URL and key its adapter asks for
+    if (this.glance && this.glance.stripe) Cache.add(this.glance.stripe.url, this.glance.stripe.url, this.glance.stripe.blob);
     const plugins = [
       [MarkersPlugin, { defaultHoverScale: false }],
       [VirtualTourPlugin, this.virtualTourConfig(scene)],
@@ -143,8 +135,10 @@ export const sceneMethods = {
     });
     this.tour.addEventListener('node-changed', () => this.onSceneShown());
 
-    // keyboard control only while the viewer has the focus
-    this.viewerEl.addEventListener('focusin', () => viewer.startKeyboardControl());
+    // keyboard control only while the viewer has the focus, and once the glance has gone
+    this.viewerEl.addEventListener('focusin', () => {
+      if (!this.glance) viewer.startKeyboardControl();
+    });
     this.viewerEl.addEventListener('focusout', (e) => {
       if (!this.viewerEl.contains(e.relatedTarget)) viewer.stopKeyboardControl();
     });
@@ -171,11 +165,30 @@ export const sceneMethods = {
   },
 
   onFirstRender() {
-    // two frames: the preview stripe is drawn before the poster goes away
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      this.root.classList.add('tour--ready');
-      this.readyResolve(true);
+    this.takeOver().then(() => {
+      // two frames: the preview stripe is drawn before the glance (or the poster) goes away
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        this.dropGlance();
+        if (this.viewerEl.contains(document.activeElement)) this.viewer.startKeyboardControl();
+        this.root.classList.add('tour--ready');
+        this.readyResolve(true);
+      }));
+    });
+  },
+
+  /** PSV under the glance goes to the scene and view the visitor turned to while it loaded; from
+   *  then on it follows each turn of the glance (onGlanceTurn), until the glance goes. */
+  async takeOver() {
+    if (!this.glance) return;
+    const view = this.getView();
+    // PSV's 'panorama-loaded' comes before the virtual tour makes its node the current one
+    const shown = this.tour.getCurrentNode() || (await new Promise((resolve) => {
+      this.tour.addEventListener('node-changed', (e) => resolve(e.node), { once: true });
     }));
+    if (shown.id !== this.current) {
+      await this.tour.setCurrentNode(this.current, this.transition(view, true)).catch((err) => console.error(err));
+    }
+    this.setView(this.getView(), true);
   },
 
   applyMotionPreference() {

@@ -9,10 +9,12 @@
 // image, + to the right; pitch + up; fov = vertical field of view.
 //
 // Everything is built with DOM APIs (no inline style attributes, no eval) so that the
-// page's strict CSP holds.  This module is the first view: the viewer, its scenes and hotspots and
-// the tool bar.  The plan, compass, sensors, autorotation and the guided tour come from extras.js
-// (and a card's 3D model from model3d.js), chunks fetched from the same folder after it; every
-// stylesheet is imported here, so that tour.css is the page's one stylesheet.
+// page's strict CSP holds.  This module is the first view: the glance (glance.js, the start
+// scene's preview in a few lines of WebGL, with its hotspots), the tool bar and the index.  Photo
+// Sphere Viewer with the scenes' tiles (scenes.js) is a chunk fetched once the glance shows, and
+// takes over at the glance's view; the plan, compass, sensors, autorotation and the guided tour
+// come from extras.js (and a card's 3D model from model3d.js), chunks fetched from the same folder
+// after PSV; every stylesheet is imported here, so that tour.css is the page's one stylesheet.
 
 import '@photo-sphere-viewer/core/index.css';
 import '@photo-sphere-viewer/markers-plugin/index.css';
@@ -22,7 +24,8 @@ import '@photo-sphere-viewer/virtual-tour-plugin/index.css';
 import './tour.css';
 
 import { strings } from './i18n.js';
-import { sceneMethods } from './scenes.js';
+import { resolveUrl } from './util.js';
+import { Glance } from './glance.js';
 import { fallbackMethods } from './fallback.js';
 import { navigationMethods } from './navigation.js';
 import { hotspotMethods } from './hotspots.js';
@@ -40,15 +43,17 @@ class Tour {
     this.teacherBox = document.getElementById('teacher'); // the embed code, on the full page only
     this.motion = window.matchMedia ? window.matchMedia('(prefers-reduced-motion: reduce)') : null;
     this.viewer = null;
+    this.glance = null; // the first view until PSV takes over
     this.markers = null;
     this.current = null; // scene id
-    this.view = null; // the view while the viewer is not there (fallback) or not ready
+    this.view = null; // the view while PSV is not there (glance, fallback) or not ready
     this.hashTimer = 0;
     this.lastHash = '';
     this.readyResolve = null;
     this.ready = new Promise((resolve) => {
       this.readyResolve = resolve;
     });
+    this.firstFrame = this.ready; // unless the glance draws sooner
   }
 
   get reducedMotion() {
@@ -65,23 +70,19 @@ class Tour {
     this.current = first;
     this.view = view;
 
+    // the glance first: its stripe decodes while the tool bar and the index are set up
+    const glanced = this.hasWebGL2() ? this.startGlance(this.scenes.get(first), view) : null;
     this.buildChrome();
     this.bindIndex();
     window.addEventListener('hashchange', () => this.onHashChange());
 
-    if (!this.hasWebGL2()) {
+    if (!glanced) {
       this.showFallback(this.S.webgl_missing);
       this.afterSceneChange(false);
       this.readyResolve(false);
     } else {
-      try {
-        this.createViewer(this.scenes.get(first), view);
-      } catch (err) {
-        console.error(err);
-        this.viewer = null;
-        this.showFallback(this.S.webgl_missing);
-        this.readyResolve(false);
-      }
+      this.firstFrame = glanced.then((drawn) => drawn || this.ready);
+      glanced.then(() => this.loadViewer());
       this.afterSceneChange(false);
     }
     this.complete = this.loadExtras();
@@ -97,9 +98,63 @@ class Tour {
       .catch((err) => console.error(err));
   }
 
+  /** The glance draws the first scene's preview at once; resolves true when it shows, false when
+   *  it cannot (PSV then comes straight away). */
+  startGlance(scene, view) {
+    try {
+      this.glance = new Glance(this.viewerEl, (turned) => this.onGlanceTurn(turned));
+    } catch (err) {
+      console.error(err);
+      return Promise.resolve(false);
+    }
+    // #viewer keeps the focus, its label and its description: the keys reach the glance through it
+    this.viewerEl.addEventListener('keydown', (e) => {
+      if (this.glance && this.glance.key(e)) e.preventDefault();
+    });
+    this.glance.setView(view);
+    return this.showInGlance(scene).then((shown) => {
+      if (!shown) this.dropGlance();
+      return shown;
+    });
+  }
+
+  showInGlance(scene) {
+    const stripe = resolveUrl(scene.panorama.baseUrl.path, resolveUrl(scene.base || './'));
+    return this.glance.show(stripe, this.glanceHotspots(scene));
+  }
+
+  onGlanceTurn(view) {
+    this.view = view;
+    // once PSV is ready under the glance it follows, so that the glance can go at any frame
+    if (this.viewer && this.viewer.state.ready) this.setView(view, true);
+    this.scheduleHash();
+  }
+
+  dropGlance() {
+    if (!this.glance) return;
+    this.glance.remove();
+    this.glance = null;
+  }
+
+  /** Photo Sphere Viewer and the tiles (scenes.js, with three.js), fetched once the first view
+   *  shows; it starts at the scene and view the visitor is at by then. */
+  loadViewer() {
+    return import('./scenes.js')
+      .then(({ sceneMethods }) => {
+        Object.assign(Tour.prototype, sceneMethods);
+        this.createViewer(this.scenes.get(this.current), this.getView());
+      })
+      .catch((err) => {
+        console.error(err);
+        this.viewer = null;
+        if (!this.glance) this.showFallback(this.S.webgl_missing);
+        this.readyResolve(false);
+      });
+  }
+
   hasWebGL2() {
-    // A real context costs ~0.1 s on a phone and PSV makes its own; creating the viewer
-    // throws when WebGL 2 does not work, and that falls back too.
+    // A real context costs ~0.1 s on a phone; the glance and PSV throw when WebGL 2 does not
+    // work, and that falls back too.
     return typeof WebGL2RenderingContext !== 'undefined';
   }
 
@@ -118,17 +173,21 @@ class Tour {
       get narration() {
         return tour.guide ? tour.guide.audio : null;
       },
+      /** Resolves once PSV has taken over from the glance (false when the fallback shows). */
       ready: this.ready,
+      /** Resolves once the first frame of the panorama is drawn, by the glance or PSV. */
+      firstFrame: this.firstFrame,
       /** Resolves once the parts after the first view (plan, compass, sensors, guide) are in. */
       complete: this.complete,
-      /** Serve-only aids (viewer/authoring.js) extend the live tour: `plugin(tour)` once it exists. */
-      extend: (plugin) => plugin(tour),
+      /** Serve-only aids (viewer/authoring.js) extend the live tour: `plugin(tour)` once PSV has
+       *  taken over from the glance (or the fallback shows). */
+      extend: (plugin) => tour.ready.then(() => plugin(tour)),
     };
     document.dispatchEvent(new CustomEvent('disan:tour'));
   }
 }
 
-Object.assign(Tour.prototype, sceneMethods, fallbackMethods, navigationMethods, hotspotMethods, planMethods, chromeMethods);
+Object.assign(Tour.prototype, fallbackMethods, navigationMethods, hotspotMethods, planMethods, chromeMethods);
 
 /** An embed inside a page of the same site (a story) follows that page: `{disan: 'view', scene,
  *  yaw, pitch, fov}` moves the view, once the first view is there. */

@@ -8,6 +8,21 @@ export const HASH_DELAY = 300;
 export const AUTOROTATE_DELAY = 4000;
 export const HOTSPOT_TYPES = ['go', 'exhibit', 'audio', 'image', 'video', 'text', 'url'];
 export const HOTSPOT_SIZE = { width: 44, height: 44 };
+const KEY_TURN = 10; // degrees of yaw or pitch per arrow key press
+const KEY_ZOOM = 10; // degrees of field of view per + or − press
+/** What the arrow, Page and + − keys do to [yaw, pitch, fov] in the views without PSV (glance, cube). */
+export const KEY_STEPS = {
+  ArrowLeft: [-KEY_TURN, 0, 0],
+  ArrowRight: [KEY_TURN, 0, 0],
+  ArrowUp: [0, KEY_TURN, 0],
+  ArrowDown: [0, -KEY_TURN, 0],
+  PageUp: [0, 0, -KEY_ZOOM],
+  PageDown: [0, 0, KEY_ZOOM],
+  '+': [0, 0, -KEY_ZOOM],
+  '=': [0, 0, -KEY_ZOOM],
+  '-': [0, 0, KEY_ZOOM],
+  _: [0, 0, KEY_ZOOM],
+};
 export const PLAN_HOTSPOT = {
   size: 16,
   color: '#ffffff',
