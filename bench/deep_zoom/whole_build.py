@@ -6,7 +6,8 @@ build --jobs N` in a child process; while it runs, every process of its tree (th
 pool workers, multiprocessing's resource tracker) is read from /proc every 20 ms. Per process:
 its peak RSS (the kernel's own high-water mark, VmHWM, so nothing between two readings is
 missed) and its CPU; for the tree: the highest sum of the RSS of its processes at one reading
-(a lower bound of the true peak of the sum) and user+sys CPU of the whole tree (`os.wait4`).
+(a lower bound of the true peak of the sum, though the page renderer's forked workers count
+again the pages they share with the build) and user+sys CPU of the whole tree (`os.wait4`).
 
     .venv/bin/python bench/deep_zoom/whole_build.py [--runs 1] [--size 20000x30000] [--keep DIR]
 """
@@ -50,13 +51,17 @@ class Tree:
     wall: float = 0.0
 
 
-def role(process: psutil.Process, root: int) -> str:
-    if process.pid == root:
+def role(process: psutil.Process, root: psutil.Process) -> str:
+    """What a process of the tree is: the media pool's workers are spawned, the page renderer's
+    forked (the build's command line, and its pages shared until written: their RSS overlaps)."""
+    if process.pid == root.pid:
         return "build"
-    command = " ".join(process.cmdline())
-    if "resource_tracker" in command:
+    command = process.cmdline()
+    if command == root.cmdline():
+        return "forked renderer"
+    if "resource_tracker" in " ".join(command):
         return "resource tracker"
-    return "worker" if "multiprocessing" in command else process.name()
+    return "media worker" if "multiprocessing" in " ".join(command) else process.name()
 
 
 def high_water_mb(pid: int) -> float:
@@ -71,7 +76,9 @@ def read(tree: Tree, root: psutil.Process) -> None:
     total = 0.0
     for process in [root, *root.children(recursive=True)]:
         try:
-            seen = tree.processes.setdefault(process.pid, Seen(role(process, root.pid)))
+            if process.pid not in tree.processes:
+                tree.processes[process.pid] = Seen(role(process, root))
+            seen = tree.processes[process.pid]
             seen.peak_mb = max(seen.peak_mb, high_water_mb(process.pid))
             times = process.cpu_times()
             seen.cpu = times.user + times.system
