@@ -16,6 +16,7 @@ from builder.assets import probe_image
 from builder.build import SiteBuilder
 from builder.deepzoom import cached_tiles, tiler
 from builder.diagnostics import ContentError
+from builder.jobs import MEMORY_BUDGET
 from builder.media import Derivative, render_derivative
 from builder.scaffold import scaffold
 
@@ -251,3 +252,8 @@ def test_a_scan_beyond_pillows_limit_is_streamed_never_opened_by_name(tmp_path: 
     assert pyvips.Image.new_from_buffer(copy, "").width == 300
     tiler.tile_image(scan, tmp_path / "tiles")
     assert json.loads((tmp_path / "tiles/info.json").read_text(encoding="utf-8"))["width"] == 600
+
+
+def test_two_600_megapixel_scans_are_not_tiled_side_by_side_but_smaller_ones_are() -> None:
+    """The estimate the executor weighs against its budget: 185 MB measured for a 20,000-pixel-wide scan."""
+    assert 2 * tiler.tiling_memory(20_000) > MEMORY_BUDGET >= 2 * tiler.tiling_memory(8_000)

@@ -69,7 +69,7 @@ class DeepZoomFeature(Feature):
         images = sorted(self._images(site).items())
         cache = os.fspath(context.cache_dir / "deepzoom")
         calls = [(os.fspath(image.path), image.digest, cache) for _, image in images]
-        memory = [tiling_memory(image.width, image.height) for _, image in images]
+        memory = [tiling_memory(image.width) for _, image in images]
         made = run_missing(context.executor, found_tiles, made_tiles, calls, memory=memory)
         results: dict[int, ZoomTiles | ZoomError] = {}
         for done, (index, result) in enumerate(made, 1):

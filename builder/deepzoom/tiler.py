@@ -53,8 +53,8 @@ def tiles_key(digest: str) -> str:
     return hashlib.sha256(f"{settings}:{digest}".encode()).hexdigest()[:32]
 
 
-def tiling_memory(width: int, height: int) -> int:
-    """The peak memory, in bytes, that tiling an image this size is expected to take (the
+def tiling_memory(width: int) -> int:
+    """The peak memory, in bytes, that tiling an image this wide is expected to take (for the
     executor's budget): dzsave keeps a strip of tiles per level of the pyramid, so it grows
     with the width, not the height (185 MB measured for a 20,000×30,000 scan, with ~30 MB of
     Python and libvips)."""
