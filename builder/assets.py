@@ -19,7 +19,7 @@ from PIL import Image, UnidentifiedImageError
 
 from .diagnostics import InputError, Problems
 from .safepath import OutsideFolderError, contained
-from .tiling.source import vips_reason
+from .tiling.source import streamed, vips_reason
 
 IMAGE_FORMATS = {
     "JPEG": "image/jpeg",
@@ -208,16 +208,18 @@ VIPS_LOADERS = {"jpegload": "JPEG", "pngload": "PNG", "webpload": "WEBP"}
 
 def _open_large_image(path: Path, decode: bool) -> ImageInfo:
     """An image above Pillow's hard limit (a 600-megapixel scan for deep zoom): libvips reads its
-    header, and decodes it streaming (a JPEG at an eighth of its size), so memory stays small;
-    disan's own max_image_pixels, checked against this size, decides whether it may be used."""
+    header, and decodes it streaming (`streamed`; a JPEG at an eighth of its size), so memory
+    stays small; disan's own max_image_pixels, checked against this size, decides whether it may be used."""
     try:
-        image = pyvips.Image.new_from_file(os.fspath(path), access="sequential", fail_on="truncated")
+        with streamed(path) as stream:
+            image = pyvips.Image.new_from_source(stream, "", access="sequential", fail_on="truncated")
         fmt = VIPS_LOADERS.get(image.get("vips-loader").removesuffix("_source"), "")
         if not fmt:
             return ImageInfo(0, 0, fmt, "only JPEG, PNG and WebP images this large can be read")
         if decode:
             scaled = {"shrink": 8} if fmt == "JPEG" else {}
-            pyvips.Image.new_from_file(os.fspath(path), access="sequential", fail_on="truncated", **scaled).avg()
+            with streamed(path) as stream:
+                pyvips.Image.new_from_source(stream, "", access="sequential", fail_on="truncated", **scaled).avg()
     except pyvips.Error as exc:
         return ImageInfo(0, 0, "", f"the image is damaged or cut short ({vips_reason(exc)})")
     orientation = image.get("orientation") if image.get_typeof("orientation") else 1

@@ -105,8 +105,13 @@ class DaskExecutor:
                 )
 
     def run(
-        self, fn: Callable[..., Any], calls: Sequence[tuple], initializer: Callable[[], None] | None = None
+        self,
+        fn: Callable[..., Any],
+        calls: Sequence[tuple],
+        initializer: Callable[[], None] | None = None,
+        memory: Sequence[int] = (),
     ) -> Iterator[tuple[int, Any]]:
+        """``memory`` is not used: each worker's memory is Dask's (``dask worker --memory-limit``)."""
         from distributed import as_completed
 
         if not calls:

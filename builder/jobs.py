@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
+MEMORY_BUDGET = 300 * 2**20  # bytes the jobs running at once may be estimated to hold, all workers together
 
 
 class Executor(Protocol):
@@ -30,10 +31,16 @@ class Executor(Protocol):
     runs once per worker process before its first call (e.g. to set the number of vips
     threads).  Results worth keeping are written by ``fn`` into the content-addressed cache,
     atomically; what comes back is small: records, hashes, and curator errors as values.
+    ``memory``, when given, is each call's estimated peak memory in bytes: calls that would
+    together exceed ``MEMORY_BUDGET`` on one machine do not run at the same time.
     """
 
     def run(
-        self, fn: Callable[..., Any], calls: Sequence[tuple], initializer: Callable[[], None] | None = None
+        self,
+        fn: Callable[..., Any],
+        calls: Sequence[tuple],
+        initializer: Callable[[], None] | None = None,
+        memory: Sequence[int] = (),
     ) -> Iterator[tuple[int, Any]]: ...
 
 
@@ -41,30 +48,56 @@ class LocalExecutor:
     """A pool of ``workers`` spawned local processes whose workers die with this process.
 
     One call, or one worker, runs here, in this process: a pool costs a spawn.  Spawned,
-    not forked: the parent may hold vips threads.
+    not forked: the parent may hold vips threads.  A call is handed to the pool only when a
+    worker is free for it and the memory estimates of the calls running, with its own, fit
+    the budget (a call alone always runs): two 600-megapixel scans are tiled one after the
+    other, while small images keep both workers busy.
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, budget: int = MEMORY_BUDGET) -> None:
         self.workers = workers
+        self.budget = budget
 
     def run(
-        self, fn: Callable[..., Any], calls: Sequence[tuple], initializer: Callable[[], None] | None = None
+        self,
+        fn: Callable[..., Any],
+        calls: Sequence[tuple],
+        initializer: Callable[[], None] | None = None,
+        memory: Sequence[int] = (),
     ) -> Iterator[tuple[int, Any]]:
         if self.workers <= 1 or len(calls) <= 1:
             yield from ((index, fn(*args)) for index, args in enumerate(calls))
             return
-        from concurrent.futures import ProcessPoolExecutor, as_completed  # not needed by serial builds
+        from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait  # not for serial builds
         from multiprocessing import get_context
 
+        estimates = list(memory) or [0] * len(calls)
+        waiting = list(range(len(calls)))
+        running: dict[Future[Any], int] = {}
         with ProcessPoolExecutor(
             max_workers=min(self.workers, len(calls)),
             mp_context=get_context("spawn"),
             initializer=_init_local_worker,
             initargs=(os.getpid(), initializer),
         ) as pool:
-            futures = {pool.submit(fn, *args): index for index, args in enumerate(calls)}
-            for future in as_completed(futures):
-                yield futures[future], future.result()
+            while waiting or running:
+                index = next_fitting(waiting, [estimates[i] for i in running.values()], estimates, self.budget)
+                if index is not None and len(running) < self.workers:
+                    waiting.remove(index)
+                    running[pool.submit(fn, *calls[index])] = index
+                    continue
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield running.pop(future), future.result()
+
+
+def next_fitting(waiting: Sequence[int], running: Sequence[int], estimates: Sequence[int], budget: int) -> int | None:
+    """The first waiting call whose estimate, with those of the ``running`` ones, fits ``budget``;
+    any call when none runs, so one larger than the budget still runs, alone."""
+    if not running:
+        return waiting[0] if waiting else None
+    room = budget - sum(running)
+    return next((index for index in waiting if estimates[index] <= room), None)
 
 
 def run_missing(
@@ -73,6 +106,7 @@ def run_missing(
     fn: Callable[..., Any],
     calls: Sequence[tuple],
     initializer: Callable[[], None] | None = None,
+    memory: Sequence[int] = (),
 ) -> Iterator[tuple[int, Any]]:
     """Like ``executor.run``, but what ``lookup(*args)`` finds already made (not None) comes
     back at once, from this process: an unchanged rebuild starts no worker at all."""
@@ -83,7 +117,8 @@ def run_missing(
             missing.append(index)
         else:
             yield index, found
-    for position, result in executor.run(fn, [calls[index] for index in missing], initializer):
+    estimates = [memory[index] for index in missing] if memory else []
+    for position, result in executor.run(fn, [calls[index] for index in missing], initializer, estimates):
         yield missing[position], result
 
 

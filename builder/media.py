@@ -22,6 +22,7 @@ from PIL import Image, ImageCms, ImageOps
 from .assets import ImageInfo
 from .config import ImageSettings
 from .jobs import Executor, write_atomic
+from .tiling.source import streamed
 
 FORMATS = {"webp": "WEBP", "jpg": "JPEG"}
 EXIF_COPYRIGHT = 0x8298
@@ -104,16 +105,17 @@ def render_derivative(derivative: Derivative) -> bytes:
 
 def _shrunk_by_libvips(derivative: Derivative) -> Image.Image:
     """A scan above Pillow's hard limit, which the curator allowed (max_image_pixels): libvips
-    shrinks it while streaming it, upright and in sRGB, so its copies cost little memory."""
-    thumb = pyvips.Image.thumbnail(
-        os.fspath(derivative.source), derivative.width, height=derivative.height, size="force", export_profile="srgb"
-    )
-    if thumb.hasalpha():
-        thumb = thumb.flatten(background=[255, 255, 255])
-    if thumb.bands < 3:
-        thumb = thumb.colourspace("srgb")
-    thumb = thumb.cast("uchar")
-    return Image.frombytes("RGB", (thumb.width, thumb.height), thumb.write_to_memory())
+    shrinks it while streaming it (`streamed`), upright and in sRGB, so its copies cost little memory."""
+    with streamed(derivative.source) as stream:
+        thumb = pyvips.Image.thumbnail_source(
+            stream, derivative.width, height=derivative.height, size="force", export_profile="srgb"
+        )
+        if thumb.hasalpha():
+            thumb = thumb.flatten(background=[255, 255, 255])
+        if thumb.bands < 3:
+            thumb = thumb.colourspace("srgb")
+        thumb = thumb.cast("uchar")
+        return Image.frombytes("RGB", (thumb.width, thumb.height), thumb.write_to_memory())
 
 
 def _ascii(text: str) -> str:

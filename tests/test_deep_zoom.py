@@ -12,9 +12,12 @@ import pytest
 import pyvips
 from PIL import Image
 
+from builder.assets import probe_image
 from builder.build import SiteBuilder
 from builder.deepzoom import cached_tiles, tiler
 from builder.diagnostics import ContentError
+from builder.jobs import MEMORY_BUDGET
+from builder.media import Derivative, render_derivative
 from builder.scaffold import scaffold
 
 IMAGE = "assets/images/toan-canh.jpg"
@@ -228,3 +231,29 @@ def test_a_scan_beyond_pillows_limit_is_published_when_the_curator_allows_it(tmp
         assert copy.size == (1600, 1200) and copy.mode == "RGB"
     (info,) = (out / "iiif/img").glob("*/info.json")
     assert json.loads(info.read_text(encoding="utf-8"))["width"] == 16000
+
+
+def test_a_scan_beyond_pillows_limit_is_streamed_never_opened_by_name(tmp_path: Path, monkeypatch) -> None:
+    """libvips maps a file it is given by name whole: a 156 MB scan cost 156 MB more in every
+    process that probed, copied or tiled it, and as much again for each copy its operation cache
+    kept (a worker making the copies of a 20,000×30,000 scan reached 981 MB). The probe, the
+    copies and the tiles of a scan too large for Pillow read it through a stream of disan's own."""
+    scan = _synthetic(tmp_path / "scan.jpg", 600, 400)
+
+    def by_name(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"libvips was given the file's name: {args[0]}")
+
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # Pillow refuses it as it refuses a 180 MP scan
+    monkeypatch.setattr(pyvips.Image, "new_from_file", by_name)
+    monkeypatch.setattr(pyvips.Image, "thumbnail", by_name)
+    info = probe_image(scan)
+    assert (info.width, info.height, info.format, info.error) == (600, 400, "JPEG", "")
+    copy = render_derivative(Derivative(scan, "0" * 64, 300, 200, "jpg", 80, ""))
+    assert pyvips.Image.new_from_buffer(copy, "").width == 300
+    tiler.tile_image(scan, tmp_path / "tiles")
+    assert json.loads((tmp_path / "tiles/info.json").read_text(encoding="utf-8"))["width"] == 600
+
+
+def test_two_600_megapixel_scans_are_not_tiled_side_by_side_but_smaller_ones_are() -> None:
+    """The estimate the executor weighs against its budget: 185 MB measured for a 20,000-pixel-wide scan."""
+    assert 2 * tiler.tiling_memory(20_000) > MEMORY_BUDGET >= 2 * tiler.tiling_memory(8_000)

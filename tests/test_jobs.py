@@ -1,5 +1,6 @@
 """A build killed with SIGKILL leaves no workers running and no temp folders for good; a crash
-leaves its log where no planted symlink can redirect it."""
+leaves its log where no planted symlink can redirect it; jobs too large to share the memory
+budget run one after the other."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from click.testing import CliRunner
 
 from builder import cli
 from builder.cli import main
-from builder.jobs import sweep_stale_temp, temp_name
+from builder.jobs import LocalExecutor, next_fitting, sweep_stale_temp, temp_name
 from tests.helpers import tree_digest, write_exhibits
 
 REPO = Path(__file__).resolve().parent.parent
@@ -165,3 +166,39 @@ def test_an_internal_error_log_never_follows_a_planted_symlink(
     logs = [p for p in tmp_path.glob("disan-error-*.log") if not p.is_symlink()]
     assert len(logs) == 1 and "RuntimeError: boom" in logs[0].read_text()
     assert str(logs[0]) in capsys.readouterr().err
+
+
+MB = 2**20
+
+
+def _meet(folder: str, me: int, other: int) -> tuple[float, float, bool]:
+    """A job for the pool: marks its start in `folder`, waits (up to 30 s) for job `other` to
+    start as well (-1: none), and returns when it started and ended, on the clock every process
+    shares, and whether it saw the other running. Workers spawn slowly under load: a job that
+    only slept might end before the second worker is up."""
+    started = time.monotonic()
+    (Path(folder) / str(me)).touch()
+    met = other < 0
+    while not met and time.monotonic() < started + 30:
+        met = (Path(folder) / str(other)).exists()
+        time.sleep(0.05)
+    time.sleep(0.2)
+    return started, time.monotonic(), met
+
+
+def test_the_pool_never_runs_together_jobs_whose_memory_estimates_exceed_the_budget(tmp_path: Path) -> None:
+    """Two 600-megapixel scans tiled side by side would take ~370 MB; a small image beside one
+    of them still keeps both workers busy."""
+    calls = [(str(tmp_path), 0, 2), (str(tmp_path), 1, -1), (str(tmp_path), 2, 0), (str(tmp_path), 3, -1)]
+    estimates = [200 * MB, 200 * MB, 20 * MB, 20 * MB]
+    spans = dict(LocalExecutor(2, budget=300 * MB).run(_meet, calls, memory=estimates))
+    assert spans[0][2] and spans[2][2]  # the small job ran beside the first large one
+    assert spans[1][0] >= spans[0][1]  # the second large one started once the first had ended
+
+
+def test_the_next_job_is_the_first_that_fits_and_a_job_alone_always_runs() -> None:
+    estimates = [250 * MB, 400 * MB, 40 * MB]
+    assert next_fitting([0, 1, 2], [], estimates, 300 * MB) == 0
+    assert next_fitting([1, 2], [250 * MB], estimates, 300 * MB) == 2
+    assert next_fitting([1], [250 * MB], estimates, 300 * MB) is None
+    assert next_fitting([1], [], estimates, 300 * MB) == 1  # over the budget on its own: it runs alone

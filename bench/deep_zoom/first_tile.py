@@ -1,6 +1,6 @@
 """Benchmark: time to the first sharp deep-zoom tile on the phone profile of `bench/first_view`.
 
-Not part of pytest. Builds a one-exhibit site whose scan (synthetic, made as `run.py` makes it)
+Not part of pytest. Builds a one-exhibit site whose scan (synthetic, `scans.py`)
 is marked `zoom: true`, serves it on 127.0.0.1, and in Chromium (Playwright, a fresh phone context
 per run, CDP network and CPU throttling, cache off) opens the exhibit page, clicks "Phóng to", then
 presses + as often as it takes to reach full resolution at the centre. Per run:
@@ -11,16 +11,14 @@ presses + as often as it takes to reach full resolution at the centre. Per run:
   the source's highest level; and → fully loaded, until `world.getItemAt(0).getFullyLoaded()`.
 
 Runs alternate between the phone profile and no throttling; medians of each are printed side by
-side. The scan is 10,000×15,000 by default: the exhibit page's poster is cut by Pillow, whose
-decompression-bomb guard refuses anything over ~179 megapixels (a 20,000×30,000 scan is tiled by
-`run.py`, but no exhibit page can show it).
+side. The scan is 20,000×30,000 by default, the size issue 11 names (the site's
+`max_image_pixels` is raised to let it in).
 
-    .venv/bin/python bench/deep_zoom/first_tile.py [--runs 5] [--size 10000x15000] [--keep DIR]
+    .venv/bin/python bench/deep_zoom/first_tile.py [--runs 5] [--size 20000x30000] [--keep DIR]
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import os
 import shutil
@@ -35,9 +33,10 @@ from playwright.sync_api import sync_playwright
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(REPO))
+from scans import arguments, load_average, make_site, synthetic_scan  # noqa: E402
+
 from builder.build import SiteBuilder  # noqa: E402
 from builder.diagnostics import ContentError, format_text  # noqa: E402
-from builder.scaffold import scaffold  # noqa: E402
 
 
 def _module(name: str, path: Path) -> ModuleType:
@@ -50,19 +49,6 @@ def _module(name: str, path: Path) -> ModuleType:
 
 
 first_view = _module("first_view_bench", REPO / "bench/first_view/run.py")
-tiling = _module("deep_zoom_bench", HERE / "run.py")
-
-SCAN = "assets/images/scan.jpg"
-EXHIBIT = f"""---
-id: DZ01
-title: Bản quét
-images:
-  - src: {SCAN}
-    alt: Bản quét lớn
-    zoom: true
----
-Một bản quét rất lớn.
-"""
 PAGE = "/exhibits/scan/"
 PROFILES = {"phone": first_view.PROFILES["issue"], "none": first_view.PROFILES["none"]}
 
@@ -101,11 +87,7 @@ RESOURCES = """() => performance.getEntriesByType('resource').map((r) => ({
 
 
 def build_site(scan: Path, root: Path) -> Path:
-    scaffold(root)
-    shutil.copy(scan, root / SCAN)
-    (root / "content/exhibits/scan.md").write_text(EXHIBIT, encoding="utf-8")
-    config = root / "site.toml"  # a top-level key: before the first [table]
-    config.write_text("max_image_pixels = 200000000\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    make_site(scan, root)
     try:
         SiteBuilder(root, jobs=1).build()
     except ContentError as error:
@@ -147,17 +129,10 @@ def measure(pw: object, base: str, profile: dict) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--size", default="10000x15000")
-    parser.add_argument("--keep", type=Path, help="a folder to keep the generated scan in between runs")
-    args = parser.parse_args()
-    width, height = (int(n) for n in args.size.split("x"))
+    args = arguments(__doc__, runs=5, size="20000x30000").parse_args()
     work = Path(tempfile.mkdtemp(prefix="disan-first-tile-"))
-    inputs = args.keep or work
-    inputs.mkdir(parents=True, exist_ok=True)
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
-    scan = tiling.make(tiling.SYNTHETIC, inputs / f"synthetic-{width}x{height}.jpg", width, height)
+    scan = synthetic_scan(args.keep or work, args.size)
+    print(f"load average at start: {load_average()}; {os.cpu_count()} CPUs")
     out = build_site(scan, work / "site")
     httpd, _ = first_view.start_server(out)
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -178,7 +153,7 @@ def main() -> None:
     ):
         cells = [statistics.median(r[key] for r in results[name]) / 1000 for name in PROFILES]
         print(f"| {label} | " + " | ".join(f"{c:.2f}" for c in cells) + " |")
-    print(f"\nload average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"\nload average at end: {load_average()}")
     shutil.rmtree(work, ignore_errors=True)
 
 

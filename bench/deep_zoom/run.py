@@ -11,12 +11,10 @@ random order each round; prints the median of the rounds and disan's ratio to th
 
 from __future__ import annotations
 
-import argparse
 import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -25,9 +23,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 sys.path.insert(0, str(HERE.parent / "tiling"))
 from run import Timing, size_of, timed  # noqa: E402  (bench/tiling/run.py)
+from scans import PY, arguments, dimensions, load_average, make, synthetic_scan  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus" / "panoramas"
-PY = sys.executable
 
 DISAN = f"""
 import sys
@@ -46,16 +44,6 @@ image = pyvips.Image.new_from_file(sys.argv[1], access="sequential")
 image.dzsave(sys.argv[2], layout="iiif3", tile_size=TILE_SIZE, suffix=f".jpg[Q={JPEG_QUALITY}]", keep="none")
 """
 
-SYNTHETIC = """
-import sys, pyvips
-w, h = int(sys.argv[2]), int(sys.argv[3])
-ramp = pyvips.Image.xyz(w, h)
-coarse = pyvips.Image.gaussnoise(w // 16, h // 16, sigma=40, mean=128, seed=2).resize(16, kernel="linear")
-fine = pyvips.Image.gaussnoise(w, h, sigma=6, mean=0, seed=1)
-image = (ramp[0] * (255 / w)).bandjoin([ramp[1] * (255 / h), coarse]) + fine
-image.cast("uchar").jpegsave(sys.argv[1], Q=88, keep="none")
-"""
-
 UPSCALED = """
 import sys, pyvips
 w, h = int(sys.argv[2]), int(sys.argv[3])
@@ -63,14 +51,6 @@ photo = pyvips.Image.new_from_file(sys.argv[4])
 scale = max(w / photo.width, h / photo.height)
 photo.resize(scale, kernel="cubic").crop(0, 0, w, h).jpegsave(sys.argv[1], Q=88, keep="none")
 """
-
-
-def make(script: str, out: Path, width: int, height: int, *extra: str) -> Path:
-    if not out.is_file():  # made under another name first: an interrupted run leaves no half scan
-        partial = out.with_name(f"partial-{out.name}")
-        subprocess.run([PY, "-c", script, str(partial), str(width), str(height), *extra], check=True)
-        partial.rename(out)
-    return out
 
 
 def tools(env: dict[str, str]) -> dict[str, list[str]]:
@@ -113,25 +93,21 @@ def bench(image: Path, runs: int, work: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--size", default="20000x30000")
+    parser = arguments(__doc__, runs=3, size="20000x30000")
     parser.add_argument("--photo", action="store_true", help="also the largest corpus panorama, upscaled")
-    parser.add_argument("--keep", type=Path, help="a folder to keep the generated scans in between runs")
     args = parser.parse_args()
-    width, height = (int(n) for n in args.size.split("x"))
+    width, height = dimensions(args.size)
     work = Path(tempfile.mkdtemp(prefix="disan-deepzoom-"))
     inputs = args.keep or work
-    inputs.mkdir(parents=True, exist_ok=True)
-    print(f"load average at start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs")
-    images = [make(SYNTHETIC, inputs / f"synthetic-{width}x{height}.jpg", width, height)]
+    print(f"load average at start: {load_average()}; {os.cpu_count()} CPUs")
+    images = [synthetic_scan(inputs, args.size)]
     if args.photo and CORPUS.is_dir():
         photo = max(CORPUS.glob("*.jpg"), key=lambda p: p.stat().st_size)
         images.append(make(UPSCALED, inputs / f"{photo.stem}-{width}x{height}.jpg", width, height, str(photo)))
     for image in images:
         print(f"{image.name}: {image.stat().st_size / 1e6:.0f} MB JPEG", flush=True)
         bench(image, args.runs, work)
-    print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"load average at end: {load_average()}")
     shutil.rmtree(work, ignore_errors=True)
 
 

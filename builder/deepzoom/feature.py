@@ -15,7 +15,7 @@ from ..model import Entry
 from ..outputs import CopyFile, Output, TextFile, key_of
 from .check import DeepZooms, ZoomImage, find_zooms
 from .settings import TABLE, read_zoom_settings
-from .tiler import INFO, ZoomError, ZoomTiles, found_tiles, info_json, made_tiles
+from .tiler import INFO, ZoomError, ZoomTiles, found_tiles, info_json, made_tiles, tiling_memory
 
 if TYPE_CHECKING:
     from ..config import TableSettings
@@ -70,13 +70,16 @@ class DeepZoomFeature(Feature):
 
     def process(self, site: ValidatedSite, context: ProcessContext) -> tuple[Tiled, list[Problem]]:
         """Each image once, through the build's executor (local processes or a Dask cluster):
-        libvips streams it, so each job keeps a 600-megapixel scan near 200 MB; cached by
-        content across builds, and what the cache holds is found without starting a worker."""
+        libvips streams it, so each job keeps a 600-megapixel scan near 200 MB, and two such jobs
+        do not run at once (`tiling_memory`); cached by content across builds, and what the
+        cache holds is found without starting a worker."""
         images = sorted(self._images(site).items())
         cache = os.fspath(context.cache_dir / "deepzoom")
         calls = [(os.fspath(image.path), image.digest, cache) for _, image in images]
+        memory = [tiling_memory(image.width) for _, image in images]
+        made = run_missing(context.executor, found_tiles, made_tiles, calls, memory=memory)
         results: dict[int, ZoomTiles | ZoomError] = {}
-        for done, (index, result) in enumerate(run_missing(context.executor, found_tiles, made_tiles, calls), 1):
+        for done, (index, result) in enumerate(made, 1):
             results[index] = result
             if context.progress:
                 context.progress("deep zoom", done, len(images))

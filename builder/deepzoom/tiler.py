@@ -16,12 +16,11 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import pyvips
 
 from ..jobs import sweep_stale_temp, temp_name
-from ..tiling.source import _normalise, vips_reason
+from ..tiling.source import _normalise, streamed, vips_reason
 
 TILER_VERSION = 1
 TILE_SIZE = 512
@@ -30,6 +29,7 @@ INFO = "info.json"
 IIIF_CONTEXT = "http://iiif.io/api/image/3/context.json"
 ROTATED = (5, 6, 7, 8)  # EXIF orientations that swap width and height
 UPRIGHT = (0, 1)
+BYTES_PER_COLUMN = 7_800  # bench/deep_zoom/whole_build.py: (185 - 30) MB over 20,000 columns
 
 
 class ZoomError(Exception):
@@ -51,6 +51,14 @@ def tiles_key(digest: str) -> str:
     """The cache folder of an image: its content hash and everything that shapes the tiles."""
     settings = f"{TILER_VERSION}:{TILE_SIZE}:{JPEG_QUALITY}:{pyvips.version(0)}.{pyvips.version(1)}"
     return hashlib.sha256(f"{settings}:{digest}".encode()).hexdigest()[:32]
+
+
+def tiling_memory(width: int) -> int:
+    """The peak memory, in bytes, that tiling an image this wide is expected to take (for the
+    executor's budget): dzsave keeps a strip of tiles per level of the pyramid, so it grows
+    with the width, not the height (185 MB measured for a 20,000×30,000 scan, with ~30 MB of
+    Python and libvips)."""
+    return 30 * 2**20 + width * BYTES_PER_COLUMN
 
 
 def cached_tiles(source: Path, digest: str, cache_dir: Path) -> ZoomTiles:
@@ -97,8 +105,8 @@ def tile_image(source: Path, out: Path) -> None:
     """Tile `source` into the new folder `out` (libvips creates it)."""
     pyvips.cache_set_max(0)  # the operation cache would keep decoded strips alive
     try:
-        with source.open("rb") as handle:
-            image = _upright(source, handle)
+        with streamed(source) as stream:
+            image = _upright(source, stream)
             if image.get_typeof("icc-profile-data"):
                 image = image.icc_transform("srgb", embedded=True, intent="perceptual")
             image = _normalise(image)
@@ -110,14 +118,10 @@ def tile_image(source: Path, out: Path) -> None:
     _finish_info(out)
 
 
-def _upright(source: Path, handle: BinaryIO) -> pyvips.Image:
-    """The image read top to bottom once, through reads of our own: given the file's name, libvips
-    maps the whole file, so a 156 MB JPEG scan would add 156 MB to the peak memory. A rotated
+def _upright(source: Path, stream: pyvips.Source) -> pyvips.Image:
+    """The image read top to bottom once, through reads of our own (`streamed`). A rotated
     image (EXIF orientation) needs random access, which libvips gives large images from a
     temporary file on disk, not from memory."""
-    stream = pyvips.SourceCustom()
-    stream.on_read(handle.read)
-    stream.on_seek(handle.seek)
     image = pyvips.Image.new_from_source(stream, "", access="sequential", fail_on="truncated")
     orientation = image.get("orientation") if image.get_typeof("orientation") else 1
     if orientation in UPRIGHT:

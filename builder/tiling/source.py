@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyvips
@@ -29,6 +30,20 @@ def _open(path: str | os.PathLike, **kwargs) -> pyvips.Image:
             f"cannot read {Path(path).name} as an image: {vips_reason(exc)}",
             "export the panorama again as JPEG, PNG or TIFF",
         ) from exc
+
+
+@contextmanager
+def streamed(path: Path) -> Iterator[pyvips.SourceCustom]:
+    """A libvips source that reads `path` through reads of our own. Given a file's name,
+    libvips maps the whole file, so a 156 MB JPEG scan adds 156 MB to the memory of each
+    process that reads it, and as much again for each copy its operation cache keeps mapped.
+    Compute the pixels inside the `with`: the file and the source (which some libvips
+    operations do not keep alive) live until it ends."""
+    with path.open("rb") as handle:
+        source = pyvips.SourceCustom()
+        source.on_read(handle.read)
+        source.on_seek(handle.seek)
+        yield source
 
 
 GENERIC_VIPS_ERROR = re.compile(r":\s*(load|read|write) error$|out of order read", re.IGNORECASE)
