@@ -63,14 +63,16 @@ def list_inputs(roots: Sequence[Path], skip: Iterable[Path], options: object) ->
     digest = hashlib.sha256(_environment(options).encode())
     newest = 0
     for root in roots:
-        for path, status in _walk(os.fspath(root), skipped):
-            stamp = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
+        for path, stamp in _walk(os.fspath(root), skipped):
             digest.update(f"{path}\0{stamp}\n".encode())
-            newest = max(newest, status.st_mtime_ns, status.st_ctime_ns)
+            newest = max((newest, *stamp[1:3], *stamp[5:7]))
     return Listing(digest.hexdigest(), newest, time.time_ns())
 
 
-def _walk(folder: str, skipped: set[str]) -> Iterable[tuple[str, os.stat_result]]:
+def _walk(folder: str, skipped: set[str]) -> Iterable[tuple[str, tuple[int, ...]]]:
+    """Each file and link with its stamp. A link is not followed into a folder (a link to a
+    folder above would never end; one inside the site is listed where it points), but a link
+    to a file adds that file's stamp, so saving the file it names is seen."""
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError:
@@ -78,10 +80,20 @@ def _walk(folder: str, skipped: set[str]) -> Iterable[tuple[str, os.stat_result]
     for entry in entries:
         if entry.name in IGNORED_PARTS or entry.path in skipped:
             continue
-        if entry.is_dir():
-            yield from _walk(entry.path, skipped)
-        else:
-            yield entry.path, entry.stat()
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path, skipped)
+                continue
+            stamp = _stamp_of(entry.stat(follow_symlinks=False))
+            if entry.is_symlink():
+                stamp += _stamp_of(os.stat(entry.path))
+        except OSError:  # gone since the folder was read, or a link to nothing: the build reports it
+            stamp = (-1,)
+        yield entry.path, stamp
+
+
+def _stamp_of(status: os.stat_result) -> tuple[int, ...]:
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
 
 
 def _environment(options: object) -> str:

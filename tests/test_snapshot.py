@@ -100,3 +100,18 @@ def test_the_listing_skips_the_output_the_cache_and_tool_folders(tmp_path: Path)
     assert snapshot.list_inputs([tmp_path], [tmp_path / "_site"], ()).digest == before
     os.utime(tmp_path / "content/a.md", ns=(1, 1))
     assert snapshot.list_inputs([tmp_path], [tmp_path / "_site"], ()).digest != before
+
+
+def test_links_are_listed_without_following_them_into_folders(tmp_path: Path) -> None:
+    """A link to a folder above would make the walk endless; a link to nothing is no reason to
+    stop; saving the file a link names is a change."""
+    folder, elsewhere = tmp_path / "site", tmp_path / "elsewhere"
+    (folder / "assets").mkdir(parents=True)
+    elsewhere.mkdir()
+    (folder / "assets/up").symlink_to(tmp_path)
+    (folder / "assets/nothing.jpg").symlink_to(folder / "missing.jpg")
+    (elsewhere / "named.jpg").write_bytes(b"a")
+    (folder / "assets/named.jpg").symlink_to(elsewhere / "named.jpg")
+    before = snapshot.list_inputs([folder], [], ()).digest
+    os.utime(elsewhere / "named.jpg", ns=(1, 1))
+    assert snapshot.list_inputs([folder], [], ()).digest != before
