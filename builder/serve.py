@@ -36,11 +36,11 @@ from .config import SOURCE_FOLDERS
 from .diagnostics import ContentError, Problem, format_text
 from .features import CROSS_ORIGIN_FOLDERS
 from .hosting import ANY_ORIGIN, content_type, cross_origin
+from .snapshot import IGNORED_PARTS
 from .theme import BUILTIN_THEMES
 
 LIVE_DIR = Path(__file__).resolve().parent / "live"
 AUTHORING_BUNDLE = BUILTIN_THEMES / "default" / "live" / "authoring.js"
-IGNORED_PARTS = {".git", CACHE_DIR, "node_modules", "__pycache__", ".venv", ".pytest_cache"}
 CHANGE_EVENTS = {"created", "deleted", "modified", "moved", "closed"}
 IDLE_COLLECT_S = 5.0  # quiet time after a rebuild before the cyclic garbage collector runs
 LIVE_TAG = (

@@ -26,7 +26,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .diagnostics import Problem
-from .write import MANIFEST
+from .write import MANIFEST, all_present, read_manifest
 
 # Folders no build reads, where editors, tools and version control keep their files.
 IGNORED_PARTS = frozenset({".git", ".disan-cache", "node_modules", "__pycache__", ".venv", ".pytest_cache"})
@@ -108,14 +108,12 @@ def unchanged_build(record: Path, out_dir: Path, listing: Listing) -> LastBuild 
     still holds every file it wrote."""
     try:
         kept = json.loads(record.read_text(encoding="utf-8"))
-        manifest = out_dir / MANIFEST
-        if not listing.trustworthy or kept.get("inputs") != listing.digest or kept.get("manifest") != _stamp(manifest):
+        same = kept.get("inputs") == listing.digest and kept.get("manifest") == _stamp(out_dir / MANIFEST)
+        if not (listing.trustworthy and same):
             return None
-        paths = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    folder = os.fspath(out_dir)
-    if not all(os.path.lexists(f"{folder}/{path}") for path in paths):
+    if not all_present(out_dir, read_manifest(out_dir)):
         return None
     return LastBuild(
         kept["pages"], kept["files"], [Problem(**problem) for problem in kept["warnings"]], kept["unrecorded_codes"]

@@ -86,7 +86,7 @@ def write_site(
     _remove_leftovers(out_dir)
     previous = read_manifest(out_dir)
     manifest = {output.path: output.key for output in outputs}
-    if previous and previous == manifest and _all_present(out_dir, manifest):
+    if previous and previous == manifest and all_present(out_dir, manifest):
         return WriteResult(0, len(outputs), 0)
     staging = out_dir.with_name(f"{out_dir.name}.tmp-{os.getpid()}")
     staging.mkdir(parents=True)
@@ -187,7 +187,7 @@ def _journal_lines(out_dir: Path) -> int:
         return 0
 
 
-def _all_present(out_dir: Path, manifest: dict[str, str]) -> bool:
+def all_present(out_dir: Path, manifest: dict[str, str]) -> bool:
     """An unchanged build still puts back a file someone deleted from the output by hand."""
     folder = os.fspath(out_dir)
     return all(os.path.lexists(f"{folder}/{path}") for path in manifest)
